@@ -1,0 +1,25 @@
+export type { Field, FieldType, ScalarType, StructType, ListType, TableSchema, RowOf, IsoTimestamp } from './types.ts';
+export {
+  posts,
+  postNlp,
+  pipelineRuns,
+  TABLES,
+  POST_KINDS,
+  SOURCE_NAMES,
+  ENTITY_TYPES,
+  SENTIMENTS,
+  RUN_STATUSES,
+} from './tables.ts';
+export type { PostKind, SourceName, EntityType, Sentiment, RunStatus } from './tables.ts';
+export type { Post, PostNlp, PipelineRun } from './rows.ts';
+export {
+  duckdbType,
+  duckdbCreateTable,
+  duckdbColumnsLiteral,
+  bigQuerySchema,
+  columnNames,
+  quoteIdent,
+  sqlString,
+} from './derive.ts';
+export type { BigQueryField } from './derive.ts';
+export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';

@@ -1,0 +1,30 @@
+/**
+ * Where things live in the lake. Every key is relative to the lake root (a folder or
+ * `gs://bucket/prefix`); `/` separates segments on both backends.
+ */
+export const LAKE = {
+  raw: 'raw',
+  posts: 'posts',
+  nlp: 'nlp',
+  state: '_state',
+} as const;
+
+/** `2026-11-23` of an ISO timestamp or a Date (UTC). */
+export function dayOf(ts: string | Date): string {
+  return (typeof ts === 'string' ? new Date(ts) : ts).toISOString().slice(0, 10);
+}
+
+export function rawKey(source: string, day: string, runId: string, seq: number): string {
+  return `${LAKE.raw}/source=${source}/dt=${day}/${runId}-${String(seq).padStart(6, '0')}.json.gz`;
+}
+
+export function postsPartition(source: string, day: string): string {
+  return `${LAKE.posts}/source=${source}/dt=${day}`;
+}
+
+export function nlpPartition(day: string): string {
+  return `${LAKE.nlp}/dt=${day}`;
+}
+
+/** Parquet settings used for every file the lake holds. */
+export const PARQUET = { compression: 'zstd', rowGroupSize: 122_880 } as const;

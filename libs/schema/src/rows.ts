@@ -1,0 +1,14 @@
+import type { RowOf } from './types.ts';
+import type { pipelineRuns, postNlp, posts, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+
+type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
+
+/** A normalized post, as every source emits it and the lake stores it. */
+export type Post = Narrow<RowOf<typeof posts>, { source: SourceName; kind: PostKind }>;
+
+export type PostNlp = Narrow<
+  RowOf<typeof postNlp>,
+  { entities: { type: EntityType; text: string; score: number }[]; sentiment: Sentiment | null }
+>;
+
+export type PipelineRun = Narrow<RowOf<typeof pipelineRuns>, { status: RunStatus }>;

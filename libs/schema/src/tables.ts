@@ -1,0 +1,130 @@
+import type { TableSchema } from './types.ts';
+
+/** The kinds of post a source may report. */
+export const POST_KINDS = ['post', 'reply', 'repost', 'quote', 'story', 'question'] as const;
+export type PostKind = (typeof POST_KINDS)[number];
+
+export const SOURCE_NAMES = ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'] as const;
+export type SourceName = (typeof SOURCE_NAMES)[number];
+
+/** Entity types of tweet-ner7, which the NLP enricher maps every model onto. */
+export const ENTITY_TYPES = [
+  'corporation',
+  'product',
+  'person',
+  'location',
+  'event',
+  'group',
+  'creative_work',
+] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
+export type Sentiment = (typeof SENTIMENTS)[number];
+
+export const RUN_STATUSES = ['running', 'ok', 'partial', 'failed', 'skipped'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const posts = {
+  name: 'posts',
+  description: 'One row per post, in its latest known state (newest metrics win).',
+  primaryKey: ['post_id'],
+  partitionBy: 'created_at',
+  // Dashboard queries filter on time first (partition pruning) and then on source.
+  clusterBy: ['source'],
+  fields: [
+    { name: 'post_id', type: 'string', required: true, description: '`source:native_id`, stable across runs' },
+    { name: 'source', type: 'string', required: true, description: 'mastodon, hackernews, bluesky, reddit, x, stackexchange' },
+    { name: 'native_id', type: 'string', required: true, description: 'the id the source gives the post' },
+    { name: 'url', type: 'string', required: true, description: 'where a person reads the post' },
+    { name: 'kind', type: 'string', required: true, description: 'post, reply, repost, quote, story, question' },
+    { name: 'parent_id', type: 'string', required: false, description: 'post_id of the post this one answers, reposts or quotes' },
+    { name: 'conversation_id', type: 'string', required: false, description: 'post_id of the thread root, where the source says' },
+    { name: 'author_id', type: 'string', required: true, description: "the author's id at the source" },
+    { name: 'author_handle', type: 'string', required: true, description: 'the handle, e.g. alice@mastodon.social' },
+    { name: 'author_name', type: 'string', required: true, description: 'display name (the handle when none)' },
+    { name: 'author_followers', type: 'int64', required: false, description: 'follower count at collection time' },
+    { name: 'created_at', type: 'timestamp', required: true, description: 'when the post was published (UTC)' },
+    { name: 'collected_at', type: 'timestamp', required: true, description: 'when this state was fetched (UTC)' },
+    { name: 'lang', type: 'string', required: false, description: 'BCP-47 language code given by the source' },
+    { name: 'title', type: 'string', required: false, description: 'Reddit, Hacker News, Stack Exchange titles' },
+    { name: 'text', type: 'string', required: true, description: 'plain text: HTML stripped, entities decoded' },
+    { name: 'like_count', type: 'int64', required: false, description: 'likes, favourites' },
+    { name: 'repost_count', type: 'int64', required: false, description: 'reposts, boosts, retweets' },
+    { name: 'reply_count', type: 'int64', required: false, description: 'replies, comments, answers' },
+    { name: 'quote_count', type: 'int64', required: false, description: 'quotes' },
+    { name: 'score', type: 'int64', required: false, description: 'points, score, votes' },
+    { name: 'hashtags', type: { list: 'string' }, required: true, description: 'lowercased, without #' },
+    { name: 'mentions', type: { list: 'string' }, required: true, description: 'handles mentioned' },
+    { name: 'links', type: { list: 'string' }, required: true, description: 'links, expanded where the source gives it' },
+    { name: 'queries', type: { list: 'string' }, required: true, description: 'the configured queries that matched it' },
+    { name: 'extra', type: 'string', required: false, description: 'JSON object of source-specific fields (upvote_ratio, flair, view_count, edited_at, …)' },
+  ],
+} as const satisfies TableSchema;
+
+export const postNlp = {
+  name: 'post_nlp',
+  description: 'NLP labels of a post, computed once per (text hash, model versions).',
+  primaryKey: ['post_id'],
+  partitionBy: 'enriched_at',
+  clusterBy: ['sentiment'],
+  fields: [
+    { name: 'post_id', type: 'string', required: true, description: 'the post labelled' },
+    { name: 'text_hash', type: 'string', required: true, description: 'sha256 of the prepared text' },
+    {
+      name: 'models',
+      type: { list: { struct: [
+        { name: 'task', type: 'string', required: true, description: 'topics, entities or sentiment' },
+        { name: 'model', type: 'string', required: true, description: 'model id and revision' },
+      ] } },
+      required: true,
+      description: 'the model of each task that produced these labels',
+    },
+    {
+      name: 'topics',
+      type: { list: { struct: [
+        { name: 'label', type: 'string', required: true, description: 'topic label' },
+        { name: 'score', type: 'float64', required: true, description: 'probability, 0..1' },
+      ] } },
+      required: true,
+      description: 'multi-label topics above the threshold',
+    },
+    {
+      name: 'entities',
+      type: { list: { struct: [
+        { name: 'type', type: 'string', required: true, description: 'a tweet-ner7 type' },
+        { name: 'text', type: 'string', required: true, description: 'the entity as written' },
+        { name: 'score', type: 'float64', required: true, description: 'confidence, 0..1' },
+      ] } },
+      required: true,
+      description: 'named entities (corporation, product, person, …)',
+    },
+    { name: 'sentiment', type: 'string', required: false, description: 'negative, neutral or positive' },
+    { name: 'sentiment_score', type: 'float64', required: false, description: 'probability of that sentiment' },
+    { name: 'enriched_at', type: 'timestamp', required: true, description: 'when the labels were computed (UTC)' },
+  ],
+} as const satisfies TableSchema;
+
+export const pipelineRuns = {
+  name: 'pipeline_runs',
+  description: 'One row per pipeline step run (and per source for the scrape step).',
+  primaryKey: ['run_id', 'step', 'source'],
+  partitionBy: 'started_at',
+  clusterBy: ['step'],
+  fields: [
+    { name: 'run_id', type: 'string', required: true, description: 'the `pulse run` this step belongs to' },
+    { name: 'step', type: 'string', required: true, description: 'scrape, lake-write, enrich, load' },
+    { name: 'source', type: 'string', required: true, description: 'the source, or `*` for steps over all sources' },
+    { name: 'started_at', type: 'timestamp', required: true, description: 'start (UTC)' },
+    { name: 'finished_at', type: 'timestamp', required: false, description: 'end (UTC); null while running' },
+    { name: 'status', type: 'string', required: true, description: 'running, ok, partial, failed, skipped' },
+    { name: 'rows_in', type: 'int64', required: true, description: 'items read' },
+    { name: 'rows_out', type: 'int64', required: true, description: 'items written' },
+    { name: 'rows_rejected', type: 'int64', required: true, description: 'items skipped as malformed' },
+    { name: 'retries', type: 'int64', required: true, description: 'HTTP or step retries' },
+    { name: 'error', type: 'string', required: false, description: 'why it failed or what was skipped' },
+    { name: 'details', type: 'string', required: false, description: 'JSON with step-specific figures' },
+  ],
+} as const satisfies TableSchema;
+
+export const TABLES = [posts, postNlp, pipelineRuns] as const;
