@@ -1,0 +1,19 @@
+export { loadConfig, resolveConfig, ConfigError, formatPath } from './load.ts';
+export type { Config, LoadOptions } from './load.ts';
+export { configSchema, sourceSchema } from './schema.ts';
+export type {
+  SourceConfig,
+  MastodonSourceConfig,
+  HackernewsSourceConfig,
+  BlueskySourceConfig,
+  RedditSourceConfig,
+  XSourceConfig,
+  StackexchangeSourceConfig,
+} from './schema.ts';
+export { nlpSchema } from './nlp.ts';
+export type { NlpConfig } from './nlp.ts';
+export { parseLakeUri, parseWarehouseUri } from './uris.ts';
+export type { LakeLocation, WarehouseLocation } from './uris.ts';
+export { parseDuration, resolveSince } from './duration.ts';
+export { CREDENTIALS, missingCredentials, secretValues } from './credentials.ts';
+export type { CredentialSource } from './credentials.ts';

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { nlpSchema } from './nlp.ts';
+
+const listOfStrings = z.array(z.string().trim().min(1, 'must not be empty'), {
+  error: 'expected a list of strings',
+});
+const nonEmptyList = listOfStrings.min(1, 'expected at least one entry');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+const since = z.string().regex(/^(\d+\s*[mhdw]|\d{4}-\d{2}-\d{2}.*)$/, 'expected an ISO date (2026-11-01) or a duration (30d, 12h)');
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
+
+/** Settings every source entry accepts. */
+const common = {
+  /** A different API root: a proxy, a mirror, or a local replay server in tests. */
+  baseUrl: httpUrl.optional(),
+  /** Most posts to fetch per query in one run (the rest waits for the next run). */
+  limit: z.number().int().positive().optional(),
+  /** How far back a first run reaches, before any cursor exists. */
+  since: since.optional(),
+  /** Set false to keep an entry in the file without running it. */
+  enabled: z.boolean().default(true),
+};
+
+const hashtag = z
+  .string()
+  .trim()
+  .transform((t) => t.replace(/^#/, '').toLowerCase())
+  .pipe(z.string().regex(/^[\p{L}\p{N}_]+$/u, 'expected a hashtag: letters, digits, underscores'));
+
+export const mastodonSource = z
+  .object({
+    type: z.literal('mastodon'),
+    instances: z.array(httpUrl, { error: 'expected a list of instance URLs' }).min(1, 'expected at least one instance'),
+    tags: z.array(hashtag, { error: 'expected a list of strings' }).min(1, 'expected at least one tag'),
+    /** Name of an environment variable holding an access token, for instances that require one. */
+    tokenEnv: envName.optional(),
+    ...common,
+  })
+  .strict();
+
+export const hackernewsSource = z
+  .object({
+    type: z.literal('hackernews'),
+    queries: nonEmptyList,
+    /** Algolia item tags: `story` (default), `comment`, `ask_hn`, `show_hn`. */
+    tags: z.array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll'])).min(1).default(['story']),
+    ...common,
+  })
+  .strict();
+
+export const blueskySource = z
+  .object({
+    type: z.literal('bluesky'),
+    tags: z.array(hashtag, { error: 'expected a list of strings' }).default([]),
+    queries: listOfStrings.default([]),
+    ...common,
+  })
+  .strict()
+  .refine((s) => s.tags.length + s.queries.length > 0, { message: 'expected at least one tag or query', path: ['tags'] });
+
+export const redditSource = z
+  .object({
+    type: z.literal('reddit'),
+    subreddits: z
+      .array(z.string().trim().transform((s) => s.replace(/^\/?r\//, '')).pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name')), {
+        error: 'expected a list of strings',
+      })
+      .min(1, 'expected at least one subreddit'),
+    /** Token endpoint root (default https://www.reddit.com). */
+    authUrl: httpUrl.optional(),
+    ...common,
+  })
+  .strict();
+
+export const xSource = z
+  .object({
+    type: z.literal('x'),
+    queries: nonEmptyList,
+    ...common,
+  })
+  .strict();
+
+export const stackexchangeSource = z
+  .object({
+    type: z.literal('stackexchange'),
+    tags: nonEmptyList,
+    /** The Stack Exchange site, e.g. `stackoverflow`, `datascience`, `dba`. */
+    site: z.string().regex(/^[a-z.]+$/, 'expected a site name such as stackoverflow').default('stackoverflow'),
+    ...common,
+  })
+  .strict();
+
+export const sourceSchema = z.discriminatedUnion('type', [
+  mastodonSource,
+  hackernewsSource,
+  blueskySource,
+  redditSource,
+  xSource,
+  stackexchangeSource,
+]);
+
+export const configSchema = z
+  .object({
+    lake: z.string().min(1).default('./data/lake'),
+    warehouse: z.string().min(1).default('duckdb:./data/warehouse.duckdb'),
+    /** Default `since` for sources that do not set one. */
+    since: since.default('7d'),
+    /** Added to the User-Agent of every request: say who runs this (a URL or an e-mail). */
+    contact: z.string().max(200).optional(),
+    /** How often `pulse run --every` and the cloud timer run; the dashboard marks data older than twice this stale. */
+    schedule: z.string().regex(/^\d+\s*[mhdw]$/, 'expected a duration such as 1h').default('1h'),
+    sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
+    http: z
+      .object({
+        timeoutMs: z.number().int().positive().default(30_000),
+        retries: z.number().int().min(0).max(20).default(5),
+        /** Longest Retry-After or rate-limit wait honoured before a request gives up. */
+        maxRetryAfterMs: z.number().int().positive().default(300_000),
+        /** Requests in flight at once, per source. */
+        concurrency: z.number().int().positive().max(16).default(2),
+      })
+      .strict()
+      .prefault({}),
+    nlp: nlpSchema.prefault({}),
+    dashboard: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8787),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type SourceConfig = z.infer<typeof sourceSchema>;
+export type MastodonSourceConfig = z.infer<typeof mastodonSource>;
+export type HackernewsSourceConfig = z.infer<typeof hackernewsSource>;
+export type BlueskySourceConfig = z.infer<typeof blueskySource>;
+export type RedditSourceConfig = z.infer<typeof redditSource>;
+export type XSourceConfig = z.infer<typeof xSource>;
+export type StackexchangeSourceConfig = z.infer<typeof stackexchangeSource>;
+export type RawConfig = z.infer<typeof configSchema>;

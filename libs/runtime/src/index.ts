@@ -1,0 +1,10 @@
+export { createLogger, silentLogger } from './log.ts';
+export type { Logger } from './log.ts';
+export { PulseError, HttpError, describeError } from './errors.ts';
+export { registerSecrets, maskSecrets } from './secrets.ts';
+export { HttpClient, userAgent, rateLimitResetMs, rateLimitExhausted } from './http.ts';
+export type { HttpClientOptions, HttpResponse, RequestOptions } from './http.ts';
+export { createProgress } from './progress.ts';
+export type { Progress } from './progress.ts';
+export { newRunId } from './ids.ts';
+export { VERSION } from './version.ts';
