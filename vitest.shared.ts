@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One test configuration for every project. Nothing a test does may leave loopback:
@@ -9,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: [fileURLToPath(new URL('./tools/test-setup/loopback-only.ts', import.meta.url))],
     env: {
       METADATA_SERVER_DETECTION: 'none',
       GOOGLE_CLOUD_PROJECT: 'test-project',

@@ -1,0 +1,97 @@
+import type { HackernewsSourceConfig } from '@social-pulse/config';
+import { encodeRawPage, keptHeaders } from '../envelope.ts';
+import type { FetchContext, FetchedPage, Keyed, RawMeta, Source, SourceQuery, Window } from '../types.ts';
+import { searchResponse } from './api.ts';
+import { normalizeHackernews } from './normalize.ts';
+
+const DEFAULT_BASE = 'https://hn.algolia.com';
+/** Algolia serves at most this many hits per query, however many pages it reports. */
+const HIT_CEILING = 1000;
+const PAGE_SIZE = 100;
+
+/** Paging key: creation time then id, both zero-padded so that keys sort as text. */
+export const hnKey = (createdAtI: number, objectID: string) =>
+  `${String(createdAtI).padStart(11, '0')}:${objectID.padStart(12, '0')}`;
+const keyTime = (key: string) => Number(key.split(':')[0]);
+
+/**
+ * Hacker News through Algolia's `search_by_date`, newest first. Algolia stops at 1,000 hits
+ * per query, so a window is walked in slices: when a slice reaches the ceiling, the next one
+ * starts at the oldest `created_at_i` seen (inclusive, the overlap deduplicated by key).
+ */
+export class HackernewsSource implements Source<HackernewsSourceConfig> {
+  readonly name = 'hackernews' as const;
+  constructor(readonly config: HackernewsSourceConfig) {}
+
+  queries(): SourceQuery[] {
+    const tags = this.config.tags.join(',');
+    return this.config.queries.map((q) => ({ key: `${q} [${tags}]`, label: q }));
+  }
+
+  compareKeys(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  normalize = normalizeHackernews;
+
+  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
+    const base = (this.config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
+    const tags = this.config.tags.length > 1 ? `(${this.config.tags.join(',')})` : this.config.tags[0]!;
+    let upper = window.below !== undefined ? keyTime(window.below) : undefined; // inclusive
+    const lower = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
+    let page = 0;
+    for (;;) {
+      const filters = [
+        ...(lower !== undefined ? [`created_at_i>=${lower}`] : []),
+        ...(upper !== undefined ? [`created_at_i<=${upper}`] : []),
+      ];
+      const hitsPerPage = Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE));
+      const res = await ctx.http.get(`${base}/api/v1/search_by_date`, {
+        searchParams: {
+          query: query.label,
+          tags,
+          numericFilters: filters.length ? filters.join(',') : undefined,
+          hitsPerPage,
+          page,
+        },
+      });
+      const meta: RawMeta = {
+        source: 'hackernews',
+        query: query.label,
+        queryKey: query.key,
+        url: res.url,
+        status: res.status,
+        fetched_at: ctx.now().toISOString(),
+        run_id: ctx.runId,
+        headers: keptHeaders(res.headers),
+      };
+      const { page: raw } = encodeRawPage(meta, res.body);
+      const normalized = this.normalize(raw);
+      const parsed = searchResponse.safeParse(raw.body);
+      const hits = parsed.success ? parsed.data.hits : [];
+      const keys: Keyed[] = hits.flatMap((h) => {
+        const { objectID, created_at_i } = (h ?? {}) as { objectID?: unknown; created_at_i?: unknown };
+        return typeof objectID === 'string' && typeof created_at_i === 'number'
+          ? [{ key: hnKey(created_at_i, objectID), createdAt: new Date(created_at_i * 1000).toISOString() }]
+          : [];
+      });
+      const res0 = parsed.success ? parsed.data : undefined;
+      const lastPageOfSlice = !res0 || res0.page + 1 >= res0.nbPages || (res0.page + 1) * res0.hitsPerPage >= HIT_CEILING;
+      const sliceTruncated = res0 !== undefined && res0.nbHits > Math.min(res0.nbPages * res0.hitsPerPage, HIT_CEILING);
+      const oldest = keys.at(-1);
+      let hasMore = keys.length > 0 && (!lastPageOfSlice || sliceTruncated);
+      if (hasMore && lastPageOfSlice && oldest) {
+        const nextUpper = keyTime(oldest.key);
+        // A slice that could not move its upper bound would loop forever (>1,000 hits in one second).
+        if (upper !== undefined && nextUpper >= upper) hasMore = false;
+        else {
+          upper = nextUpper;
+          page = -1;
+        }
+      }
+      yield { raw, normalized, keys, hasMore };
+      if (!hasMore) return;
+      page += 1;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+export type {
+  RawMeta,
+  RawPage,
+  Rejection,
+  Normalized,
+  Keyed,
+  SourceQuery,
+  Window,
+  FetchedPage,
+  FetchContext,
+  Source,
+} from './types.ts';
+export { scrapeQuery } from './engine.ts';
+export type { QueryOutcome, ScrapeQueryOptions } from './engine.ts';
+export { emptyCursor, compareIds } from './cursor.ts';
+export type { QueryCursor, Gap } from './cursor.ts';
+export { encodeRawPage, decodeRawPage, keptHeaders } from './envelope.ts';
+export { createSources, normalizeRawPage } from './registry.ts';
+export type { SourceStatus } from './registry.ts';
+export { htmlToText, anchors, httpLinks, hashtagsInText, normalizeTags } from './html.ts';
+export { nextLink } from './link-header.ts';
+export { MastodonSource } from './mastodon/source.ts';
+export { HackernewsSource } from './hackernews/source.ts';

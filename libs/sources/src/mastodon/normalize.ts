@@ -1,0 +1,95 @@
+import type { Post } from '@social-pulse/schema';
+import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
+import type { Normalized, RawPage } from '../types.ts';
+import { status as statusSchema, type BaseStatus } from './api.ts';
+
+/** `alice` on mastodon.social → `alice@mastodon.social`; remote accounts already carry their domain. */
+function fullHandle(acct: string, accountUrl: string | null | undefined, instanceHost: string): string {
+  if (acct.includes('@')) return acct.toLowerCase();
+  const host = accountUrl ? safeHost(accountUrl) : undefined;
+  return `${acct}@${host ?? instanceHost}`.toLowerCase();
+}
+
+function safeHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
+  const body = htmlToText(s.content);
+  const text = s.spoiler_text ? `${s.spoiler_text}\n\n${body}` : body;
+  const contentLinks = anchors(s.content)
+    .filter((a) => !a.classes.includes('mention') && !a.classes.includes('hashtag') && !a.rel.includes('tag'))
+    .map((a) => a.href);
+  const handle = fullHandle(s.account.acct, s.account.url, instanceHost);
+  return {
+    // The status URI is the same on every instance that federates it: it is our identity.
+    post_id: `mastodon:${s.uri}`,
+    source: 'mastodon',
+    native_id: s.uri,
+    url: s.url ?? s.uri,
+    kind: s.in_reply_to_id ? 'reply' : 'post',
+    parent_id: null,
+    conversation_id: null,
+    author_id: handle,
+    author_handle: handle,
+    author_name: s.account.display_name?.trim() || s.account.username,
+    author_followers: s.account.followers_count ?? null,
+    created_at: new Date(s.created_at).toISOString(),
+    collected_at: page.meta.fetched_at,
+    lang: s.language ?? null,
+    title: null,
+    text,
+    like_count: s.favourites_count ?? null,
+    repost_count: s.reblogs_count ?? null,
+    reply_count: s.replies_count ?? null,
+    quote_count: s.quotes_count ?? null,
+    score: null,
+    hashtags: normalizeTags([...(s.tags ?? []).map((t) => t.name), ...hashtagsInText(text)]),
+    mentions: [...new Set((s.mentions ?? []).map((m) => fullHandle(m.acct, m.url, instanceHost)))],
+    links: httpLinks([...contentLinks, s.card?.url]),
+    queries: [page.meta.query],
+    extra: JSON.stringify({
+      instance: instanceHost,
+      local_id: s.id,
+      ...(s.edited_at ? { edited_at: s.edited_at } : {}),
+      ...(s.in_reply_to_id ? { in_reply_to_local_id: s.in_reply_to_id } : {}),
+      ...(s.visibility ? { visibility: s.visibility } : {}),
+      ...(s.sensitive ? { sensitive: true } : {}),
+      ...(s.media_attachments?.length ? { media: s.media_attachments.length } : {}),
+      ...(s.card?.title ? { card_title: s.card.title } : {}),
+    }),
+  };
+}
+
+/** A tag-timeline page (an array of statuses) → posts; a reblog yields the repost and its original. */
+export function normalizeMastodon(page: RawPage): Normalized {
+  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
+  if (!Array.isArray(page.body)) {
+    const err = (page.body as { error?: unknown })?.error;
+    return { posts: [], rejected: [], pageError: typeof err === 'string' ? `API error: ${err}` : 'expected an array of statuses' };
+  }
+  const instanceHost = safeHost(page.meta.url) ?? 'unknown';
+  const out: Normalized = { posts: [], rejected: [] };
+  page.body.forEach((item, i) => {
+    const parsed = statusSchema.safeParse(item);
+    if (!parsed.success) {
+      const id = (item as { id?: unknown })?.id;
+      const issue = parsed.error.issues[0]!;
+      out.rejected.push({ item: typeof id === 'string' ? id : `#${i}`, reason: `${issue.path.join('.') || 'status'}: ${issue.message}` });
+      return;
+    }
+    const s = parsed.data;
+    if (s.reblog) {
+      const original = toPost(s.reblog, page, instanceHost);
+      const repost = toPost({ ...s, content: s.reblog.content, tags: s.reblog.tags }, page, instanceHost);
+      out.posts.push(original, { ...repost, kind: 'repost', parent_id: original.post_id, conversation_id: original.post_id });
+    } else {
+      out.posts.push(toPost(s, page, instanceHost));
+    }
+  });
+  return out;
+}

@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body: string;
+}
+
+/** Decides per request whether to answer with a fault instead of the normal reply. */
+export type FaultPlan = (req: { path: string; url: URL; n: number }) => Reply | 'hang' | undefined;
+
+export interface ReplayServer {
+  url: string;
+  /** Every request received, in order (path and query). */
+  requests: URL[];
+  close(): Promise<void>;
+}
+
+/**
+ * A local HTTP server on 127.0.0.1 for tests: routes answer like the real API, and a fault
+ * plan can replace any reply (429 with Retry-After, 5xx, malformed bodies, a hang).
+ */
+export async function startServer(
+  route: (url: URL, req: IncomingMessage) => Reply | Promise<Reply>,
+  faults?: FaultPlan,
+): Promise<ReplayServer> {
+  const requests: URL[] = [];
+  const hanging = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(url);
+    const fault = faults?.({ path: url.pathname, url, n: requests.length - 1 });
+    if (fault === 'hang') {
+      hanging.add(res);
+      return;
+    }
+    const done = (r: Reply) => res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...r.headers }).end(r.body);
+    if (fault) return done(fault);
+    Promise.resolve(route(url, req)).then(done, (e: Error) => done({ status: 500, body: JSON.stringify({ error: e.message }) }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers,
+  body: JSON.stringify(body),
+});

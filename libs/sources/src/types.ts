@@ -1,0 +1,102 @@
+import type { Config, SourceConfig } from '@social-pulse/config';
+import type { HttpClient, Logger } from '@social-pulse/runtime';
+import type { Post, SourceName } from '@social-pulse/schema';
+
+/** What the raw zone records of each fetched page, beside the body itself. */
+export interface RawMeta {
+  source: SourceName;
+  /** The configured query this page answers (goes into `posts.queries`). */
+  query: string;
+  /** The state key of the query (e.g. instance + tag). */
+  queryKey: string;
+  url: string;
+  status: number;
+  fetched_at: string;
+  run_id: string;
+  /** Response headers that matter for paging and limits (link, rate limits). */
+  headers: Record<string, string>;
+}
+
+/** A page as landed in the raw zone: the body verbatim, parsed when it is JSON. */
+export interface RawPage {
+  meta: RawMeta;
+  /** The parsed body, or undefined when the body is not valid JSON (then `bodyText` holds it). */
+  body: unknown;
+  bodyText?: string;
+}
+
+/** An item of a page that could not be turned into a post, and why. */
+export interface Rejection {
+  /** The native id when it could be read, else the index on the page. */
+  item: string;
+  reason: string;
+}
+
+export interface Normalized {
+  posts: Post[];
+  rejected: Rejection[];
+  /** Set when the page as a whole is unusable (not JSON, wrong shape). */
+  pageError?: string;
+}
+
+/** One item's paging key (newest-first order) and publication time. */
+export interface Keyed {
+  key: string;
+  createdAt: string;
+}
+
+/** A query of a source: what to fetch, and the key under which its cursor is saved. */
+export interface SourceQuery {
+  key: string;
+  label: string;
+}
+
+/**
+ * Exclusive bounds on paging keys: fetch items with `above < key < below`, newest first.
+ * `below` undefined means "from the newest"; `above` undefined means "down to `since`".
+ */
+export interface Window {
+  below?: string;
+  above?: string;
+  /** Items the run may still take (sizes the last request). */
+  remaining?: number;
+  /** Nothing older than this is wanted. */
+  since?: Date;
+}
+
+export interface FetchedPage {
+  raw: RawPage;
+  normalized: Normalized;
+  /** Keys of the page's items, newest first. */
+  keys: Keyed[];
+  /** False when the source says there is no older page in this window. */
+  hasMore: boolean;
+}
+
+export interface FetchContext {
+  http: HttpClient;
+  runId: string;
+  now: () => Date;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/**
+ * A source: how to list its queries, page through one window of one query (newest first),
+ * normalize a raw page, and order its keys. The engine (not the source) decides windows,
+ * stops early, enforces limits and saves cursors.
+ */
+export interface Source<C extends SourceConfig = SourceConfig> {
+  readonly name: SourceName;
+  readonly config: C;
+  queries(): SourceQuery[];
+  pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage>;
+  normalize(page: RawPage): Normalized;
+  /** Negative when `a` is older than `b`. */
+  compareKeys(a: string, b: string): number;
+  /** Verifies the credential with one cheap call (for `pulse doctor`). */
+  check?(ctx: FetchContext): Promise<string>;
+}
+
+export type SourceFactory = (config: SourceConfig, global: Config) => Source;

@@ -1,0 +1,36 @@
+/**
+ * Loaded before every test file: any attempt to resolve or connect to a host that is not
+ * loopback fails at once with a clear message, so a test that forgot to point a client at
+ * its local server fails instead of sending a packet to the internet.
+ */
+import dns from 'node:dns';
+import net from 'node:net';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|0\.0\.0\.0)$/;
+
+function refuse(host: string): Error {
+  const e = new Error(`test tried to reach ${host}: tests may only use loopback (127.0.0.1)`) as NodeJS.ErrnoException;
+  e.code = 'ENOTLOOPBACK';
+  return e;
+}
+
+const lookup = dns.lookup;
+(dns as { lookup: unknown }).lookup = function (host: string, ...rest: unknown[]) {
+  if (!LOOPBACK.test(host)) {
+    const cb = rest.at(-1) as (e: Error) => void;
+    process.nextTick(() => cb(refuse(host)));
+    return;
+  }
+  return (lookup as (...a: unknown[]) => unknown).call(dns, host, ...rest);
+};
+const promisesLookup = dns.promises.lookup;
+(dns.promises as { lookup: unknown }).lookup = (host: string, ...rest: unknown[]) =>
+  LOOPBACK.test(host) ? (promisesLookup as (...a: unknown[]) => unknown)(host, ...rest) : Promise.reject(refuse(host));
+
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+  const first = args[0] as { host?: string; path?: string } | number | string;
+  const host = typeof first === 'object' && first !== null ? (first.path ? undefined : (first.host ?? 'localhost')) : typeof first === 'number' ? String(args[1] ?? 'localhost') : undefined;
+  if (host !== undefined && !LOOPBACK.test(host) && net.isIP(host)) throw refuse(host);
+  return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+} as typeof net.Socket.prototype.connect;
