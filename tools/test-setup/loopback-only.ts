@@ -29,7 +29,9 @@ const promisesLookup = dns.promises.lookup;
 
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-  const first = args[0] as { host?: string; path?: string } | number | string;
+  // net.connect() hands the prototype method its normalized [options, callback] array.
+  const arg0 = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+  const first = arg0 as { host?: string; path?: string } | number | string;
   const host = typeof first === 'object' && first !== null ? (first.path ? undefined : (first.host ?? 'localhost')) : typeof first === 'number' ? String(args[1] ?? 'localhost') : undefined;
   if (host !== undefined && !LOOPBACK.test(host) && net.isIP(host)) throw refuse(host);
   return (connect as (...a: unknown[]) => net.Socket).apply(this, args);

@@ -81,3 +81,10 @@ describe('HttpClient', () => {
     expect(maskSecrets('{"accessJwt":"eyJ.x.y"}')).toBe('{"accessJwt":"***"}');
   });
 });
+
+describe('the test network guard (tools/test-setup/loopback-only.ts)', () => {
+  it('refuses to resolve or connect beyond loopback', async () => {
+    await expect(client({ retries: 0 }).get('https://hn.algolia.com/api/v1/search')).rejects.toThrow(/ENOTLOOPBACK/);
+    await expect(client({ retries: 0 }).get('http://1.1.1.1/')).rejects.toThrow(/ENOTLOOPBACK/);
+  });
+});
