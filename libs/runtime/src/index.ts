@@ -8,3 +8,5 @@ export { createProgress } from './progress.ts';
 export type { Progress } from './progress.ts';
 export { newRunId } from './ids.ts';
 export { VERSION } from './version.ts';
+export { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
+export type { DuckOptions, DuckDBConnection } from './duckdb.ts';

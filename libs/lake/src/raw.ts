@@ -1,0 +1,37 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { LAKE, rawKey } from '@social-pulse/schema';
+import type { LakeObject, LakeStore } from './store/store.ts';
+
+/**
+ * The raw zone: every fetched page as it arrived, gzip-compressed, never rewritten.
+ * Names sort by time (`<run_id>-<seq>`), which lets readers pick up "everything after X".
+ */
+export class RawZone {
+  private seq = 0;
+  constructor(
+    private readonly store: LakeStore,
+    private readonly runId: string,
+  ) {}
+
+  /** Land one page; returns its key. */
+  async land(source: string, fetchedAt: string, text: string): Promise<string> {
+    const key = rawKey(source, fetchedAt.slice(0, 10), this.runId, this.seq++);
+    await this.store.write(key, gzipSync(text), { ifAbsent: true });
+    return key;
+  }
+}
+
+/** The `<run_id>-<seq>` part of a raw key: the order in which pages were landed. */
+export function rawOrder(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1).replace(/\.json\.gz$/, '');
+}
+
+/** Raw files landed after `after` (a rawOrder value), oldest first, across all sources. */
+export async function rawFilesAfter(store: LakeStore, after: string | undefined): Promise<LakeObject[]> {
+  const files = (await store.list(`${LAKE.raw}/`)).filter((f) => f.key.endsWith('.json.gz') && (!after || rawOrder(f.key) > after));
+  return files.sort((a, b) => (rawOrder(a.key) < rawOrder(b.key) ? -1 : rawOrder(a.key) > rawOrder(b.key) ? 1 : 0));
+}
+
+export function gunzipText(data: Buffer): string {
+  return gunzipSync(data).toString('utf8');
+}

@@ -1,0 +1,44 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type { DuckDBConnection } from '@duckdb/node-api';
+
+export interface DuckOptions {
+  readOnly?: boolean;
+  /** Threads DuckDB may use (default: all cores). */
+  threads?: number;
+  memoryLimit?: string;
+}
+
+/**
+ * Opens DuckDB the way every part of social-pulse needs it: extensions that are not built
+ * in are never downloaded (a query needing one fails at once instead of reaching the
+ * network), time zone UTC so that day partitions are UTC days.
+ */
+export async function openDuckDB(path: string, opts: DuckOptions = {}): Promise<{ db: DuckDBInstance; conn: DuckDBConnection }> {
+  const config: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  };
+  if (opts.readOnly) config.access_mode = 'READ_ONLY';
+  if (opts.threads) config.threads = String(opts.threads);
+  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  const db = await DuckDBInstance.create(path, config);
+  const conn = await db.connect();
+  await conn.run(`SET TimeZone = 'UTC'`);
+  return { db, conn };
+}
+
+/** Run a query with bound parameters and return plain JS rows. */
+export async function queryRows<T = Record<string, unknown>>(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: Record<string, DuckDBValue> | DuckDBValue[],
+): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params as never);
+  return reader.getRowObjectsJS() as T[];
+}
+
+/** A DuckDB list literal of string literals, for table functions that take a file list. */
+export function sqlStringList(values: readonly string[]): string {
+  return `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]`;
+}
