@@ -1,0 +1,60 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+/** One credential to keep in Secret Manager. */
+export interface SecretSpec {
+  /** The environment variable the pipeline reads it from, e.g. X_BEARER_TOKEN. */
+  env: string;
+  /** The Secret Manager secret id. */
+  secretId: string;
+  /** The value (a secret output) when the stack sets it; without one, no version is created. */
+  value?: pulumi.Input<string>;
+}
+
+export interface PipelineSecretsArgs {
+  /** The GCP project of the secrets. */
+  project: pulumi.Input<string>;
+  /** The only principal granted access to each secret, e.g. `serviceAccount:EMAIL`. */
+  accessor: pulumi.Input<string>;
+  /** The credentials. */
+  secrets: SecretSpec[];
+  /** Labels for the secrets. */
+  labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * A secret per credential, a version only for the credentials the stack sets (others can be
+ * added later with `gcloud secrets versions add`), and secretAccessor for the pipeline's
+ * account on each secret, not on the project.
+ */
+export class PipelineSecrets extends pulumi.ComponentResource {
+  /** Environment variable and secret id of each credential (names only). */
+  public readonly refs: pulumi.Output<{ env: string; secretId: string }[]>;
+
+  constructor(name: string, args: PipelineSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('social-pulse:infra:PipelineSecrets', name, {}, opts);
+    const refs = args.secrets.map((spec) => {
+      const slug = spec.env.toLowerCase().replaceAll('_', '-');
+      const secret = new gcp.secretmanager.Secret(
+        `${name}-${slug}`,
+        { project: args.project, secretId: spec.secretId, replication: { auto: {} }, labels: args.labels },
+        { parent: this },
+      );
+      if (spec.value !== undefined) {
+        new gcp.secretmanager.SecretVersion(
+          `${name}-${slug}-version`,
+          { secret: secret.id, secretData: pulumi.secret(spec.value) },
+          { parent: this },
+        );
+      }
+      new gcp.secretmanager.SecretIamMember(
+        `${name}-${slug}-accessor`,
+        { project: args.project, secretId: secret.secretId, role: 'roles/secretmanager.secretAccessor', member: args.accessor },
+        { parent: this },
+      );
+      return secret.secretId.apply((secretId) => ({ env: spec.env, secretId }));
+    });
+    this.refs = pulumi.all(refs);
+    this.registerOutputs({ refs: this.refs });
+  }
+}

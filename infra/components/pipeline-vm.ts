@@ -1,0 +1,69 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+/** Ubuntu 24.04 LTS, the newest image of the family at creation. */
+export const VM_IMAGE = 'projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64';
+
+export interface PipelineVmArgs {
+  /** The GCP project of the VM. */
+  project: pulumi.Input<string>;
+  /** The zone of the VM, in the subnetwork's region. */
+  zone: pulumi.Input<string>;
+  /** The machine type, e.g. e2-standard-4 (g2-* for L4, n1-* for T4). */
+  machineType: pulumi.Input<string>;
+  /** Boot disk size in GB. */
+  diskSizeGb: pulumi.Input<number>;
+  /** The GPU to attach, if any. */
+  gpu?: pulumi.Input<{ type: string; count: number }>;
+  /** The subnetwork of the VM's only interface. */
+  subnetworkId: pulumi.Input<string>;
+  /** The service account the VM runs as. */
+  serviceAccountEmail: pulumi.Input<string>;
+  /** Network tags (the IAP SSH rule targets one). */
+  tags: pulumi.Input<pulumi.Input<string>[]>;
+  /** The startup script (see startup-script.ts). */
+  startupScript: pulumi.Input<string>;
+  /** Labels for the VM. */
+  labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The VM that runs the pipeline on a timer and serves the dashboard on loopback. It has no
+ * external IP (outbound goes through Cloud NAT), Shielded VM on, OS Login for SSH and no
+ * project-wide SSH keys. A changed startup script replaces the VM; its state is in the
+ * bucket and the dataset, so a new VM picks up where the old one stopped.
+ */
+export class PipelineVm extends pulumi.ComponentResource {
+  public readonly name: pulumi.Output<string>;
+  public readonly zone: pulumi.Output<string>;
+
+  constructor(name: string, args: PipelineVmArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('social-pulse:infra:PipelineVm', name, {}, opts);
+    const gpu = pulumi.output(args.gpu);
+    const instance = new gcp.compute.Instance(
+      `${name}-vm`,
+      {
+        project: args.project,
+        zone: args.zone,
+        machineType: args.machineType,
+        allowStoppingForUpdate: true,
+        bootDisk: { autoDelete: true, initializeParams: { image: VM_IMAGE, size: args.diskSizeGb, type: 'pd-balanced' } },
+        // No accessConfigs: the interface gets no external IP.
+        networkInterfaces: [{ subnetwork: args.subnetworkId }],
+        serviceAccount: { email: args.serviceAccountEmail, scopes: ['cloud-platform'] },
+        shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+        guestAccelerators: gpu.apply((g) => (g === undefined ? [] : [{ type: g.type, count: g.count }])),
+        // A VM with a GPU cannot live-migrate during host maintenance: it stops and restarts.
+        scheduling: gpu.apply((g) => ({ onHostMaintenance: g === undefined ? 'MIGRATE' : 'TERMINATE', automaticRestart: true })),
+        metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' },
+        metadataStartupScript: args.startupScript,
+        tags: args.tags,
+        labels: args.labels,
+      },
+      { parent: this },
+    );
+    this.name = instance.name;
+    this.zone = instance.zone;
+    this.registerOutputs({ name: this.name, zone: this.zone });
+  }
+}

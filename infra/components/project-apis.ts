@@ -1,0 +1,42 @@
+import * as gcp from '@pulumi/gcp';
+import * as pulumi from '@pulumi/pulumi';
+
+/** The Google APIs the pipeline uses. IAM is listed because the service account needs it. */
+export const REQUIRED_APIS = [
+  'compute.googleapis.com',
+  'bigquery.googleapis.com',
+  'secretmanager.googleapis.com',
+  'iap.googleapis.com',
+  'storage.googleapis.com',
+  'iam.googleapis.com',
+] as const;
+
+export interface ProjectApisArgs {
+  /** The GCP project to enable the APIs in. */
+  project: pulumi.Input<string>;
+}
+
+/** Enables the APIs; other components depend on this one so they wait until the APIs are on. */
+export class ProjectApis extends pulumi.ComponentResource {
+  public readonly services: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ProjectApisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('social-pulse:infra:ProjectApis', name, {}, opts);
+    const services = REQUIRED_APIS.map(
+      (api) =>
+        new gcp.projects.Service(
+          `${name}-${api.split('.')[0]}`,
+          {
+            project: args.project,
+            service: api,
+            // Other workloads in the project may use these APIs: destroying this stack must not turn them off.
+            disableOnDestroy: false,
+            disableDependentServices: false,
+          },
+          { parent: this },
+        ),
+    );
+    this.services = pulumi.all(services.map((s) => s.service));
+    this.registerOutputs({ services: this.services });
+  }
+}

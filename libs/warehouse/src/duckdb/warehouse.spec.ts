@@ -1,0 +1,63 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDuckDB, sqlStringList } from '@social-pulse/runtime';
+import { duckdbColumnsLiteral, posts as postsTable, type Post } from '@social-pulse/schema';
+import { describe, expect, it } from 'vitest';
+import { DuckDBWarehouse } from './warehouse.ts';
+
+const post = (id: string, over: Partial<Post> = {}): Post => ({
+  post_id: `x:${id}`, source: 'x', native_id: id, url: `https://x.com/i/status/${id}`, kind: 'post', parent_id: null,
+  conversation_id: null, author_id: '1', author_handle: 'a', author_name: 'A', author_followers: 10,
+  created_at: '2026-11-20T10:00:00.000Z', collected_at: '2026-11-21T00:00:00.000Z', lang: 'en', title: null, text: 't',
+  like_count: 1, repost_count: 0, reply_count: 0, quote_count: 0, score: null, hashtags: [], mentions: [], links: [],
+  queries: ['q'], extra: null, ...over,
+});
+
+async function parquetOf(rows: Post[]): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
+  const json = path.join(dir, 'rows.ndjson');
+  await writeFile(json, rows.map((r) => JSON.stringify(r)).join('\n'));
+  const out = path.join(dir, 'rows.parquet');
+  const { conn } = await openDuckDB(':memory:');
+  await conn.run(`COPY (SELECT * FROM read_json(${sqlStringList([json])}, format='newline_delimited', columns=${duckdbColumnsLiteral(postsTable)})) TO '${out}' (FORMAT parquet)`);
+  return out;
+}
+
+describe('DuckDBWarehouse', () => {
+  it('merges on post_id: inserts, updates newer states, ignores older ones, and is idempotent', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
+    const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'));
+    await w.ensureSchema();
+    const f1 = await parquetOf([post('1'), post('2')]);
+    expect(await w.loadPosts([f1])).toEqual({ rowsIn: 2, inserted: 2, updated: 0 });
+    expect(await w.loadPosts([f1])).toEqual({ rowsIn: 2, inserted: 0, updated: 0 });
+    const f2 = await parquetOf([post('1', { like_count: 99, collected_at: '2026-11-22T00:00:00.000Z' }), post('3')]);
+    const stale = await parquetOf([post('2', { like_count: -5, collected_at: '2026-11-01T00:00:00.000Z' })]);
+    expect(await w.loadPosts([f2, stale])).toEqual({ rowsIn: 3, inserted: 1, updated: 1 });
+    const rows = await w.query<{ post_id: string; like_count: bigint }>('SELECT post_id, like_count FROM posts ORDER BY post_id');
+    expect(rows.map((r) => [r.post_id, Number(r.like_count)])).toEqual([['x:1', 99], ['x:2', 1], ['x:3', 1]]);
+    const enriched = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts_enriched WHERE sentiment IS NULL');
+    expect(Number(enriched[0]!.n)).toBe(3);
+    await w.close();
+  });
+
+  it('records runs and loader state, and binds parameters', async () => {
+    const w = await DuckDBWarehouse.open(':memory:');
+    await w.ensureSchema();
+    const run = {
+      run_id: 'r1', step: 'load', source: '*', started_at: '2026-11-24T00:00:00.000Z', finished_at: null, status: 'running' as const,
+      rows_in: 0, rows_out: 0, rows_rejected: 0, retries: 0, error: null, details: null,
+    };
+    await w.recordRun(run);
+    await w.recordRun({ ...run, status: 'ok', finished_at: '2026-11-24T00:00:05.000Z', rows_out: 7 });
+    const runs = await w.query<{ status: string; rows_out: bigint }>('SELECT status, rows_out FROM pipeline_runs WHERE run_id = $id', { id: 'r1' });
+    expect(runs.map((r) => [r.status, Number(r.rows_out)])).toEqual([['ok', 7]]);
+    expect(await w.getState('k')).toBeUndefined();
+    await w.setState('k', "v'1");
+    expect(await w.getState('k')).toBe("v'1");
+    const hostile = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts WHERE text = $t', { t: "'; DROP TABLE posts; --" });
+    expect(Number(hostile[0]!.n)).toBe(0);
+    await w.close();
+  });
+});

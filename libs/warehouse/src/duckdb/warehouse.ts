@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import { columnNames, pipelineRuns, postNlp, posts, quoteIdent, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
+import { DUCKDB_DDL } from './ddl.ts';
+
+/** How long to wait for another process (a loader, a dashboard) to release the file. */
+const LOCK_WAIT_MS = 30_000;
+
+async function openWithRetry(path: string, readOnly: boolean) {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      return await openDuckDB(path, { readOnly });
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (!/lock|Conflicting/i.test(msg) || Date.now() > deadline) {
+        throw new Error(`cannot open the DuckDB warehouse ${path}: ${msg}`, { cause: e });
+      }
+      await sleep(200 + Math.random() * 300);
+    }
+  }
+}
+
+/**
+ * The embedded warehouse: one DuckDB file. Loads stage the Parquet files, keep the newest
+ * state of each key, and MERGE into the table inside one transaction.
+ */
+export class DuckDBWarehouse implements Warehouse {
+  readonly kind = 'duckdb' as const;
+  private constructor(
+    readonly uri: string,
+    private readonly db: { closeSync(): void },
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<DuckDBWarehouse> {
+    const { db, conn } = await openWithRetry(path, Boolean(opts.readOnly));
+    return new DuckDBWarehouse(path, db, conn);
+  }
+
+  async ensureSchema(): Promise<void> {
+    for (const ddl of DUCKDB_DDL) await this.conn.run(ddl);
+  }
+
+  private async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
+    if (!files.length) return { rowsIn: 0, inserted: 0, updated: 0 };
+    const cols = columnNames(table);
+    const key = table.primaryKey.map(quoteIdent);
+    const list = cols.map(quoteIdent).join(', ');
+    const on = key.map((k) => `t.${k} = s.${k}`).join(' AND ');
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      await this.conn.run(`CREATE OR REPLACE TEMP TABLE stage AS
+        SELECT ${list} FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false, union_by_name = true)
+        QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${quoteIdent(versionCol)} DESC) = 1`);
+      const [c] = await queryRows<{ n: bigint; fresh: bigint; changed: bigint }>(
+        this.conn,
+        `SELECT count(*) AS n,
+                count(*) FILTER (WHERE t.${key[0]} IS NULL) AS fresh,
+                count(*) FILTER (WHERE t.${key[0]} IS NOT NULL AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}) AS changed
+         FROM stage s LEFT JOIN ${quoteIdent(table.name)} t ON ${on}`,
+      );
+      await this.conn.run(`MERGE INTO ${quoteIdent(table.name)} AS t USING stage AS s ON ${on}
+        WHEN MATCHED AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)} THEN UPDATE
+        WHEN NOT MATCHED THEN INSERT`);
+      await this.conn.run('DROP TABLE stage');
+      await this.conn.run('COMMIT');
+      return { rowsIn: Number(c!.n), inserted: Number(c!.fresh), updated: Number(c!.changed) };
+    } catch (e) {
+      await this.conn.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  loadPosts(files: string[]): Promise<LoadResult> {
+    return this.merge(posts, files, 'collected_at');
+  }
+
+  loadNlp(files: string[]): Promise<LoadResult> {
+    return this.merge(postNlp, files, 'enriched_at');
+  }
+
+  async recordRun(run: PipelineRun): Promise<void> {
+    const cols = columnNames(pipelineRuns);
+    await this.conn.run(
+      `INSERT OR REPLACE INTO pipeline_runs (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map((c) => `$${c}`).join(', ')})`,
+      Object.fromEntries(cols.map((c) => [c, (run as Record<string, unknown>)[c] ?? null])) as never,
+    );
+  }
+
+  async getState(key: string): Promise<string | undefined> {
+    const rows = await queryRows<{ value: string }>(this.conn, `SELECT "value" FROM pulse_state WHERE "key" = $key`, { key });
+    return rows[0]?.value;
+  }
+
+  async setState(key: string, value: string): Promise<void> {
+    await this.conn.run(`INSERT OR REPLACE INTO pulse_state VALUES ($key, $value, now())`, { key, value });
+  }
+
+  query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
+    return queryRows<T>(this.conn, typeof sql === 'string' ? sql : sql.duckdb, params as never);
+  }
+
+  async close(): Promise<void> {
+    this.conn.closeSync();
+    this.db.closeSync();
+  }
+}

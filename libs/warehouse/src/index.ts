@@ -1,0 +1,4 @@
+export type { Warehouse, LoadResult, DialectSql, Params } from './types.ts';
+export { DuckDBWarehouse } from './duckdb/warehouse.ts';
+export { DUCKDB_DDL } from './duckdb/ddl.ts';
+export { openWarehouse } from './open.ts';

@@ -1,0 +1,39 @@
+import type { PipelineRun } from '@social-pulse/schema';
+
+export interface LoadResult {
+  /** Rows read from the files (after deduplication within them). */
+  rowsIn: number;
+  inserted: number;
+  updated: number;
+}
+
+/** SQL written once per dialect, side by side, so both backends answer the same question. */
+export interface DialectSql {
+  duckdb: string;
+  bigquery: string;
+}
+
+export type Params = Record<string, string | number | boolean | null | string[]>;
+
+/**
+ * The warehouse: DuckDB on one machine, BigQuery in the cloud. Tables come from libs/schema;
+ * loads are incremental MERGEs on the primary key, never blind appends.
+ */
+export interface Warehouse {
+  readonly kind: 'duckdb' | 'bigquery';
+  /** For messages: the file or `project.dataset`. */
+  readonly uri: string;
+  /** Create the tables and views if missing (idempotent). */
+  ensureSchema(): Promise<void>;
+  /** MERGE Parquet files (local paths) of `posts` rows on post_id; newer collected_at wins. */
+  loadPosts(files: string[]): Promise<LoadResult>;
+  /** MERGE Parquet files of `post_nlp` rows on post_id; newer enriched_at wins. */
+  loadNlp(files: string[]): Promise<LoadResult>;
+  /** Insert or replace one row of pipeline_runs (keyed by run_id, step, source). */
+  recordRun(run: PipelineRun): Promise<void>;
+  getState(key: string): Promise<string | undefined>;
+  setState(key: string, value: string): Promise<void>;
+  /** A read query with named parameters (`$name` in DuckDB, `@name` in BigQuery). */
+  query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]>;
+  close(): Promise<void>;
+}
