@@ -66,6 +66,8 @@ export interface Window {
 
 export interface FetchedPage {
   raw: RawPage;
+  /** The raw-zone document of the page (envelope with the body verbatim). */
+  rawText: string;
   normalized: Normalized;
   /** Keys of the page's items, newest first. */
   keys: Keyed[];

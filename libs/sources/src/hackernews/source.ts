@@ -65,7 +65,7 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
         run_id: ctx.runId,
         headers: keptHeaders(res.headers),
       };
-      const { page: raw } = encodeRawPage(meta, res.body);
+      const { page: raw, text: rawText } = encodeRawPage(meta, res.body);
       const normalized = this.normalize(raw);
       const parsed = searchResponse.safeParse(raw.body);
       const hits = parsed.success ? parsed.data.hits : [];
@@ -89,7 +89,7 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
           page = -1;
         }
       }
-      yield { raw, normalized, keys, hasMore };
+      yield { raw, rawText, normalized, keys, hasMore };
       if (!hasMore) return;
       page += 1;
     }

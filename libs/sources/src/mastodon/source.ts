@@ -48,7 +48,7 @@ export class MastodonSource implements Source<MastodonSourceConfig> {
         run_id: ctx.runId,
         headers: keptHeaders(res.headers),
       };
-      const { page } = encodeRawPage(meta, res.body);
+      const { page, text: rawText } = encodeRawPage(meta, res.body);
       const normalized = this.normalize(page);
       const keys: Keyed[] = Array.isArray(page.body)
         ? page.body.flatMap((s: { id?: unknown; created_at?: unknown }) =>
@@ -61,7 +61,7 @@ export class MastodonSource implements Source<MastodonSourceConfig> {
       // Follow only links to the same instance: a Link header is input like any other.
       const nextUrl = next && new URL(next, origin).origin === origin ? new URL(next, origin) : undefined;
       const hasMore = Boolean(nextUrl) && keys.length > 0;
-      yield { raw: page, normalized, keys, hasMore };
+      yield { raw: page, rawText, normalized, keys, hasMore };
       if (!hasMore || !nextUrl) return;
       url = `${nextUrl.origin}${nextUrl.pathname}`;
       params = Object.fromEntries(nextUrl.searchParams);

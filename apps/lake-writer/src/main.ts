@@ -1,0 +1,4 @@
+import { stepMain } from '@social-pulse/pipeline';
+import { writeLake } from './write.ts';
+
+await stepMain('lake-write', writeLake);

@@ -1,0 +1,4 @@
+import { stepMain } from '@social-pulse/pipeline';
+import { scrape } from './scrape.ts';
+
+await stepMain('scrape', scrape);

@@ -1,0 +1,161 @@
+import { resolveSince, type Config } from '@social-pulse/config';
+import { RawZone, StateStore, openLake } from '@social-pulse/lake';
+import { combineStatus, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { HttpClient, createProgress, describeError, userAgent, VERSION } from '@social-pulse/runtime';
+import type { PipelineRun, RunStatus } from '@social-pulse/schema';
+import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type QueryOutcome, type Source } from '@social-pulse/sources';
+
+/** `_state/cursors.json`: per source, per query key, the incremental cursor. */
+export type CursorDoc = { version: 1; sources: Record<string, Record<string, QueryCursor>> };
+
+/**
+ * Serializes cursor saves from sources running in parallel into one document, written
+ * whole (atomically) after every landed page.
+ */
+class Cursors {
+  private chain: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly state: StateStore,
+    readonly doc: CursorDoc,
+  ) {}
+
+  static async load(state: StateStore): Promise<Cursors> {
+    return new Cursors(state, await state.read<CursorDoc>('cursors', { version: 1, sources: {} }));
+  }
+
+  get(source: string, key: string): QueryCursor {
+    return this.doc.sources[source]?.[key] ?? emptyCursor();
+  }
+
+  save(source: string, key: string, cursor: QueryCursor): Promise<void> {
+    (this.doc.sources[source] ??= {})[key] = cursor;
+    const snapshot = JSON.parse(JSON.stringify(this.doc)) as CursorDoc;
+    this.chain = this.chain.then(() => this.state.write('cursors', snapshot));
+    return this.chain;
+  }
+}
+
+interface SourceResult {
+  name: string;
+  status: RunStatus;
+  outcomes: QueryOutcome[];
+  retries: number;
+  error?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, raw: RawZone): Promise<SourceResult> {
+  const cfg = ctx.config;
+  const startedAt = new Date().toISOString();
+  const http = new HttpClient({
+    userAgent: userAgent(VERSION, cfg.contact),
+    timeoutMs: cfg.http.timeoutMs,
+    retries: cfg.http.retries,
+    maxRetryAfterMs: cfg.http.maxRetryAfterMs,
+    concurrency: cfg.http.concurrency,
+    logger: ctx.log,
+    signal: ctx.signal,
+  });
+  const since = resolveSince(source.config.since ?? cfg.since, new Date())!;
+  const progress = createProgress(source.name, { unit: 'posts' });
+  const outcomes: QueryOutcome[] = [];
+  try {
+    for (const query of source.queries()) {
+      if (ctx.signal.aborted) break;
+      const outcome = await scrapeQuery(
+        source,
+        query,
+        cursors.get(source.name, query.key),
+        { http, runId: ctx.runId, now: () => new Date(), log: ctx.log, env: ctx.env, signal: ctx.signal },
+        {
+          since,
+          ...(source.config.limit ? { limit: source.config.limit } : {}),
+          land: async (page) => {
+            await raw.land(source.name, page.raw.meta.fetched_at, page.rawText);
+            progress.increment(page.normalized.posts.length);
+          },
+          save: (cursor) => cursors.save(source.name, query.key, cursor),
+        },
+      );
+      outcomes.push(outcome);
+      for (const p of outcome.problems) ctx.log.warn(`${source.name}: ${p}`);
+    }
+  } finally {
+    progress.stop();
+  }
+  const statuses = outcomes.map((o): RunStatus => (o.stoppedBy === 'error' ? 'failed' : o.malformedPages || o.rejected ? 'partial' : 'ok'));
+  const problems = outcomes.flatMap((o) => o.problems);
+  return {
+    name: source.name,
+    status: combineStatus(statuses),
+    outcomes,
+    retries: http.retries,
+    ...(problems.length ? { error: problems.slice(0, 5).join('; ') } : {}),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** The scrape step: every ready source in parallel, its queries in turn; raw pages landed, cursors saved per page. */
+export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
+  const config: Config = ctx.config;
+  const lake = await openLake(config.lakeLocation);
+  const cursors = await Cursors.load(new StateStore(lake));
+  const raw = new RawZone(lake, ctx.runId);
+  const statuses = createSources(config, ctx.env);
+  const lines: string[] = [];
+  const perSource: Omit<PipelineRun, 'run_id' | 'step'>[] = [];
+  const now = new Date().toISOString();
+  for (const s of statuses) {
+    if (s.kind === 'skipped') {
+      lines.push(`  ${s.name.padEnd(14)} skipped: ${s.reason}`);
+      ctx.log.warn(`${s.name} skipped: ${s.reason}`);
+      perSource.push({
+        source: s.name, started_at: now, finished_at: now, status: 'skipped', rows_in: 0, rows_out: 0,
+        rows_rejected: 0, retries: 0, error: s.reason, details: null,
+      });
+    }
+  }
+  const ready = statuses.flatMap((s) => (s.kind === 'ready' ? [s.source] : []));
+  const results = await Promise.all(
+    ready.map((src) =>
+      scrapeSource(src, ctx, cursors, raw).catch(
+        (e): SourceResult => ({ name: src.name, status: 'failed', outcomes: [], retries: 0, error: describeError(e), startedAt: now, finishedAt: new Date().toISOString() }),
+      ),
+    ),
+  );
+  for (const r of results) {
+    const pages = sum(r.outcomes.map((o) => o.pages));
+    const posts = sum(r.outcomes.map((o) => o.posts));
+    const rejected = sum(r.outcomes.map((o) => o.rejected));
+    const malformed = sum(r.outcomes.map((o) => o.malformedPages));
+    const limited = r.outcomes.filter((o) => o.stoppedBy === 'limit').length;
+    lines.push(
+      `  ${r.name.padEnd(14)} ${r.status.padEnd(8)} ${pages} pages, ${posts} posts` +
+        (rejected ? `, ${rejected} items rejected` : '') +
+        (malformed ? `, ${malformed} malformed pages kept in raw/` : '') +
+        (r.retries ? `, ${r.retries} retries` : '') +
+        (limited ? `, limit reached on ${limited} ${limited === 1 ? 'query' : 'queries'} (the rest next run)` : ''),
+    );
+    if (r.error) lines.push(`  ${''.padEnd(14)} ${r.error}`);
+    perSource.push({
+      source: r.name, started_at: r.startedAt, finished_at: r.finishedAt, status: r.status, rows_in: pages, rows_out: posts,
+      rows_rejected: rejected + malformed, retries: r.retries, error: r.error ?? null,
+      details: JSON.stringify({ pages, malformedPages: malformed, queries: r.outcomes.map((o) => ({ query: o.query, pages: o.pages, items: o.items, stoppedBy: o.stoppedBy })) }),
+    });
+  }
+  const status = combineStatus(perSource.map((p) => p.status));
+  return {
+    status: statuses.length === 0 ? 'skipped' : status,
+    rowsIn: sum(perSource.map((p) => p.rows_in)),
+    rowsOut: sum(perSource.map((p) => p.rows_out)),
+    rowsRejected: sum(perSource.map((p) => p.rows_rejected)),
+    retries: sum(results.map((r) => r.retries)),
+    ...(status !== 'ok' ? { error: perSource.filter((p) => p.status !== 'ok').map((p) => `${p.source}: ${p.status}`).join(', ') } : {}),
+    perSource,
+    lines: statuses.length ? ['scrape', ...lines] : ['scrape: no sources configured (add some under `sources:`)'],
+  };
+}

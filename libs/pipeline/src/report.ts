@@ -1,0 +1,33 @@
+import type { PipelineRun, RunStatus } from '@social-pulse/schema';
+
+export const STEPS = ['scrape', 'lake-write', 'enrich', 'load'] as const;
+export type StepName = (typeof STEPS)[number];
+
+/** What a step tells the orchestrator (over IPC) and the run history (pipeline_runs). */
+export interface StepReport {
+  step: StepName;
+  status: RunStatus;
+  rowsIn: number;
+  rowsOut: number;
+  rowsRejected: number;
+  retries: number;
+  /** Why it failed, or what was skipped; secret-free. */
+  error?: string;
+  /** Step-specific figures (JSON). */
+  details?: Record<string, unknown>;
+  /** Extra rows of pipeline_runs, e.g. one per source for the scrape step. */
+  perSource?: Omit<PipelineRun, 'run_id' | 'step'>[];
+  /** Lines for the person at the terminal. */
+  lines: string[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** The status of a whole made of parts: failed if all failed, partial if any was not ok. */
+export function combineStatus(parts: RunStatus[]): RunStatus {
+  const real = parts.filter((s) => s !== 'skipped');
+  if (!parts.length) return 'ok';
+  if (!real.length) return 'skipped';
+  if (real.every((s) => s === 'failed')) return 'failed';
+  return real.every((s) => s === 'ok') && real.length === parts.length ? 'ok' : 'partial';
+}
