@@ -22,7 +22,7 @@ export function checkSources(text: string): { ok: string } | { error: string } {
   if (first === undefined || !/^\s*(-|\[)/.test(first)) {
     return { error: `sources: expected a YAML list of sources ("- type: mastodon ..."), got ${JSON.stringify(trimmed.slice(0, 60))}` };
   }
-  const types = [...trimmed.matchAll(/(?:^|[\s{,-])type:\s*["']?([^\s"',}]+)/g)].map((m) => m[1] ?? '');
+  const types = [...trimmed.matchAll(/(?:^|[\s{,-])["']?type["']?\s*:\s*["']?([^\s"',}]+)/g)].map((m) => m[1] ?? '');
   if (types.length === 0) return { error: 'sources: no entry has a `type:` (one of ' + SOURCE_NAMES.join(', ') + ')' };
   const unknown = types.find((t) => !(SOURCE_NAMES as readonly string[]).includes(t));
   if (unknown !== undefined) {

@@ -25,7 +25,7 @@ export interface StartupScriptInput {
 }
 
 /** Write `content` to `path` with `mode`, atomically; the content is one single-quoted word. */
-function writeFile(path: string, mode: string, content: string): string {
+export function writeFileCommand(path: string, mode: string, content: string): string {
   return [`printf '%s' ${shq(content)} > ${shq(`${path}.new`)}`, `chmod ${mode} ${shq(`${path}.new`)}`, `mv -f ${shq(`${path}.new`)} ${shq(path)}`].join('\n');
 }
 
@@ -109,12 +109,12 @@ log "installing dependencies"
 
 log "writing the configuration and the systemd units"
 install -d -m 0755 ${VM.etcDir} ${VM.libDir}
-${writeFile(VM.config, '0644', input.pulseConfig)}
-${writeFile(VM.envFile, '0644', envFile(input.env))}
-${writeFile(VM.loadSecrets, '0755', loadSecretsScript(input.project, input.secrets))}
-${writeFile(`/etc/systemd/system/${VM.runService}`, '0644', runService())}
-${writeFile(`/etc/systemd/system/${VM.runTimer}`, '0644', runTimer(input.schedule))}
-${writeFile(`/etc/systemd/system/${VM.dashboardService}`, '0644', dashboardService())}
+${writeFileCommand(VM.config, '0644', input.pulseConfig)}
+${writeFileCommand(VM.envFile, '0644', envFile(input.env))}
+${writeFileCommand(VM.loadSecrets, '0755', loadSecretsScript(input.project, input.secrets))}
+${writeFileCommand(`/etc/systemd/system/${VM.runService}`, '0644', runService())}
+${writeFileCommand(`/etc/systemd/system/${VM.runTimer}`, '0644', runTimer(input.schedule))}
+${writeFileCommand(`/etc/systemd/system/${VM.dashboardService}`, '0644', dashboardService())}
 
 log "starting the timer and the dashboard"
 systemctl daemon-reload

@@ -4,6 +4,7 @@ import type { RawConfig } from '../config.ts';
 
 const REPO = { repoUrl: 'https://github.com/example/social-pulse.git' };
 const parse = (raw: RawConfig, project: string | undefined = 'my-project') => parseSettings({ ...REPO, ...raw }, { project, stack: 'dev' });
+const parseWithoutProject = () => parseSettings(REPO, { project: undefined, stack: 'dev' });
 
 describe('parseSettings', () => {
   it('fills every default', () => {
@@ -65,7 +66,7 @@ describe('parseSettings', () => {
   });
 
   it('asks for gcp:project when it is missing', () => {
-    expect(() => parse({}, undefined)).toThrow('Missing config gcp:project: run `pulumi config set gcp:project YOUR_PROJECT_ID`');
+    expect(parseWithoutProject).toThrow('Missing config gcp:project: run `pulumi config set gcp:project YOUR_PROJECT_ID`');
     expect(() => parse({}, 'Bad_Project')).toThrow('Invalid config gcp:project = "Bad_Project"');
   });
 

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type * as Program from '../index.ts';
 import { settled, single, useMocks, valueOf } from './mocks.ts';
 import type { Declared } from './mocks.ts';
 
 // A stack with an L4 GPU and no machineType: the program picks g2-standard-4.
 let declared: Declared[];
-let program: typeof import('../index.ts');
+let program: typeof Program;
 
 beforeAll(async () => {
   declared = await useMocks({ 'social-pulse:gpu': 'nvidia-l4' });

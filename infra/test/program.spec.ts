@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { TABLES, bigQuerySchema } from '@social-pulse/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type * as Program from '../index.ts';
 import { shq } from '../shell.ts';
 import { BASE_CONFIG, ofType, settled, single, useMocks, valueOf } from './mocks.ts';
 import type { Declared } from './mocks.ts';
@@ -10,7 +11,7 @@ const X_TOKEN = 'xb-TOKEN-0123456789-never-in-a-script';
 const REDDIT_ID = 'reddit-ID-abcdef-never-in-a-script';
 
 let declared: Declared[];
-let program: typeof import('../index.ts');
+let program: typeof Program;
 
 beforeAll(async () => {
   declared = await useMocks(

@@ -114,6 +114,8 @@ export const configSchema = z
       .object({
         timeoutMs: z.number().int().positive().default(30_000),
         retries: z.number().int().min(0).max(20).default(5),
+        /** First backoff step between retries; it doubles each attempt, with jitter. */
+        backoffMs: z.number().int().min(1).max(60_000).default(1000),
         /** Longest Retry-After or rate-limit wait honoured before a request gives up. */
         maxRetryAfterMs: z.number().int().positive().default(300_000),
         /** Requests in flight at once, per source. */

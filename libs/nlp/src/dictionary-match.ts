@@ -29,19 +29,23 @@ interface Compiled {
 
 function compile(entries: DictionaryEntry[], caseSensitive: boolean): Compiled | null {
   const byKey = new Map<string, DictionaryEntry>();
-  const terms: string[] = [];
+  const terms = new Map<string, string>(); // pattern → term
   for (const e of entries) {
     for (const term of [e.name, ...(e.aliases ?? [])]) {
       const key = keyOf(term, caseSensitive);
-      if (!key || byKey.has(key)) continue;
-      byKey.set(key, e);
-      terms.push(term);
+      if (!key) continue;
+      // The first entry to claim a spelling keeps it; "sql mesh" still adds its own pattern.
+      if (!byKey.has(key)) byKey.set(key, e);
+      const pattern = termPattern(term);
+      if (!terms.has(caseSensitive ? pattern : pattern.toLowerCase())) terms.set(caseSensitive ? pattern : pattern.toLowerCase(), term);
     }
   }
-  if (!terms.length) return null;
+  if (!terms.size) return null;
   // Longest first, so that "Looker Studio" wins over "Looker" at the same position.
-  terms.sort((a, b) => b.length - a.length);
-  const body = terms.map(termPattern).join('|');
+  const body = [...terms.values()]
+    .sort((a, b) => b.length - a.length)
+    .map(termPattern)
+    .join('|');
   return {
     regex: new RegExp(`(?<!${WORD})(?:${body})(?!${WORD})`, caseSensitive ? 'gu' : 'giu'),
     byKey,

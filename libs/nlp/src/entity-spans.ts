@@ -135,16 +135,17 @@ type Entity = PostNlp['entities'][number];
  * Model entities and dictionary matches as one list, without duplicates: a model entity
  * that is a dictionary name, or lies inside a dictionary match, gives way to the dictionary
  * (which knows that Kafka is a product, not a person); one that encloses a match ("Databricks
- * Summit", an event) is kept beside it. Then one entity per (type, text), highest score, in
- * text order.
+ * Summit", an event) is kept beside it — except a person, whose name is not a product
+ * ("Franz Kafka"). Then one entity per (type, text), highest score, in text order (entities
+ * that could not be placed in the text last).
  */
 export function mergeEntities(model: readonly Span[], dictionary: readonly Span[], matcher: DictionaryMatcher): Entity[] {
-  const kept = model.filter((m) => {
-    if (matcher.entryFor(m.text)) return false;
-    if (m.start < 0) return true;
-    return !dictionary.some((d) => d.start <= m.start && m.end <= d.end);
-  });
-  const all = [...kept, ...dictionary].sort((a, b) => a.start - b.start);
+  const inside = (a: Span, b: Span) => b.start >= 0 && a.start >= 0 && b.start <= a.start && a.end <= b.end;
+  const kept = model.filter((m) => !matcher.entryFor(m.text) && !dictionary.some((d) => inside(m, d)));
+  const people = kept.filter((m) => m.type === 'person');
+  const dict = dictionary.filter((d) => !people.some((p) => inside(d, p)));
+  const position = (s: Span) => (s.start < 0 ? Number.MAX_SAFE_INTEGER : s.start);
+  const all = [...kept, ...dict].sort((a, b) => position(a) - position(b));
   const byKey = new Map<string, Entity>();
   for (const e of all) {
     const key = `${e.type}\u0000${e.text.toLowerCase()}`;

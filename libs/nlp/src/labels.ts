@@ -62,8 +62,9 @@ export function entityTypeOf(label: string, overrides: Readonly<Record<string, E
     for (const [k, v] of Object.entries(map)) if (k.toLowerCase() === bare.toLowerCase()) return v;
     return undefined;
   };
-  const found = lookup(overrides) ?? lookup(DEFAULT_ENTITY_LABEL_MAP);
-  return found === undefined ? null : found;
+  const override = lookup(overrides);
+  if (override !== undefined) return override;
+  return lookup(DEFAULT_ENTITY_LABEL_MAP) ?? null;
 }
 
 const SENTIMENT_NAMES: Record<string, Sentiment> = {

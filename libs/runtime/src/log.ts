@@ -9,7 +9,9 @@ export type { Logger } from 'pino';
  * Every message and serialized error is passed through the secret mask.
  */
 export function createLogger(name: string, opts: { level?: string; pretty?: boolean } = {}): Logger {
-  const level = opts.level ?? process.env.PULSE_LOG_LEVEL ?? 'info';
+  // On a terminal a person watches: info. Under cron/systemd/CI: warnings and errors only,
+  // the run's summary on stdout says the rest.
+  const level = opts.level ?? process.env.PULSE_LOG_LEVEL ?? (process.stderr.isTTY ? 'info' : 'warn');
   const pretty = opts.pretty ?? (process.stderr.isTTY && !process.env.NO_COLOR);
   const options: pino.LoggerOptions = {
     name,

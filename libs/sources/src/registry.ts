@@ -24,10 +24,10 @@ export type SourceStatus =
 export function createSources(config: Config, env: NodeJS.ProcessEnv = process.env): SourceStatus[] {
   return config.sources.map((sc): SourceStatus => {
     if (!sc.enabled) return { kind: 'skipped', name: sc.type, reason: 'disabled in the configuration (enabled: false)' };
-    const factory = FACTORIES[sc.type];
-    if (!factory) return { kind: 'skipped', name: sc.type, reason: `the ${sc.type} source is not available in this version` };
     const missing = missingCredentials(sc.type, env);
     if (missing.length) return { kind: 'skipped', name: sc.type, reason: `${missing.join(', ')} not set: ${CREDENTIALS[sc.type].howTo}` };
+    const factory = FACTORIES[sc.type];
+    if (!factory) return { kind: 'skipped', name: sc.type, reason: `the ${sc.type} source is not available in this version` };
     return { kind: 'ready', source: factory(sc, config) };
   });
 }

@@ -34,6 +34,13 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
 
   normalize = normalizeHackernews;
 
+  async check(ctx: FetchContext): Promise<string> {
+    const base = (this.config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
+    const res = await ctx.http.get(`${base}/api/v1/search_by_date`, { searchParams: { query: this.config.queries[0], tags: 'story', hitsPerPage: 1 } });
+    const body = JSON.parse(res.body) as { nbHits?: number };
+    return `Algolia answers: ${body.nbHits ?? '?'} stories match "${this.config.queries[0]}"`;
+  }
+
   async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
     const base = (this.config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
     const tags = this.config.tags.length > 1 ? `(${this.config.tags.join(',')})` : this.config.tags[0]!;

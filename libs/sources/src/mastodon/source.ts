@@ -28,6 +28,16 @@ export class MastodonSource implements Source<MastodonSourceConfig> {
 
   normalize = normalizeMastodon;
 
+  async check(ctx: FetchContext): Promise<string> {
+    const parts: string[] = [];
+    for (const inst of this.config.instances) {
+      const origin = new URL(this.config.baseUrl ?? inst).origin;
+      const res = await ctx.http.get(`${origin}/api/v1/timelines/tag/${encodeURIComponent(this.config.tags[0]!)}`, { searchParams: { limit: 1 } });
+      parts.push(`${new URL(origin).host} answers (${res.headers['x-ratelimit-remaining'] ?? '?'} requests left in the window)`);
+    }
+    return parts.join('; ');
+  }
+
   async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
     const [instance, hashTag] = query.key.split(' #') as [string, string];
     const origin = new URL(this.config.baseUrl ?? instance).origin;

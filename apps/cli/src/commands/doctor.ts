@@ -1,0 +1,58 @@
+import { loadConfig, secretValues } from '@social-pulse/config';
+import { openLake } from '@social-pulse/lake';
+import { HttpClient, describeError, newRunId, registerSecrets, silentLogger, userAgent, VERSION } from '@social-pulse/runtime';
+import { createSources } from '@social-pulse/sources';
+import { openWarehouse } from '@social-pulse/warehouse';
+
+type Check = { what: string; ok: boolean | 'warn'; detail: string };
+
+/** `pulse doctor`: each check on one line, with what to fix; exit 1 when any failed. */
+export async function doctorCommand(g: { config: string }, o: { offline?: boolean }): Promise<void> {
+  const checks: Check[] = [];
+  const config = await loadConfig(g.config); // a bad file throws with every problem named
+  registerSecrets(secretValues());
+  checks.push({ what: 'configuration', ok: true, detail: `${config.file}: ${config.sources.length} sources` });
+
+  try {
+    const lake = await openLake(config.lakeLocation);
+    const probe = `_state/doctor-${newRunId()}.txt`;
+    await lake.write(probe, 'ok');
+    await lake.delete(probe);
+    checks.push({ what: 'lake', ok: true, detail: `${lake.uri} is writable` });
+  } catch (e) {
+    checks.push({ what: 'lake', ok: false, detail: `${config.lake}: ${describeError(e)}` });
+  }
+
+  try {
+    const w = await openWarehouse(config.warehouseLocation);
+    const [n] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts');
+    await w.close();
+    checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${Number(n?.n ?? 0)} posts` });
+  } catch (e) {
+    checks.push({ what: 'warehouse', ok: false, detail: `${config.warehouse}: ${describeError(e)}` });
+  }
+
+  const http = new HttpClient({ userAgent: userAgent(VERSION, config.contact), retries: 1, timeoutMs: 15_000 });
+  for (const s of createSources(config)) {
+    if (s.kind === 'skipped') {
+      checks.push({ what: s.name, ok: 'warn', detail: `skipped: ${s.reason}` });
+      continue;
+    }
+    if (o.offline || !s.source.check) {
+      checks.push({ what: s.source.name, ok: true, detail: `configured (${s.source.queries().length} queries)${o.offline ? '; not called (--offline)' : ''}` });
+      continue;
+    }
+    try {
+      const detail = await s.source.check({ http, runId: 'doctor', now: () => new Date(), log: silentLogger, env: process.env });
+      checks.push({ what: s.source.name, ok: true, detail });
+    } catch (e) {
+      checks.push({ what: s.source.name, ok: false, detail: describeError(e) });
+    }
+  }
+
+  for (const c of checks) {
+    const mark = c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'warn' : 'FAIL';
+    process.stdout.write(`${mark}  ${c.what.padEnd(14)} ${c.detail}\n`);
+  }
+  process.exitCode = checks.some((c) => c.ok === false) ? 1 : 0;
+}

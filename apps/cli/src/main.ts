@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '@social-pulse/config';
+import { PulseError, describeError, VERSION } from '@social-pulse/runtime';
+
+const program = new Command('pulse')
+  .description('social-pulse: follow a topic across X, Bluesky, Mastodon, Reddit, Hacker News and Stack Exchange')
+  .version(VERSION)
+  .option('-c, --config <file>', 'configuration file', 'pulse.config.yaml')
+  .option('--debug', 'show stack traces on errors')
+  .showHelpAfterError()
+  .exitOverride();
+
+// Commands are loaded when used, so `pulse --help` stays fast.
+program
+  .command('run')
+  .description('run the whole pipeline: scrape → lake-write → enrich → load')
+  .option('--every <duration>', 'keep running on a schedule in the foreground (e.g. 30m, 1h)')
+  .option('--dashboard', 'serve the dashboard when the run is done')
+  .option('--skip <steps>', 'comma-separated steps to leave out (scrape, lake-write, enrich, load)')
+  .action(async (o) => (await import('./commands/run.ts')).runCommand(program.opts(), o));
+
+for (const [name, step, description] of [
+  ['scrape', 'scrape', 'fetch new posts from every configured source into the raw zone'],
+  ['write', 'lake-write', 'normalize new raw pages and merge them into posts/ (Parquet)'],
+  ['load', 'load', 'load new lake files into the warehouse'],
+] as const) {
+  program
+    .command(name)
+    .description(description)
+    .action(async () => (await import('./commands/run.ts')).stepCommand(program.opts(), step));
+}
+
+program
+  .command('status')
+  .description('per source: posts, newest post, last run and its outcome')
+  .option('--json', 'print JSON')
+  .action(async (o) => (await import('./commands/status.ts')).statusCommand(program.opts(), o));
+
+program
+  .command('doctor')
+  .description('check the configuration, the lake, the warehouse and each source’s credential')
+  .option('--offline', 'do not call the sources')
+  .action(async (o) => (await import('./commands/doctor.ts')).doctorCommand(program.opts(), o));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode;
+  } else {
+    const debug = program.opts<{ debug?: boolean }>().debug;
+    if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+    else process.stderr.write(`pulse: ${describeError(e)}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = e instanceof PulseError ? e.exitCode : e instanceof ConfigError ? 2 : 1;
+  }
+}

@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const PULSE = fileURLToPath(new URL('../bin/pulse.mjs', import.meta.url));
+
+export interface PulseResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `pulse` command in a child process, as a user would. */
+export async function pulse(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PulseResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [PULSE, ...args], {
+      env: { ...process.env, PULSE_LOG_LEVEL: 'warn', ...env },
+      timeout: 120_000,
+      maxBuffer: 20 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+/** A fresh folder with a pulse.config.yaml holding `yaml`. */
+export async function workspace(yaml: string): Promise<{ dir: string; config: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-'));
+  const config = path.join(dir, 'pulse.config.yaml');
+  await writeFile(config, yaml);
+  return { dir, config };
+}

@@ -1,0 +1,25 @@
+export { createEnricher } from './enricher.ts';
+export type { Enricher, EnricherOptions, EnricherStats, EnrichProgress } from './enricher.ts';
+export { planEnrichment, modelVersions, textHash } from './plan.ts';
+export type { EnrichItem, EnrichmentPlan, ExistingLabels, ModelVersion } from './plan.ts';
+export { prepareText, postText, DEFAULT_MAX_CHARS } from './prepare.ts';
+export type { PrepareOptions } from './prepare.ts';
+export { DEFAULT_TOPIC_LABELS, DEFAULT_ENTITY_LABEL_MAP, entityTypeOf, sentimentLabels } from './labels.ts';
+export { DATA_DICTIONARY } from './dictionary.ts';
+export type { DictionaryEntry } from './dictionary.ts';
+export { buildDictionary, DictionaryMatcher } from './dictionary-match.ts';
+export type { Span } from './dictionary-match.ts';
+export {
+  DEFAULT_MODELS,
+  NLP_TASKS,
+  cudaProviderInstalled,
+  loadModel,
+  modelFolder,
+  modelSpecs,
+  requiredFiles,
+  resolveDevice,
+  resolveModelsDir,
+} from './models.ts';
+export type { Dtype, LoadedModel, ModelSpec, NlpLogger, NlpTask, RuntimeOptions } from './models.ts';
+export { listModels, pullModels, verifyModels, VERIFY_SAMPLE } from './manage.ts';
+export type { ManageOptions, ModelStatus, PullOptions, PullResult, VerifyResult } from './manage.ts';

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { NlpConfig } from '@social-pulse/config';
+import { dictionaryOf } from './tasks/entities.ts';
+import { DEFAULT_TOPIC_LABELS } from './labels.ts';
+import { modelSpecs, type NlpTask } from './models.ts';
+import { postText, prepareText } from './prepare.ts';
+
+/**
+ * Incremental labelling. A post's labels are identified by the hash of its prepared text
+ * and the versions of the models (and of the settings that change their output: topic
+ * labels, threshold, dictionary, token limit). A post is labelled again only when that hash
+ * changes: new text, or a changed model id, revision, dtype or setting.
+ */
+
+export interface ModelVersion {
+  task: NlpTask;
+  model: string;
+}
+
+const short = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
+
+/**
+ * What labelled a post, per task: `<id>@<revision> <dtype> #<settings hash>`. Derived from
+ * the configuration alone, so a run can tell what needs labelling before loading any model.
+ */
+export function modelVersions(config: NlpConfig): ModelVersion[] {
+  return modelSpecs(config).map((spec) => {
+    let settings: unknown;
+    if (spec.task === 'topics') {
+      const t = config.topics;
+      settings =
+        t.mode === 'zero-shot'
+          ? { mode: t.mode, labels: t.labels ?? DEFAULT_TOPIC_LABELS, template: t.hypothesisTemplate, threshold: t.threshold, max: t.maxTopics }
+          : { mode: t.mode, threshold: t.threshold, max: t.maxTopics };
+    } else if (spec.task === 'entities') {
+      const e = config.entities;
+      settings = { minScore: e.minScore, labelMap: e.labelMap, dictionary: dictionaryOf(e).entries };
+    }
+    const hash = short({ settings, maxTokens: config.maxTokens, maxChars: config.maxChars });
+    return { task: spec.task, model: `${spec.id}@${spec.revision} ${spec.dtype} #${hash}` };
+  });
+}
+
+/** sha256 (hex) of the prepared text and the model versions. */
+export function textHash(prepared: string, models: readonly ModelVersion[]): string {
+  const h = createHash('sha256').update(prepared);
+  for (const m of models) h.update(`\u0000${m.task}=${m.model}`);
+  return h.digest('hex');
+}
+
+export interface EnrichItem {
+  post_id: string;
+  text: string;
+  /** Reddit, Hacker News and Stack Exchange titles are labelled with the text. */
+  title?: string | null;
+}
+
+export interface EnrichmentPlan<T extends EnrichItem> {
+  /** Posts whose labels must be computed: new, edited, or labelled by other models. */
+  todo: T[];
+  /**
+   * Posts whose text and models match labels already stored for another post (a
+   * cross-post): copy that post's labels (`from`) instead of computing them again.
+   */
+  copies: { post: T; from: string }[];
+  /** Posts already labelled for this text with these models. */
+  upToDate: number;
+}
+
+export type ExistingLabels = Iterable<{ post_id: string; text_hash: string }> | ReadonlyMap<string, string>;
+
+/**
+ * Decide which posts need labelling, given the labels already stored (`post_id` →
+ * `text_hash`, e.g. from the lake's nlp/ files or the warehouse's post_nlp table). A post
+ * listed twice counts once (the last one).
+ */
+export function planEnrichment<T extends EnrichItem>(posts: Iterable<T>, existing: ExistingLabels, config: NlpConfig): EnrichmentPlan<T> {
+  const models = modelVersions(config);
+  const stored = new Map<string, string>();
+  if (existing instanceof Map) for (const [id, hash] of existing) stored.set(id, hash);
+  else for (const row of existing as Iterable<{ post_id: string; text_hash: string }>) stored.set(row.post_id, row.text_hash);
+  const byHash = new Map<string, string>();
+  for (const [id, hash] of stored) if (!byHash.has(hash)) byHash.set(hash, id);
+
+  const latest = new Map<string, T>();
+  for (const p of posts) {
+    latest.delete(p.post_id);
+    latest.set(p.post_id, p);
+  }
+  const plan: EnrichmentPlan<T> = { todo: [], copies: [], upToDate: 0 };
+  for (const post of latest.values()) {
+    const hash = textHash(prepareText(postText(post), { maxChars: config.maxChars }), models);
+    if (stored.get(post.post_id) === hash) plan.upToDate++;
+    else if (byHash.has(hash)) plan.copies.push({ post, from: byHash.get(hash)! });
+    else plan.todo.push(post);
+  }
+  return plan;
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { LakeLocation } from '@social-pulse/config';
+import { PulseError } from '@social-pulse/runtime';
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+/** Where the run lock of a lake lives: beside a local lake, or in the temp dir for a bucket. */
+export function lockPath(lake: LakeLocation): string {
+  if (lake.kind === 'local') return path.join(lake.root, '_state', 'run.lock');
+  const id = createHash('sha256').update(`gs://${lake.bucket}/${lake.prefix}`).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), `social-pulse-${id}.lock`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One `pulse run` at a time per lake: the lock file is created exclusively; a lock left by a
+ * process that no longer exists on this host is stale and taken over.
+ */
+export async function acquireLock(file: string): Promise<() => Promise<void>> {
+  await mkdir(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(file, 'wx');
+      const info: LockInfo = { pid: process.pid, host: os.hostname(), started: new Date().toISOString() };
+      await fh.writeFile(JSON.stringify(info));
+      await fh.close();
+      return async () => {
+        await rm(file, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let held: LockInfo | undefined;
+      try {
+        held = JSON.parse(await readFile(file, 'utf8')) as LockInfo;
+      } catch {
+        held = undefined; // unreadable: a writer died mid-write; treat as stale
+      }
+      if (held && (held.host !== os.hostname() || alive(held.pid))) {
+        throw new PulseError(
+          `another pulse run is in progress (pid ${held.pid} on ${held.host}, since ${held.started}); ` +
+            `wait for it to finish, or delete ${file} if that process is gone`,
+          2,
+        );
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new PulseError(`could not take the run lock ${file}`, 2);
+}
