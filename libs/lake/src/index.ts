@@ -1,7 +1,8 @@
-export type { LakeStore, LakeObject } from './store/store.ts';
-export { AlreadyExistsError } from './store/store.ts';
+export type { LakeStore, LakeObject, WriteOptions } from './store/store.ts';
+export { AlreadyExistsError, PreconditionFailedError } from './store/store.ts';
 export { LocalStore } from './store/local.ts';
-export { openLake } from './open.ts';
+export { GcsStore, type GcsStoreOptions } from './store/gcs.ts';
+export { openLake, gcsClient, type OpenLakeOptions } from './open.ts';
 export { RawZone, rawOrder, rawFilesAfter, gunzipText } from './raw.ts';
 export { StateStore } from './state.ts';
 export { mergePosts, postsFilesAfter } from './posts.ts';

@@ -3,9 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergePosts, postsFilesAfter } from './posts.ts';
+import { GcsStore } from './store/gcs.ts';
 import { LocalStore } from './store/local.ts';
+import type { LakeStore } from './store/store.ts';
+import { fakeGcsClient, startFakeGcs, type FakeGcs } from './testing/index.ts';
 
 export function post(id: string, over: Partial<Post> = {}): Post {
   return {
@@ -17,18 +20,40 @@ export function post(id: string, over: Partial<Post> = {}): Post {
   };
 }
 
-async function readLake(root: string) {
+/** Every post in posts/, read the way the loader reads them: through the store's local copies. */
+async function readLake(store: LakeStore) {
+  const files = await Promise.all((await store.list('posts/')).map((f) => store.localPath(f.key)));
   const { conn } = await openDuckDB(':memory:');
-  return queryRows<{ post_id: string; score: bigint; queries: string[]; created_at: Date }>(
+  return queryRows<{ post_id: string; score: bigint; queries: string[]; created_at: Date; text: string }>(
     conn,
-    `SELECT post_id, score, queries, created_at FROM read_parquet('${root}/posts/**/*.parquet', hive_partitioning = false) ORDER BY post_id`,
+    `SELECT post_id, score, queries, created_at, text FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}], hive_partitioning = false) ORDER BY post_id`,
   );
 }
 
-describe('mergePosts', () => {
+let gcs: FakeGcs;
+beforeAll(async () => {
+  gcs = await startFakeGcs({ buckets: ['posts-bkt'] });
+});
+afterAll(() => gcs.close());
+
+let n = 0;
+const backends: [string, () => Promise<LakeStore>][] = [
+  ['a local folder', async () => new LocalStore(await mkdtemp(path.join(os.tmpdir(), 'lake-')))],
+  [
+    'Cloud Storage',
+    async () =>
+      new GcsStore({
+        storage: fakeGcsClient(gcs.url),
+        bucket: 'posts-bkt',
+        prefix: `lake${n++}`,
+        cacheDir: await mkdtemp(path.join(os.tmpdir(), 'gcs-cache-')),
+      }),
+  ],
+];
+
+describe.each(backends)('mergePosts over %s', (_name, open) => {
   it('writes Hive-partitioned zstd Parquet, one file per touched partition', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'lake-'));
-    const store = new LocalStore(root);
+    const store = await open();
     const r = await mergePosts(store, [post('1'), post('2', { created_at: '2026-11-21T23:59:59.000Z' }), post('3', { source: 'mastodon', post_id: 'mastodon:3' })], 'run1');
     expect(r).toMatchObject({ rowsIn: 3, rowsOut: 3, newPosts: 3, partitions: 3 });
     expect(r.filesWritten).toEqual([
@@ -39,14 +64,13 @@ describe('mergePosts', () => {
     const { conn } = await openDuckDB(':memory:');
     const meta = await queryRows<{ compression: string }>(
       conn,
-      `SELECT DISTINCT compression FROM parquet_metadata('${root}/posts/source=hackernews/dt=2026-11-20/part-run1-0.parquet')`,
+      `SELECT DISTINCT compression FROM parquet_metadata('${await store.localPath('posts/source=hackernews/dt=2026-11-20/part-run1-0.parquet')}')`,
     );
     expect(meta.map((m) => m.compression)).toEqual(['ZSTD']);
   });
 
   it('dedupes on post_id: newest metrics win, queries are unioned, old files replaced', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'lake-'));
-    const store = new LocalStore(root);
+    const store = await open();
     await mergePosts(store, [post('1'), post('2')], 'run1');
     const second = await mergePosts(
       store,
@@ -58,7 +82,7 @@ describe('mergePosts', () => {
       'run2',
     );
     expect(second).toMatchObject({ rowsIn: 3, rowsOut: 3, newPosts: 1, filesDeleted: 1 });
-    const rows = await readLake(root);
+    const rows = await readLake(store);
     expect(rows.map((r) => [r.post_id, Number(r.score), r.queries])).toEqual([
       ['hackernews:1', 50, ['q1', 'q2', 'q3']],
       ['hackernews:2', 1, ['q1']],
@@ -68,24 +92,21 @@ describe('mergePosts', () => {
   });
 
   it('is idempotent, and repairs a partition left with two files by a crash', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'lake-'));
-    const store = new LocalStore(root);
+    const store = await open();
     await mergePosts(store, [post('1'), post('2')], 'run1');
     // Simulate a crash after the new file was placed but before the old one was deleted.
     await store.upload('posts/source=hackernews/dt=2026-11-20/part-run0-0.parquet', await store.localPath('posts/source=hackernews/dt=2026-11-20/part-run1-0.parquet'));
     const again = await mergePosts(store, [post('1'), post('2')], 'run3');
     expect(again).toMatchObject({ rowsOut: 2, newPosts: 0, filesDeleted: 2 });
-    expect((await readLake(root)).length).toBe(2);
+    expect((await readLake(store)).length).toBe(2);
     expect((await postsFilesAfter(store, 'part-run2')).map((f) => f.key)).toEqual(['posts/source=hackernews/dt=2026-11-20/part-run3-0.parquet']);
   });
 
   it('keeps hostile text byte for byte', async () => {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'lake-'));
-    const store = new LocalStore(root);
+    const store = await open();
     const text = `<img src=x onerror=alert(1)> '; DROP TABLE posts; -- \u202Eevil\u200B 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 "quoted"\n`;
     await mergePosts(store, [post('9', { text })], 'run1');
-    const { conn } = await openDuckDB(':memory:');
-    const [row] = await queryRows<{ text: string }>(conn, `SELECT text FROM read_parquet('${root}/posts/**/*.parquet')`);
+    const [row] = await readLake(store);
     expect(row!.text).toBe(text);
   });
 });

@@ -35,6 +35,7 @@ export async function mergePosts(store: LakeStore, rows: Post[], runId: string):
   if (!rows.length) return result;
   const partitions = [...new Set(rows.map(partitionOf))].sort();
   const existing = (await Promise.all(partitions.map((p) => store.list(`${p}/`)))).flat().filter((f) => f.key.endsWith('.parquet'));
+  const generations = new Map(existing.map((f) => [f.key, f.generation]));
   const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-merge-'));
   const { db, conn } = await openDuckDB(':memory:');
   try {
@@ -71,7 +72,10 @@ export async function mergePosts(store: LakeStore, rows: Post[], runId: string):
       const local = path.join(outDir, p.slice(LAKE.posts.length + 1));
       for (const name of (await readdir(local)).sort()) {
         const key = `${p}/${name}`;
-        await store.upload(key, path.join(local, name));
+        // A name this merge reuses (a second batch of the same run) replaces exactly the file
+        // it read; any other name is created once. Another writer makes the upload fail.
+        const before = generations.get(key);
+        await store.upload(key, path.join(local, name), before ? { ifGeneration: before } : { ifAbsent: true });
         result.filesWritten.push(key);
       }
     }

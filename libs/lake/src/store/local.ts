@@ -1,9 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AlreadyExistsError, type LakeObject, type LakeStore } from './store.ts';
+import { AlreadyExistsError, PreconditionFailedError, type LakeObject, type LakeStore, type WriteOptions } from './store.ts';
 
 const TMP = '.tmp';
+
+/** A local generation: inode and nanosecond mtime, both new after every rename into place. */
+async function generationOf(p: string): Promise<{ size: number; generation: string } | undefined> {
+  try {
+    const st = await stat(p, { bigint: true });
+    return { size: Number(st.size), generation: `${st.ino}.${st.mtimeNs}` };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
 
 /**
  * The embedded lake: a folder. Writes go to a temporary file in `.tmp/` on the same file
@@ -41,7 +52,8 @@ export class LocalStore implements LakeStore {
         if (e.isDirectory()) {
           if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(key);
         } else if (e.isFile() && key.startsWith(prefix) && (!opts.startAfter || key > opts.startAfter)) {
-          out.push({ key, size: (await stat(this.abs(key))).size });
+          const st = await generationOf(this.abs(key));
+          if (st) out.push({ key, ...st });
         }
       }
     };
@@ -59,11 +71,17 @@ export class LocalStore implements LakeStore {
     return path.join(dir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
   }
 
-  private async place(tmp: string, key: string, ifAbsent: boolean): Promise<void> {
+  private async place(tmp: string, key: string, opts: WriteOptions): Promise<string> {
     const dest = this.abs(key);
     await mkdir(path.dirname(dest), { recursive: true });
     try {
-      if (ifAbsent) {
+      if (opts.ifGeneration !== undefined) {
+        // Not atomic with the rename below: on a local folder the run lock serializes writers,
+        // and this check still catches a document changed under a long-running step.
+        const now = await generationOf(dest);
+        if (now?.generation !== opts.ifGeneration) throw new PreconditionFailedError(key, opts.ifGeneration);
+      }
+      if (opts.ifAbsent) {
         try {
           await link(tmp, dest);
         } catch (e) {
@@ -78,18 +96,19 @@ export class LocalStore implements LakeStore {
       await rm(tmp, { force: true });
       throw e;
     }
+    return (await generationOf(dest))!.generation;
   }
 
-  async write(key: string, data: Buffer | string, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+  async write(key: string, data: Buffer | string, opts: WriteOptions = {}): Promise<string> {
     const tmp = await this.tmpFile();
     await writeFile(tmp, data, { flush: true });
-    await this.place(tmp, key, Boolean(opts.ifAbsent));
+    return this.place(tmp, key, opts);
   }
 
-  async upload(key: string, localPath: string, opts: { ifAbsent?: boolean } = {}): Promise<void> {
+  async upload(key: string, localPath: string, opts: WriteOptions = {}): Promise<string> {
     const tmp = await this.tmpFile();
     await copyFile(localPath, tmp);
-    await this.place(tmp, key, Boolean(opts.ifAbsent));
+    return this.place(tmp, key, opts);
   }
 
   async localPath(key: string): Promise<string> {
@@ -101,11 +120,15 @@ export class LocalStore implements LakeStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await stat(this.abs(key));
-      return true;
-    } catch {
-      return false;
-    }
+    return (await generationOf(this.abs(key))) !== undefined;
+  }
+
+  async stat(key: string): Promise<LakeObject | undefined> {
+    const st = await generationOf(this.abs(key));
+    return st && { key, ...st };
+  }
+
+  url(key: string): string {
+    return this.abs(key);
   }
 }

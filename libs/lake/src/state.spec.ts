@@ -1,0 +1,57 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RawZone, gunzipText, rawFilesAfter } from './raw.ts';
+import { StateStore } from './state.ts';
+import { GcsStore } from './store/gcs.ts';
+import { LocalStore } from './store/local.ts';
+import { AlreadyExistsError, PreconditionFailedError, type LakeStore } from './store/store.ts';
+import { fakeGcsClient, startFakeGcs, type FakeGcs } from './testing/index.ts';
+
+let gcs: FakeGcs;
+beforeAll(async () => {
+  gcs = await startFakeGcs({ buckets: ['state-bkt'] });
+});
+afterAll(() => gcs.close());
+
+let n = 0;
+const backends: [string, () => Promise<LakeStore>][] = [
+  ['a local folder', async () => new LocalStore(await mkdtemp(path.join(os.tmpdir(), 'lake-')))],
+  ['Cloud Storage', async () => new GcsStore({ storage: fakeGcsClient(gcs.url), bucket: 'state-bkt', prefix: `s${n++}` })],
+];
+
+describe.each(backends)('state and raw zone over %s', (_name, open) => {
+  it('keeps state documents, and refuses to overwrite a document another writer changed', async () => {
+    const store = await open();
+    const mine = new StateStore(store);
+    const theirs = new StateStore(store);
+    expect(await mine.read('cursors', { v: 0 })).toEqual({ v: 0 });
+    expect(await theirs.read('cursors', { v: 0 })).toEqual({ v: 0 });
+    await mine.write('cursors', { v: 1 });
+    await mine.write('cursors', { v: 2 });
+    // The other run read "absent": its write would lose ours.
+    await expect(theirs.write('cursors', { v: 99 })).rejects.toBeInstanceOf(AlreadyExistsError);
+    expect(await theirs.read('cursors', { v: 0 })).toEqual({ v: 2 });
+    await theirs.write('cursors', { v: 3 });
+    await expect(mine.write('cursors', { v: 4 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await new StateStore(store).read('cursors', {})).toEqual({ v: 3 });
+  });
+
+  it('names an unreadable document and the fix', async () => {
+    const store = await open();
+    await store.write('_state/bad.json', '{nope');
+    await expect(new StateStore(store).read('bad', {})).rejects.toThrow(/_state\/bad.json is not valid JSON.*fix or delete it/);
+  });
+
+  it('lands raw pages once each, in landing order', async () => {
+    const store = await open();
+    const raw = new RawZone(store, '20261124T000000Z-abc');
+    const k1 = await raw.land('mastodon', '2026-11-24T01:00:00.000Z', '{"a":1}');
+    const k2 = await raw.land('hackernews', '2026-11-23T01:00:00.000Z', '{"b":2}');
+    const files = await rawFilesAfter(store, undefined);
+    expect(files.map((f) => f.key)).toEqual([k1, k2]);
+    expect(gunzipText(await store.read(k2))).toBe('{"b":2}');
+    await expect(store.write(k1, 'again', { ifAbsent: true })).rejects.toBeInstanceOf(AlreadyExistsError);
+  });
+});
