@@ -3,15 +3,18 @@ export {
   posts,
   postNlp,
   pipelineRuns,
+  dqChecks,
   TABLES,
   POST_KINDS,
   SOURCE_NAMES,
   ENTITY_TYPES,
   SENTIMENTS,
   RUN_STATUSES,
+  DQ_STATUSES,
+  DQ_SEVERITIES,
 } from './tables.ts';
-export type { PostKind, SourceName, EntityType, Sentiment, RunStatus } from './tables.ts';
-export type { Post, PostNlp, PipelineRun } from './rows.ts';
+export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity } from './tables.ts';
+export type { Post, PostNlp, PipelineRun, DqCheck } from './rows.ts';
 export {
   duckdbType,
   duckdbCreateTable,

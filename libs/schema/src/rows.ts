@@ -1,5 +1,5 @@
 import type { RowOf } from './types.ts';
-import type { pipelineRuns, postNlp, posts, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+import type { dqChecks, pipelineRuns, postNlp, posts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
 
@@ -12,3 +12,6 @@ export type PostNlp = Narrow<
 >;
 
 export type PipelineRun = Narrow<RowOf<typeof pipelineRuns>, { status: RunStatus }>;
+
+/** One data-quality check result (a row of dq_checks). */
+export type DqCheck = Narrow<RowOf<typeof dqChecks>, { status: DqStatus; severity: DqSeverity }>;

@@ -127,4 +127,30 @@ export const pipelineRuns = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [posts, postNlp, pipelineRuns] as const;
+export const DQ_STATUSES = ['pass', 'fail', 'skipped'] as const;
+export type DqStatus = (typeof DQ_STATUSES)[number];
+
+/** `error`: the data is wrong (duplicates, nulls); `warn`: the data looks unusual (volume, freshness). */
+export const DQ_SEVERITIES = ['error', 'warn'] as const;
+export type DqSeverity = (typeof DQ_SEVERITIES)[number];
+
+export const dqChecks = {
+  name: 'dq_checks',
+  description: 'Data-quality checks run after each load: one row per check, and per source where the check is per source.',
+  primaryKey: ['run_id', 'check_name', 'source'],
+  partitionBy: 'checked_at',
+  clusterBy: ['check_name'],
+  fields: [
+    { name: 'run_id', type: 'string', required: true, description: 'the `pulse run` whose load ran the check' },
+    { name: 'check_name', type: 'string', required: true, description: 'post_id_unique, required_not_null, counts_not_negative, created_at_not_future, volume_in_range, freshness' },
+    { name: 'source', type: 'string', required: true, description: 'the source checked, or `*` for checks over the whole table' },
+    { name: 'status', type: 'string', required: true, description: 'pass, fail, skipped (not enough history to judge)' },
+    { name: 'severity', type: 'string', required: true, description: 'error (the data is wrong) or warn (the data looks unusual)' },
+    { name: 'observed', type: 'float64', required: false, description: 'the measured value: offending rows, posts in the run, hours since the last scrape' },
+    { name: 'expected', type: 'string', required: false, description: 'the rule the value was held to, e.g. `= 0`, `8..160 (median 40 of 12 runs)`' },
+    { name: 'message', type: 'string', required: false, description: 'one line for a person: what is wrong and where' },
+    { name: 'checked_at', type: 'timestamp', required: true, description: 'when the check ran (UTC)' },
+  ],
+} as const satisfies TableSchema;
+
+export const TABLES = [posts, postNlp, pipelineRuns, dqChecks] as const;

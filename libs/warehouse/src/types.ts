@@ -1,4 +1,4 @@
-import type { PipelineRun } from '@social-pulse/schema';
+import type { DqCheck, PipelineRun } from '@social-pulse/schema';
 
 export interface LoadResult {
   /** Rows read from the files (after deduplication within them). */
@@ -31,6 +31,8 @@ export interface Warehouse {
   loadNlp(files: string[]): Promise<LoadResult>;
   /** Insert or replace one row of pipeline_runs (keyed by run_id, step, source). */
   recordRun(run: PipelineRun): Promise<void>;
+  /** Insert or replace rows of dq_checks (keyed by run_id, check_name, source). */
+  recordChecks(checks: DqCheck[]): Promise<void>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   /** A read query with named parameters (`$name` in DuckDB, `@name` in BigQuery). */

@@ -1,4 +1,4 @@
-import { columnNames, duckdbCreateTable, pipelineRuns, postNlp, posts, quoteIdent } from '@social-pulse/schema';
+import { columnNames, dqChecks, duckdbCreateTable, pipelineRuns, postNlp, posts, quoteIdent } from '@social-pulse/schema';
 
 /** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
 export const STATE_DDL = `CREATE TABLE IF NOT EXISTS pulse_state (
@@ -14,4 +14,4 @@ export const POSTS_ENRICHED_VIEW = `CREATE OR REPLACE VIEW posts_enriched AS
 SELECT p.*, ${nlpCols.map((c) => `n.${quoteIdent(c)}`).join(', ')}
 FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id`;
 
-export const DUCKDB_DDL = [duckdbCreateTable(posts), duckdbCreateTable(postNlp), duckdbCreateTable(pipelineRuns), STATE_DDL, POSTS_ENRICHED_VIEW];
+export const DUCKDB_DDL = [duckdbCreateTable(posts), duckdbCreateTable(postNlp), duckdbCreateTable(pipelineRuns), duckdbCreateTable(dqChecks), STATE_DDL, POSTS_ENRICHED_VIEW];

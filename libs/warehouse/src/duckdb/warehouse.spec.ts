@@ -60,4 +60,21 @@ describe('DuckDBWarehouse', () => {
     expect(Number(hostile[0]!.n)).toBe(0);
     await w.close();
   });
+
+  it('records data-quality checks, replacing a check re-run in the same run', async () => {
+    const w = await DuckDBWarehouse.open(':memory:');
+    await w.ensureSchema();
+    const check = {
+      run_id: 'r1', check_name: 'post_id_unique', source: '*', status: 'fail' as const, severity: 'error' as const,
+      observed: 2, expected: '= 0', message: '2 duplicate post_id', checked_at: '2026-11-24T00:00:00.000Z',
+    };
+    await w.recordChecks([check, { ...check, check_name: 'freshness', source: 'mastodon', status: 'pass', observed: 0.5, expected: '≤ 2h', message: null }]);
+    await w.recordChecks([{ ...check, status: 'pass', observed: 0, message: null }]);
+    const rows = await w.query<{ check_name: string; source: string; status: string; observed: number }>('SELECT check_name, source, status, observed FROM dq_checks ORDER BY check_name');
+    expect(rows).toEqual([
+      { check_name: 'freshness', source: 'mastodon', status: 'pass', observed: 0.5 },
+      { check_name: 'post_id_unique', source: '*', status: 'pass', observed: 0 },
+    ]);
+    await w.close();
+  });
 });

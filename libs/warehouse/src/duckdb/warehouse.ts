@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, pipelineRuns, postNlp, posts, quoteIdent, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, dqChecks, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { DUCKDB_DDL } from './ddl.ts';
 
@@ -81,12 +81,28 @@ export class DuckDBWarehouse implements Warehouse {
     return this.merge(postNlp, files, 'enriched_at');
   }
 
-  async recordRun(run: PipelineRun): Promise<void> {
-    const cols = columnNames(pipelineRuns);
+  private async upsert(table: TableSchema, row: Record<string, unknown>): Promise<void> {
+    const cols = columnNames(table);
     await this.conn.run(
-      `INSERT OR REPLACE INTO pipeline_runs (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map((c) => `$${c}`).join(', ')})`,
-      Object.fromEntries(cols.map((c) => [c, (run as Record<string, unknown>)[c] ?? null])) as never,
+      `INSERT OR REPLACE INTO ${quoteIdent(table.name)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map((c) => `$${c}`).join(', ')})`,
+      Object.fromEntries(cols.map((c) => [c, row[c] ?? null])) as never,
     );
+  }
+
+  recordRun(run: PipelineRun): Promise<void> {
+    return this.upsert(pipelineRuns, run);
+  }
+
+  async recordChecks(checks: DqCheck[]): Promise<void> {
+    if (!checks.length) return;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (const c of checks) await this.upsert(dqChecks, c);
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK');
+      throw e;
+    }
   }
 
   async getState(key: string): Promise<string | undefined> {
