@@ -65,13 +65,16 @@ export async function scrapeQuery(
       break;
     }
     const w: Window & { remaining: number; since: Date } = { ...run.window, remaining, since: opts.since };
+    let pagesInRun = 0;
     try {
       for await (const page of source.pages(query, w, ctx)) {
         await opts.land(page);
+        pagesInRun += 1;
         out.pages += 1;
         out.posts += page.normalized.posts.length;
         out.rejected += page.normalized.rejected.length;
         for (const r of page.normalized.rejected.slice(0, 3)) out.problems.push(`${query.label}: item ${r.item}: ${r.reason}`);
+        for (const warning of page.normalized.warnings?.slice(0, 3) ?? []) out.problems.push(`${query.label}: ${warning}`);
         if (page.normalized.pageError) {
           // The page is kept in the raw zone and counted; paging past it cannot be trusted.
           out.malformedPages += 1;
@@ -111,6 +114,13 @@ export async function scrapeQuery(
           out.stoppedBy = 'limit';
           break;
         }
+      }
+      // A source yields nothing for a gap it can no longer reach (older than the API's
+      // search window, as on X): keeping it would only retry the impossible every run.
+      if (pagesInRun === 0 && run.gap && !run.head) {
+        cursor.gaps.splice(cursor.gaps.indexOf(run.gap), 1);
+        out.problems.push(`${query.label}: range below ${run.gap.below} is out of the API's reach, dropped`);
+        await opts.save(cursor);
       }
     } catch (e) {
       out.problems.push(`${query.label}: ${describeError(e)}`);

@@ -21,3 +21,8 @@ export { htmlToText, anchors, httpLinks, hashtagsInText, normalizeTags } from '.
 export { nextLink } from './link-header.ts';
 export { MastodonSource } from './mastodon/source.ts';
 export { HackernewsSource } from './hackernews/source.ts';
+export { BlueskySource } from './bluesky/source.ts';
+export { XSource } from './x/source.ts';
+export { RedditSource } from './reddit/source.ts';
+export { StackexchangeSource } from './stackexchange/source.ts';
+export { redactUrl } from './page.ts';

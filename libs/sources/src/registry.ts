@@ -1,16 +1,28 @@
 import type { Config, SourceConfig } from '@social-pulse/config';
 import { missingCredentials, CREDENTIALS } from '@social-pulse/config';
 import type { SourceName } from '@social-pulse/schema';
+import { normalizeBluesky } from './bluesky/normalize.ts';
+import { BlueskySource } from './bluesky/source.ts';
 import { normalizeHackernews } from './hackernews/normalize.ts';
 import { HackernewsSource } from './hackernews/source.ts';
 import { normalizeMastodon } from './mastodon/normalize.ts';
 import { MastodonSource } from './mastodon/source.ts';
+import { normalizeReddit } from './reddit/normalize.ts';
+import { RedditSource } from './reddit/source.ts';
+import { normalizeStackexchange } from './stackexchange/normalize.ts';
+import { StackexchangeSource } from './stackexchange/source.ts';
 import type { Normalized, RawPage, Source } from './types.ts';
+import { normalizeX } from './x/normalize.ts';
+import { XSource } from './x/source.ts';
 
 /** Sources this build can run, by config `type`. */
-const FACTORIES: Partial<Record<SourceName, (c: SourceConfig, g: Config) => Source>> = {
+const FACTORIES: Record<SourceName, (c: SourceConfig, g: Config) => Source> = {
   mastodon: (c) => new MastodonSource(c as Extract<SourceConfig, { type: 'mastodon' }>),
   hackernews: (c) => new HackernewsSource(c as Extract<SourceConfig, { type: 'hackernews' }>),
+  bluesky: (c) => new BlueskySource(c as Extract<SourceConfig, { type: 'bluesky' }>),
+  x: (c) => new XSource(c as Extract<SourceConfig, { type: 'x' }>),
+  reddit: (c) => new RedditSource(c as Extract<SourceConfig, { type: 'reddit' }>),
+  stackexchange: (c) => new StackexchangeSource(c as Extract<SourceConfig, { type: 'stackexchange' }>),
 };
 
 export type SourceStatus =
@@ -26,20 +38,22 @@ export function createSources(config: Config, env: NodeJS.ProcessEnv = process.e
     if (!sc.enabled) return { kind: 'skipped', name: sc.type, reason: 'disabled in the configuration (enabled: false)' };
     const missing = missingCredentials(sc.type, env);
     if (missing.length) return { kind: 'skipped', name: sc.type, reason: `${missing.join(', ')} not set: ${CREDENTIALS[sc.type].howTo}` };
-    const factory = FACTORIES[sc.type];
-    if (!factory) return { kind: 'skipped', name: sc.type, reason: `the ${sc.type} source is not available in this version` };
-    return { kind: 'ready', source: factory(sc, config) };
+    return { kind: 'ready', source: FACTORIES[sc.type](sc, config) };
   });
 }
 
-const NORMALIZERS: Partial<Record<SourceName, (p: RawPage) => Normalized>> = {
+const NORMALIZERS: Record<SourceName, (p: RawPage) => Normalized> = {
   mastodon: normalizeMastodon,
   hackernews: normalizeHackernews,
+  bluesky: normalizeBluesky,
+  x: normalizeX,
+  reddit: normalizeReddit,
+  stackexchange: normalizeStackexchange,
 };
 
 /** Normalize a raw-zone page of any source (the lake writer's entry point). */
 export function normalizeRawPage(page: RawPage): Normalized {
-  const n = NORMALIZERS[page.meta.source];
+  const n = NORMALIZERS[page.meta.source] as ((p: RawPage) => Normalized) | undefined;
   if (!n) return { posts: [], rejected: [], pageError: `no normalizer for source "${page.meta.source}"` };
   return n(page);
 }

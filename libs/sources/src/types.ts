@@ -37,6 +37,11 @@ export interface Normalized {
   rejected: Rejection[];
   /** Set when the page as a whole is unusable (not JSON, wrong shape). */
   pageError?: string;
+  /**
+   * Problems the API reported beside usable data (X's partial `errors[]`, a low quota):
+   * reported with the run, without rejecting anything.
+   */
+  warnings?: string[];
 }
 
 /** One item's paging key (newest-first order) and publication time. */
