@@ -37,6 +37,16 @@ program
   .action(async (o) => (await import('./commands/status.ts')).statusCommand(program.opts(), o));
 
 program
+  .command('dashboard')
+  .description('serve the dashboard on 127.0.0.1 (config dashboard.host/port), or write a static report')
+  .option('--host <host>', 'address to listen on (default: config dashboard.host, 127.0.0.1)')
+  .option('--port <port>', 'port to listen on (default: config dashboard.port, 8787; 0 = any free port)')
+  .option('--export <file.html>', 'write a self-contained HTML report of one view and exit')
+  .option('--view <query>', 'the view to export or open: period=30d&source=mastodon, or a dashboard URL')
+  .option('--open', 'open the dashboard in the default browser')
+  .action(async (o) => (await import('./commands/dashboard.ts')).dashboardCommand(program.opts(), o));
+
+program
   .command('doctor')
   .description('check the configuration, the lake, the warehouse and each source’s credential')
   .option('--offline', 'do not call the sources')

@@ -1,6 +1,56 @@
-import { PulseError } from '@social-pulse/runtime';
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
-/** `pulse dashboard`: serves the dashboard app (see apps/dashboard). */
-export async function dashboardCommand(_g: { config: string }, _o: Record<string, unknown>): Promise<void> {
-  throw new PulseError('the dashboard is not part of this build yet', 2);
+const require = createRequire(import.meta.url);
+
+export interface DashboardOptions {
+  host?: string;
+  port?: string;
+  export?: string;
+  view?: string;
+  open?: boolean;
+}
+
+/** The dashboard app's TypeScript entry, found through its workspace package. */
+function dashboardEntry(): string {
+  return path.join(path.dirname(require.resolve('@social-pulse/dashboard/package.json')), 'src', 'main.ts');
+}
+
+/**
+ * Starts the dashboard app in its own process (apps never import each other; the CLI runs
+ * them, as it runs the pipeline's steps). `done` resolves with its exit code.
+ */
+export function startDashboard(g: { config: string }, o: DashboardOptions): { done: Promise<number>; stop(): void } {
+  const args = ['--config', g.config];
+  if (o.host) args.push('--host', o.host);
+  if (o.port) args.push('--port', o.port);
+  if (o.export) args.push('--export', o.export);
+  if (o.view) args.push('--view', o.view);
+  if (o.open) args.push('--open');
+  const child = fork(dashboardEntry(), args, { execArgv: ['--import', import.meta.resolve('tsx')], stdio: 'inherit' });
+  const done = new Promise<number>((resolve) => {
+    child.on('error', (e) => {
+      process.stderr.write(`pulse dashboard: could not start: ${e.message}\n`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));
+  });
+  return { done, stop: () => void child.kill('SIGTERM') };
+}
+
+/** `pulse dashboard`: serve the dashboard (or write a static report with --export). */
+export async function dashboardCommand(g: { config: string }, o: DashboardOptions): Promise<void> {
+  const d = startDashboard(g, o);
+  // Ctrl-C reaches the child too (same process group); SIGTERM sent to us alone is passed on.
+  const onSigint = () => undefined;
+  const onSigterm = () => d.stop();
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  try {
+    process.exitCode = await d.done;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
 }

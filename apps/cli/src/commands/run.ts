@@ -62,6 +62,7 @@ export async function runCommand(g: GlobalOpts, o: { every?: string; dashboard?:
   const every = o.every !== undefined ? parseDuration(o.every) : undefined;
   if (o.every !== undefined && !every) throw new PulseError(`--every: expected a duration such as 30m or 1h, got "${o.every}"`, 2);
   let failed = false;
+  let dashboard: { done: Promise<number>; stop(): void } | undefined;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   for (;;) {
@@ -69,6 +70,9 @@ export async function runCommand(g: GlobalOpts, o: { every?: string; dashboard?:
     const reports = await pipelineOnce(g.config, skip);
     failed = reports.some((r) => r.status === 'failed');
     if (!every || controller.signal.aborted) break;
+    // With --every the dashboard serves between runs; it lets go of a DuckDB warehouse when
+    // idle, so the next run's load can write.
+    if (o.dashboard && !dashboard) dashboard = (await import('./dashboard.ts')).startDashboard(g, {});
     const wait = Math.max(0, started + every - Date.now());
     out(`next run at ${new Date(Date.now() + wait).toISOString()} (Ctrl-C to stop)`);
     try {
@@ -78,8 +82,14 @@ export async function runCommand(g: GlobalOpts, o: { every?: string; dashboard?:
     }
   }
   if (o.dashboard) {
-    const { dashboardCommand } = await import('./dashboard.ts');
-    await dashboardCommand(g, {});
+    // Ctrl-C reached the dashboard too; without --every, serve now until it comes.
+    if (dashboard) {
+      dashboard.stop();
+      await dashboard.done;
+    } else {
+      await (await import('./dashboard.ts')).dashboardCommand(g, {});
+    }
+    if (failed) process.exitCode = 1;
     return;
   }
   process.exitCode = failed ? 1 : 0;
