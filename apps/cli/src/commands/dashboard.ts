@@ -36,14 +36,15 @@ export function startDashboard(g: { config: string }, o: DashboardOptions): { do
     });
     child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1)));
   });
-  return { done, stop: () => void child.kill('SIGTERM') };
+  return { done, stop: () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGTERM')) };
 }
 
 /** `pulse dashboard`: serve the dashboard (or write a static report with --export). */
 export async function dashboardCommand(g: { config: string }, o: DashboardOptions): Promise<void> {
   const d = startDashboard(g, o);
-  // Ctrl-C reaches the child too (same process group); SIGTERM sent to us alone is passed on.
-  const onSigint = () => undefined;
+  // Ctrl-C in a terminal reaches the child too (same process group); a signal sent to us
+  // alone is passed on. Either way we wait for it to close the warehouse and exit.
+  const onSigint = () => d.stop();
   const onSigterm = () => d.stop();
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
