@@ -12,9 +12,12 @@ export interface DashboardOptions {
   open?: boolean;
 }
 
+/** The app this command runs (a process of its own, like the pipeline's steps: see steps.ts). */
+const APP = '@social-pulse/dashboard';
+
 /** The dashboard app's TypeScript entry, found through its workspace package. */
 function dashboardEntry(): string {
-  return path.join(path.dirname(require.resolve('@social-pulse/dashboard/package.json')), 'src', 'main.ts');
+  return path.join(path.dirname(require.resolve(`${APP}/package.json`)), 'src', 'main.ts');
 }
 
 /**
