@@ -7,3 +7,5 @@ export { RawZone, rawOrder, rawFilesAfter, gunzipText } from './raw.ts';
 export { StateStore } from './state.ts';
 export { mergePosts, postsFilesAfter } from './posts.ts';
 export type { MergeResult } from './posts.ts';
+export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp } from './nlp.ts';
+export type { NlpWriteResult, PostText } from './nlp.ts';

@@ -1,0 +1,142 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, nlpPartition, PARQUET, postNlp, quoteIdent, type PostNlp } from '@social-pulse/schema';
+import type { LakeStore } from './store/store.ts';
+
+/**
+ * The lake's nlp/ zone: append-only Parquet files of `post_nlp` rows, one set per enrich run
+ * (`nlp/dt=<enriched day>/part-<run_id>-<seq>.parquet`). A post relabelled later (new text,
+ * new model) gets a newer row in a newer file; readers keep the newest row per post_id, as the
+ * warehouse's MERGE does. Names sort in the order they were written, which is what the
+ * loader's watermark relies on.
+ */
+
+const NLP_COLS = columnNames(postNlp).map(quoteIdent).join(', ');
+const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+
+/** Every nlp/ Parquet file, in the order written. */
+export async function nlpFiles(store: LakeStore) {
+  const files = (await store.list(`${LAKE.nlp}/`)).filter((f) => f.key.endsWith('.parquet'));
+  return files.sort((a, b) => (fileName(a.key) < fileName(b.key) ? -1 : fileName(a.key) > fileName(b.key) ? 1 : 0));
+}
+
+/** nlp/ files whose name sorts after `after` (the warehouse loader's watermark). */
+export async function nlpFilesAfter(store: LakeStore, after: string | undefined) {
+  return (await nlpFiles(store)).filter((f) => !after || fileName(f.key) > after);
+}
+
+async function withDuck<T>(fn: (conn: DuckDBConnection, work: string) => Promise<T>): Promise<T> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-nlp-'));
+  const { db, conn } = await openDuckDB(':memory:');
+  try {
+    return await fn(conn, work);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export interface NlpWriteResult {
+  files: string[];
+  rows: number;
+}
+
+/**
+ * Write labels as new nlp/ files, one per enrichment day, each created once (write to a
+ * temporary file, then upload: it is visible only when complete). `seq` tells apart the
+ * files one run writes in several chunks.
+ */
+export async function writeNlp(store: LakeStore, rows: readonly PostNlp[], runId: string, seq = 0): Promise<NlpWriteResult> {
+  if (!rows.length) return { files: [], rows: 0 };
+  const byDay = new Map<string, PostNlp[]>();
+  for (const r of rows) {
+    const day = dayOf(r.enriched_at);
+    byDay.set(day, [...(byDay.get(day) ?? []), r]);
+  }
+  return withDuck(async (conn, work) => {
+    const files: string[] = [];
+    let n = seq;
+    for (const [day, group] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const staged = path.join(work, `${n}.ndjson`);
+      const out = path.join(work, `${n}.parquet`);
+      await writeFile(staged, group.map((r) => JSON.stringify(r)).join('\n'));
+      await conn.run(
+        `COPY (SELECT ${NLP_COLS} FROM read_json(${sqlStringList([staged])}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postNlp)}) ORDER BY post_id)
+         TO ${sqlStringList([out]).slice(1, -1)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`,
+      );
+      const key = `${nlpPartition(day)}/part-${runId}-${String(n).padStart(6, '0')}.parquet`;
+      await store.upload(key, out, { ifAbsent: true });
+      files.push(key);
+      n++;
+    }
+    return { files, rows: rows.length };
+  });
+}
+
+const localPaths = (store: LakeStore, keys: readonly string[]) => Promise.all(keys.map((k) => store.localPath(k)));
+
+/**
+ * The newest `text_hash` of every labelled post (post_id → text_hash): what the enricher
+ * compares with to decide what needs labelling.
+ */
+export async function readNlpIndex(store: LakeStore): Promise<Map<string, string>> {
+  const files = await nlpFiles(store);
+  if (!files.length) return new Map();
+  const paths = await localPaths(store, files.map((f) => f.key));
+  return withDuck(async (conn) => {
+    const rows = await queryRows<{ post_id: string; text_hash: string }>(
+      conn,
+      `SELECT post_id, text_hash FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
+       QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY enriched_at DESC) = 1`,
+    );
+    return new Map(rows.map((r) => [r.post_id, r.text_hash]));
+  });
+}
+
+/** The newest labels of the given posts (posts without labels are left out). */
+export async function readNlpRows(store: LakeStore, postIds: readonly string[]): Promise<PostNlp[]> {
+  const files = await nlpFiles(store);
+  if (!files.length || !postIds.length) return [];
+  const paths = await localPaths(store, files.map((f) => f.key));
+  return withDuck(async (conn) => {
+    await conn.run('CREATE TEMP TABLE wanted (post_id VARCHAR)');
+    const appender = await conn.createAppender('wanted');
+    for (const id of new Set(postIds)) {
+      appender.appendVarchar(id);
+      appender.endRow();
+    }
+    appender.closeSync();
+    const rows = await queryRows<PostNlp & { enriched_at: Date | string }>(
+      conn,
+      `SELECT ${NLP_COLS} FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
+       WHERE post_id IN (SELECT post_id FROM wanted)
+       QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY enriched_at DESC) = 1
+       ORDER BY post_id`,
+    );
+    return rows.map((r) => ({ ...r, enriched_at: r.enriched_at instanceof Date ? r.enriched_at.toISOString() : String(r.enriched_at) }));
+  });
+}
+
+/** What the enricher needs of a post. */
+export interface PostText {
+  post_id: string;
+  text: string;
+  title: string | null;
+}
+
+/** The newest state of each post in these posts/ files: its id, text and title. */
+export async function readPostTexts(store: LakeStore, keys: readonly string[]): Promise<PostText[]> {
+  if (!keys.length) return [];
+  const paths = await localPaths(store, keys);
+  return withDuck((conn) =>
+    queryRows<PostText>(
+      conn,
+      `SELECT post_id, text, title FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
+       QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
+       ORDER BY post_id`,
+    ),
+  );
+}
