@@ -1,5 +1,5 @@
 import { StateStore, gunzipText, mergePosts, openLake, rawFilesAfter, rawOrder } from '@social-pulse/lake';
-import type { StepContext, StepReport } from '@social-pulse/pipeline';
+import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
@@ -39,6 +39,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       newPosts += r.newPosts;
       filesWritten += r.filesWritten.length;
       batch = [];
+      crashPoint('lake-write.merged', ctx.env);
     }
     if (through) await state.write('lake-writer', { rawThrough: through } satisfies LakeWriterState);
   };

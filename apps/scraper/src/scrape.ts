@@ -1,6 +1,6 @@
 import { resolveSince, type Config } from '@social-pulse/config';
 import { RawZone, StateStore, openLake } from '@social-pulse/lake';
-import { combineStatus, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { combineStatus, configSecrets, crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { HttpClient, createProgress, describeError, userAgent, VERSION } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
 import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type QueryOutcome, type Source } from '@social-pulse/sources';
@@ -45,7 +45,17 @@ interface SourceResult {
   finishedAt: string;
 }
 
+/**
+ * Replaces credential values in a page before it is landed: a server that echoes the token
+ * it was sent (in an error, a debug field) must not put it in the lake.
+ */
+function scrubber(secrets: string[]): (text: string) => string {
+  if (!secrets.length) return (text) => text;
+  return (text) => secrets.reduce((t, v) => (t.includes(v) ? t.split(v).join('***') : t), text);
+}
+
 async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, raw: RawZone): Promise<SourceResult> {
+  const scrub = scrubber(configSecrets(ctx.config, ctx.env));
   const cfg = ctx.config;
   const startedAt = new Date().toISOString();
   const http = new HttpClient({
@@ -73,10 +83,14 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
           since,
           ...(source.config.limit ? { limit: source.config.limit } : {}),
           land: async (page) => {
-            await raw.land(source.name, page.raw.meta.fetched_at, page.rawText);
+            await raw.land(source.name, page.raw.meta.fetched_at, scrub(page.rawText));
+            crashPoint('scrape.landed', ctx.env);
             progress.increment(page.normalized.posts.length);
           },
-          save: (cursor) => cursors.save(source.name, query.key, cursor),
+          save: async (cursor) => {
+            await cursors.save(source.name, query.key, cursor);
+            crashPoint('scrape.saved', ctx.env);
+          },
         },
       );
       outcomes.push(outcome);
@@ -156,6 +170,8 @@ export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' 
     rowsRejected: sum(perSource.map((p) => p.rows_rejected)),
     retries: sum(results.map((r) => r.retries)),
     ...(status !== 'ok' ? { error: perSource.filter((p) => p.status !== 'ok').map((p) => `${p.source}: ${p.status}`).join(', ') } : {}),
+    // Each request already spent its retries: running the step again would only repeat them.
+    retryable: false,
     perSource,
     lines: statuses.length ? ['scrape', ...lines] : ['scrape: no sources configured (add some under `sources:`)'],
   };

@@ -1,15 +1,48 @@
+import { parseDuration } from '@social-pulse/config';
 import { openLake, postsFilesAfter } from '@social-pulse/lake';
-import type { StepContext, StepReport } from '@social-pulse/pipeline';
-import { openWarehouse } from '@social-pulse/warehouse';
+import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { describeError } from '@social-pulse/runtime';
+import { describeFailedChecks, openWarehouse, runQualityChecks, type Warehouse } from '@social-pulse/warehouse';
 
 /** Warehouse state key: the last posts/ file merged. */
 export const POSTS_WATERMARK = 'loader.posts_through';
 
 /**
+ * The data-quality checks after a load: recorded in dq_checks, and every failure (or a check
+ * that could not run) turned into report lines and an error, so none goes unnoticed.
+ */
+async function checkQuality(w: Warehouse, ctx: StepContext): Promise<{ lines: string[]; problems: string[]; details: Record<string, unknown> }> {
+  try {
+    const checks = await runQualityChecks(w, {
+      runId: ctx.runId,
+      now: new Date(),
+      sources: ctx.config.sources.filter((s) => s.enabled).map((s) => s.type),
+      scheduleMs: parseDuration(ctx.config.schedule) ?? 3_600_000,
+    });
+    const failed = describeFailedChecks(checks);
+    const passed = checks.filter((c) => c.status === 'pass').length;
+    const skipped = checks.filter((c) => c.status === 'skipped').length;
+    for (const f of failed) ctx.log.warn(`data quality: ${f}`);
+    return {
+      lines: [
+        `quality       ${passed} checks passed, ${failed.length} failed${skipped ? `, ${skipped} skipped (not enough history)` : ''}`,
+        ...failed.map((f) => `              ${f}`),
+      ],
+      problems: failed.map((f) => `data quality: ${f}`),
+      details: { checksPassed: passed, checksFailed: failed.length, checksSkipped: skipped },
+    };
+  } catch (e) {
+    const why = `data-quality checks could not run: ${describeError(e)}`;
+    ctx.log.error(why);
+    return { lines: [`quality       ${why}`], problems: [why], details: { checksFailed: null } };
+  }
+}
+
+/**
  * The load step: MERGEs every posts/ Parquet file written since the last load into the
- * warehouse. The watermark lives in the warehouse itself, so a new, empty warehouse is
- * filled from the whole lake, and a crash between MERGE and watermark redoes an
- * idempotent MERGE.
+ * warehouse, then runs the data-quality checks. The watermark lives in the warehouse itself,
+ * so a new, empty warehouse is filled from the whole lake, and a crash between MERGE and
+ * watermark redoes an idempotent MERGE.
  */
 export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
@@ -19,18 +52,21 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     const files = await postsFilesAfter(lake, after);
     const paths = await Promise.all(files.map((f) => lake.localPath(f.key)));
     const r = await w.loadPosts(paths);
+    crashPoint('load.merged', ctx.env);
     if (files.length) {
       const last = files.at(-1)!.key;
       await w.setState(POSTS_WATERMARK, last.slice(last.lastIndexOf('/') + 1));
     }
+    const dq = await checkQuality(w, ctx);
     return {
-      status: 'ok',
+      status: dq.problems.length ? 'partial' : 'ok',
       rowsIn: r.rowsIn,
       rowsOut: r.inserted + r.updated,
       rowsRejected: 0,
       retries: 0,
-      details: { files: files.length, inserted: r.inserted, updated: r.updated },
-      lines: [`load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`],
+      ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
+      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...dq.details },
+      lines: [`load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`, ...dq.lines],
     };
   } finally {
     await w.close();

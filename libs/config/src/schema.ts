@@ -123,6 +123,23 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Step-level retries of `pulse run`: a step that fails (a crash, a locked file, a lost disk) is run again after a backoff. */
+    retry: z
+      .object({
+        /** Extra attempts of a failed step (0 turns retries off). */
+        steps: z.number().int().min(0).max(10).default(2),
+        /** Wait before the first retry; doubles each attempt, with jitter. */
+        backoffMs: z.number().int().min(0).max(600_000).default(5_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Where to say that a run failed: one POST per failed run with a JSON summary. */
+    notify: z
+      .object({
+        webhook: httpUrl.optional(),
+      })
+      .strict()
+      .prefault({}),
     nlp: nlpSchema.prefault({}),
     dashboard: z
       .object({

@@ -2,20 +2,31 @@ import { fork } from 'node:child_process';
 import { describeError } from '@social-pulse/runtime';
 import type { StepName, StepReport } from './report.ts';
 
+export interface ForkOptions {
+  signal?: AbortSignal;
+  /** Called with the child's pid once it runs (the run lock records it). */
+  onSpawn?: (pid: number) => void;
+  /** Extra environment for the child (tests: crash points). */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Runs a step app in its own process (so a crash, a leak or a native fault in one step
  * cannot take the orchestrator down) and returns the report it sends back. `entry` is the
- * app's TypeScript main, run through tsx.
+ * app's TypeScript main, run through tsx. A child that dies without a report (a crash, a
+ * kill, out of memory) gives a failed report that says how it ended.
  */
-export function forkStep(step: StepName, entry: string, args: string[], opts: { signal?: AbortSignal } = {}): Promise<StepReport> {
+export function forkStep(step: StepName, entry: string, args: string[], opts: ForkOptions = {}): Promise<StepReport> {
   const started = new Date().toISOString();
   return new Promise((resolve) => {
     let report: StepReport | undefined;
     const child = fork(entry, args, {
       execArgv: ['--import', import.meta.resolve('tsx')],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
       ...(opts.signal ? { signal: opts.signal, killSignal: 'SIGTERM' as const } : {}),
     });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     child.on('message', (m: { type?: string; report?: StepReport }) => {
       if (m?.type === 'step-report' && m.report) report = m.report;
     });
@@ -35,7 +46,7 @@ export function forkStep(step: StepName, entry: string, args: string[], opts: { 
       if (!report) report = failed(`could not run: ${describeError(e)}`);
     });
     child.on('exit', (code, signal) => {
-      resolve(report ?? failed(signal ? `killed by ${signal}` : `exited with code ${code} without a report`));
+      resolve(report ?? failed(signal ? `the step process was killed by ${signal}` : `the step process exited with code ${code} without a report`));
     });
   });
 }

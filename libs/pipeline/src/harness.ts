@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { loadConfig, secretValues, type Config } from '@social-pulse/config';
-import { createLogger, describeError, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
+import { ConfigError, loadConfig, secretValues, type Config } from '@social-pulse/config';
+import { PulseError, createLogger, describeError, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import type { PipelineRun } from '@social-pulse/schema';
 import { openWarehouse } from '@social-pulse/warehouse';
 import type { StepName, StepReport } from './report.ts';
@@ -15,7 +15,21 @@ export interface StepContext {
 
 export type StepFn = (ctx: StepContext) => Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>>;
 
-function runRow(runId: string, step: StepName, r: Omit<StepReport, 'step' | 'lines'>): PipelineRun {
+/**
+ * Every credential value this configuration may use: the well-known variables, any
+ * `*_TOKEN`/`*_SECRET`/… variable, and the variables that sources name (`tokenEnv`), so
+ * that all of them are masked wherever text leaves the process.
+ */
+export function configSecrets(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
+  const named = config.sources.flatMap((s) => ('tokenEnv' in s && s.tokenEnv ? [env[s.tokenEnv]?.trim() ?? ''] : []));
+  return [...secretValues(env), ...named.filter((v) => v.length >= 4)];
+}
+
+/** A failure that running the step again cannot fix: a bad configuration or usage. */
+const permanent = (e: unknown) => e instanceof ConfigError || (e instanceof PulseError && e.exitCode === 2);
+
+/** The row of pipeline_runs for a step's outcome. */
+export function runRow(runId: string, step: StepName, r: Omit<StepReport, 'step' | 'lines'>): PipelineRun {
   return {
     run_id: runId,
     step,
@@ -32,8 +46,8 @@ function runRow(runId: string, step: StepName, r: Omit<StepReport, 'step' | 'lin
   };
 }
 
-/** Records rows of pipeline_runs; a warehouse that cannot be reached is logged, not fatal. */
-async function record(config: Config, rows: PipelineRun[], log: Logger): Promise<void> {
+/** Records rows of pipeline_runs; a warehouse that cannot be reached is logged, not fatal. Resolves to whether they were recorded. */
+export async function recordRuns(config: Config, rows: PipelineRun[], log: Pick<Logger, 'warn'>): Promise<boolean> {
   try {
     const w = await openWarehouse(config.warehouseLocation);
     try {
@@ -41,8 +55,10 @@ async function record(config: Config, rows: PipelineRun[], log: Logger): Promise
     } finally {
       await w.close();
     }
+    return true;
   } catch (e) {
     log.warn(`could not record the run history in ${config.warehouse}: ${describeError(e)}`);
+    return false;
   }
 }
 
@@ -51,9 +67,14 @@ async function record(config: Config, rows: PipelineRun[], log: Logger): Promise
  * secrets, the run history (a `running` row first, the outcome after), and an abort signal
  * on SIGINT/SIGTERM. Used by each app's entry point, standalone or forked by `pulse run`.
  */
-export async function runStep(step: StepName, fn: StepFn, opts: { config: Config; runId?: string; env?: NodeJS.ProcessEnv }): Promise<StepReport> {
+export async function runStep(
+  step: StepName,
+  fn: StepFn,
+  opts: { config: Config; runId?: string; env?: NodeJS.ProcessEnv; attempt?: number },
+): Promise<StepReport> {
   const env = opts.env ?? process.env;
-  registerSecrets(secretValues(env));
+  registerSecrets(configSecrets(opts.config, env));
+  const attempt = opts.attempt ?? 1;
   const runId = opts.runId ?? newRunId();
   const log = createLogger(step);
   const controller = new AbortController();
@@ -61,7 +82,7 @@ export async function runStep(step: StepName, fn: StepFn, opts: { config: Config
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const startedAt = new Date().toISOString();
-  await record(
+  await recordRuns(
     opts.config,
     [runRow(runId, step, { status: 'running', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, startedAt, finishedAt: '' })].map((r) => ({ ...r, finished_at: null })),
     log,
@@ -80,6 +101,7 @@ export async function runStep(step: StepName, fn: StepFn, opts: { config: Config
       rowsRejected: 0,
       retries: 0,
       error: describeError(e),
+      retryable: !permanent(e),
       lines: [`${step}: failed: ${describeError(e)}`],
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -88,10 +110,11 @@ export async function runStep(step: StepName, fn: StepFn, opts: { config: Config
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  const rows = [runRow(runId, step, report)];
+  // Retries of the step itself count with the step's own (HTTP) retries.
+  const rows = [{ ...runRow(runId, step, report), retries: report.retries + attempt - 1 }];
   for (const s of report.perSource ?? []) rows.push({ ...s, run_id: runId, step });
-  await record(opts.config, rows, log);
-  return report;
+  if (await recordRuns(opts.config, rows, log)) report.recorded = true;
+  return { ...report, attempts: attempt };
 }
 
 /**
@@ -103,18 +126,30 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
     .description(`social-pulse ${step} step`)
     .option('-c, --config <file>', 'configuration file', 'pulse.config.yaml')
     .option('--run-id <id>', 'the run this step belongs to (default: a new one)')
+    .option('--attempt <n>', 'which attempt of the step this is (set by pulse run)', '1')
     .parse(argv);
-  const o = program.opts<{ config: string; runId?: string }>();
+  const o = program.opts<{ config: string; runId?: string; attempt: string }>();
+  const orphaned = () => process.exit(137);
+  if (process.send) {
+    // Forked by `pulse run`: if that process dies, stop at once rather than work on unsupervised
+    // while the next run takes the lock over. Stopping here is a crash like any other, and
+    // every step is safe against those.
+    process.once('disconnect', orphaned);
+  }
   let report: StepReport;
   try {
     const config = await loadConfig(o.config);
-    report = await runStep(step, fn, { config, ...(o.runId ? { runId: o.runId } : {}) });
+    report = await runStep(step, fn, { config, attempt: Math.max(1, Number(o.attempt) || 1), ...(o.runId ? { runId: o.runId } : {}) });
   } catch (e) {
     const now = new Date().toISOString();
-    report = { step, status: 'failed', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, error: describeError(e), lines: [describeError(e)], startedAt: now, finishedAt: now };
+    report = {
+      step, status: 'failed', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, error: describeError(e), retryable: !permanent(e),
+      lines: [describeError(e)], startedAt: now, finishedAt: now,
+    };
   }
   if (process.send) {
     await new Promise<void>((resolve) => process.send!({ type: 'step-report', report }, () => resolve()));
+    process.off('disconnect', orphaned);
   } else {
     for (const line of report.lines) process.stdout.write(`${line}\n`);
   }

@@ -1,6 +1,13 @@
 export { STEPS, combineStatus } from './report.ts';
 export type { StepName, StepReport } from './report.ts';
-export { runStep, stepMain } from './harness.ts';
+export { runStep, stepMain, configSecrets, recordRuns, runRow } from './harness.ts';
 export type { StepContext, StepFn } from './harness.ts';
 export { forkStep } from './fork.ts';
-export { acquireLock, lockPath } from './lock.ts';
+export type { ForkOptions } from './fork.ts';
+export { acquireLock, acquireRunLock, lockPath } from './lock.ts';
+export type { RunLock } from './lock.ts';
+export { runPipeline } from './orchestrate.ts';
+export type { PipelineHooks, RunSummary } from './orchestrate.ts';
+export { notifyWebhook } from './notify.ts';
+export type { RunNotice } from './notify.ts';
+export { crashPoint } from './crash.ts';

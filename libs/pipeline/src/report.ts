@@ -17,6 +17,15 @@ export interface StepReport {
   details?: Record<string, unknown>;
   /** Extra rows of pipeline_runs, e.g. one per source for the scrape step. */
   perSource?: Omit<PipelineRun, 'run_id' | 'step'>[];
+  /**
+   * Whether running the step again could help (default: yes, for a failed step). A step that
+   * failed on bad configuration, or whose HTTP requests already spent their retries, says no.
+   */
+  retryable?: boolean;
+  /** Attempts made by `pulse run` (1 when the first one did it). */
+  attempts?: number;
+  /** Set by the step when its own row of pipeline_runs holds this outcome. */
+  recorded?: boolean;
   /** Lines for the person at the terminal. */
   lines: string[];
   startedAt: string;

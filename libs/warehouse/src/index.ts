@@ -2,3 +2,5 @@ export type { Warehouse, LoadResult, DialectSql, Params } from './types.ts';
 export { DuckDBWarehouse } from './duckdb/warehouse.ts';
 export { DUCKDB_DDL } from './duckdb/ddl.ts';
 export { openWarehouse } from './open.ts';
+export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from './quality.ts';
+export type { QualityOptions } from './quality.ts';

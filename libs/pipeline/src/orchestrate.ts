@@ -1,0 +1,173 @@
+import os from 'node:os';
+import pRetry from 'p-retry';
+import type { Config } from '@social-pulse/config';
+import { createLogger, describeError, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
+import type { PipelineRun, RunStatus } from '@social-pulse/schema';
+import { openWarehouse } from '@social-pulse/warehouse';
+import type { ForkOptions } from './fork.ts';
+import { configSecrets, recordRuns, runRow } from './harness.ts';
+import { acquireRunLock, lockPath } from './lock.ts';
+import { notifyWebhook, type RunNotice } from './notify.ts';
+import { combineStatus, STEPS, type StepName, type StepReport } from './report.ts';
+
+export interface PipelineHooks {
+  /** Runs one attempt of a step in its own process: `forkStep` with the step app's entry. */
+  launch(step: StepName, args: string[], opts: ForkOptions): Promise<StepReport>;
+  /** Whether a step runs at all in this build and configuration (e.g. enrich needs NLP on). */
+  enabled?(step: StepName): Promise<boolean>;
+  /** A line for the person at the terminal. */
+  out(line: string): void;
+  log?: Logger;
+}
+
+export interface RunSummary {
+  runId: string;
+  /** failed when a step failed, else ok or partial. */
+  status: RunStatus;
+  reports: StepReport[];
+  failed?: { step: StepName; error: string };
+  /** Steps that depend on a failed one and were not run. */
+  notRun: StepName[];
+  /** Whether a failure notice was delivered (undefined: none was due or none is configured). */
+  notified?: boolean;
+}
+
+/** A failed attempt, for p-retry: carries the step's report. */
+class StepFailure extends Error {
+  constructor(readonly report: StepReport) {
+    super(report.error ?? `${report.step} failed`);
+  }
+}
+
+const INTERRUPTED = 'interrupted: its process ended without finishing (killed, crashed, or the machine stopped)';
+
+/**
+ * Rows still `running` when a run starts under the lock belong to runs that died: say so, so
+ * that the history and `pulse status` do not show them running forever.
+ */
+async function closeInterrupted(config: Config, log: Pick<Logger, 'warn'>): Promise<void> {
+  try {
+    const w = await openWarehouse(config.warehouseLocation);
+    try {
+      await w.query(
+        {
+          duckdb: `UPDATE pipeline_runs SET status = 'failed', finished_at = CAST($now AS TIMESTAMPTZ), error = $error WHERE status = 'running'`,
+          bigquery: `UPDATE pipeline_runs SET status = 'failed', finished_at = TIMESTAMP(@now), error = @error WHERE status = 'running'`,
+        },
+        { now: new Date().toISOString(), error: INTERRUPTED },
+      );
+    } finally {
+      await w.close();
+    }
+  } catch (e) {
+    log.warn(`could not close interrupted runs in ${config.warehouse}: ${describeError(e)}`);
+  }
+}
+
+/** Runs one step, again after a backoff while it fails in a way a new attempt may fix. */
+async function runWithRetries(config: Config, step: StepName, runId: string, hooks: PipelineHooks, onSpawn: (pid: number) => void): Promise<{ report: StepReport; errors: string[]; startedAt: string }> {
+  const startedAt = new Date().toISOString();
+  const errors: string[] = [];
+  const args = ['--config', config.file, '--run-id', runId];
+  try {
+    const report = await pRetry(
+      async (attempt) => {
+        const r = await hooks.launch(step, [...args, '--attempt', String(attempt)], { onSpawn });
+        const withAttempts = { ...r, attempts: attempt };
+        if (r.status === 'failed' && r.retryable !== false) throw new StepFailure(withAttempts);
+        return withAttempts;
+      },
+      {
+        retries: config.retry.steps,
+        minTimeout: config.retry.backoffMs,
+        maxTimeout: Math.max(config.retry.backoffMs * 8, 1),
+        factor: 2,
+        randomize: true,
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          errors.push(`attempt ${attemptNumber}: ${error.message}`);
+          if (retriesLeft > 0) hooks.out(`${step.padEnd(13)} attempt ${attemptNumber} failed (${error.message}); trying again`);
+        },
+      },
+    );
+    return { report, errors, startedAt };
+  } catch (e) {
+    if (e instanceof StepFailure) return { report: e.report, errors, startedAt };
+    const now = new Date().toISOString();
+    const why = describeError(e);
+    return { report: { step, status: 'failed', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, error: why, lines: [`${step}: ${why}`], startedAt, finishedAt: now }, errors, startedAt };
+  }
+}
+
+/**
+ * One pipeline run under the run lock: each step in its own process, retried with backoff on
+ * failure; a step that still fails stops the steps after it (each depends on the one before),
+ * which are recorded as not run, with the reason. The history says what happened, and a
+ * failed run is announced once to the configured webhook.
+ */
+export async function runPipeline(config: Config, hooks: PipelineHooks, opts: { skip?: ReadonlySet<string> } = {}): Promise<RunSummary> {
+  registerSecrets(configSecrets(config));
+  const log = hooks.log ?? createLogger('run');
+  const lock = await acquireRunLock(lockPath(config.lakeLocation));
+  const runId = newRunId();
+  const started = new Date().toISOString();
+  const reports: StepReport[] = [];
+  const notRun: StepName[] = [];
+  let failed: StepReport | undefined;
+  hooks.out(`pulse run ${runId}  lake ${config.lake}  warehouse ${config.warehouse}`);
+  try {
+    await closeInterrupted(config, log);
+    for (const step of STEPS) {
+      if (opts.skip?.has(step)) continue;
+      if (hooks.enabled && !(await hooks.enabled(step))) continue;
+      if (failed) {
+        const why = `not run: ${failed.step} failed (${failed.error ?? 'see its log'})`;
+        hooks.out(`${step.padEnd(13)} ${why}`);
+        notRun.push(step);
+        const now = new Date().toISOString();
+        await recordRuns(config, [{ run_id: runId, step, source: '*', started_at: now, finished_at: now, status: 'skipped', rows_in: 0, rows_out: 0, rows_rejected: 0, retries: 0, error: why, details: null }], log);
+        continue;
+      }
+      const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, (pid) => {
+        lock.setChild(pid).catch((e: unknown) => log.warn(`could not record the step process in the run lock: ${describeError(e)}`));
+      });
+      await lock.setChild(undefined).catch(() => undefined);
+      reports.push(report);
+      for (const line of report.lines) hooks.out(line);
+      const attempts = report.attempts ?? 1;
+      if (!report.recorded || attempts > 1) {
+        // The step could not say how it ended (it died), or it says only how its last attempt did.
+        const row: PipelineRun = {
+          ...runRow(runId, step, report),
+          started_at: startedAt,
+          retries: report.retries + attempts - 1,
+          details: JSON.stringify({ ...(report.details ?? {}), attempts, ...(errors.length ? { failedAttempts: errors } : {}) }),
+        };
+        await recordRuns(config, [row], log);
+      }
+      if (report.status === 'failed') failed = report;
+    }
+  } finally {
+    await lock.release();
+  }
+  const status: RunStatus = failed ? 'failed' : combineStatus(reports.map((r) => r.status));
+  const summary: RunSummary = { runId, status, reports, notRun, ...(failed ? { failed: { step: failed.step, error: failed.error ?? 'failed' } } : {}) };
+  hooks.out(`run ${runId}: ${status}${failed ? ` (${failed.step} failed${notRun.length ? `; not run: ${notRun.join(', ')}` : ''})` : ''}`);
+  if (status === 'failed' && config.notify.webhook) {
+    const notice: RunNotice = {
+      text: `social-pulse run ${runId} failed: ${failed ? `${failed.step}: ${failed.error ?? 'failed'}` : 'see pulse status'}${notRun.length ? `; not run: ${notRun.join(', ')}` : ''}`,
+      run_id: runId,
+      status,
+      started_at: started,
+      finished_at: new Date().toISOString(),
+      host: os.hostname(),
+      lake: config.lake,
+      warehouse: config.warehouse,
+      failed_step: failed?.step ?? null,
+      error: failed?.error ?? null,
+      not_run: notRun,
+      steps: reports.map((r) => ({ step: r.step, status: r.status, attempts: r.attempts ?? 1, rows_out: r.rowsOut, error: r.error ?? null })),
+    };
+    summary.notified = await notifyWebhook(config.notify.webhook, notice, { ...(config.contact ? { contact: config.contact } : {}), log });
+  }
+  return summary;
+}

@@ -1,0 +1,179 @@
+import { posts, type DqCheck, type DqSeverity, type Field } from '@social-pulse/schema';
+import type { DialectSql, Warehouse } from './types.ts';
+
+/** What the checks need to know beyond the warehouse: the run, the clock and the configured sources. */
+export interface QualityOptions {
+  runId: string;
+  now: Date;
+  /** Enabled sources of the configuration: each gets a freshness and a volume check. */
+  sources: string[];
+  /** The configured `schedule` in milliseconds: data older than twice this is stale. */
+  scheduleMs: number;
+}
+
+/** Posts created this far ahead of the check's clock count as "in the future" (clock skew between hosts). */
+const FUTURE_SKEW_MINUTES = 10;
+/** Scrapes of a source the volume check compares with, and how many it needs before it judges. */
+const VOLUME_HISTORY = 20;
+const VOLUME_MIN_HISTORY = 3;
+
+/** Count columns that can never be negative (`score` can: Stack Exchange and Reddit votes). */
+const NON_NEGATIVE = ['like_count', 'repost_count', 'reply_count', 'quote_count', 'author_followers'] as const;
+/** Required columns that must also not be empty strings: a post without them cannot be found again. */
+const NON_EMPTY = ['post_id', 'source', 'native_id', 'url', 'author_handle'] as const;
+
+const scalarRequired = (posts.fields as readonly Field[]).filter((f) => f.required && typeof f.type === 'string').map((f) => f.name);
+
+/**
+ * One count per column of the rows where `cond(column)` holds: `count(*) FILTER (WHERE …)` in
+ * DuckDB, `COUNTIF(…)` in BigQuery, each aliased by the column's name.
+ */
+function countPerColumn(cols: readonly string[], cond: (quoted: string, name: string) => string): DialectSql {
+  const dq = (c: string) => `"${c}"`;
+  const bq = (c: string) => `\`${c}\``;
+  return {
+    duckdb: `SELECT\n  ${cols.map((c) => `count(*) FILTER (WHERE ${cond(dq(c), c)}) AS ${dq(c)}`).join(',\n  ')}\nFROM posts`,
+    bigquery: `SELECT\n  ${cols.map((c) => `COUNTIF(${cond(bq(c), c)}) AS ${bq(c)}`).join(',\n  ')}\nFROM posts`,
+  };
+}
+
+/** The checks' SQL, both dialects side by side. Parameters: `now` (ISO timestamp). */
+export const QUALITY_SQL = {
+  duplicates: {
+    duckdb: `SELECT count(*) - count(DISTINCT post_id) AS n FROM posts`,
+    bigquery: `SELECT COUNT(*) - COUNT(DISTINCT post_id) AS n FROM posts`,
+  },
+  nulls: countPerColumn(scalarRequired, (c, name) => ((NON_EMPTY as readonly string[]).includes(name) ? `${c} IS NULL OR ${c} = ''` : `${c} IS NULL`)),
+  negatives: countPerColumn(NON_NEGATIVE, (c) => `${c} < 0`),
+  future: {
+    duckdb: `SELECT source, count(*) AS n, max(created_at) AS newest FROM posts
+WHERE created_at > CAST($now AS TIMESTAMPTZ) + INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE GROUP BY source ORDER BY source`,
+    bigquery: `SELECT source, COUNT(*) AS n, MAX(created_at) AS newest FROM posts
+WHERE created_at > TIMESTAMP_ADD(TIMESTAMP(@now), INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE) GROUP BY source ORDER BY source`,
+  },
+  // The latest successful scrapes of each source, newest first: the first is judged against the rest.
+  volume: {
+    duckdb: `SELECT source, run_id, rows_out FROM pipeline_runs
+WHERE step = 'scrape' AND source <> '*' AND status IN ('ok', 'partial')
+QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) <= ${VOLUME_HISTORY + 1}
+ORDER BY source, started_at DESC`,
+    bigquery: `SELECT source, run_id, rows_out FROM pipeline_runs
+WHERE step = 'scrape' AND source <> '*' AND status IN ('ok', 'partial')
+QUALIFY ROW_NUMBER() OVER (PARTITION BY source ORDER BY started_at DESC) <= ${VOLUME_HISTORY + 1}
+ORDER BY source, started_at DESC`,
+  },
+  // Per source: the last successful scrape, the latest scrape whatever its outcome, and the newest post.
+  freshness: {
+    duckdb: `SELECT r.source, r.last_ok, r.last_status, r.last_error, p.newest_post FROM (
+  SELECT source, max(finished_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_ok,
+         arg_max(status, started_at) AS last_status, arg_max(error, started_at) AS last_error
+  FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source
+) r LEFT JOIN (SELECT source, max(created_at) AS newest_post FROM posts GROUP BY source) p ON p.source = r.source`,
+    bigquery: `SELECT r.source, r.last_ok, r.last_status, r.last_error, p.newest_post FROM (
+  SELECT source, MAX(IF(status IN ('ok', 'partial'), finished_at, NULL)) AS last_ok,
+         ARRAY_AGG(status ORDER BY started_at DESC LIMIT 1)[OFFSET(0)] AS last_status,
+         ARRAY_AGG(error IGNORE NULLS ORDER BY started_at DESC LIMIT 1)[SAFE_OFFSET(0)] AS last_error
+  FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source
+) r LEFT JOIN (SELECT source, MAX(created_at) AS newest_post FROM posts GROUP BY source) p ON p.source = r.source`,
+  },
+} satisfies Record<string, DialectSql>;
+
+const num = (v: unknown): number => (v == null ? 0 : Number(v));
+const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(String(v)).toISOString());
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The usual range of a source's posts per run, from the median of its previous runs: a
+ * quarter to four times the median, widened for quiet sources where small numbers swing.
+ */
+export function usualRange(history: number[]): { low: number; high: number; median: number } {
+  const med = median(history);
+  return { median: med, low: med >= 8 ? Math.floor(med / 4) : 0, high: Math.max(Math.ceil(med * 4), 20) };
+}
+
+function hours(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 10 ? `${Math.round(h)}h` : h >= 1 ? `${h.toFixed(1)}h` : `${Math.round(h * 60)}m`;
+}
+
+/**
+ * Runs the data-quality checks over the warehouse (after a load), records each result in
+ * dq_checks and returns them. A failed check is a row with status `fail` and a message; the
+ * caller reports it. Checks: post_id unique, required fields not null, counts not negative,
+ * created_at not in the future, each source's volume within its usual range, freshness per source.
+ */
+export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise<DqCheck[]> {
+  const checkedAt = o.now.toISOString();
+  const now = { now: checkedAt };
+  const out: DqCheck[] = [];
+  const add = (check_name: string, source: string, severity: DqSeverity, failed: boolean | 'skipped', observed: number | null, expected: string, message: string | null) =>
+    out.push({
+      run_id: o.runId, check_name, source, severity, status: failed === 'skipped' ? 'skipped' : failed ? 'fail' : 'pass',
+      observed, expected, message, checked_at: checkedAt,
+    });
+
+  const [dup] = await w.query<{ n: unknown }>(QUALITY_SQL.duplicates);
+  const dups = num(dup?.n);
+  add('post_id_unique', '*', 'error', dups > 0, dups, '= 0', dups ? `${dups} posts share a post_id with another row` : null);
+
+  const [nulls = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.nulls);
+  const nullCols = Object.entries(nulls).filter(([, v]) => num(v) > 0);
+  const nullRows = nullCols.reduce((a, [, v]) => a + num(v), 0);
+  add('required_not_null', '*', 'error', nullRows > 0, nullRows, '= 0',
+    nullCols.length ? `null or empty required fields: ${nullCols.map(([c, v]) => `${c} (${num(v)})`).join(', ')}` : null);
+
+  const [neg = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.negatives);
+  const negCols = Object.entries(neg).filter(([, v]) => num(v) > 0);
+  const negRows = negCols.reduce((a, [, v]) => a + num(v), 0);
+  add('counts_not_negative', '*', 'error', negRows > 0, negRows, '= 0',
+    negCols.length ? `negative counts: ${negCols.map(([c, v]) => `${c} (${num(v)})`).join(', ')}` : null);
+
+  const future = await w.query<{ source: string; n: unknown; newest: unknown }>(QUALITY_SQL.future, now);
+  const futureRows = future.reduce((a, r) => a + num(r.n), 0);
+  add('created_at_not_future', '*', 'error', futureRows > 0, futureRows, `= 0 (created_at ≤ now + ${FUTURE_SKEW_MINUTES}m)`,
+    future.length ? `posts dated in the future: ${future.map((r) => `${r.source} ${num(r.n)} (up to ${iso(r.newest)})`).join(', ')}` : null);
+
+  const scrapes = await w.query<{ source: string; run_id: string; rows_out: unknown }>(QUALITY_SQL.volume);
+  const fresh = await w.query<{ source: string; last_ok: unknown; last_status: string | null; last_error: string | null; newest_post: unknown }>(QUALITY_SQL.freshness);
+  const stale = 2 * o.scheduleMs;
+  for (const source of o.sources) {
+    const runs = scrapes.filter((r) => r.source === source);
+    const [latest, ...history] = runs;
+    if (!latest || history.length < VOLUME_MIN_HISTORY) {
+      add('volume_in_range', source, 'warn', 'skipped', latest ? num(latest.rows_out) : null, `needs ${VOLUME_MIN_HISTORY} earlier scrapes`,
+        `${history.length} earlier successful scrapes: too few to know the usual volume`);
+    } else {
+      const r = usualRange(history.map((h) => num(h.rows_out)));
+      const v = num(latest.rows_out);
+      const bad = v < r.low || v > r.high;
+      add('volume_in_range', source, 'warn', bad, v, `${r.low}..${r.high} (median ${r.median} of ${history.length} runs)`,
+        bad ? `${v} posts in run ${latest.run_id}, usually ${r.low}..${r.high} (median ${r.median})` : null);
+    }
+
+    const f = fresh.find((x) => x.source === source);
+    const lastOk = iso(f?.last_ok);
+    if (f?.last_status === 'skipped' && !lastOk) {
+      add('freshness', source, 'warn', 'skipped', null, `≤ ${hours(stale)}`, `never scraped: ${f.last_error ?? 'skipped'}`);
+      continue;
+    }
+    const age = lastOk ? o.now.getTime() - Date.parse(lastOk) : null;
+    const bad = age === null || age > stale;
+    const why = f?.last_status && f.last_status !== 'ok' && f.last_status !== 'partial' ? `; the last scrape ${f.last_status}${f.last_error ? `: ${f.last_error}` : ''}` : '';
+    add('freshness', source, 'warn', bad, age === null ? null : Math.round((age / 3_600_000) * 100) / 100, `≤ ${hours(stale)} since the last successful scrape`,
+      bad ? (lastOk ? `last successful scrape ${hours(age!)} ago (${lastOk})${why}` : `never scraped successfully${why}`) : null);
+  }
+  await w.recordChecks(out);
+  return out;
+}
+
+/** One line per failed check, for the run's report and `pulse status`. */
+export function describeFailedChecks(checks: Pick<DqCheck, 'check_name' | 'source' | 'status' | 'severity' | 'message'>[]): string[] {
+  return checks
+    .filter((c) => c.status === 'fail')
+    .map((c) => `${c.severity === 'error' ? 'FAILED' : 'warning'} ${c.check_name}${c.source === '*' ? '' : ` (${c.source})`}: ${c.message ?? 'failed'}`);
+}
