@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { WarehouseLocation } from '@social-pulse/config';
+import { emulatorClientOptions } from './bigquery/client.ts';
+import { BigQueryWarehouse } from './bigquery/warehouse.ts';
 import { DuckDBWarehouse } from './duckdb/warehouse.ts';
 import type { Warehouse } from './types.ts';
 
@@ -12,5 +14,14 @@ export async function openWarehouse(location: WarehouseLocation, opts: { readOnl
     if (!opts.readOnly) await w.ensureSchema();
     return w;
   }
-  throw new Error(`bigquery://${location.project}/${location.dataset}: the BigQuery warehouse is not available in this build yet`);
+  // Application default credentials, unless BIGQUERY_EMULATOR_HOST names a stand-in.
+  const emulator = process.env.BIGQUERY_EMULATOR_HOST;
+  const w = new BigQueryWarehouse({
+    project: location.project,
+    dataset: location.dataset,
+    ...(location.location ? { location: location.location } : {}),
+    ...(emulator ? { client: emulatorClientOptions(emulator) } : {}),
+  });
+  if (!opts.readOnly) await w.ensureSchema();
+  return w;
 }

@@ -25,7 +25,10 @@ export interface Warehouse {
   readonly uri: string;
   /** Create the tables and views if missing (idempotent). */
   ensureSchema(): Promise<void>;
-  /** MERGE Parquet files (local paths) of `posts` rows on post_id; newer collected_at wins. */
+  /**
+   * MERGE Parquet files of `posts` rows on post_id; newer collected_at wins. Files are local
+   * paths for DuckDB and `gs://` URIs for BigQuery (its load jobs read Cloud Storage).
+   */
   loadPosts(files: string[]): Promise<LoadResult>;
   /** MERGE Parquet files of `post_nlp` rows on post_id; newer enriched_at wins. */
   loadNlp(files: string[]): Promise<LoadResult>;

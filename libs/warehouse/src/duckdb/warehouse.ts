@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listValue, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, dqChecks, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
@@ -114,8 +115,18 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run(`INSERT OR REPLACE INTO pulse_state VALUES ($key, $value, now())`, { key, value });
   }
 
-  query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
-    return queryRows<T>(this.conn, typeof sql === 'string' ? sql : sql.duckdb, params as never);
+  async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
+    const text = typeof sql === 'string' ? sql : sql.duckdb;
+    if (!params) return queryRows<T>(this.conn, text);
+    // DuckDB infers no type for a null or a JS array: a null is a VARCHAR, a list a VARCHAR[].
+    const types: Record<string, DuckDBType> = {};
+    const values: Record<string, DuckDBValue> = {};
+    for (const [k, v] of Object.entries(params)) {
+      if (v === null) types[k] = VARCHAR;
+      values[k] = Array.isArray(v) ? listValue(v) : v;
+    }
+    const reader = await this.conn.runAndReadAll(text, values, types);
+    return reader.getRowObjectsJS() as T[];
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import { BigQuery, BigQueryTimestamp, type BigQueryOptions, type Job, type JobMetadata, type TableMetadata } from '@google-cloud/bigquery';
+import { createLogger, type Logger } from '@social-pulse/runtime';
+import {
+  bigQuerySchema,
+  dqChecks,
+  pipelineRuns,
+  postNlp,
+  posts,
+  TABLES,
+  type BigQueryField,
+  type DqCheck,
+  type PipelineRun,
+  type ScalarType,
+  type TableSchema,
+} from '@social-pulse/schema';
+import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
+import { VIEWS } from '../views.ts';
+import { bqIdent, mergeFromStage, upsertRowsSql } from './sql.ts';
+
+/** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
+export const PULSE_STATE: TableSchema = {
+  name: 'pulse_state',
+  description: 'social-pulse loader watermarks',
+  primaryKey: ['key'],
+  fields: [
+    { name: 'key', type: 'string', required: true, description: 'watermark name' },
+    { name: 'value', type: 'string', required: true, description: 'watermark value' },
+    { name: 'updated_at', type: 'timestamp', required: true, description: 'when it was set (UTC)' },
+  ],
+};
+
+/** Staging tables disappear by themselves a day later if a crashed load leaves one behind. */
+const STAGE_TTL_MS = 24 * 3600 * 1000;
+
+const PARAM_TYPE: Record<ScalarType, string> = { string: 'STRING', int64: 'INT64', float64: 'FLOAT64', bool: 'BOOL', timestamp: 'TIMESTAMP' };
+
+export interface BigQueryWarehouseOptions {
+  project: string;
+  dataset: string;
+  /** Dataset location (e.g. EU); jobs run there. */
+  location?: string;
+  /** Client options; without them, application default credentials and the public endpoint. */
+  client?: BigQueryOptions;
+  log?: Logger;
+}
+
+/** The error BigQuery gave a job, with every message it listed. */
+function jobError(what: string, meta: JobMetadata): Error | undefined {
+  const status = meta.status;
+  if (!status?.errorResult) return undefined;
+  const more = (status.errors ?? []).map((e) => e.message).filter((m) => m && m !== status.errorResult?.message);
+  return new Error(`BigQuery ${what} failed: ${status.errorResult.message}${more.length ? ` (${more.join('; ')})` : ''}`);
+}
+
+/** The staging schema: the table's, with REQUIRED relaxed, so a Parquet column written as optional loads; the MERGE enforces NOT NULL. */
+function relaxed(fields: BigQueryField[]): BigQueryField[] {
+  return fields.map((f) => ({ ...f, mode: f.mode === 'REQUIRED' ? 'NULLABLE' : f.mode, ...(f.fields ? { fields: relaxed(f.fields) } : {}) }));
+}
+
+/** Query results as DuckDB gives them: INT64 as bigint, TIMESTAMP as Date. */
+function plain(v: unknown): unknown {
+  if (v instanceof BigQueryTimestamp) return new Date(v.value);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}
+
+/**
+ * The cloud warehouse: a BigQuery dataset. Tables are declared from libs/schema; loads are
+ * load jobs from the lake's Parquet files in Cloud Storage into a staging table, then one
+ * MERGE on the primary key (no streaming inserts: they cost more, and rows in the
+ * streaming buffer cannot be updated by the MERGE that follows). Credentials are Google's
+ * application default credentials; nothing else is read.
+ */
+export class BigQueryWarehouse implements Warehouse {
+  readonly kind = 'bigquery' as const;
+  readonly uri: string;
+  readonly bq: BigQuery;
+  private readonly log: Logger;
+
+  constructor(private readonly opts: BigQueryWarehouseOptions) {
+    this.uri = `bigquery://${opts.project}/${opts.dataset}`;
+    this.bq = new BigQuery({ projectId: opts.project, ...(opts.location ? { location: opts.location } : {}), ...opts.client });
+    this.log = (opts.log ?? createLogger('bigquery')).child({ warehouse: this.uri });
+  }
+
+  private path(table: string): string {
+    return `${this.opts.project}.${this.opts.dataset}.${table}`;
+  }
+
+  /** Table resource for `tables.insert`, from the schema declaration. */
+  tableResource(table: TableSchema): TableMetadata {
+    return {
+      description: table.description,
+      schema: { fields: bigQuerySchema(table) },
+      // Partitioned by day on the time column and clustered on the columns the dashboard
+      // filters by (source for posts): queries over "the last 7 days of mastodon" read only
+      // those days' partitions and, within them, only the blocks of that source, so the
+      // bytes billed grow with the window asked for rather than with the whole history.
+      ...(table.partitionBy ? { timePartitioning: { type: 'DAY', field: table.partitionBy } } : {}),
+      ...(table.clusterBy?.length ? { clustering: { fields: [...table.clusterBy] } } : {}),
+    };
+  }
+
+  async ensureSchema(): Promise<void> {
+    const dataset = this.bq.dataset(this.opts.dataset);
+    const [exists] = await dataset.exists();
+    if (!exists) {
+      await dataset.create(this.opts.location ? { location: this.opts.location } : {}).catch((e: { code?: number }) => {
+        if (e.code !== 409) throw e;
+      });
+    }
+    // Every table libs/schema declares, so a table added there is created here too.
+    for (const table of [...TABLES, PULSE_STATE]) {
+      const t = dataset.table(table.name);
+      const [has] = await t.exists();
+      if (has) {
+        await this.addMissingColumns(table);
+        continue;
+      }
+      await dataset.createTable(table.name, this.tableResource(table)).catch((e: { code?: number }) => {
+        if (e.code !== 409) throw e; // created meanwhile by another process
+      });
+      this.log.info({ table: table.name }, 'created BigQuery table');
+    }
+    for (const v of VIEWS) {
+      const sql = v.bigquery.replaceAll('{dataset}', bqIdent(`${this.opts.project}.${this.opts.dataset}`));
+      const view = dataset.table(v.name);
+      const [has] = await view.exists();
+      // Replaced only when its text changed: every step opens the warehouse.
+      if (has && (await view.getMetadata())[0].view?.query === sql) continue;
+      await this.run(`CREATE OR REPLACE VIEW ${bqIdent(this.path(v.name))} AS\n${sql}`, {}, `view ${v.name}`);
+    }
+  }
+
+  /** A column added to libs/schema is added to an existing table (BigQuery only allows adding NULLABLE or REPEATED columns). */
+  private async addMissingColumns(table: TableSchema): Promise<void> {
+    const t = this.bq.dataset(this.opts.dataset).table(table.name);
+    const [meta] = await t.getMetadata();
+    const have = new Set<string>((meta.schema?.fields ?? []).map((f: { name: string }) => f.name));
+    const missing = bigQuerySchema(table).filter((f) => !have.has(f.name));
+    if (!missing.length) return;
+    const required = missing.filter((f) => f.mode === 'REQUIRED').map((f) => f.name);
+    if (required.length) throw new Error(`${this.path(table.name)} lacks the REQUIRED columns ${required.join(', ')}; BigQuery cannot add them to an existing table`);
+    await t.setMetadata({ schema: { fields: [...(meta.schema?.fields ?? []), ...missing] } });
+    this.log.info({ table: table.name, columns: missing.map((f) => f.name) }, 'added columns to BigQuery table');
+  }
+
+  /** Runs a query job to the end; logs the bytes it processed (what BigQuery bills). */
+  private async run(sql: string, params: Record<string, unknown> = {}, what = 'query', types?: Record<string, string>): Promise<{ rows: Record<string, unknown>[]; meta: JobMetadata }> {
+    const [job] = await this.bq.createQueryJob({
+      query: sql,
+      useLegacySql: false,
+      defaultDataset: { projectId: this.opts.project, datasetId: this.opts.dataset },
+      ...(Object.keys(params).length ? { params, ...(types ? { types } : {}) } : {}),
+      ...(this.opts.location ? { location: this.opts.location } : {}),
+    });
+    const [rows] = await job.getQueryResults({ wrapIntegers: { integerTypeCastFunction: (v: string) => BigInt(v) } });
+    const [meta] = await job.getMetadata();
+    const err = jobError(what, meta);
+    if (err) throw err;
+    const q = meta.statistics?.query;
+    this.log.info({ job: job.id, what, bytesProcessed: Number(q?.totalBytesProcessed ?? 0), bytesBilled: Number(q?.totalBytesBilled ?? 0) }, `BigQuery ${what}`);
+    return { rows: rows.map((r) => plain(r) as Record<string, unknown>), meta };
+  }
+
+  private async waitJob(job: Job, what: string): Promise<JobMetadata> {
+    await job.promise().catch((e: Error) => {
+      throw new Error(`BigQuery ${what} failed: ${e.message}`, { cause: e });
+    });
+    const [meta] = await job.getMetadata();
+    const err = jobError(what, meta);
+    if (err) throw err;
+    return meta;
+  }
+
+  private async merge(table: TableSchema, uris: string[], versionCol: string): Promise<LoadResult> {
+    if (!uris.length) return { rowsIn: 0, inserted: 0, updated: 0 };
+    const local = uris.filter((u) => !u.startsWith('gs://'));
+    if (local.length) {
+      throw new Error(`BigQuery loads Parquet from Cloud Storage; ${local[0]} is a local file. Set lake: gs://BUCKET/prefix (or PULSE_LAKE) to load ${this.uri}.`);
+    }
+    const dataset = this.bq.dataset(this.opts.dataset);
+    const stageName = `_pulse_stage_${table.name}_${Date.now()}_${randomBytes(4).toString('hex')}`;
+    const stageFields = relaxed(bigQuerySchema(table));
+    await dataset.createTable(stageName, { schema: { fields: stageFields }, expirationTime: String(Date.now() + STAGE_TTL_MS) });
+    try {
+      const [job] = await this.bq.createJob({
+        configuration: {
+          load: {
+            sourceUris: uris,
+            sourceFormat: 'PARQUET',
+            // DuckDB writes lists as Parquet LIST groups; inference maps them onto REPEATED columns.
+            parquetOptions: { enableListInference: true },
+            destinationTable: { projectId: this.opts.project, datasetId: this.opts.dataset, tableId: stageName },
+            schema: { fields: stageFields },
+            createDisposition: 'CREATE_NEVER',
+            writeDisposition: 'WRITE_EMPTY',
+          },
+        },
+        ...(this.opts.location ? { location: this.opts.location } : {}),
+      });
+      const load = await this.waitJob(job, `load of ${uris.length} files into ${stageName}`);
+      this.log.info({ job: job.id, files: uris.length, inputBytes: Number(load.statistics?.load?.inputFileBytes ?? 0), rows: Number(load.statistics?.load?.outputRows ?? 0) }, 'BigQuery load job');
+      const stage = this.path(stageName);
+      const [count] = (await this.run(`SELECT COUNT(DISTINCT ${table.primaryKey.map(bqIdent).join(', ')}) AS n FROM ${bqIdent(stage)}`, {}, `count of ${stageName}`)).rows;
+      const { meta } = await this.run(mergeFromStage(table, this.path(table.name), stage, versionCol), {}, `merge into ${table.name}`);
+      const dml = meta.statistics?.query?.dmlStats;
+      return { rowsIn: Number(count?.n ?? 0), inserted: Number(dml?.insertedRowCount ?? 0), updated: Number(dml?.updatedRowCount ?? 0) };
+    } finally {
+      await dataset.table(stageName).delete({ ignoreNotFound: true }).catch((e: Error) => this.log.warn(`could not drop ${stageName} (it expires in a day): ${e.message}`));
+    }
+  }
+
+  loadPosts(files: string[]): Promise<LoadResult> {
+    return this.merge(posts, files, 'collected_at');
+  }
+
+  loadNlp(files: string[]): Promise<LoadResult> {
+    return this.merge(postNlp, files, 'enriched_at');
+  }
+
+  /** Insert-or-replace rows of a small table by DML, with typed parameters. */
+  private async upsert(table: TableSchema, rows: Record<string, unknown>[], what: string): Promise<void> {
+    if (!rows.length) return;
+    const params: Record<string, unknown> = {};
+    const types: Record<string, string> = {};
+    rows.forEach((row, i) => {
+      for (const f of table.fields) {
+        if (typeof f.type !== 'string') throw new Error(`${table.name}.${f.name}: only scalar columns can be upserted by parameters`);
+        const v = row[f.name] ?? null;
+        // The client sends a TIMESTAMP parameter's value only when given a timestamp object, never a bare string.
+        params[`r${i}_${f.name}`] = f.type === 'timestamp' && v !== null ? BigQuery.timestamp(new Date(v as string)) : v;
+        types[`r${i}_${f.name}`] = PARAM_TYPE[f.type];
+      }
+    });
+    await this.run(upsertRowsSql(table, this.path(table.name), rows.length), params, what, types);
+  }
+
+  recordRun(run: PipelineRun): Promise<void> {
+    return this.upsert(pipelineRuns, [run as unknown as Record<string, unknown>], 'record run');
+  }
+
+  recordChecks(checks: DqCheck[]): Promise<void> {
+    return this.upsert(dqChecks, checks as unknown as Record<string, unknown>[], 'record checks');
+  }
+
+  async getState(key: string): Promise<string | undefined> {
+    const { rows } = await this.run(`SELECT \`value\` FROM ${bqIdent(this.path(PULSE_STATE.name))} WHERE \`key\` = @key`, { key }, 'get state');
+    return rows[0]?.value as string | undefined;
+  }
+
+  setState(key: string, value: string): Promise<void> {
+    return this.upsert(PULSE_STATE, [{ key, value, updated_at: new Date().toISOString() }], 'set state');
+  }
+
+  async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
+    const text = typeof sql === 'string' ? sql : sql.bigquery;
+    // Nulls carry no type of their own; BigQuery needs one.
+    const types = params && Object.fromEntries(Object.entries(params).filter(([, v]) => v === null).map(([k]) => [k, 'STRING']));
+    const { rows } = await this.run(text, params ?? {}, 'query', types && Object.keys(types).length ? types : undefined);
+    return rows as T[];
+  }
+
+  async close(): Promise<void> {
+    // The client holds no connection to release.
+  }
+}
