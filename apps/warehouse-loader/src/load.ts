@@ -50,7 +50,9 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
   try {
     const after = await w.getState(POSTS_WATERMARK);
     const files = await postsFilesAfter(lake, after);
-    const paths = await Promise.all(files.map((f) => lake.localPath(f.key)));
+    // BigQuery's load jobs read the files in the bucket (gs:// URIs); DuckDB reads local files
+    // (for a bucket lake, copies downloaded once per generation).
+    const paths = w.kind === 'bigquery' ? files.map((f) => lake.url(f.key)) : await Promise.all(files.map((f) => lake.localPath(f.key)));
     const r = await w.loadPosts(paths);
     crashPoint('load.merged', ctx.env);
     if (files.length) {
