@@ -139,6 +139,9 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   const volume = series(await run('volume', SQL.VOLUME), win);
   const sentiment = series(await run('sentiment', SQL.SENTIMENT), win, ['negative', 'neutral', 'positive', 'not labelled']);
   const topics = series(await run('topics', SQL.TOPICS, { limit: LIMITS.topics }), win);
+  // Biggest topic first, in the legend and the table.
+  const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
+  topics.series.sort((a, b) => total(b.values) - total(a.values) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const trending = (await run('trending', SQL.TRENDING, { limit: LIMITS.trending })).map(card);
   const topPosts = (await run('topPosts', SQL.TOP_POSTS, { limit: LIMITS.topPosts })).map(card);
   const authors: AuthorRow[] = (await run('authors', SQL.AUTHORS, { limit: LIMITS.authors })).map((r) => ({
