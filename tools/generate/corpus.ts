@@ -1,4 +1,4 @@
-import { Random, Weighted, Zipf } from './random.ts';
+import { Weighted, Zipf, type Random } from './random.ts';
 
 /**
  * What synthetic posts are made of: words by language, the products and companies of the

@@ -1,0 +1,71 @@
+/**
+ * Benchmark of normalize + lake write: `pulse write` over a generated raw zone of N posts
+ * (posts/s and peak memory), against the naive baseline (the same normalization, then one
+ * INSERT per row into DuckDB, see naive.ts), measured in the same run. The lake is checked
+ * after each write: exactly the generated posts, once each.
+ *
+ *   npx tsx tools/bench/lake-write/main.ts [--sizes 100k,1m,10m] [--baseline-posts 20000] [--seed 1]
+ *
+ * The naive baseline is far slower (about 300 rows/s here), so it runs on `--baseline-posts`
+ * posts only and is compared by rate.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDuckDB, queryRows, sqlStringList } from '@social-pulse/runtime';
+import { fmt, generatePosts, machine, parseSizes, pulse, scratch, script, table } from '../lib.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100k' },
+    'baseline-posts': { type: 'string', default: '20000' },
+    seed: { type: 'string', default: '1' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const sizes = parseSizes(values.sizes, [100_000]);
+const baselinePosts = parseSizes(values['baseline-posts'], [20_000])[0]!;
+const seed = Number(values.seed);
+const END = '2026-11-24T00:00:00Z';
+
+async function lakeCount(dir: string): Promise<{ rows: number; distinct: number; files: number }> {
+  const { db, conn } = await openDuckDB(':memory:');
+  try {
+    const glob = sqlStringList([path.join(dir, 'posts/**/*.parquet')]);
+    const [r] = await queryRows<{ rows: bigint; ids: bigint; files: bigint }>(
+      conn,
+      `SELECT count(*) AS rows, count(DISTINCT post_id) AS ids, count(DISTINCT filename) AS files FROM read_parquet(${glob}, filename = true, hive_partitioning = false)`,
+    );
+    return { rows: Number(r!.rows), distinct: Number(r!.ids), files: Number(r!.files) };
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+process.stdout.write(`lake-write benchmark on ${machine()}\n\n`);
+const rows: (string | number)[][] = [];
+const summary: string[] = [];
+
+// Baseline first, on its own small lake.
+const base = await scratch('naive');
+await generatePosts(base, baselinePosts, { seed, end: END });
+const naive = await script('tools/bench/lake-write/naive.ts', [base.lake, path.join(base.dir, 'naive-out')]);
+const naiveRate = baselinePosts / naive.seconds;
+rows.push([`naive row-at-a-time (baseline)`, baselinePosts, naive.seconds, naiveRate, naive.peakMb, '']);
+await base.cleanup();
+
+for (const n of sizes) {
+  const s = await scratch(`write-${n}`);
+  const gen = await generatePosts(s, n, { seed, end: END });
+  const w = await pulse(s, ['write']);
+  const check = await lakeCount(s.lake);
+  if (check.rows !== n || check.distinct !== n) throw new Error(`lake holds ${check.rows} rows, ${check.distinct} distinct, expected ${n}`);
+  const rate = n / w.seconds;
+  rows.push([`pulse write`, n, w.seconds, rate, w.peakMb, `${check.files} files; generated in ${fmt(gen.seconds)} s`]);
+  summary.push(`${fmt(n)} posts: ${fmt(rate)} posts/s, peak ${fmt(w.peakMb)} MB, ×${fmt(rate / naiveRate)} the naive baseline`);
+  if (!values.keep) await s.cleanup();
+  else process.stdout.write(`kept ${s.dir}\n`);
+}
+
+process.stdout.write(`${table(['run', 'posts', 'seconds', 'posts/s', 'peak MB', 'notes'], rows)}\n\n`);
+process.stdout.write(`summary: lake-write ${summary.join('; ')}\n`);
