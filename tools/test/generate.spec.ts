@@ -26,7 +26,7 @@ async function files(root: string): Promise<string[]> {
 }
 
 const end = new Date('2026-11-24T00:00:00Z');
-const base = { posts: 3000, seed: 11, sources: ['mastodon', 'hackernews'], days: 30, end, runId: '20261124T000000Z-gen11' };
+const base = { posts: 3000, seed: 11, sources: ['mastodon', 'hackernews', 'bluesky', 'x', 'reddit', 'stackexchange'], days: 30, end, runId: '20261124T000000Z-gen11' };
 
 describe('tools/generate', () => {
   it('writes raw pages that the real normalizers read without a single rejection, one post per generated post', async () => {
