@@ -109,7 +109,7 @@ export async function readNlpRows(store: LakeStore, postIds: readonly string[]):
       appender.endRow();
     }
     appender.closeSync();
-    const rows = await queryRows<PostNlp & { enriched_at: Date | string }>(
+    const rows = await queryRows<Omit<PostNlp, 'enriched_at'> & { enriched_at: Date | string }>(
       conn,
       `SELECT ${NLP_COLS} FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
        WHERE post_id IN (SELECT post_id FROM wanted)

@@ -16,6 +16,7 @@ export {
   loadModel,
   modelFolder,
   modelSpecs,
+  nlpConfigRelativeTo,
   requiredFiles,
   resolveDevice,
   resolveModelsDir,

@@ -75,6 +75,23 @@ export function resolveModelsDir(config: Pick<NlpConfig, 'modelsDir'>, environme
 const isPath = (id: string) => id.startsWith('.') || path.isAbsolute(id);
 
 /**
+ * The `nlp` section with its paths (`modelsDir`, folder-path model ids) taken from `baseDir`,
+ * the configuration file's folder, like every other path in that file. PULSE_MODELS_DIR is
+ * still taken from the working directory (see resolveModelsDir).
+ */
+export function nlpConfigRelativeTo(config: NlpConfig, baseDir: string): NlpConfig {
+  const abs = (p: string) => path.resolve(baseDir, p);
+  const model = <T extends { model?: string | undefined }>(task: T): T => (task.model && isPath(task.model) ? { ...task, model: abs(task.model) } : task);
+  return {
+    ...config,
+    ...(config.modelsDir ? { modelsDir: abs(config.modelsDir) } : {}),
+    topics: model(config.topics),
+    entities: model(config.entities),
+    sentiment: model(config.sentiment),
+  };
+}
+
+/**
  * Where a model's files live offline. Matches the layout transformers.js' file cache writes
  * when `pulse models pull` downloads into the models directory: `<dir>/<org>/<name>/…` for
  * the main revision, `<dir>/<org>/<name>/<revision>/…` for any other.

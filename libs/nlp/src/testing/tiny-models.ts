@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_MODELS } from '../models.ts';
 import { encodeModel, type Graph } from './onnx-proto.ts';
 import { nliGraph, sequenceClassifierGraph, tokenClassifierGraph, type Weights } from './tiny-graphs.ts';
 import { buildTokenizer, SPECIAL_TOKENS } from './tiny-tokenizer.ts';
@@ -257,12 +258,19 @@ export interface TinyModels {
 }
 
 /**
- * Write every tiny model under `dir` (`<dir>/pulse-tiny/<name>/…`). Deterministic: the same
- * call always writes the same bytes.
+ * Write every tiny model under `dir` (`<dir>/pulse-tiny/<name>/…`; with `asDefaults`, also
+ * under the default models' ids). Deterministic: the same call always writes the same bytes.
  */
-export async function buildTinyModels(dir: string): Promise<TinyModels> {
+export async function buildTinyModels(dir: string, opts: { asDefaults?: boolean } = {}): Promise<TinyModels> {
   const { vocab, tokenizerJson, tokenizerConfig } = buildTokenizer(vocabulary(), TINY_MAX_LENGTH);
-  for (const def of definitions(vocab)) {
+  const defs = definitions(vocab);
+  if (opts.asDefaults) {
+    // The same tiny models again, under the ids of the default models, so that a configuration
+    // without any nlp: section runs offline on them (end-to-end tests of `pulse run`).
+    const as = (name: TinyModelName, id: string) => ({ ...defs.find((d) => d.id === TINY_MODEL_IDS[name])!, id });
+    defs.push(as('nli', DEFAULT_MODELS.topicsZeroShot), as('ner', DEFAULT_MODELS.entities), as('sentiment', DEFAULT_MODELS.sentiment));
+  }
+  for (const def of defs) {
     const folder = path.join(dir, ...def.id.split('/'));
     await mkdir(path.join(folder, 'onnx'), { recursive: true });
     const id2label = Object.fromEntries(def.labels.map((l, i) => [String(i), l]));

@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { StateStore, openLake, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
+import { createEnricher, modelVersions, nlpConfigRelativeTo, planEnrichment, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
+import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
+import type { PostNlp } from '@social-pulse/schema';
+
+/** `_state/nlp-enricher.json`: the last posts/ file read, and the models that labelled it. */
+export interface EnricherState {
+  postsThrough?: string;
+  models?: ModelVersion[];
+}
+
+/**
+ * Posts labelled between two nlp/ files. Each chunk is written as soon as it is labelled, so
+ * a long first run that is interrupted keeps what it did, and memory stays bounded.
+ */
+export const CHUNK_POSTS = 4096;
+
+type Report = Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>;
+
+const sameModels = (a: readonly ModelVersion[] | undefined, b: readonly ModelVersion[]) => JSON.stringify(a ?? null) === JSON.stringify(b);
+
+/** Loading the models failed: say what the user can do about it. */
+function modelsUnavailable(e: unknown, offline: boolean): PulseError {
+  const fixes = offline
+    ? 'put the models there (`pulse models pull` on a machine that reaches huggingface.co, then copy the folder), or point PULSE_MODELS_DIR / nlp.modelsDir at a folder that has them'
+    : 'check that huggingface.co is reachable, or run `pulse models pull` with PULSE_MODELS_DIR set (then runs load them offline)';
+  return new PulseError(
+    `the NLP models could not be loaded: ${describeError(e).replace(/\.$/, '')}. To fix: ${fixes}; ` +
+      'to run without labels, set nlp.enabled: false or use `pulse run --skip enrich` (posts are still loaded).',
+    // Offline, the same files will be missing on the next attempt: not worth a retry.
+    offline ? 2 : 1,
+  );
+}
+
+/**
+ * The enrich step: labels the posts of every posts/ file written since the last success that
+ * are not labelled yet for their current text and the configured models, and writes the
+ * labels to nlp/. Identical texts are computed once (within a run by the enricher, across runs
+ * by copying stored labels). A change of model or setting re-reads every posts/ file, and
+ * every post is labelled again. The watermark moves only after the labels are written, so a
+ * crash redoes at most the unfinished chunk.
+ */
+export async function enrich(ctx: StepContext): Promise<Report> {
+  const nlp = nlpConfigRelativeTo(ctx.config.nlp, path.dirname(path.resolve(ctx.config.file)));
+  if (!nlp.enabled) {
+    return { status: 'skipped', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: ['enrich        skipped: nlp.enabled is false'] };
+  }
+  const lake = await openLake(ctx.config.lakeLocation);
+  const state = new StateStore(lake);
+  const st = await state.read<EnricherState>('nlp-enricher', {});
+  const models = modelVersions(nlp);
+  const modelsChanged = !sameModels(st.models, models);
+  // New models: every post is a candidate again.
+  const files = await postsFilesAfter(lake, modelsChanged ? undefined : st.postsThrough);
+  const through = files.at(-1)?.key;
+  const saveState = async () => {
+    if (!through && !modelsChanged) return;
+    const name = through ? through.slice(through.lastIndexOf('/') + 1) : st.postsThrough;
+    await state.write('nlp-enricher', { ...(name ? { postsThrough: name } : {}), models } satisfies EnricherState);
+  };
+  if (!files.length) {
+    await saveState();
+    return { status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, details: { postsFiles: 0 }, lines: ['enrich        no new posts'] };
+  }
+
+  const posts = await readPostTexts(lake, files.map((f) => f.key));
+  const existing = await readNlpIndex(lake);
+  // Planning needs no model: it hashes prepared texts with the configured model versions.
+  const plan = planEnrichment<PostText>(posts, existing, nlp);
+  const started = Date.now();
+  const enrichedAt = new Date().toISOString();
+  let seq = 0;
+  let rowsOut = 0;
+  let filesWritten = 0;
+  const write = async (rows: PostNlp[]) => {
+    if (!rows.length) return;
+    const r = await writeNlp(lake, rows, ctx.runId, seq);
+    seq += r.files.length;
+    filesWritten += r.files.length;
+    rowsOut += r.rows;
+    crashPoint('enrich.written', ctx.env);
+  };
+
+  // Cross-posts and reposts whose text is already labelled: copy the labels.
+  const sources = new Map((await readNlpRows(lake, plan.copies.map((c) => c.from))).map((r) => [r.post_id, r]));
+  const copies: PostNlp[] = [];
+  for (const c of plan.copies) {
+    const from = sources.get(c.from);
+    if (from) copies.push({ ...from, post_id: c.post.post_id, enriched_at: enrichedAt });
+    else plan.todo.push(c.post); // vanished between the index and now: compute it
+  }
+  await write(copies);
+
+  let enricher: Enricher | undefined;
+  let device = 'none';
+  let textsComputed = 0;
+  if (plan.todo.length) {
+    const offline = Boolean(resolveModelsDir(nlp, ctx.env)) || ctx.env.HF_HUB_OFFLINE === '1';
+    try {
+      enricher = await createEnricher(nlp, { log: ctx.log, env: ctx.env });
+    } catch (e) {
+      throw modelsUnavailable(e, offline);
+    }
+    device = enricher.device;
+    const progress = createProgress('enrich', { total: plan.todo.length, unit: 'posts' });
+    try {
+      for (let i = 0; i < plan.todo.length; i += CHUNK_POSTS) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const chunk = plan.todo.slice(i, i + CHUNK_POSTS);
+        let shown = 0;
+        const rows = await enricher.enrich(chunk, (p) => {
+          progress.increment(p.done - shown);
+          shown = p.done;
+        });
+        progress.increment(chunk.length - shown);
+        await write(rows);
+      }
+    } finally {
+      progress.stop();
+      textsComputed = enricher.stats().textsComputed;
+      await enricher.close();
+    }
+  }
+  await saveState();
+
+  const seconds = (Date.now() - started) / 1000;
+  const rate = plan.todo.length && seconds > 0 ? ` at ${(plan.todo.length / seconds).toFixed(1)} posts/s on ${device}` : '';
+  const lines = [
+    `enrich        ${posts.length} posts read, ${plan.upToDate} already labelled; ${plan.todo.length} labelled (${textsComputed} distinct texts computed${rate}), ` +
+      `${copies.length} copied from identical texts; ${rowsOut} rows → nlp/ in ${filesWritten} files`,
+  ];
+  if (modelsChanged && st.models) lines.push('              models or settings changed since the last run: every post is relabelled');
+  ctx.log.info(lines[0]!);
+  return {
+    status: 'ok',
+    rowsIn: posts.length,
+    rowsOut,
+    rowsRejected: 0,
+    retries: 0,
+    details: {
+      postsFiles: files.length,
+      upToDate: plan.upToDate,
+      labelled: plan.todo.length,
+      textsComputed,
+      copied: copies.length,
+      filesWritten,
+      device,
+      modelsChanged,
+      models: models.map((m) => `${m.task}=${m.model}`),
+    },
+    lines,
+  };
+}

@@ -1,0 +1,4 @@
+import { stepMain } from '@social-pulse/pipeline';
+import { enrich } from './enrich.ts';
+
+await stepMain('enrich', enrich);

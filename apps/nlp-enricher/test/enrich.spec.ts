@@ -1,0 +1,145 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '@social-pulse/config';
+import { LocalStore, mergePosts, nlpFiles, readNlpRows } from '@social-pulse/lake';
+import { withTinyModels, type NlpConfigInput, type TinyModels } from '@social-pulse/nlp/testing';
+import type { StepContext } from '@social-pulse/pipeline';
+import { createLogger } from '@social-pulse/runtime';
+import type { Post, PostNlp } from '@social-pulse/schema';
+import { enrich } from '../src/enrich.ts';
+
+let tiny: TinyModels;
+beforeAll(async () => {
+  tiny = await withTinyModels();
+});
+
+const post = (id: string, text: string, over: Partial<Post> = {}): Post => ({
+  post_id: `mastodon:${id}`, source: 'mastodon', native_id: id, url: `https://mastodon.social/@a/${id}`,
+  kind: 'post', parent_id: null, conversation_id: null, author_id: 'a', author_handle: 'a', author_name: 'A',
+  author_followers: null, created_at: '2026-11-20T10:00:00.000Z', collected_at: '2026-11-21T00:00:00.000Z',
+  lang: 'en', title: null, text, like_count: 1, repost_count: 0, reply_count: 0, quote_count: null,
+  score: null, hashtags: [], mentions: [], links: [], queries: ['q'], extra: null, ...over,
+});
+
+/** A workspace with a lake and a configuration that uses the tiny models (the nlp section as in pulse.config.yaml). */
+async function setup(nlp: NlpConfigInput = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-enrich-'));
+  const lake = new LocalStore(path.join(dir, 'lake'));
+  const section = (over: NlpConfigInput = {}) => ({
+    modelsDir: tiny.dir,
+    threads: 1,
+    ...nlp,
+    ...over,
+    topics: { model: tiny.ids.nli, ...nlp.topics, ...over.topics },
+    entities: { model: tiny.ids.ner, ...nlp.entities, ...over.entities },
+    sentiment: { model: tiny.ids.sentiment, ...nlp.sentiment, ...over.sentiment },
+  });
+  const file = path.join(dir, 'pulse.config.yaml');
+  await writeFile(file, '# written by the test\n');
+  let run = 0;
+  const step = (over: NlpConfigInput = {}, env: NodeJS.ProcessEnv = {}) => {
+    const config = resolveConfig({ lake: './lake', warehouse: 'duckdb:./wh.duckdb', sources: [], nlp: section(over) }, file, { env: {} });
+    const ctx: StepContext = { config, runId: `20261124T10000${run++}Z-abcdef`, log: createLogger('enrich'), env, signal: new AbortController().signal };
+    return enrich(ctx);
+  };
+  const labels = async () => {
+    const ids = [...new Set((await nlpFiles(lake)).map((f) => f.key))];
+    expect(ids.every((k) => /^nlp\/dt=\d{4}-\d{2}-\d{2}\/part-.*\.parquet$/.test(k))).toBe(true);
+    const all = await readNlpRows(lake, ['mastodon:1', 'mastodon:2', 'mastodon:3', 'mastodon:4', 'mastodon:5', 'mastodon:6']);
+    return new Map<string, PostNlp>(all.map((r) => [r.post_id, r]));
+  };
+  return { dir, lake, step, labels };
+}
+
+const SEED = [
+  post('1', 'Streaming Kafka into Snowflake is great @alice https://example.com/x'),
+  // A cross-post: the same text once prepared (other handle, other link).
+  post('2', 'Streaming Kafka into Snowflake is great @bob https://example.org/y', { source: 'mastodon', created_at: '2026-11-21T09:00:00.000Z' }),
+  post('3', 'The Airflow scheduler outage was terrible', { title: null }),
+  post('4', 'https://example.com/only-a-link'),
+];
+
+describe('the enrich step', { timeout: 60_000 }, () => {
+  it('labels new posts once per distinct text, writes nlp/, and a second run labels nothing', async () => {
+    const { lake, step, labels } = await setup();
+    await mergePosts(lake, SEED, 'r1');
+    const first = await step();
+    expect(first.status).toBe('ok');
+    expect(first.details).toMatchObject({ labelled: 4, upToDate: 0, copied: 0, device: 'cpu', modelsChanged: true });
+    // Posts 1 and 2 share a text, post 4 has nothing to label: two texts went through the models.
+    expect(first.details!.textsComputed).toBe(2);
+    expect(first.rowsOut).toBe(4);
+    expect(first.lines[0]).toMatch(/4 posts read, 0 already labelled; 4 labelled \(2 distinct texts computed at [\d.]+ posts\/s on cpu\), 0 copied/);
+
+    const rows = await labels();
+    const one = rows.get('mastodon:1')!;
+    expect(one.topics.map((t) => t.label)).toContain('streaming');
+    expect(one.entities).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'product', text: 'Kafka' }), expect.objectContaining({ text: 'Snowflake' })]));
+    expect(one.sentiment).toBe('positive');
+    expect(one.models.map((m) => m.task)).toEqual(['topics', 'entities', 'sentiment']);
+    const two = rows.get('mastodon:2')!;
+    expect({ ...two, post_id: one.post_id }).toEqual(one);
+    const three = rows.get('mastodon:3')!;
+    expect(three.sentiment).toBe('negative');
+    expect(three.topics.map((t) => t.label)).toContain('orchestration');
+    expect(three.entities).toEqual([expect.objectContaining({ type: 'product', text: 'Airflow' })]);
+    expect(rows.get('mastodon:4')).toMatchObject({ topics: [], entities: [], sentiment: null });
+    const filesAfterFirst = (await nlpFiles(lake)).length;
+
+    const second = await step();
+    expect(second).toMatchObject({ status: 'ok', rowsOut: 0, lines: ['enrich        no new posts'] });
+    expect((await nlpFiles(lake)).length).toBe(filesAfterFirst);
+
+    // A rewritten partition (new post beside old ones): only the new post is labelled, and a
+    // new post whose text is already labelled gets a copy without loading any model.
+    await mergePosts(lake, [post('5', 'Streaming Kafka into Snowflake is great @carol https://example.net/z')], 'r2');
+    // (The models dir is not part of the model version; pointing it at nothing proves no model loads.)
+    const copy = await step({ modelsDir: path.join(tiny.dir, 'absent') });
+    // Only the rewritten partition (2026-11-20: posts 1, 3, 4 and 5) is read again.
+    expect(copy.details).toMatchObject({ labelled: 0, copied: 1, upToDate: 3, textsComputed: 0, device: 'none' });
+    expect({ ...(await labels()).get('mastodon:5')!, post_id: 'x', enriched_at: '' }).toEqual({ ...one, post_id: 'x', enriched_at: '' });
+
+    // An edited post is labelled again.
+    await mergePosts(lake, [post('3', 'The Airflow scheduler is great now', { collected_at: '2026-11-23T00:00:00.000Z' })], 'r3');
+    const edited = await step();
+    expect(edited.details).toMatchObject({ labelled: 1, textsComputed: 1, copied: 0 });
+    expect((await labels()).get('mastodon:3')!.sentiment).toBe('positive');
+  });
+
+  it('relabels every post when a model or a setting changes', async () => {
+    const { lake, step, labels } = await setup();
+    await mergePosts(lake, SEED, 'r1');
+    await step();
+    const before = await labels();
+    const changed = await step({ sentiment: { model: tiny.ids.sentimentLabelIds } });
+    expect(changed.details).toMatchObject({ labelled: 4, upToDate: 0, modelsChanged: true, textsComputed: 2 });
+    expect(changed.lines[1]).toMatch(/models or settings changed since the last run: every post is relabelled/);
+    const after = await labels();
+    expect(after.get('mastodon:1')!.text_hash).not.toBe(before.get('mastodon:1')!.text_hash);
+    expect(after.get('mastodon:1')!.models.find((m) => m.task === 'sentiment')!.model).toMatch(/^pulse-tiny\/sentiment-label-ids@main q8 #/);
+    // LABEL_0..2 are read as negative, neutral, positive.
+    expect(after.get('mastodon:1')!.sentiment).toBe('positive');
+    expect((await step({ sentiment: { model: tiny.ids.sentimentLabelIds } })).rowsOut).toBe(0);
+    // A new topic threshold is a new version too.
+    expect((await step({ sentiment: { model: tiny.ids.sentimentLabelIds }, topics: { threshold: 0.9 } })).details).toMatchObject({ labelled: 4 });
+  });
+
+  it('fails with a message that says how to fix it when the models are missing, and is skipped when NLP is off', async () => {
+    const { lake, step } = await setup();
+    await mergePosts(lake, SEED, 'r1');
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'pulse-no-models-'));
+    const err = (await step({ modelsDir: empty }).catch((e: unknown) => e)) as Error & { exitCode: number };
+    expect(err.message).toMatch(/the NLP models could not be loaded: model pulse-tiny\/nli-topics \(topics\) is not in .*missing config\.json/);
+    expect(err.message).toMatch(/pulse models pull/);
+    expect(err.message).toMatch(/PULSE_MODELS_DIR/);
+    expect(err.message).toMatch(/nlp\.enabled: false or use `pulse run --skip enrich`/);
+    // Offline, another attempt cannot help.
+    expect(err.exitCode).toBe(2);
+    // PULSE_MODELS_DIR wins over nlp.modelsDir.
+    expect((await step({ modelsDir: empty }, { PULSE_MODELS_DIR: tiny.dir })).rowsOut).toBe(4);
+
+    expect(await step({ enabled: false })).toMatchObject({ status: 'skipped', lines: ['enrich        skipped: nlp.enabled is false'] });
+  });
+});
