@@ -3,6 +3,7 @@ import { openLake, postsFilesAfter } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { describeError } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse, runQualityChecks, type Warehouse } from '@social-pulse/warehouse';
+import { loadNlpFiles } from './load-nlp.ts';
 
 /** Warehouse state key: the last posts/ file merged. */
 export const POSTS_WATERMARK = 'loader.posts_through';
@@ -59,6 +60,8 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
       const last = files.at(-1)!.key;
       await w.setState(POSTS_WATERMARK, last.slice(last.lastIndexOf('/') + 1));
     }
+    // After the posts, so that every label loaded has its post.
+    const nlp = await loadNlpFiles(lake, w);
     const dq = await checkQuality(w, ctx);
     return {
       status: dq.problems.length ? 'partial' : 'ok',
@@ -67,8 +70,12 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
       rowsRejected: 0,
       retries: 0,
       ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
-      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...dq.details },
-      lines: [`load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`, ...dq.lines],
+      details: { files: files.length, inserted: r.inserted, updated: r.updated, nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, ...dq.details },
+      lines: [
+        `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`,
+        ...(nlp.files ? [`              ${nlp.files} nlp/ files → post_nlp: ${nlp.inserted} labels inserted, ${nlp.updated} updated`] : []),
+        ...dq.lines,
+      ],
     };
   } finally {
     await w.close();

@@ -1,0 +1,52 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalStore, mergePosts, writeNlp } from '@social-pulse/lake';
+import type { Post, PostNlp } from '@social-pulse/schema';
+import { openWarehouse } from '@social-pulse/warehouse';
+import { loadNlpFiles, NLP_WATERMARK } from '../src/load-nlp.ts';
+
+const post = (id: string): Post => ({
+  post_id: `hackernews:${id}`, source: 'hackernews', native_id: id, url: `https://news.ycombinator.com/item?id=${id}`,
+  kind: 'story', parent_id: null, conversation_id: null, author_id: 'a', author_handle: 'a', author_name: 'A',
+  author_followers: null, created_at: '2026-11-20T10:00:00.000Z', collected_at: '2026-11-21T00:00:00.000Z',
+  lang: null, title: `T${id}`, text: 'Kafka is great', like_count: null, repost_count: null, reply_count: 1, quote_count: null,
+  score: 1, hashtags: [], mentions: [], links: [], queries: ['q'], extra: null,
+});
+
+const label = (id: string, sentiment: PostNlp['sentiment'], at: string): PostNlp => ({
+  post_id: `hackernews:${id}`, text_hash: `h${id}`, models: [{ task: 'sentiment', model: 'm' }], topics: [{ label: 'streaming', score: 0.9 }],
+  entities: [{ type: 'product', text: 'Kafka', score: 1 }], sentiment, sentiment_score: 0.9, enriched_at: at,
+});
+
+describe('loading nlp/ files into post_nlp', () => {
+  it('merges only the files written since the last load, and posts_enriched joins the labels', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-load-nlp-'));
+    const lake = new LocalStore(path.join(dir, 'lake'));
+    const w = await openWarehouse({ kind: 'duckdb', path: path.join(dir, 'wh.duckdb') });
+    try {
+      await mergePosts(lake, [post('1'), post('2')], 'r1');
+      await w.loadPosts(await Promise.all((await lake.list('posts/')).map((f) => lake.localPath(f.key))));
+      expect(await loadNlpFiles(lake, w)).toEqual({ files: 0, rowsIn: 0, inserted: 0, updated: 0 });
+
+      await writeNlp(lake, [label('1', 'positive', '2026-11-22T00:00:00.000Z')], '20261122T000000Z-aaaaaa');
+      expect(await loadNlpFiles(lake, w)).toEqual({ files: 1, rowsIn: 1, inserted: 1, updated: 0 });
+      expect(await w.getState(NLP_WATERMARK)).toBe('part-20261122T000000Z-aaaaaa-000000.parquet');
+      expect(await loadNlpFiles(lake, w)).toMatchObject({ files: 0 });
+
+      // A relabel (newer enriched_at) replaces the labels; a new post is inserted.
+      await writeNlp(lake, [label('1', 'negative', '2026-11-23T00:00:00.000Z'), label('2', 'neutral', '2026-11-23T00:00:00.000Z')], '20261123T000000Z-bbbbbb');
+      expect(await loadNlpFiles(lake, w)).toEqual({ files: 1, rowsIn: 2, inserted: 1, updated: 1 });
+      const rows = await w.query<{ post_id: string; sentiment: string; entities: { type: string; text: string }[] }>(
+        'SELECT post_id, sentiment, entities FROM posts_enriched ORDER BY post_id',
+      );
+      expect(rows.map((r) => [r.post_id, r.sentiment, r.entities.map((e) => e.text)])).toEqual([
+        ['hackernews:1', 'negative', ['Kafka']],
+        ['hackernews:2', 'neutral', ['Kafka']],
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
