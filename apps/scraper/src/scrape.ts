@@ -119,7 +119,9 @@ export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' 
   const config: Config = ctx.config;
   const lake = await openLake(config.lakeLocation);
   const cursors = await Cursors.load(new StateStore(lake));
-  const raw = new RawZone(lake, ctx.runId);
+  // A retried step lands under a name of its own: the pages of the attempt that died keep theirs,
+  // and sort before these (`<run>-a2-…` after `<run>-000123`), so the lake writer reads both.
+  const raw = new RawZone(lake, (ctx.attempt ?? 1) > 1 ? `${ctx.runId}-a${ctx.attempt}` : ctx.runId);
   const statuses = createSources(config, ctx.env);
   const lines: string[] = [];
   const perSource: Omit<PipelineRun, 'run_id' | 'step'>[] = [];

@@ -11,6 +11,8 @@ export interface StepContext {
   log: Logger;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** Which attempt of the step this is within the run (1 unless `pulse run` retried it). */
+  attempt?: number;
 }
 
 export type StepFn = (ctx: StepContext) => Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>>;
@@ -89,7 +91,7 @@ export async function runStep(
   );
   let report: StepReport;
   try {
-    const r = await fn({ config: opts.config, runId, log, env, signal: controller.signal });
+    const r = await fn({ config: opts.config, runId, log, env, signal: controller.signal, attempt });
     report = { ...r, step, startedAt, finishedAt: new Date().toISOString() };
   } catch (e) {
     log.error({ err: e }, `${step} failed`);

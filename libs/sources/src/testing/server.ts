@@ -4,16 +4,22 @@ import type { AddressInfo } from 'node:net';
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
-  body: string;
+  /** A Buffer sends bytes as they are (e.g. invalid UTF-8). */
+  body: string | Buffer;
 }
 
-/** Decides per request whether to answer with a fault instead of the normal reply. */
-export type FaultPlan = (req: { path: string; url: URL; n: number }) => Reply | 'hang' | undefined;
+/**
+ * Decides per request whether to answer with a fault instead of the normal reply: a reply,
+ * `'hang'` (never answer), or `'reset'` (drop the connection without a response).
+ */
+export type FaultPlan = (req: { path: string; url: URL; n: number; headers: IncomingMessage['headers'] }) => Reply | 'hang' | 'reset' | undefined;
 
 export interface ReplayServer {
   url: string;
   /** Every request received, in order (path and query). */
   requests: URL[];
+  /** The headers of each request, in the same order. */
+  headers: IncomingMessage['headers'][];
   close(): Promise<void>;
 }
 
@@ -26,13 +32,19 @@ export async function startServer(
   faults?: FaultPlan,
 ): Promise<ReplayServer> {
   const requests: URL[] = [];
+  const headers: IncomingMessage['headers'][] = [];
   const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url);
-    const fault = faults?.({ path: url.pathname, url, n: requests.length - 1 });
+    headers.push(req.headers);
+    const fault = faults?.({ path: url.pathname, url, n: requests.length - 1, headers: req.headers });
     if (fault === 'hang') {
       hanging.add(res);
+      return;
+    }
+    if (fault === 'reset') {
+      req.socket.destroy();
       return;
     }
     const done = (r: Reply) => res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', ...r.headers }).end(r.body);
@@ -44,6 +56,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    headers,
     close: () =>
       new Promise<void>((r) => {
         for (const res of hanging) res.destroy();

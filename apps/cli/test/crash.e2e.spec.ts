@@ -1,0 +1,215 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDuckDB, queryRows } from '@social-pulse/runtime';
+import { algoliaHit, mastodonStatus, startFakeAlgolia, startFakeMastodon, type ReplayServer } from '@social-pulse/sources/testing';
+import { pulse, workspace } from './helpers.ts';
+
+/**
+ * Crash safety: `pulse run` is SIGKILLed at many points — at named points inside each step
+ * (PULSE_TEST_CRASH_AT, recovered by the step retries of the same run) and at a seeded random
+ * schedule of delays (the whole process group, or only the parent, whose step then finds
+ * itself orphaned) — and after each kill the lake and the warehouse must still be readable.
+ * Then one run to completion must leave exactly the posts of a run that was never interrupted.
+ */
+
+const PULSE = fileURLToPath(new URL('../bin/pulse.mjs', import.meta.url));
+const SEED = Number(process.env.PULSE_CRASH_SEED ?? 20261124);
+const KILLS = Number(process.env.PULSE_CRASH_KILLS ?? 6);
+
+/** mulberry32: a small seeded generator, so that a failing schedule can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const servers: ReplayServer[] = [];
+afterAll(async () => Promise.all(servers.splice(0).map((s) => s.close())));
+
+/** Posts spread over several days (several partitions), several pages per query. */
+function statuses(instance: string, n: number, first: bigint) {
+  return Array.from({ length: n }, (_, i) =>
+    mastodonStatus(String(first + BigInt(i)), instance, { created_at: new Date(Date.UTC(2026, 10, 18) + i * 47 * 60_000).toISOString() }),
+  );
+}
+
+const CONTENT = `post_id, source, native_id, url, kind, parent_id, conversation_id, author_id, author_handle, author_name,
+  author_followers, created_at, lang, title, text, like_count, repost_count, reply_count, quote_count, score,
+  hashtags, mentions, links, queries, extra`;
+
+/** Every post of the warehouse and of the lake (all columns but collected_at), and duplicate counts. */
+async function snapshot(dir: string) {
+  const wh = await openDuckDB(path.join(dir, 'data/warehouse.duckdb'), { readOnly: true });
+  const lake = await openDuckDB(':memory:');
+  try {
+    const warehouse = await queryRows<Record<string, unknown>>(wh.conn, `SELECT ${CONTENT} FROM posts ORDER BY post_id`);
+    const glob = path.join(dir, 'data/lake/posts/**/*.parquet');
+    const lakeRows = await queryRows<Record<string, unknown>>(lake.conn, `SELECT ${CONTENT} FROM read_parquet('${glob}', hive_partitioning = false) ORDER BY post_id`);
+    const [d] = await queryRows<{ n: bigint }>(lake.conn, `SELECT count(*) - count(DISTINCT post_id) AS n FROM read_parquet('${glob}', hive_partitioning = false)`);
+    return { warehouse: JSON.stringify(warehouse, (_, v) => (typeof v === 'bigint' ? Number(v) : v)), lake: JSON.stringify(lakeRows, (_, v) => (typeof v === 'bigint' ? Number(v) : v)), count: warehouse.length, lakeCount: lakeRows.length, lakeDuplicates: Number(d!.n) };
+  } finally {
+    wh.conn.closeSync();
+    wh.db.closeSync();
+    lake.conn.closeSync();
+    lake.db.closeSync();
+  }
+}
+
+/** After a kill: every Parquet file of the lake reads, and the warehouse opens and answers. */
+async function assertReadable(dir: string): Promise<void> {
+  const lake = await openDuckDB(':memory:');
+  try {
+    await queryRows(lake.conn, `SELECT count(*) FROM read_parquet('${path.join(dir, 'data/lake/posts/**/*.parquet')}')`).catch((e: Error) => {
+      if (!/No files found/.test(e.message)) throw e;
+    });
+  } finally {
+    lake.conn.closeSync();
+    lake.db.closeSync();
+  }
+  const wh = path.join(dir, 'data/warehouse.duckdb');
+  const exists = await readFile(wh).then(() => true, () => false);
+  if (!exists) return;
+  const { db, conn } = await openDuckDB(wh, { readOnly: true });
+  try {
+    await queryRows(conn, 'SELECT count(*) FROM posts');
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Starts `pulse run` in its own process group and SIGKILLs it (the group, or the parent only) after `ms`. */
+async function runAndKill(config: string, ms: number, parentOnly: boolean): Promise<'killed' | 'finished'> {
+  const child = spawn(process.execPath, [PULSE, 'run', '--skip', 'enrich', '--config', config], {
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, PULSE_LOG_LEVEL: 'silent' },
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const outcome = await Promise.race([exited.then(() => 'finished' as const), sleep(ms).then(() => 'timer' as const)]);
+  if (outcome === 'finished') return 'finished';
+  const lock = await readFile(path.join(path.dirname(config), 'data/lake/_state/run.lock'), 'utf8').then((t) => JSON.parse(t) as { child?: number }, () => ({}) as { child?: number });
+  try {
+    process.kill(parentOnly ? child.pid! : -child.pid!, 'SIGKILL');
+  } catch {
+    // it ended between the timer and the kill
+  }
+  await exited;
+  if (parentOnly && lock.child) {
+    // The orphaned step notices that its parent is gone and stops by itself.
+    const deadline = Date.now() + 15_000;
+    while (alive(lock.child) && Date.now() < deadline) await sleep(50);
+    expect(alive(lock.child), 'an orphaned step process must exit').toBe(false);
+  }
+  // Leftover processes of the group (none expected) would hold the lake: make sure.
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // the group is gone
+  }
+  return 'killed';
+}
+
+describe('crash safety: SIGKILL anywhere, then one more run, gives exactly the posts of an uninterrupted run', { timeout: 600_000 }, () => {
+  it(`survives named crash points and ${KILLS} kills at seeded random times (seed ${SEED})`, async () => {
+    const m1 = await startFakeMastodon(() => statuses('mastodon.social', 130, 109000000000001000n));
+    const m2 = await startFakeMastodon(() => statuses('fosstodon.org', 90, 109000000000005000n));
+    const t0 = Date.UTC(2026, 10, 17) / 1000;
+    const hn = await startFakeAlgolia(() => Array.from({ length: 260 }, (_, i) => algoliaHit(String(41000000 + i), t0 + i * 1500)));
+    servers.push(m1, m2, hn);
+    const yaml = `lake: ./data/lake
+warehouse: duckdb:./data/warehouse.duckdb
+since: 2026-11-01
+http: { retries: 2, backoffMs: 20 }
+retry: { steps: 2, backoffMs: 0 }
+sources:
+  - type: mastodon
+    instances: [${m1.url}, ${m2.url}]
+    tags: [dataengineering]
+  - type: hackernews
+    baseUrl: ${hn.url}
+    queries: ["data engineering"]
+`;
+
+    // The reference: one run, never interrupted.
+    const ref = await workspace(yaml);
+    const t = Date.now();
+    const first = await pulse(['run', '--skip', 'enrich', '--config', ref.config]);
+    const refMs = Date.now() - t;
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const expected = await snapshot(ref.dir);
+    expect(expected.count).toBe(130 + 90 + 260);
+
+    // 1. A kill at named points inside the steps; the step retry of the same run recovers.
+    const ws = await workspace(yaml);
+    const crashDir = path.join(ws.dir, 'crashes');
+    await mkdir(crashDir);
+    const points = 'scrape.landed#3,scrape.saved#5,lake-write.merged#1,load.merged#1';
+    const named = await pulse(['run', '--skip', 'enrich', '--config', ws.config], { PULSE_TEST_CRASH_AT: points, PULSE_TEST_CRASH_DIR: crashDir });
+    expect(named.code, named.stdout + named.stderr).toBe(0);
+    expect(named.stdout).toMatch(/scrape\s+attempt 1 failed \(the step process was killed by SIGKILL\); trying again/);
+    expect(named.stdout).toMatch(/lake-write\s+attempt 1 failed/);
+    expect(named.stdout).toMatch(/load\s+attempt 1 failed/);
+    await assertReadable(ws.dir);
+    expect(await snapshot(ws.dir)).toEqual(expected);
+    const { db, conn } = await openDuckDB(path.join(ws.dir, 'data/warehouse.duckdb'), { readOnly: true });
+    const history = await queryRows<{ step: string; status: string; retries: bigint; details: string }>(
+      conn,
+      `SELECT step, status, retries, details FROM pipeline_runs WHERE source = '*' ORDER BY started_at`,
+    );
+    conn.closeSync();
+    db.closeSync();
+    expect(history.map((h) => [h.step, h.status])).toEqual([['scrape', 'ok'], ['lake-write', 'ok'], ['load', 'ok']]);
+    for (const h of history) {
+      expect(Number(h.retries)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(h.details).failedAttempts[0]).toMatch(/killed by SIGKILL/);
+    }
+
+    // 2. Kills at random times over a fresh lake, each followed by a readability check.
+    const rnd = prng(SEED);
+    const chaos = await workspace(yaml);
+    const outcomes: string[] = [];
+    for (let i = 0; i < KILLS; i++) {
+      // Early kills land in the scrape; later ones reach the lake write and the load.
+      const ms = 300 + rnd() * refMs;
+      const parentOnly = rnd() < 0.3;
+      outcomes.push(`${Math.round(ms)}ms${parentOnly ? ' (parent)' : ''}: ${await runAndKill(chaos.config, ms, parentOnly)}`);
+      await assertReadable(chaos.dir);
+    }
+    const last = await pulse(['run', '--skip', 'enrich', '--config', chaos.config]);
+    expect(last.code, `${outcomes.join(', ')}\n${last.stdout}${last.stderr}`).toBe(0);
+    const got = await snapshot(chaos.dir);
+    expect(got.lakeDuplicates, outcomes.join(', ')).toBe(0);
+    expect(got.count).toBe(expected.count);
+    expect(got.lakeCount).toBe(expected.lakeCount);
+    expect(got, outcomes.join(', ')).toEqual(expected);
+
+    // Runs that died are closed in the history, not left "running".
+    const st = JSON.parse((await pulse(['status', '--json', '--config', chaos.config])).stdout);
+    expect(st.last_run.status).toBe('ok');
+    const h = await openDuckDB(path.join(chaos.dir, 'data/warehouse.duckdb'), { readOnly: true });
+    const running = await queryRows<{ n: bigint }>(h.conn, `SELECT count(*) AS n FROM pipeline_runs WHERE status = 'running'`);
+    h.conn.closeSync();
+    h.db.closeSync();
+    expect(Number(running[0]!.n)).toBe(0);
+    await Promise.all([ref.dir, ws.dir, chaos.dir].map((d) => rm(d, { recursive: true, force: true })));
+  });
+});
