@@ -1,5 +1,6 @@
 import { describeError } from '@social-pulse/runtime';
 import type { QueryCursor } from './cursor.ts';
+import { FUTURE_TOLERANCE_MS } from './guard.ts';
 import type { FetchContext, FetchedPage, Source, SourceQuery, Window } from './types.ts';
 
 export interface QueryOutcome {
@@ -52,6 +53,9 @@ export async function scrapeQuery(
   };
   let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
   const sinceIso = opts.since.toISOString();
+  // An item dated after the fetch (a broken or hostile timestamp) is rejected by the guard; its key
+  // must not become the high-water mark either, or every later run would ask only for the future.
+  const horizonIso = new Date(ctx.now().getTime() + FUTURE_TOLERANCE_MS).toISOString();
 
   // The head is tracked as a gap at the front of the list from its first page on, so that
   // a stop in the middle of it leaves exactly the unfetched range behind.
@@ -87,7 +91,8 @@ export async function scrapeQuery(
           (k) =>
             (w.above === undefined || cmp(k.key, w.above) > 0) &&
             (w.below === undefined || cmp(k.key, w.below) < 0) &&
-            k.createdAt >= sinceIso,
+            k.createdAt >= sinceIso &&
+            k.createdAt <= horizonIso,
         );
         const reachedEnd =
           !page.hasMore ||

@@ -1,5 +1,6 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
+import { guardPage } from '../guard.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { hit as hitSchema, searchResponse, type Hit } from './api.ts';
 
@@ -66,5 +67,5 @@ export function normalizeHackernews(page: RawPage): Normalized {
     }
     out.posts.push(toPost(parsed.data, page));
   });
-  return out;
+  return guardPage(out, page.meta.fetched_at);
 }

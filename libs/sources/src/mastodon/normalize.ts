@@ -1,5 +1,6 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
+import { guardPage } from '../guard.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { status as statusSchema, type BaseStatus } from './api.ts';
 
@@ -91,5 +92,5 @@ export function normalizeMastodon(page: RawPage): Normalized {
       out.posts.push(toPost(s, page, instanceHost));
     }
   });
-  return out;
+  return guardPage(out, page.meta.fetched_at);
 }

@@ -88,6 +88,8 @@ export function awkwardStatuses(instance: string): StatusJson[] {
       uri: `https://${instance}/users/dave/statuses/109000000000000013/activity`,
       url: `https://${instance}/users/dave/statuses/109000000000000013/activity`,
       reblog: mastodonStatus('108999999999999000', 'fosstodon.org', {
+        // The id's default date would fall two months after the reblog.
+        created_at: '2026-11-19T12:00:00.000Z',
         uri: 'https://fosstodon.org/users/erin/statuses/108999999999999000',
         url: 'https://fosstodon.org/@erin/108999999999999000',
         account: { id: '9', username: 'erin', acct: 'erin@fosstodon.org', display_name: 'Erin', url: 'https://fosstodon.org/@erin', followers_count: 50 },

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpClient, silentLogger } from '@social-pulse/runtime';
+import { emptyCursor } from './cursor.ts';
+import { scrapeQuery } from './engine.ts';
+import { encodeRawPage } from './envelope.ts';
+import { MAX_TEXT_CHARS } from './guard.ts';
+import { HackernewsSource, hnKey } from './hackernews/source.ts';
+import { normalizeMastodon } from './mastodon/normalize.ts';
+import { startFakeAlgolia } from './testing/fake-algolia.ts';
+import { algoliaHit, mastodonStatus } from './testing/fixtures.ts';
+import type { ReplayServer } from './testing/server.ts';
+import type { RawMeta } from './types.ts';
+
+const meta: RawMeta = {
+  source: 'mastodon', query: '#dataengineering', queryKey: 'https://m.example #dataengineering', url: 'https://m.example/api/v1/timelines/tag/dataengineering',
+  status: 200, fetched_at: '2026-11-24T00:00:00.000Z', run_id: 'r1', headers: {},
+};
+
+describe('hostile and broken items', () => {
+  it('rejects future dates, oversized texts and conflicting duplicates, cleans invisible characters, lands the rest', () => {
+    const s = (id: string, over: Record<string, unknown> = {}) => mastodonStatus(id, 'm.example', over);
+    const page = [
+      s('109000000000000001'),
+      s('109000000000000002', { created_at: '2031-01-01T00:00:00.000Z' }),
+      s('109000000000000003', { content: `<p>${'x'.repeat(1_048_576)}</p>` }),
+      s('109000000000000004', { favourites_count: 'many' }),
+      s('109000000000000005', { account: undefined }),
+      s('109000000000000006', {
+        content: '<p>\u202Egnp.exe\u202C مرحبا <a href="https://m.example/tags/data\u200Bengineering" class="mention hashtag" rel="tag">#data\u200Bengineering</a> 👩‍💻</p>',
+        account: { id: '7', username: 'e\u200Bve', acct: 'e\u200Bve', display_name: 'Eve\u0007', url: 'https://m.example/@eve' },
+        tags: [{ name: 'data\u200Bengineering' }],
+      }),
+      s('109000000000000001', { content: '<p>the same id, other words</p>' }),
+      s('109000000000000001'),
+    ];
+    const n = normalizeMastodon(encodeRawPage(meta, JSON.stringify(page)).page);
+    expect(n.posts.map((p) => p.native_id.slice(-1))).toEqual(['1', '6']);
+    expect(n.rejected.map((r) => [r.item.slice(-1), r.reason.split(' ')[0]])).toEqual([
+      ['4', 'favourites_count:'],
+      ['5', 'account:'],
+      ['2', 'created_at'],
+      ['3', 'text'],
+      ['1', 'the'],
+    ]);
+    expect(n.rejected[3]!.reason).toContain(`over the ${MAX_TEXT_CHARS}`);
+    const eve = n.posts[1]!;
+    // The HTML-to-text step already turns a zero-width space into a space; the override is gone.
+    expect(eve.text).toBe('gnp.exe مرحبا #data engineering 👩‍💻');
+    expect(eve.hashtags).toContain('dataengineering');
+    for (const h of eve.hashtags) expect(h).not.toMatch(/[\u200B\u202E]/);
+    expect(eve.author_handle).toBe('eve@m.example');
+    expect(eve.author_name).toBe('Eve');
+    expect(n.warnings).toEqual(['1 item: invisible or direction-control characters removed']);
+  });
+
+  it('reports text that was not valid UTF-8', () => {
+    const body = Buffer.from(JSON.stringify([mastodonStatus('109000000000000001', 'm.example', { content: '<p>bad XX bytes</p>' })]));
+    const at = body.indexOf('XX');
+    body[at] = 0xff;
+    body[at + 1] = 0xfe;
+    const n = normalizeMastodon(encodeRawPage(meta, body.toString('utf8')).page);
+    expect(n.posts[0]!.text).toBe('bad \uFFFD\uFFFD bytes');
+    expect(n.warnings).toEqual(['1 item: text was not valid UTF-8 (undecodable bytes shown as U+FFFD)']);
+  });
+});
+
+describe('a post dated in the future', () => {
+  const servers: ReplayServer[] = [];
+  afterEach(async () => Promise.all(servers.splice(0).map((s) => s.close())));
+
+  it('does not become the high-water mark of the cursor', async () => {
+    const t0 = Date.UTC(2026, 10, 20) / 1000;
+    const srv = await startFakeAlgolia(() => [algoliaHit('1', t0), algoliaHit('2', t0 + 60), algoliaHit('3', Date.UTC(2030, 0, 1) / 1000)]);
+    servers.push(srv);
+    const src = new HackernewsSource({ type: 'hackernews', baseUrl: srv.url, queries: ['data engineering'], tags: ['story'], enabled: true });
+    const ctx = { http: new HttpClient({ userAgent: 't', retries: 0 }), runId: 'r', now: () => new Date('2026-11-24T00:00:00Z'), log: silentLogger, env: {} };
+    const landed: string[] = [];
+    const out = await scrapeQuery(src, src.queries()[0]!, emptyCursor(), ctx, {
+      since: new Date('2026-11-01T00:00:00Z'),
+      land: async (p) => void landed.push(...p.normalized.posts.map((x) => x.native_id)),
+      save: async () => undefined,
+    });
+    expect(landed).toEqual(['2', '1']);
+    expect(out.rejected).toBe(1);
+    expect(out.cursor.high).toBe(hnKey(t0 + 60, '2'));
+  });
+});

@@ -1,0 +1,80 @@
+import type { Post } from '@social-pulse/schema';
+import type { Normalized } from './types.ts';
+
+/** Longest text a post may have: far above any network's limit, far below what would hurt the lake or the dashboard. */
+export const MAX_TEXT_CHARS = 100_000;
+/** How far after the fetch a post may be dated (clock skew between servers); later means a bad timestamp. */
+export const FUTURE_TOLERANCE_MS = 60 * 60_000;
+
+// Bidi embeddings, overrides and isolates reorder how the text around them is displayed
+// (a classic spoofing trick) and carry no meaning of their own: right-to-left scripts do not need them.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+// C0 and C1 control characters other than tab and newline.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// Characters that make two identifiers look alike: zero-width space, non-joiner, joiner, LRM, RLM, word joiner, BOM.
+const INVISIBLE = /[\u200B-\u200F\u2060\uFEFF]/g;
+
+function cleanText(s: string): string {
+  return s.replace(CONTROLS, '').replace(BIDI_CONTROLS, '');
+}
+function cleanIdent(s: string): string {
+  return cleanText(s).replace(INVISIBLE, '').trim();
+}
+
+/** The post with invisible and control characters removed where they can only mislead. */
+function sanitize(p: Post): Post {
+  const list = (xs: string[]) => [...new Set(xs.map(cleanIdent).filter(Boolean))];
+  return {
+    ...p,
+    text: cleanText(p.text),
+    title: p.title === null ? null : cleanText(p.title),
+    author_name: cleanText(p.author_name).trim() || cleanIdent(p.author_handle),
+    author_handle: cleanIdent(p.author_handle),
+    author_id: cleanIdent(p.author_id),
+    hashtags: list(p.hashtags),
+    mentions: list(p.mentions),
+  };
+}
+
+/**
+ * Checks every source applies to what its normalizer made of a page, so that hostile or
+ * broken items are counted and reported instead of landing: a date after the fetch, a text
+ * too large to be a post, the same id twice on one page with different content. Invisible
+ * and direction-control characters are removed from identifiers (and direction controls from
+ * text), and text that was not valid UTF-8 is reported. Everything else on the page lands.
+ */
+export function guardPage(n: Normalized, fetchedAt: string): Normalized {
+  const horizon = Date.parse(fetchedAt) + FUTURE_TOLERANCE_MS;
+  const out: Normalized = { ...n, posts: [], rejected: [...n.rejected], warnings: [...(n.warnings ?? [])] };
+  const seen = new Map<string, string>();
+  let cleaned = 0;
+  let replaced = 0;
+  for (const raw of n.posts) {
+    if (Date.parse(raw.created_at) > horizon) {
+      out.rejected.push({ item: raw.native_id, reason: `created_at ${raw.created_at} is in the future (fetched at ${fetchedAt})` });
+      continue;
+    }
+    const size = raw.text.length + (raw.title?.length ?? 0);
+    if (size > MAX_TEXT_CHARS) {
+      out.rejected.push({ item: raw.native_id, reason: `text of ${size} characters is over the ${MAX_TEXT_CHARS} a post may have` });
+      continue;
+    }
+    const p = sanitize(raw);
+    if (JSON.stringify(p) !== JSON.stringify(raw)) cleaned += 1;
+    if (p.text.includes('\uFFFD') || p.author_name.includes('\uFFFD')) replaced += 1;
+    const body = JSON.stringify(p);
+    const before = seen.get(p.post_id);
+    if (before !== undefined) {
+      // The same post twice (a status and a boost of it) is one post; two contents under one id are a broken page.
+      if (before !== body) out.rejected.push({ item: p.native_id, reason: 'the same id appears earlier on this page with different content; the first is kept' });
+      continue;
+    }
+    seen.set(p.post_id, body);
+    out.posts.push(p);
+  }
+  if (cleaned) out.warnings!.push(`${cleaned} ${cleaned === 1 ? 'item' : 'items'}: invisible or direction-control characters removed`);
+  if (replaced) out.warnings!.push(`${replaced} ${replaced === 1 ? 'item' : 'items'}: text was not valid UTF-8 (undecodable bytes shown as U+FFFD)`);
+  if (!out.warnings!.length) delete out.warnings;
+  return out;
+}
