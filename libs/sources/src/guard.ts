@@ -10,7 +10,6 @@ export const FUTURE_TOLERANCE_MS = 60 * 60_000;
 // (a classic spoofing trick) and carry no meaning of their own: right-to-left scripts do not need them.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 // C0 and C1 control characters other than tab and newline.
-// eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // Characters that make two identifiers look alike: zero-width space, non-joiner, joiner, LRM, RLM, word joiner, BOM.
 const INVISIBLE = /[\u200B-\u200F\u2060\uFEFF]/g;
