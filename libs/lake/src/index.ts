@@ -9,3 +9,4 @@ export { mergePosts, postsFilesAfter } from './posts.ts';
 export type { MergeResult } from './posts.ts';
 export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';
+export { checkGcsLake, type LakeCheck } from './check.ts';

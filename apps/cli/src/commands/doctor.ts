@@ -1,8 +1,8 @@
 import { loadConfig, secretValues } from '@social-pulse/config';
-import { openLake } from '@social-pulse/lake';
+import { checkGcsLake, openLake } from '@social-pulse/lake';
 import { HttpClient, describeError, newRunId, registerSecrets, silentLogger, userAgent, VERSION } from '@social-pulse/runtime';
 import { createSources } from '@social-pulse/sources';
-import { openWarehouse } from '@social-pulse/warehouse';
+import { checkBigQuery, openWarehouse } from '@social-pulse/warehouse';
 
 type Check = { what: string; ok: boolean | 'warn'; detail: string };
 
@@ -12,6 +12,15 @@ export async function doctorCommand(g: { config: string }, o: { offline?: boolea
   const config = await loadConfig(g.config); // a bad file throws with every problem named
   registerSecrets(secretValues());
   checks.push({ what: 'configuration', ok: true, detail: `${config.file}: ${config.sources.length} sources` });
+
+  // Cloud: credentials and the bucket first, so that a failure below says which part to fix.
+  if (config.lakeLocation.kind === 'gcs') checks.push(...(await checkGcsLake(config.lakeLocation)));
+  if (config.warehouseLocation.kind === 'bigquery') {
+    checks.push(...(await checkBigQuery(config.warehouseLocation)));
+    if (config.lakeLocation.kind !== 'gcs') {
+      checks.push({ what: 'lake', ok: false, detail: `${config.warehouse} loads the lake's Parquet files from Cloud Storage: set lake: gs://BUCKET/prefix (the lakeUri output of \`pulumi up\`)` });
+    }
+  }
 
   try {
     const lake = await openLake(config.lakeLocation);

@@ -209,6 +209,71 @@ function rewrite(sql: string, project: string, params: Map<string, string>): str
   return out;
 }
 
+/** Replaces each call `NAME(args)` (outside string literals) with `fn(top-level args, raw inner text)`. */
+function rewriteCalls(sql: string, name: RegExp, fn: (args: string[], inner: string, after: string) => [string, number] | undefined): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'") {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === "'" && sql[j + 1] !== "'")) j += sql[j] === "'" ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const m = new RegExp(`^${name.source}\\s*\\(`, 'i').exec(sql.slice(i));
+    if (m && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
+      let depth = 1;
+      let j = i + m[0].length;
+      const args: string[] = [];
+      let start = j;
+      for (; j < sql.length && depth > 0; j++) {
+        const ch = sql[j];
+        if (ch === "'") {
+          j += 1;
+          while (j < sql.length && sql[j] !== "'") j++;
+        } else if (ch === '(') depth++;
+        else if (ch === ')') depth--;
+        else if (ch === ',' && depth === 1) {
+          args.push(sql.slice(start, j).trim());
+          start = j + 1;
+        }
+      }
+      const inner = sql.slice(i + m[0].length, j - 1);
+      args.push(sql.slice(start, j - 1).trim());
+      const done = fn(args.map((a) => rewriteFunctions(a)), inner, sql.slice(j));
+      if (done) {
+        out += done[0];
+        i = j + done[1];
+        continue;
+      }
+    }
+    out += c;
+    i += 1;
+  }
+  return out;
+}
+
+/**
+ * The GoogleSQL functions social-pulse's queries use that DuckDB spells otherwise.
+ * Anything else is left alone, and DuckDB fails the job if it does not know it.
+ */
+function rewriteFunctions(sql: string): string {
+  let out = rewriteCalls(sql, /TIMESTAMP_ADD/, (a) => [`(${a[0]} + ${a[1]})`, 0]);
+  out = rewriteCalls(out, /TIMESTAMP_SUB/, (a) => [`(${a[0]} - ${a[1]})`, 0]);
+  out = rewriteCalls(out, /TIMESTAMP/, (a) => [`CAST(${a[0]} AS TIMESTAMPTZ)`, 0]);
+  // ARRAY_AGG(x [IGNORE NULLS] ORDER BY k DESC LIMIT 1)[OFFSET(0)]: the x of the greatest k.
+  out = rewriteCalls(out, /ARRAY_AGG/, (_a, inner, after) => {
+    const m = /^\s*([\s\S]+?)(\s+IGNORE NULLS)?\s+ORDER BY\s+([\s\S]+?)\s+DESC\s+LIMIT 1\s*$/i.exec(inner);
+    const off = /^\s*\[\s*(?:SAFE_)?OFFSET\s*\(\s*0\s*\)\s*\]/i.exec(after);
+    if (!m || !off) return undefined;
+    const x = rewriteFunctions(m[1]!);
+    return [`arg_max(${x}, ${rewriteFunctions(m[3]!)})${m[2] ? ` FILTER (WHERE ${x} IS NOT NULL)` : ''}`, off[0].length];
+  });
+  return out;
+}
+
 export async function startFakeBigQuery(opts: FakeBigQueryOptions): Promise<FakeBigQuery> {
   const { db, conn } = await openDuckDB(':memory:');
   const work = await mkdtemp(path.join(os.tmpdir(), 'fake-bq-'));
@@ -312,7 +377,7 @@ export async function startFakeBigQuery(opts: FakeBigQueryOptions): Promise<Fake
     const cfg = job.configuration.query;
     if (cfg.useLegacySql !== false) throw new BqError(400, 'invalidQuery', 'the fake runs GoogleSQL only (useLegacySql: false)');
     const params = new Map<string, string>(((cfg.queryParameters ?? []) as QueryParam[]).map((p) => [p.name, paramLiteral(p)]));
-    const sql = rewrite(String(cfg.query), opts.project, params);
+    const sql = rewriteFunctions(rewrite(String(cfg.query), opts.project, params));
     const ds = cfg.defaultDataset?.datasetId as string | undefined;
     await conn.run(ds ? `SET search_path = ${lit(ds)}` : `SET search_path = 'main'`);
     const kind = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '';

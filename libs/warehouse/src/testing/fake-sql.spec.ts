@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUALITY_SQL } from '../quality.ts';
+import { BigQueryWarehouse } from '../bigquery/warehouse.ts';
+import { silentLogger } from '@social-pulse/runtime';
+import { emulatorClientOptions, startFakeBigQuery, type FakeBigQuery } from './index.ts';
+
+let fake: FakeBigQuery;
+beforeAll(async () => {
+  fake = await startFakeBigQuery({ project: 'pulse-test', readObject: () => undefined });
+});
+afterAll(() => fake.close());
+
+describe('the fake BigQuery', () => {
+  it('runs every BigQuery text of the data-quality checks', async () => {
+    const w = new BigQueryWarehouse({ project: 'pulse-test', dataset: 'fake_sql', client: emulatorClientOptions(fake.url), log: silentLogger });
+    await w.ensureSchema();
+    for (const [name, sql] of Object.entries(QUALITY_SQL)) {
+      await expect(w.query(sql, { now: '2026-11-24T00:00:00.000Z' }), name).resolves.toBeInstanceOf(Array);
+    }
+  });
+
+  it('fails a query it cannot run the way BigQuery does, with invalidQuery', async () => {
+    const w = new BigQueryWarehouse({ project: 'pulse-test', dataset: 'fake_sql2', client: emulatorClientOptions(fake.url), log: silentLogger });
+    await w.ensureSchema();
+    await expect(w.query('SELECT APPROX_TOP_COUNT(source, 1) FROM posts')).rejects.toThrow(/approx_top_count/i);
+  });
+});
