@@ -22,6 +22,7 @@ program
 for (const [name, step, description] of [
   ['scrape', 'scrape', 'fetch new posts from every configured source into the raw zone'],
   ['write', 'lake-write', 'normalize new raw pages and merge them into posts/ (Parquet)'],
+  ['enrich', 'enrich', 'label new posts with topics, entities and sentiment into nlp/ (Parquet)'],
   ['load', 'load', 'load new lake files into the warehouse'],
 ] as const) {
   program
@@ -29,6 +30,23 @@ for (const [name, step, description] of [
     .description(description)
     .action(async () => (await import('./commands/run.ts')).stepCommand(program.opts(), step));
 }
+
+const models = program
+  .command('models')
+  .description('the NLP models: list what is present, pull the missing ones, verify that each loads and runs');
+models
+  .command('list')
+  .description('the configured models, where they are looked for, and whether each is present')
+  .option('--json', 'print JSON')
+  .action(async (o) => (await import('./commands/models.ts')).modelsListCommand(program.opts(), o));
+models
+  .command('pull')
+  .description('download the configured models into PULSE_MODELS_DIR or nlp.modelsDir, for offline runs')
+  .action(async () => (await import('./commands/models.ts')).modelsPullCommand(program.opts()));
+models
+  .command('verify')
+  .description('load each configured model (offline when a models folder is set) and label one sample post')
+  .action(async () => (await import('./commands/models.ts')).modelsVerifyCommand(program.opts()));
 
 program
   .command('status')

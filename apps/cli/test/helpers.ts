@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { buildTinyModels } from '@social-pulse/nlp/testing';
 
 const PULSE = fileURLToPath(new URL('../bin/pulse.mjs', import.meta.url));
 
@@ -13,11 +14,26 @@ export interface PulseResult {
   stderr: string;
 }
 
-/** Runs the real `pulse` command in a child process, as a user would. */
+let tinyModels: Promise<string> | undefined;
+
+/**
+ * A folder of tiny NLP models stored under the default models' ids (built once per test
+ * file): no model hub is reachable in tests, so `pulse run` enriches with these, through the
+ * same loading code as real models, from PULSE_MODELS_DIR.
+ */
+export function tinyModelsDir(): Promise<string> {
+  tinyModels ??= mkdtemp(path.join(os.tmpdir(), 'pulse-e2e-models-')).then(async (dir) => (await buildTinyModels(dir, { asDefaults: true })).dir);
+  return tinyModels;
+}
+
+/**
+ * Runs the real `pulse` command in a child process, as a user would, with PULSE_MODELS_DIR
+ * set to the tiny models unless `env` sets it (to '' for none).
+ */
 export async function pulse(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PulseResult> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [PULSE, ...args], {
-      env: { ...process.env, PULSE_LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, PULSE_LOG_LEVEL: 'warn', PULSE_MODELS_DIR: await tinyModelsDir(), ...env },
       timeout: 120_000,
       maxBuffer: 20 * 1024 * 1024,
     });

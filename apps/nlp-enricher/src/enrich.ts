@@ -24,7 +24,7 @@ const sameModels = (a: readonly ModelVersion[] | undefined, b: readonly ModelVer
 /** Loading the models failed: say what the user can do about it. */
 function modelsUnavailable(e: unknown, offline: boolean): PulseError {
   const fixes = offline
-    ? 'put the models there (`pulse models pull` on a machine that reaches huggingface.co, then copy the folder), or point PULSE_MODELS_DIR / nlp.modelsDir at a folder that has them'
+    ? 'point PULSE_MODELS_DIR or nlp.modelsDir at a folder that holds them (`pulse models pull` fills one where huggingface.co is reachable)'
     : 'check that huggingface.co is reachable, or run `pulse models pull` with PULSE_MODELS_DIR set (then runs load them offline)';
   return new PulseError(
     `the NLP models could not be loaded: ${describeError(e).replace(/\.$/, '')}. To fix: ${fixes}; ` +

@@ -100,8 +100,8 @@ async function runWithRetries(config: Config, step: StepName, runId: string, hoo
 
 /**
  * One pipeline run under the run lock: each step in its own process, retried with backoff on
- * failure; a step that still fails stops the steps after it (each depends on the one before),
- * which are recorded as not run, with the reason. The history says what happened, and a
+ * failure; a step that still fails stops the steps after it (each depends on the one before,
+ * except load, which does not need enrich), which are recorded as not run, with the reason. The history says what happened, and a
  * failed run is announced once to the configured webhook.
  */
 export async function runPipeline(config: Config, hooks: PipelineHooks, opts: { skip?: ReadonlySet<string> } = {}): Promise<RunSummary> {
@@ -119,7 +119,9 @@ export async function runPipeline(config: Config, hooks: PipelineHooks, opts: { 
     for (const step of STEPS) {
       if (opts.skip?.has(step)) continue;
       if (hooks.enabled && !(await hooks.enabled(step))) continue;
-      if (failed) {
+      // Loading posts does not need their labels: a failed enrich (no models, say) still lets
+      // load run, and the next successful enrich adds the labels.
+      if (failed && !(failed.step === 'enrich' && step === 'load')) {
         const why = `not run: ${failed.step} failed (${failed.error ?? 'see its log'})`;
         hooks.out(`${step.padEnd(13)} ${why}`);
         notRun.push(step);
