@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
-import { algoliaHit, json, mastodonStatus, startFakeAlgolia, startFakeMastodon, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
+import { algoliaHit, json, mastodonStatus, startFakeAlgolia, startFakeMastodon, statusRun } from '@social-pulse/sources/testing';
 import { pulse, workspace } from './helpers.ts';
 
 const servers: { close(): Promise<void> }[] = [];
@@ -196,4 +196,3 @@ sources:
   });
 });
 
-export type { ReplayServer };
