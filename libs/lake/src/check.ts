@@ -34,8 +34,9 @@ export async function checkGcsLake(location: Extract<LakeLocation, { kind: 'gcs'
     }
   }
   try {
-    const [meta] = await storage.bucket(location.bucket).getMetadata();
-    checks.push({ what: 'gcs bucket', ok: true, detail: `gs://${location.bucket} exists${meta.location ? ` in ${meta.location}` : ''}` });
+    // Listing needs only storage.objects.list, which the pipeline's role has (reading the bucket's metadata would need storage.buckets.get).
+    await storage.bucket(location.bucket).getFiles({ maxResults: 1, autoPaginate: false, ...(location.prefix ? { prefix: `${location.prefix}/` } : {}) });
+    checks.push({ what: 'gcs bucket', ok: true, detail: `gs://${location.bucket} exists` });
   } catch (e) {
     const code = statusOf(e);
     const detail =
