@@ -105,7 +105,7 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 
 export function fmt(n: number): string {
   if (!Number.isFinite(n)) return 'n/a';
-  if (Math.abs(n) >= 100) return Math.round(n).toLocaleString('en-US');
+  if (Number.isInteger(n) || Math.abs(n) >= 100) return Math.round(n).toLocaleString('en-US');
   if (Math.abs(n) >= 10) return n.toFixed(1);
   return n.toFixed(2);
 }

@@ -69,7 +69,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
   const day = fetchedAt.slice(0, 10);
   const span = o.days * 86_400_000;
   const stats: GenerateStats = { posts: 0, items: 0, pages: 0, bytes: 0, repeats: 0, crossPosts: 0, bySource: {}, seconds: 0 };
-  const buffers = new Map<string, { items: unknown[]; n: number }>(o.sources.map((s) => [s, { items: [], n: 0 }]));
+  // `carry`: repeats wait for the next page, which is another instance's (a status appears
+  // once per page in a real timeline).
+  const buffers = new Map<string, { items: unknown[]; carry: unknown[]; n: number }>(o.sources.map((s) => [s, { items: [], carry: [], n: 0 }]));
   const pending: Promise<void>[] = [];
   const dirs = new Set<string>();
   let seq = 0;
@@ -89,7 +91,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
     };
     const gz = gzipSync(`{"meta":${JSON.stringify(meta)},"body":${JSON.stringify(shape.page(buf.items, buf.n))}}`, { level: 1 });
     const file = path.join(o.lake, rawKey(shape.source, day, o.runId, seq++));
-    buf.items = [];
+    buf.items = buf.carry;
+    buf.carry = [];
     buf.n += 1;
     stats.pages += 1;
     stats.bytes += gz.length;
@@ -125,13 +128,16 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
     stats.items += 1;
     stats.bySource[source] = (stats.bySource[source] ?? 0) + 1;
     if (shape.repeat && r.chance(o.repeatRate ?? 0.04)) {
-      buf.items.push(shape.repeat(item, r));
+      buf.carry.push(shape.repeat(item, r));
       stats.items += 1;
       stats.repeats += 1;
     }
     if (buf.items.length >= shape.pageSize) await flush(shape);
   }
-  for (const s of o.sources) await flush(SHAPES[s]!);
+  for (const s of o.sources) {
+    await flush(SHAPES[s]!);
+    await flush(SHAPES[s]!);
+  }
   await Promise.all(pending);
   stats.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return stats;
