@@ -86,7 +86,7 @@ describe('pulse run, end to end on local replay servers', { timeout: 180_000 }, 
     expect(await readdir(path.join(ws.dir, 'data/lake/raw'))).toEqual(['source=hackernews', 'source=mastodon']);
 
     // New items appear; nothing else changes.
-    a.push(...statusRun(2, 'mastodon.social', 109000000000009000n));
+    a.push(...statusRun(2, 'mastodon.social', 109000000000002000n));
     hits.push(algoliaHit('42000000', t0 + 50_000));
     const m1Before = m1.requests.length;
     const second = await pulse(['run', '--config', ws.config]);
