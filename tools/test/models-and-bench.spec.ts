@@ -1,7 +1,8 @@
 import { access, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createEnricher, verifyModels } from '@social-pulse/nlp';
+import { nlpSchema } from '@social-pulse/config';
+import { createEnricher, DEFAULT_MODELS, verifyModels } from '@social-pulse/nlp';
 import { tinyNlpConfig, withTinyModels } from '@social-pulse/nlp/testing';
 import { describe, expect, it } from 'vitest';
 import { corpus, meanWords } from '../bench/enrich/corpus.ts';
@@ -21,6 +22,19 @@ describe('tools/models/build-tiny-models', () => {
     for (const id of r.ids) await access(path.join(r.dir, id, 'onnx', 'model_quantized.onnx'));
     const verified = await verifyModels(tinyNlpConfig(r.dir), { env: {} });
     expect(verified.every((v) => v.ok)).toBe(true);
+  });
+
+  it('--as-defaults also writes them under the default ids, so a configuration without nlp: runs on them', async () => {
+    const cwd = await tmp('pulse-tools-');
+    const r = await buildTinyModelsCli(['--out', 'models', '--as-defaults'], cwd);
+    if (r.help) throw new Error('unexpected help');
+    expect(r.ids).toEqual(expect.arrayContaining([DEFAULT_MODELS.topicsZeroShot, DEFAULT_MODELS.entities, DEFAULT_MODELS.sentiment]));
+    const verified = await verifyModels(nlpSchema.parse({ modelsDir: r.dir, threads: 1 }), { env: {} });
+    expect(verified.map((v) => [v.id, v.ok])).toEqual([
+      [DEFAULT_MODELS.topicsZeroShot, true],
+      [DEFAULT_MODELS.entities, true],
+      [DEFAULT_MODELS.sentiment, true],
+    ]);
   });
 
   it('rejects unknown arguments and answers --help', async () => {

@@ -1,6 +1,6 @@
 import { nlpSchema } from '@social-pulse/config';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, modelSpecs } from './models.ts';
+import { DEFAULT_MODELS, modelSpecs, nlpConfigRelativeTo } from './models.ts';
 
 describe('nlp configuration', () => {
   it('has documented defaults for every task', () => {
@@ -28,5 +28,13 @@ describe('nlp configuration', () => {
     expect(issues({ entities: { dictionary: [{ name: 'X', type: 'tool' }] } })).toEqual(['entities.dictionary.0.type: invalid_value']);
     expect(issues({ topics: { hypothesisTemplate: 'About it.' } })).toEqual(['topics.hypothesisTemplate: custom']);
     expect(issues({ topics: { labels: [] } })).toEqual(['topics.labels: too_small']);
+  });
+
+  it('takes nlp.modelsDir and folder-path model ids from the configuration file\'s folder', () => {
+    const c = nlpConfigRelativeTo(nlpSchema.parse({ modelsDir: './models', sentiment: { model: './mine/sentiment' }, entities: { model: 'Xenova/bert-base-NER' } }), '/etc/pulse');
+    expect(c.modelsDir).toBe('/etc/pulse/models');
+    expect(c.sentiment.model).toBe('/etc/pulse/mine/sentiment');
+    expect(c.entities.model).toBe('Xenova/bert-base-NER');
+    expect(nlpConfigRelativeTo(nlpSchema.parse({}), '/etc/pulse').modelsDir).toBeUndefined();
   });
 });
