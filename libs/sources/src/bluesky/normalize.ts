@@ -3,6 +3,7 @@ import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
 import { firstIssue, isoTime } from '../page.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { postView, searchPostsOutput, xrpcError, type PostView } from './api.ts';
+import { guardPage } from '../guard.ts';
 
 const POST_COLLECTION = '/app.bsky.feed.post/';
 
@@ -118,5 +119,5 @@ export function normalizeBluesky(page: RawPage): Normalized {
     }
     out.posts.push(toPost(parsed.data, page));
   });
-  return out;
+  return guardPage(out, page.meta.fetched_at);
 }

@@ -3,6 +3,7 @@ import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '.
 import { firstIssue } from '../page.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { link as linkSchema, listing, type Link } from './api.ts';
+import { guardPage } from '../guard.ts';
 
 const WEB = 'https://www.reddit.com';
 
@@ -99,5 +100,5 @@ export function normalizeReddit(page: RawPage): Normalized {
     if (!parsed.success) return void out.rejected.push({ item: id, reason: firstIssue(parsed.error, 'link') });
     out.posts.push(toPost(parsed.data, page, legacy));
   });
-  return out;
+  return guardPage(out, page.meta.fetched_at);
 }

@@ -3,6 +3,7 @@ import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '.
 import { firstIssue } from '../page.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { errorWrapper, question as questionSchema, wrapper, type Question } from './api.ts';
+import { guardPage } from '../guard.ts';
 
 /** The site a page came from (`site=` of its request), for ids and links. */
 export function siteOf(url: string): string {
@@ -93,5 +94,5 @@ export function normalizeStackexchange(page: RawPage): Normalized {
     if (!parsed.success) return void out.rejected.push({ item: typeof rawId === 'number' ? String(rawId) : `#${i}`, reason: firstIssue(parsed.error, 'question') });
     out.posts.push(toPost(parsed.data, page, site));
   });
-  return out;
+  return guardPage(out, page.meta.fetched_at);
 }

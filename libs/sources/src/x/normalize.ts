@@ -3,6 +3,7 @@ import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
 import { firstIssue, isoTime } from '../page.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { searchResponse, tweet as tweetSchema, user as userSchema, type Tweet, type User } from './api.ts';
+import { guardPage } from '../guard.ts';
 
 const describe = (e: { title?: string | null; detail?: string | null; message?: string | null; resource_id?: string | null }) =>
   [e.title, e.detail ?? e.message].filter(Boolean).join(': ') || `problem with ${e.resource_id ?? 'a resource'}`;
@@ -104,5 +105,5 @@ export function normalizeX(page: RawPage): Normalized {
   // An original that is also a search hit on the same page is stored once.
   const byId = new Map(out.posts.map((p) => [p.post_id, p]));
   out.posts = [...byId.values()];
-  return out;
+  return guardPage(out, page.meta.fetched_at);
 }
