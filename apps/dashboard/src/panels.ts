@@ -128,7 +128,10 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     }
   };
 
-  const head = await run('headline', SQL.HEADLINE);
+  const labelled = filters.topic !== '' || filters.entity !== '';
+  // Without a topic or entity filter, panels that show no label need not read post_nlp.
+  const v = <K extends keyof typeof SQL.POSTS_ONLY>(k: K, full: DialectSql) => (labelled ? full : SQL.POSTS_ONLY[k]);
+  const head = await run('headline', v('headline', SQL.HEADLINE));
   const headline = { current: emptyHeadline(), previous: emptyHeadline() };
   for (const r of head) {
     const h: Headline = { posts: num(r.posts), authors: num(r.authors), sources: num(r.sources), engagement: num(r.engagement) };
@@ -136,15 +139,15 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     else headline.previous = h;
   }
 
-  const volume = series(await run('volume', SQL.VOLUME), win);
+  const volume = series(await run('volume', v('volume', SQL.VOLUME)), win);
   const sentiment = series(await run('sentiment', SQL.SENTIMENT), win, ['negative', 'neutral', 'positive', 'not labelled']);
   const topics = series(await run('topics', SQL.TOPICS, { limit: LIMITS.topics }), win);
   // Biggest topic first, in the legend and the table.
   const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
   topics.series.sort((a, b) => total(b.values) - total(a.values) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const trending = (await run('trending', SQL.TRENDING, { limit: LIMITS.trending })).map(card);
-  const topPosts = (await run('topPosts', SQL.TOP_POSTS, { limit: LIMITS.topPosts })).map(card);
-  const authors: AuthorRow[] = (await run('authors', SQL.AUTHORS, { limit: LIMITS.authors })).map((r) => ({
+  const trending = (await run('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending })).map(card);
+  const topPosts = (await run('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts })).map(card);
+  const authors: AuthorRow[] = (await run('authors', v('authors', SQL.AUTHORS), { limit: LIMITS.authors })).map((r) => ({
     source: str(r.source),
     handle: str(r.handle),
     name: str(r.name),
@@ -152,12 +155,12 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     engagement: num(r.engagement),
     normalized: num(r.normalized),
   }));
-  const hashtags: HashtagRow[] = (await run('hashtags', SQL.HASHTAGS, { limit: LIMITS.hashtags })).map((r) => ({
+  const hashtags: HashtagRow[] = (await run('hashtags', v('hashtags', SQL.HASHTAGS), { limit: LIMITS.hashtags })).map((r) => ({
     tag: str(r.tag),
     posts: num(r.posts),
     authors: num(r.authors),
   }));
-  const links: LinkRow[] = (await run('links', SQL.LINKS, { limit: LIMITS.links })).map((r) => ({
+  const links: LinkRow[] = (await run('links', v('links', SQL.LINKS), { limit: LIMITS.links })).map((r) => ({
     url: str(r.url),
     domain: str(r.domain),
     title: strOrNull(r.title),
@@ -172,9 +175,14 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   }));
   const tiles = statusTiles(await run('status', SQL.STATUS), ctx, now);
   const quality = await loadQuality(run);
-  const options: FilterOptions = { sources: [], languages: [], topics: [], entities: [] };
+  const options: FilterOptions = {
+    sources: [],
+    languages: [],
+    topics: topics.series.map((x) => x.name),
+    entities: [...new Set(entities.map((e) => e.text))],
+  };
   for (const r of await run('options', SQL.OPTIONS, { limit: LIMITS.options })) {
-    const key = ({ source: 'sources', lang: 'languages', topic: 'topics', entity: 'entities' } as const)[str(r.kind) as 'source'];
+    const key = ({ source: 'sources', lang: 'languages' } as const)[str(r.kind) as 'source'];
     if (key) options[key].push(str(r.value));
   }
 

@@ -33,6 +33,29 @@ const B_MATCH = `(@source = '' OR p.source = @source)
     AND (@entity = '' OR EXISTS (SELECT 1 FROM UNNEST(p.entities) AS x WHERE LOWER(x.text) = LOWER(@entity)))
     AND (@q = '' OR STRPOS(LOWER(CONCAT(IFNULL(p.title, ''), ' ', p.text)), LOWER(@q)) > 0)`;
 
+/** The same filters without topic and entity: for views that do not filter on NLP labels. */
+const D_MATCH_POSTS = `($source = '' OR p.source = $source)
+    AND ($lang = '' OR p.lang = $lang)
+    AND ($q = '' OR contains(lower(COALESCE(p.title, '') || ' ' || p.text), lower($q)))`;
+const B_MATCH_POSTS = `(@source = '' OR p.source = @source)
+    AND (@lang = '' OR p.lang = @lang)
+    AND (@q = '' OR STRPOS(LOWER(CONCAT(IFNULL(p.title, ''), ' ', p.text)), LOWER(@q)) > 0)`;
+
+/**
+ * The variant of a panel that reads `posts` alone. Joining post_nlp costs a scan of the
+ * whole labels table (it has no time order to prune on), so panels that show no label use
+ * this variant unless the view filters on a topic or an entity. Both variants are constant
+ * text; which one runs depends only on whether those filters are empty.
+ */
+export function postsOnly(sql: DialectSql): DialectSql {
+  const swap = (text: string, match: string, matchPosts: string) => {
+    const out = text.replaceAll('FROM posts_enriched AS p', 'FROM posts AS p').replaceAll(match, matchPosts);
+    if (/posts_enriched|p\.topics|p\.entities/.test(out)) throw new Error('postsOnly: this panel needs NLP labels');
+    return out;
+  };
+  return { duckdb: swap(sql.duckdb, D_MATCH, D_MATCH_POSTS), bigquery: swap(sql.bigquery, B_MATCH, B_MATCH_POSTS) };
+}
+
 const D_BUCKET = `CAST(floor(epoch(p.created_at) / $bucket) * $bucket AS BIGINT)`;
 const B_BUCKET = `DIV(UNIX_SECONDS(p.created_at), @bucket) * @bucket`;
 
@@ -130,9 +153,9 @@ r AS (
   FROM s ORDER BY ${order.duckdb}, post_id LIMIT $limit)
 SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
        left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
-       [x.label FOR x IN COALESCE(p.topics, [])] AS topics,
-       [{'type': x.type, 'text': x.text} FOR x IN COALESCE(p.entities, [])] AS entities, p.sentiment
-FROM r JOIN posts_enriched AS p ON p.post_id = r.post_id
+       [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
+       [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
 WHERE ${D_PERIOD}
 ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
     bigquery: `
@@ -148,9 +171,9 @@ r AS (
   FROM s ORDER BY ${order.bigquery}, post_id LIMIT @limit)
 SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
        SUBSTR(p.text, 1, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
-       ARRAY(SELECT x.label FROM UNNEST(p.topics) AS x) AS topics,
-       ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(p.entities) AS x) AS entities, p.sentiment
-FROM r JOIN posts_enriched AS p ON p.post_id = r.post_id
+       ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
+       ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
 WHERE ${B_PERIOD}
 ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
   };
@@ -188,21 +211,21 @@ GROUP BY f.source, f.author_id
 ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
 };
 
-/** Hashtags by the number of posts (and distinct authors) using them. */
+/** Hashtags by the number of posts (and distinct authors) using them; a tag repeated in one post counts once. */
 export const HASHTAGS: DialectSql = {
   duckdb: `
 WITH t AS (
-  SELECT p.post_id, p.source, p.author_id, unnest(p.hashtags) AS tag
+  SELECT p.source, p.author_id, unnest(list_distinct(p.hashtags)) AS tag
   FROM posts_enriched AS p
   WHERE ${D_PERIOD} AND ${D_MATCH})
-SELECT tag, count(DISTINCT post_id) AS posts, count(DISTINCT source || ':' || author_id) AS authors
+SELECT tag, count(*) AS posts, count(DISTINCT source || ':' || author_id) AS authors
 FROM t GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT $limit`,
   bigquery: `
 WITH t AS (
-  SELECT p.post_id, p.source, p.author_id, tag
-  FROM posts_enriched AS p, UNNEST(p.hashtags) AS tag
+  SELECT p.source, p.author_id, tag
+  FROM posts_enriched AS p, UNNEST(ARRAY(SELECT DISTINCT h FROM UNNEST(p.hashtags) AS h)) AS tag
   WHERE ${B_PERIOD} AND ${B_MATCH})
-SELECT tag, COUNT(DISTINCT post_id) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
+SELECT tag, COUNT(*) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
 FROM t GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT @limit`,
 };
 
@@ -216,23 +239,23 @@ WITH l AS (
   SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng,
          COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
                   CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title,
-         unnest(p.links) AS url
+         unnest(list_distinct(p.links)) AS url
   FROM posts_enriched AS p
   WHERE ${D_PERIOD} AND ${D_MATCH})
 SELECT url, regexp_extract(lower(url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1) AS domain,
        arg_max(title, eng) FILTER (WHERE title IS NOT NULL) AS title,
-       count(DISTINCT post_id) AS posts, count(DISTINCT source || ':' || author_id) AS authors
+       count(*) AS posts, count(DISTINCT source || ':' || author_id) AS authors
 FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT $limit`,
   bigquery: `
 WITH l AS (
   SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng,
          COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title,
          url
-  FROM posts_enriched AS p, UNNEST(p.links) AS url
+  FROM posts_enriched AS p, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS url
   WHERE ${B_PERIOD} AND ${B_MATCH})
 SELECT url, REGEXP_EXTRACT(LOWER(url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
        ARRAY_AGG(title IGNORE NULLS ORDER BY eng DESC LIMIT 1)[SAFE_OFFSET(0)] AS title,
-       COUNT(DISTINCT post_id) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
+       COUNT(*) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
 FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT @limit`,
 };
 
@@ -289,25 +312,23 @@ FROM last_run AS r LEFT JOIN last_ok AS o ON o.step = r.step AND o.source = r.so
 ORDER BY r.step, r.source`,
 };
 
-/** Values for the filter menus: what occurs in the period, most frequent first. */
+/**
+ * Values for the source and language menus: what occurs in the period, most frequent first.
+ * (The topic and entity menus offer what the topics and entities panels found: reading every
+ * label of the period once more would cost a scan of post_nlp for a menu.)
+ */
 export const OPTIONS: DialectSql = {
   duckdb: `
-WITH f AS (SELECT p.source, p.lang, p.topics, p.entities FROM posts_enriched AS p WHERE ${D_PERIOD}),
-v AS (
-  SELECT 'source' AS kind, source AS value FROM f
-  UNION ALL SELECT 'lang', lang FROM f WHERE lang IS NOT NULL
-  UNION ALL SELECT 'topic', unnest([x.label FOR x IN topics]) FROM f
-  UNION ALL SELECT 'entity', unnest([x.text FOR x IN entities]) FROM f)
+WITH v AS (
+  SELECT 'source' AS kind, p.source AS value FROM posts AS p WHERE ${D_PERIOD}
+  UNION ALL SELECT 'lang', p.lang FROM posts AS p WHERE ${D_PERIOD} AND p.lang IS NOT NULL)
 SELECT kind, value FROM v GROUP BY kind, value
 QUALIFY row_number() OVER (PARTITION BY kind ORDER BY count(*) DESC, value) <= $limit
 ORDER BY kind, count(*) DESC, value`,
   bigquery: `
-WITH f AS (SELECT p.source, p.lang, p.topics, p.entities FROM posts_enriched AS p WHERE ${B_PERIOD}),
-v AS (
-  SELECT 'source' AS kind, source AS value FROM f
-  UNION ALL SELECT 'lang', lang FROM f WHERE lang IS NOT NULL
-  UNION ALL SELECT 'topic', x.label FROM f, UNNEST(f.topics) AS x
-  UNION ALL SELECT 'entity', x.text FROM f, UNNEST(f.entities) AS x)
+WITH v AS (
+  SELECT 'source' AS kind, p.source AS value FROM posts AS p WHERE ${B_PERIOD}
+  UNION ALL SELECT 'lang', p.lang FROM posts AS p WHERE ${B_PERIOD} AND p.lang IS NOT NULL)
 SELECT kind, value FROM v GROUP BY kind, value
 QUALIFY ROW_NUMBER() OVER (PARTITION BY kind ORDER BY COUNT(*) DESC, value) <= @limit
 ORDER BY kind, COUNT(*) DESC, value`,
@@ -334,4 +355,15 @@ WITH latest AS (SELECT run_id FROM dq_checks ORDER BY checked_at DESC LIMIT 1)
 SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at
 FROM dq_checks WHERE run_id = (SELECT run_id FROM latest)
 ORDER BY status = 'fail' DESC, severity, check_name, source`,
+};
+
+/** The posts-only variants (see postsOnly), used when the view has no topic or entity filter. */
+export const POSTS_ONLY = {
+  headline: postsOnly(HEADLINE),
+  volume: postsOnly(VOLUME),
+  trending: postsOnly(TRENDING),
+  topPosts: postsOnly(TOP_POSTS),
+  authors: postsOnly(AUTHORS),
+  hashtags: postsOnly(HASHTAGS),
+  links: postsOnly(LINKS),
 };

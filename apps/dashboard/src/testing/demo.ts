@@ -1,0 +1,89 @@
+import type { DqCheck, PipelineRun, Post, PostNlp, SourceName } from '@social-pulse/schema';
+import { makeNlp, makePost, makeRun } from './seed.ts';
+
+/** A small deterministic PRNG (mulberry32), so the demo looks the same on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SUBJECTS: [string, string, PostNlp['entities'][number]['type'], string][] = [
+  // [text fragment, entity, entity type, topic]
+  ['DuckDB 1.5 reads our Parquet lake twice as fast', 'DuckDB', 'product', 'databases'],
+  ['moving our DAGs from Airflow to Dagster', 'Dagster', 'product', 'orchestration'],
+  ['Snowflake credits doubled this quarter', 'Snowflake', 'corporation', 'cloud costs'],
+  ['Iceberg tables on object storage without a catalog server', 'Iceberg', 'product', 'lakehouse'],
+  ['dbt tests caught a broken join before the board meeting', 'dbt', 'product', 'data quality'],
+  ['Kafka consumer lag explained with one chart', 'Kafka', 'product', 'streaming'],
+  ['BigQuery slots vs on-demand: what we pay', 'Google', 'corporation', 'cloud costs'],
+  ['Databricks acquired another startup', 'Databricks', 'corporation', 'industry'],
+  ['Polars replaced pandas in our nightly job', 'Polars', 'product', 'tooling'],
+  ['hiring a senior data engineer, remote EU', 'Spotify', 'corporation', 'careers'],
+];
+const AUTHORS: [SourceName, string, string][] = [
+  ['mastodon', 'hannes@fosstodon.org', 'Hannes'], ['mastodon', 'juliette@mastodon.social', 'Juliette'], ['mastodon', 'kai@hachyderm.io', 'Kai'],
+  ['mastodon', 'mira@mastodon.social', 'Mira'], ['hackernews', 'pg_fan', 'pg_fan'], ['hackernews', 'lakehouse_larry', 'lakehouse_larry'],
+  ['hackernews', 'tptacek2', 'tptacek2'], ['bluesky', 'ana.bsky.social', 'Ana'], ['bluesky', 'datadan.bsky.social', 'Dan'],
+  ['reddit', 'u/etl_enjoyer', 'etl_enjoyer'], ['stackexchange', 'so-4411', 'Priya'],
+];
+const TAGS = ['dataengineering', 'duckdb', 'sql', 'python', 'analytics', 'opensource', 'lakehouse', 'dbt'];
+const SITES = ['https://duckdb.org/2026/11/18/announcing-duckdb-150', 'https://dagster.io/blog/migrating-from-airflow', 'https://iceberg.apache.org/docs/latest/',
+  'https://www.getdbt.com/blog/data-tests', 'https://pola.rs/posts/polars-1-0'];
+
+/** A month of plausible posts ending at `end`, with labels, run history and checks. */
+export function demoData(end: Date, count = 420): { posts: Post[]; nlp: PostNlp[]; runs: PipelineRun[]; checks: DqCheck[] } {
+  const r = prng(42);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const posts: Post[] = [];
+  const nlp: PostNlp[] = [];
+  for (let i = 0; i < count; i++) {
+    // More posts lately, and a burst about DuckDB in the last days.
+    const ageH = Math.pow(r(), 1.4) * 30 * 24;
+    const created = new Date(end.getTime() - ageH * 3_600_000 - 60_000);
+    const s = ageH < 72 && r() < 0.35 ? SUBJECTS[0]! : pick(SUBJECTS);
+    const [source, handle, name] = pick(AUTHORS);
+    const big = Math.floor(Math.exp(r() * 5));
+    const story = source === 'hackernews' || source === 'reddit' || source === 'stackexchange';
+    const link = r() < 0.4 ? pick(SITES) : null;
+    posts.push(makePost(`d${i}`, {
+      source, author_id: handle, author_handle: handle, author_name: name, created_at: created.toISOString(),
+      kind: source === 'stackexchange' ? 'question' : story ? 'story' : 'post',
+      title: story ? s[0].replace(/^./, (c) => c.toUpperCase()) : null,
+      text: story ? '' : `${s[0].replace(/^./, (c) => c.toUpperCase())}. ${pick(['Thoughts?', 'Details in the thread.', 'Numbers below.', 'Worth a read.'])}`,
+      url: `https://example.org/${source}/${i}`, lang: r() < 0.85 ? 'en' : pick(['de', 'fr', 'es']),
+      like_count: story ? null : big, repost_count: story ? null : Math.floor(big / 3), reply_count: Math.floor(big / 4),
+      score: story ? big * 6 : null, hashtags: [...new Set(['dataengineering', pick(TAGS)])], links: link ? [link] : [],
+    }));
+    nlp.push(makeNlp(`${source}:d${i}`, {
+      topics: [{ label: s[3], score: 0.9 }],
+      entities: [{ type: s[2], text: s[1], score: 0.95 }],
+      sentiment: pick(['positive', 'neutral', 'neutral', 'negative']),
+    }));
+  }
+  const ago = (min: number) => new Date(end.getTime() - min * 60_000).toISOString();
+  const runs: PipelineRun[] = [
+    ...['mastodon', 'hackernews', 'bluesky', 'reddit', 'stackexchange'].map((source, k) =>
+      makeRun({ run_id: 'demo-2', step: 'scrape', source, started_at: ago(42), finished_at: ago(40 - k), rows_out: 20 + k * 7 })),
+    makeRun({ run_id: 'demo-1', step: 'scrape', source: 'x', started_at: ago(60 * 9), finished_at: ago(60 * 9 - 1), rows_out: 12 }),
+    makeRun({ run_id: 'demo-2', step: 'scrape', source: 'x', started_at: ago(42), finished_at: ago(41), status: 'failed', error: 'HTTP 429: monthly cap reached' }),
+    makeRun({ run_id: 'demo-2', step: 'lake-write', source: '*', started_at: ago(35), finished_at: ago(34), rows_out: 140 }),
+    makeRun({ run_id: 'demo-2', step: 'enrich', source: '*', started_at: ago(34), finished_at: ago(31), rows_out: 140 }),
+    makeRun({ run_id: 'demo-2', step: 'load', source: '*', started_at: ago(31), finished_at: ago(30), rows_out: 140 }),
+  ];
+  const check = (check_name: string, source: string, status: DqCheck['status'], observed: number, expected: string, message: string | null): DqCheck => ({
+    run_id: 'demo-2', check_name, source, status, severity: status === 'fail' ? 'error' : 'warn', observed, expected, message, checked_at: ago(29),
+  });
+  const checks = [
+    check('post_id_unique', '*', 'pass', 0, '= 0', null),
+    check('required_not_null', '*', 'pass', 0, '= 0', null),
+    check('freshness', 'x', 'fail', 9, '< 2 h', 'no successful scrape of x for 9 h'),
+    check('volume_in_range', 'mastodon', 'pass', 31, '8..60 (median 24 of 12 runs)', null),
+  ];
+  return { posts, nlp, runs, checks };
+}

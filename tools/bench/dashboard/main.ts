@@ -1,0 +1,236 @@
+/**
+ * Benchmark of the dashboard's queries on a DuckDB warehouse of a million posts.
+ *
+ * 1. Seeds a warehouse with N synthetic posts over a year (DuckDB `range()`, a few seconds):
+ *    six sources, Zipf-like authors, hashtags and links, heavy-tailed engagement, NLP labels
+ *    on 90% of posts. Rows are inserted in time order, as incremental loads leave them.
+ * 2. Starts the real dashboard app (its own process, as `pulse dashboard` does) and asks
+ *    /api/dashboard for several views; the server reports each panel's query time, from
+ *    which p50 and p95 per panel are printed, with the whole request's time.
+ * 3. Baseline, in the same run: the naive design — read the view's rows into Node and build
+ *    the headline, hashtags and trending panels there, row by row.
+ *
+ *   npx tsx tools/bench/dashboard/main.ts [--posts 1000000] [--repeat 7] [--keep FILE]
+ *
+ * --keep FILE seeds FILE once and reuses it on later runs (seeding is skipped when it exists);
+ * --seed-only stops after seeding.
+ */
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDuckDB, queryRows } from '@social-pulse/runtime';
+import { DUCKDB_DDL } from '@social-pulse/warehouse';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DASHBOARD = path.join(ROOT, 'apps/dashboard/src/main.ts');
+const END = '2026-11-24T00:00:00Z';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} expects a positive integer`);
+  return v;
+}
+
+const WORDS = ['duckdb', 'parquet', 'spark', 'airflow', 'dbt', 'kafka', 'iceberg', 'snowflake', 'bigquery', 'postgres', 'pipeline', 'lakehouse', 'streaming', 'orchestration', 'warehouse', 'python', 'rust', 'sql', 'schema', 'quality'];
+const TOPICS = ['databases', 'orchestration', 'streaming', 'cloud', 'careers', 'ml', 'analytics', 'governance', 'open source', 'big data', 'tooling', 'performance'];
+const ENTITIES = ['DuckDB', 'Snowflake', 'Databricks', 'Airflow', 'dbt', 'Kafka', 'Spark', 'BigQuery', 'Postgres', 'Iceberg', 'Google', 'Amazon', 'Microsoft', 'Confluent', 'Fivetran', 'Dagster', 'Prefect', 'ClickHouse', 'Trino', 'Polars'];
+const lit = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
+
+/** A pseudo-random integer in [0, n) from the row number and a salt (deterministic). */
+const rnd = (salt: string, n: number) => `CAST(hash(i, '${salt}') % ${n} AS BIGINT)`;
+/** Skewed toward 0 (a few values get most rows), in [0, n). */
+const zipf = (salt: string, n: number) => `CAST(floor(pow((hash(i, '${salt}') % 10000) / 10000.0, 3) * ${n}) AS BIGINT)`;
+
+async function seed(file: string, n: number): Promise<void> {
+  const { db, conn } = await openDuckDB(file);
+  try {
+    for (const ddl of DUCKDB_DDL) await conn.run(ddl);
+    const span = 365 * 86400;
+    await conn.run(`
+INSERT INTO posts
+SELECT src || ':' || i, src, CAST(i AS VARCHAR), 'https://example.org/' || src || '/' || i,
+       CASE WHEN src IN ('hackernews', 'reddit') THEN 'story' WHEN src = 'stackexchange' THEN 'question' ELSE 'post' END,
+       NULL, NULL, 'a' || author, 'user' || author, 'User ' || author, NULL,
+       TIMESTAMPTZ '${END}' - to_seconds(CAST((${n} - i) * ${span} / ${n} AS BIGINT)), TIMESTAMPTZ '${END}',
+       list_element(['en', 'en', 'en', 'de', 'fr', 'es', 'ja'], 1 + ${rnd('lang', 7)}),
+       CASE WHEN src IN ('hackernews', 'reddit', 'stackexchange') THEN 'Story ' || i || ' on ' || w1 END,
+       'Post ' || i || ' about ' || w1 || ' and ' || w2 || ', with a few more words to make it as long as a real post',
+       CASE WHEN src IN ('mastodon', 'bluesky', 'x') THEN eng END,
+       CASE WHEN src IN ('mastodon', 'bluesky', 'x') THEN eng // 4 END,
+       eng // 3,
+       CASE WHEN src IN ('bluesky', 'x') THEN eng // 10 END,
+       CASE WHEN src IN ('hackernews', 'reddit', 'stackexchange') THEN eng * 3 END,
+       ['tag' || ${zipf('t1', 300)}, w1], [], CASE WHEN ${rnd('l', 10)} < 3 THEN ['https://site' || ${zipf('d', 400)} || '.example.com/a/' || ${zipf('u', 20000)}] ELSE [] END,
+       ['q'], NULL
+FROM (
+  SELECT i, list_element(['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'], 1 + ${rnd('src', 6)}) AS src,
+         ${zipf('author', 50000)} AS author,
+         list_element(${lit(WORDS)}, 1 + ${zipf('w1', WORDS.length)}) AS w1,
+         list_element(${lit(WORDS)}, 1 + ${rnd('w2', WORDS.length)}) AS w2,
+         CAST(floor(exp(${rnd('eng', 1000)} / 1000.0 * 7)) - 1 AS BIGINT) AS eng
+  FROM range(1, ${n + 1}) AS r(i))`);
+    await conn.run(`
+INSERT INTO post_nlp
+SELECT post_id, 'h' || i, [{'task': 'all', 'model': 'bench'}],
+       [{'label': list_element(${lit(TOPICS)}, 1 + ${zipf('t', TOPICS.length)}), 'score': 0.9}],
+       CASE WHEN ${rnd('e', 10)} < 6 THEN [{'type': CASE WHEN ${rnd('et', 2)} = 0 THEN 'product' ELSE 'corporation' END,
+                                             'text': list_element(${lit(ENTITIES)}, 1 + ${zipf('en', ENTITIES.length)}), 'score': 0.9}] ELSE [] END,
+       list_element(['negative', 'neutral', 'positive'], 1 + ${rnd('s', 3)}), 0.8, TIMESTAMPTZ '${END}'
+FROM (SELECT post_id, CAST(native_id AS BIGINT) AS i FROM posts) WHERE ${rnd('nlp', 10)} < 9`);
+    for (const src of ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange']) {
+      await conn.run(`INSERT INTO pipeline_runs VALUES ('r1', 'scrape', '${src}', TIMESTAMPTZ '${END}' - INTERVAL 1 HOUR, TIMESTAMPTZ '${END}' - INTERVAL 59 MINUTE, 'ok', 100, 100, 0, 0, NULL, NULL)`);
+    }
+    await conn.run('CHECKPOINT');
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+async function startDashboard(config: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = fork(DASHBOARD, ['--config', config, '--port', '0'], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /dashboard on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`the dashboard exited with code ${code}`)));
+  });
+  return { url, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(head), w.map((x) => '-'.repeat(x)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The naive design: every row of the view into Node, panels computed in JavaScript. */
+async function naive(file: string, periodDays: number): Promise<number> {
+  const { db, conn } = await openDuckDB(file, { readOnly: true });
+  try {
+    const t0 = performance.now();
+    const rows = await queryRows<Record<string, unknown>>(
+      conn,
+      `SELECT post_id, source, author_id, created_at, like_count, repost_count, reply_count, quote_count, score, hashtags, text
+       FROM posts WHERE created_at >= TIMESTAMPTZ '${END}' - to_days(${periodDays}) AND created_at < TIMESTAMPTZ '${END}'`,
+    );
+    const n = (v: unknown) => (v === null ? 0 : Number(v));
+    const authors = new Set<string>();
+    const tags = new Map<string, number>();
+    const bySource = new Map<string, { sum: number; count: number }>();
+    let engagement = 0;
+    for (const r of rows) {
+      const e = n(r.like_count) + n(r.repost_count) + n(r.reply_count) + n(r.quote_count) + n(r.score);
+      engagement += e;
+      authors.add(`${r.source}:${r.author_id}`);
+      for (const t of r.hashtags as string[]) tags.set(t, (tags.get(t) ?? 0) + 1);
+      const s = bySource.get(r.source as string) ?? { sum: 0, count: 0 };
+      s.sum += e;
+      s.count += 1;
+      bySource.set(r.source as string, s);
+    }
+    const end = Date.parse(END);
+    const scored = rows.map((r) => {
+      const s = bySource.get(r.source as string)!;
+      const e = n(r.like_count) + n(r.repost_count) + n(r.reply_count) + n(r.quote_count) + n(r.score);
+      return { id: r.post_id, v: e / (s.sum / s.count || 1) / Math.pow((end - (r.created_at as Date).getTime()) / 3600e3 + 2, 1.8) };
+    });
+    scored.sort((a, b) => b.v - a.v);
+    [...tags].sort((a, b) => b[1] - a[1]).slice(0, 20);
+    if (!Number.isFinite(engagement) || !authors.size) throw new Error('naive baseline computed nothing');
+    return performance.now() - t0;
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+async function main(): Promise<void> {
+  const n = arg('posts', 1_000_000);
+  const repeat = arg('repeat', 7);
+  const dir = await mkdtemp(path.join(process.env.PULSE_BENCH_DIR ?? os.tmpdir(), 'pulse-bench-dashboard-'));
+  try {
+    const k = process.argv.indexOf('--keep');
+    const file = k >= 0 ? path.resolve(process.argv[k + 1]!) : path.join(dir, 'warehouse.duckdb');
+    const config = path.join(dir, 'pulse.config.yaml');
+    await writeFile(config, `warehouse: duckdb:${file}\nsources: []\n`);
+    if (existsSync(file)) {
+      process.stdout.write(`reusing ${file}\n\n`);
+    } else {
+      const t0 = performance.now();
+      await seed(file, n);
+      process.stdout.write(`seeded ${n.toLocaleString('en-US')} posts (${os.availableParallelism()} cores) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`);
+    }
+    if (process.argv.includes('--seed-only')) return;
+
+    const views: [string, string][] = [
+      ['7d', `period=7d&end=${END}`],
+      ['30d', `period=30d&end=${END}`],
+      ['365d', `period=365d&end=${END}`],
+      ['30d source', `period=30d&end=${END}&source=mastodon`],
+      ['30d topic', `period=30d&end=${END}&topic=databases`],
+      ['30d entity', `period=30d&end=${END}&entity=duckdb`],
+      ['30d search', `period=30d&end=${END}&q=lakehouse`],
+    ];
+    const server = await startDashboard(config);
+    const timings = new Map<string, Map<string, number[]>>(); // view → panel → ms
+    const posts = new Map<string, number>();
+    try {
+      for (const [name, qs] of views) {
+        const perPanel = new Map<string, number[]>();
+        for (let k = 0; k <= repeat; k++) {
+          const t = performance.now();
+          const res = await fetch(`${server.url}/api/dashboard?${qs}`);
+          const body = (await res.json()) as { timings: Record<string, number>; headline: { current: { posts: number } }; error?: string };
+          if (!res.ok) throw new Error(`${name}: ${body.error}`);
+          const wall = performance.now() - t;
+          if (k === 0) continue; // the first request opens the file and warms the caches
+          posts.set(name, body.headline.current.posts);
+          for (const [panel, v] of [...Object.entries(body.timings), ['whole request', wall] as const]) {
+            if (!perPanel.has(panel)) perPanel.set(panel, []);
+            perPanel.get(panel)!.push(v);
+          }
+        }
+        timings.set(name, perPanel);
+      }
+    } finally {
+      await server.stop();
+    }
+    const panels = [...timings.get('7d')!.keys()];
+    const head = ['panel (ms, p50/p95)', ...views.map(([v]) => v)];
+    const rows = panels.map((p) => [p, ...views.map(([v]) => {
+      const xs = timings.get(v)!.get(p) ?? [];
+      return `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}`;
+    })]);
+    rows.push(['posts in view', ...views.map(([v]) => (posts.get(v) ?? 0).toLocaleString('en-US'))]);
+    process.stdout.write(`${table(head, rows)}\n\n`);
+
+    const base: string[][] = [];
+    for (const days of [7, 30, 365]) {
+      const xs: number[] = [];
+      for (let k = 0; k < Math.max(3, Math.ceil(repeat / 2)); k++) xs.push(await naive(file, days));
+      const sql = timings.get(`${days}d`)!;
+      const ours = ['headline', 'hashtags', 'trending'].map((p) => pct(sql.get(p)!, 50)).reduce((a, b) => a + b, 0);
+      base.push([`${days}d`, `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}`, ms(ours), `${(pct(xs, 50) / ours).toFixed(1)}×`]);
+    }
+    process.stdout.write(`baseline: the view's rows into Node, headline + hashtags + trending computed per row\n`);
+    process.stdout.write(`${table(['period', 'naive p50/p95', 'SQL panels p50 (sum of 3)', 'naive / SQL'], base)}\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
