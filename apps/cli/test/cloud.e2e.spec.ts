@@ -78,6 +78,14 @@ sources:
     expect(second.stdout).toMatch(/load\s+1 Parquet files → bigquery:\/\/pulse-e2e-proj\/social_pulse: 5 posts inserted, 1 updated/);
     expect(await count()).toBe(75);
 
+    // pulse status reads BigQuery the way it reads DuckDB.
+    const status = await pulse(['status', '--json', '--config', ws.config], env);
+    expect(status.code).toBe(0);
+    const st = JSON.parse(status.stdout);
+    expect(st.sources.map((s: { source: string; posts: number }) => [s.source, s.posts])).toEqual([['mastodon', 30], ['hackernews', 45]]);
+    expect(st.sources[1].last_run.status).toBe('ok');
+    expect(st.sources[1].newest_post).toMatch(/^2026-11-\d\dT/);
+
     const doctor = await pulse(['doctor', '--offline', '--config', ws.config], env);
     expect(doctor.stdout).toMatch(/ok\s+gcs bucket\s+gs:\/\/pulse-e2e-lake exists/);
     expect(doctor.stdout).toMatch(/ok\s+bigquery dataset\s+pulse-e2e-proj\.social_pulse exists/);
