@@ -70,9 +70,9 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
       rowsRejected: 0,
       retries: 0,
       ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
-      details: { files: files.length, inserted: r.inserted, updated: r.updated, nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, ...dq.details },
+      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(r.bytesBilled !== undefined ? { bytesBilled: r.bytesBilled } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, ...dq.details },
       lines: [
-        `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`,
+        `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated${r.bytesBilled ? ` (${(r.bytesBilled / 2 ** 20).toFixed(0)} MiB billed)` : ''}`,
         ...(nlp.files ? [`              ${nlp.files} nlp/ files → post_nlp: ${nlp.inserted} labels inserted, ${nlp.updated} updated`] : []),
         ...dq.lines,
       ],

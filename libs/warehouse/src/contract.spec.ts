@@ -54,11 +54,11 @@ describe.each(backends)('Warehouse contract: %s', (_name, b) => {
     const w = await b.open();
     await w.ensureSchema();
     await w.ensureSchema();
-    expect(await load(w, [[post('1'), post('2')]])).toEqual({ rowsIn: 2, inserted: 2, updated: 0 });
-    expect(await load(w, [[post('1'), post('2')]])).toEqual({ rowsIn: 2, inserted: 0, updated: 0 });
+    expect(await load(w, [[post('1'), post('2')]])).toMatchObject({ rowsIn: 2, inserted: 2, updated: 0 });
+    expect(await load(w, [[post('1'), post('2')]])).toMatchObject({ rowsIn: 2, inserted: 0, updated: 0 });
     const fresh = [post('1', { like_count: 99, collected_at: '2026-11-22T00:00:00.000Z', hashtags: ['de', 'sql'] }), post('3')];
     const stale = [post('2', { like_count: -5, collected_at: '2026-11-01T00:00:00.000Z' })];
-    expect(await load(w, [fresh, stale])).toEqual({ rowsIn: 3, inserted: 1, updated: 1 });
+    expect(await load(w, [fresh, stale])).toMatchObject({ rowsIn: 3, inserted: 1, updated: 1 });
     const rows = await w.query<{ post_id: string; like_count: bigint; hashtags: string[]; created_at: Date }>(
       'SELECT post_id, like_count, hashtags, created_at FROM posts ORDER BY post_id',
     );
@@ -66,7 +66,7 @@ describe.each(backends)('Warehouse contract: %s', (_name, b) => {
     expect(typeof rows[0]!.like_count).toBe('bigint');
     expect(rows[0]!.created_at).toBeInstanceOf(Date);
     expect(rows[0]!.created_at.toISOString()).toBe('2026-11-20T10:00:00.000Z');
-    expect(await w.loadPosts([])).toEqual({ rowsIn: 0, inserted: 0, updated: 0 });
+    expect(await w.loadPosts([])).toMatchObject({ rowsIn: 0, inserted: 0, updated: 0 });
     await w.close();
   });
 
@@ -75,9 +75,9 @@ describe.each(backends)('Warehouse contract: %s', (_name, b) => {
     await w.ensureSchema();
     await load(w, [[post('1'), post('2')]]);
     const f1 = await b.source(await parquetOf(nlpTable, [nlp('1')]));
-    expect(await w.loadNlp([f1])).toEqual({ rowsIn: 1, inserted: 1, updated: 0 });
+    expect(await w.loadNlp([f1])).toMatchObject({ rowsIn: 1, inserted: 1, updated: 0 });
     const f2 = await b.source(await parquetOf(nlpTable, [nlp('1', { sentiment: 'negative', enriched_at: '2026-11-22T00:00:00.000Z' })]));
-    expect(await w.loadNlp([f2])).toEqual({ rowsIn: 1, inserted: 0, updated: 1 });
+    expect(await w.loadNlp([f2])).toMatchObject({ rowsIn: 1, inserted: 0, updated: 1 });
     const rows = await w.query<{ post_id: string; sentiment: string | null; topics: { label: string; score: number }[] | null }>(
       'SELECT post_id, sentiment, topics FROM posts_enriched ORDER BY post_id',
     );

@@ -5,6 +5,8 @@ export interface LoadResult {
   rowsIn: number;
   inserted: number;
   updated: number;
+  /** BigQuery: bytes billed by the load's queries (load jobs themselves are free); absent for DuckDB. */
+  bytesBilled?: number;
 }
 
 /** SQL written once per dialect, side by side, so both backends answer the same question. */

@@ -70,7 +70,9 @@ describe('BigQueryWarehouse requests', () => {
     const file = await parquetOf(postsTable, [post('1'), post('2'), post('1', { collected_at: '2026-11-22T00:00:00.000Z' })]);
     objects.set('gs://lake-bkt/p/posts/source=x/dt=2026-11-20/part-r1-0.parquet', await readFile(file));
     const from = fake.calls.length;
-    expect(await w.loadPosts(['gs://lake-bkt/p/posts/source=x/dt=2026-11-20/part-r1-0.parquet'])).toEqual({ rowsIn: 2, inserted: 2, updated: 0 });
+    const r = await w.loadPosts(['gs://lake-bkt/p/posts/source=x/dt=2026-11-20/part-r1-0.parquet']);
+    expect(r).toMatchObject({ rowsIn: 2, inserted: 2, updated: 0 });
+    expect(r.bytesBilled).toBeGreaterThanOrEqual(2 * 10 * 1024 * 1024); // two queries, each billed at least 10 MiB
     const calls = since(from);
 
     const stage = calls.find((c) => c.method === 'POST' && /\/tables$/.test(c.path))!.body;

@@ -206,10 +206,11 @@ export class BigQueryWarehouse implements Warehouse {
       const load = await this.waitJob(job, `load of ${uris.length} files into ${stageName}`);
       this.log.info({ job: job.id, files: uris.length, inputBytes: Number(load.statistics?.load?.inputFileBytes ?? 0), rows: Number(load.statistics?.load?.outputRows ?? 0) }, 'BigQuery load job');
       const stage = this.path(stageName);
-      const [count] = (await this.run(`SELECT COUNT(DISTINCT ${table.primaryKey.map(bqIdent).join(', ')}) AS n FROM ${bqIdent(stage)}`, {}, `count of ${stageName}`)).rows;
+      const counted = await this.run(`SELECT COUNT(DISTINCT ${table.primaryKey.map(bqIdent).join(', ')}) AS n FROM ${bqIdent(stage)}`, {}, `count of ${stageName}`);
       const { meta } = await this.run(mergeFromStage(table, this.path(table.name), stage, versionCol), {}, `merge into ${table.name}`);
       const dml = meta.statistics?.query?.dmlStats;
-      return { rowsIn: Number(count?.n ?? 0), inserted: Number(dml?.insertedRowCount ?? 0), updated: Number(dml?.updatedRowCount ?? 0) };
+      const billed = [counted.meta, meta].reduce((sum, m) => sum + Number(m.statistics?.query?.totalBytesBilled ?? 0), 0);
+      return { rowsIn: Number(counted.rows[0]?.n ?? 0), inserted: Number(dml?.insertedRowCount ?? 0), updated: Number(dml?.updatedRowCount ?? 0), bytesBilled: billed };
     } finally {
       await dataset.table(stageName).delete({ ignoreNotFound: true }).catch((e: Error) => this.log.warn(`could not drop ${stageName} (it expires in a day): ${e.message}`));
     }
