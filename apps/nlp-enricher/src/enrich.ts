@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { StateStore, openLake, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
-import { createEnricher, modelVersions, nlpConfigRelativeTo, planEnrichment, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
+import { createEnricherPool, modelVersions, nlpConfigRelativeTo, planEnrichment, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
@@ -99,7 +99,8 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   if (plan.todo.length) {
     const offline = Boolean(resolveModelsDir(nlp, ctx.env)) || ctx.env.HF_HUB_OFFLINE === '1';
     try {
-      enricher = await createEnricher(nlp, { log: ctx.log, env: ctx.env });
+      // One set of models on every core, or `nlp.workers` worker threads each with its own.
+      enricher = await createEnricherPool(nlp, { log: ctx.log, env: ctx.env });
     } catch (e) {
       throw modelsUnavailable(e, offline);
     }

@@ -126,6 +126,17 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     expect((await step({ sentiment: { model: tiny.ids.sentimentLabelIds }, topics: { threshold: 0.9 } })).details).toMatchObject({ labelled: 4 });
   });
 
+  it('labels the same with worker threads (nlp.workers)', async () => {
+    const one = await setup();
+    const two = await setup({ workers: 2 });
+    for (const w of [one, two]) await mergePosts(w.lake, SEED, 'r1');
+    await one.step();
+    const report = await two.step();
+    expect(report.details).toMatchObject({ labelled: 4, textsComputed: 2 });
+    const strip = (m: Map<string, PostNlp>) => [...m.values()].map((r) => ({ ...r, enriched_at: '' }));
+    expect(strip(await two.labels())).toEqual(strip(await one.labels()));
+  });
+
   it('fails with a message that says how to fix it when the models are missing, and is skipped when NLP is off', async () => {
     const { lake, step } = await setup();
     await mergePosts(lake, SEED, 'r1');

@@ -106,8 +106,14 @@ export const nlpSchema = z
     device: z.enum(['cpu', 'cuda', 'auto']).default('cpu'),
     /** Weights: `q8` (onnx/model_quantized.onnx, default: ~4x smaller, faster on CPU) or `fp32` (onnx/model.onnx). */
     dtype: z.enum(['q8', 'fp32', 'fp16', 'int8', 'uint8', 'q4']).default('q8'),
-    /** ONNX Runtime intra-op threads; 0 = one per available core. */
+    /** ONNX Runtime intra-op threads; 0 = one per available core. Split evenly across `workers`. */
     threads: z.number().int().min(0).max(256).default(0),
+    /**
+     * Worker threads, each with its own copy of the models and `threads / workers` ONNX threads;
+     * 0 = one per available core. Default 1: one set of models using every core through ONNX
+     * Runtime's own threads (tools/bench/enrich compares both on your machine).
+     */
+    workers: z.number().int().min(0).max(64).default(1),
     /** Texts per inference batch (texts of similar length are batched together). */
     batchSize: z.number().int().positive().max(1024).default(16),
     /** Tokens per text given to a model (longer texts are truncated). */

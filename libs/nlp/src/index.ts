@@ -1,4 +1,5 @@
 export { createEnricher } from './enricher.ts';
+export { createEnricherPool, workerCount } from './pool.ts';
 export type { Enricher, EnricherOptions, EnricherStats, EnrichProgress } from './enricher.ts';
 export { planEnrichment, modelVersions, textHash } from './plan.ts';
 export type { EnrichItem, EnrichmentPlan, ExistingLabels, ModelVersion } from './plan.ts';
