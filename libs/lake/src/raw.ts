@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { LAKE, rawKey } from '@social-pulse/schema';
+import { LAKE, rawKey, SOURCE_NAMES } from '@social-pulse/schema';
 import type { LakeObject, LakeStore } from './store/store.ts';
 
 /**
@@ -26,9 +26,24 @@ export function rawOrder(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1).replace(/\.json\.gz$/, '');
 }
 
-/** Raw files landed after `after` (a rawOrder value), oldest first, across all sources. */
+/**
+ * Raw files landed after `after` (a rawOrder value), oldest first, across all sources.
+ *
+ * Only the `dt=` partitions that can hold them are listed, so that the cost of an incremental
+ * run does not grow with the raw zone: a page's `dt` is the day it was fetched, which is never
+ * before the day its run started, and a run id begins with its start time (`20261124T…`).
+ * (One day of margin is kept for clocks that step back.)
+ */
 export async function rawFilesAfter(store: LakeStore, after: string | undefined): Promise<LakeObject[]> {
-  const files = (await store.list(`${LAKE.raw}/`)).filter((f) => f.key.endsWith('.json.gz') && (!after || rawOrder(f.key) > after));
+  const m = after ? /^(\d{4})(\d{2})(\d{2})T/.exec(after) : null;
+  let listed: LakeObject[];
+  if (m) {
+    const from = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 86_400_000).toISOString().slice(0, 10);
+    listed = (await Promise.all(SOURCE_NAMES.map((s) => store.list(`${LAKE.raw}/source=${s}/`, { startAfter: `${LAKE.raw}/source=${s}/dt=${from}` })))).flat();
+  } else {
+    listed = await store.list(`${LAKE.raw}/`);
+  }
+  const files = listed.filter((f) => f.key.endsWith('.json.gz') && (!after || rawOrder(f.key) > after));
   return files.sort((a, b) => (rawOrder(a.key) < rawOrder(b.key) ? -1 : rawOrder(a.key) > rawOrder(b.key) ? 1 : 0));
 }
 

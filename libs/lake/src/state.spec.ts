@@ -54,4 +54,33 @@ describe.each(backends)('state and raw zone over %s', (_name, open) => {
     expect(gunzipText(await store.read(k2))).toBe('{"b":2}');
     await expect(store.write(k1, 'again', { ifAbsent: true })).rejects.toBeInstanceOf(AlreadyExistsError);
   });
+
+  it('finds the pages landed after a watermark without listing the older days', async () => {
+    const store = await open();
+    const keys: string[] = [];
+    // The second run started before midnight and landed pages on two days.
+    for (const [runId, days] of [
+      ['20261101T000000Z-r1', ['2026-11-01']],
+      ['20261110T230000Z-r2', ['2026-11-10', '2026-11-11']],
+      ['20261120T000000Z-r3', ['2026-11-20']],
+    ] as const) {
+      const raw = new RawZone(store, runId);
+      for (const day of days) keys.push(await raw.land('mastodon', `${day}T00:00:00.000Z`, '{}'), await raw.land('bluesky', `${day}T00:00:01.000Z`, '{}'));
+    }
+    const listed: { prefix: string; startAfter?: string }[] = [];
+    const spy: LakeStore = Object.assign(Object.create(store) as LakeStore, {
+      list: (prefix: string, o?: { startAfter?: string }) => {
+        listed.push({ prefix, ...o });
+        return store.list(prefix, o);
+      },
+    });
+    const after = (await rawFilesAfter(store, undefined))[1]!.key; // the first run's last page
+    const order = after.slice(after.lastIndexOf('/') + 1).replace('.json.gz', '');
+    expect((await rawFilesAfter(spy, order)).map((f) => f.key)).toEqual(keys.slice(2));
+    expect(listed.every((l) => l.startAfter?.endsWith('dt=2026-10-31'))).toBe(true);
+    // Past the second run: its pages of both days are done, the third run's are new.
+    const second = keys[5]!.slice(keys[5]!.lastIndexOf('/') + 1).replace('.json.gz', '');
+    expect((await rawFilesAfter(spy, second)).map((f) => f.key)).toEqual(keys.slice(6));
+    expect(listed.at(-1)!.startAfter).toMatch(/dt=2026-11-09$/);
+  });
 });

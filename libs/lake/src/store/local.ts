@@ -50,7 +50,9 @@ export class LocalStore implements LakeStore {
         const key = rel ? `${rel}/${e.name}` : e.name;
         if (key === TMP) continue;
         if (e.isDirectory()) {
-          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(key);
+          // A folder whose every key sorts at or before startAfter is not entered.
+          const before = opts.startAfter !== undefined && `${key}/` < opts.startAfter && !opts.startAfter.startsWith(`${key}/`);
+          if (!before && (key.startsWith(prefix) || prefix.startsWith(`${key}/`))) await walk(key);
         } else if (e.isFile() && key.startsWith(prefix) && (!opts.startAfter || key > opts.startAfter)) {
           const st = await generationOf(this.abs(key));
           if (st) out.push({ key, ...st });
