@@ -50,6 +50,7 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
     );
     const runs = await w.query<StepRow>(
       `SELECT step, source, run_id, status, started_at, finished_at, rows_out, retries, error FROM pipeline_runs
+       WHERE TRUE -- BigQuery wants a WHERE, GROUP BY or HAVING beside QUALIFY
        QUALIFY row_number() OVER (PARTITION BY step, source ORDER BY started_at DESC) = 1 ORDER BY step, source`,
     );
     const lastRun = await w.query<StepRow>(
