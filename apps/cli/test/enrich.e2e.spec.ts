@@ -1,4 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,6 +101,39 @@ describe('pulse run with NLP, on tiny models from PULSE_MODELS_DIR', { timeout: 
     const fixed = await pulse(['run', '--config', ws.config]);
     expect(fixed.code).toBe(0);
     expect((await enriched(ws.dir)).every((x) => x.sentiment !== null)).toBe(true);
+  });
+
+  it('pulse models pull downloads the missing models from the hub (HF_ENDPOINT) into PULSE_MODELS_DIR', async () => {
+    const source = await tinyModelsDir();
+    // A stand-in for the Hugging Face hub on loopback: /{org}/{name}/resolve/{revision}/{file}.
+    const hub = createServer((req, res) => {
+      const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(decodeURIComponent(req.url ?? ''));
+      const file = m ? path.join(source, m[1]!, m[3]!) : '';
+      void (file ? stat(file).catch(() => null) : Promise.resolve(null)).then((s) => {
+        if (!s?.isFile()) return void res.writeHead(404).end('Entry not found');
+        res.writeHead(200, { 'content-length': s.size, 'content-type': 'application/octet-stream' });
+        if (req.method === 'HEAD') res.end();
+        else createReadStream(file).pipe(res);
+      });
+    });
+    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+    try {
+      const ws = await workspace('sources: []\n');
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-pulled-'));
+      const env = { PULSE_MODELS_DIR: dir, HF_ENDPOINT: `http://127.0.0.1:${(hub.address() as AddressInfo).port}` };
+      const pulled = await pulse(['models', 'pull', '--config', ws.config], env);
+      expect(pulled.code).toBe(0);
+      expect(pulled.stdout).toMatch(/topics\s+Xenova\/distilbert-base-uncased-mnli@main q8\s+pulled, [\d.]+ MB/);
+      expect(pulled.stdout).toMatch(/sentiment\s+Xenova\/twitter-roberta-base-sentiment-latest@main q8\s+pulled/);
+      const again = await pulse(['models', 'pull', '--config', ws.config], env);
+      expect(again.stdout.match(/already present/g)).toHaveLength(3);
+      expect((await pulse(['models', 'verify', '--config', ws.config], { PULSE_MODELS_DIR: dir })).code).toBe(0);
+      const nowhere = await pulse(['models', 'pull', '--config', ws.config], { PULSE_MODELS_DIR: '' });
+      expect(nowhere.code).toBe(1);
+      expect(nowhere.stderr).toMatch(/pulse models pull needs a models directory: set PULSE_MODELS_DIR or nlp.modelsDir/);
+    } finally {
+      await new Promise<void>((resolve) => hub.close(() => resolve()));
+    }
   });
 
   it('pulse models list and verify say what is present and whether it runs', async () => {
