@@ -242,7 +242,8 @@ type Runner = (panel: string, sql: DialectSql, extra?: Params) => Promise<Row[]>
 
 /** The data-quality panel: shown when the warehouse has a checks table, absent otherwise. */
 async function loadQuality(run: Runner): Promise<QualityReport | null> {
-  const found = await run('qualityTable', SQL.QUALITY_TABLE);
+  // A catalogue the account may not read, or a dialect quirk, must not take the page down.
+  const found = await run('qualityTable', SQL.QUALITY_TABLE).catch(() => []);
   if (!found[0] || num(found[0].n) === 0) return null;
   const rows = await run('quality', SQL.QUALITY);
   if (!rows.length) return null;

@@ -33,24 +33,28 @@ const AUTHORS: [SourceName, string, string][] = [
   ['reddit', 'u/etl_enjoyer', 'etl_enjoyer'], ['stackexchange', 'so-4411', 'Priya'],
 ];
 const TAGS = ['dataengineering', 'duckdb', 'sql', 'python', 'analytics', 'opensource', 'lakehouse', 'dbt'];
-const SITES = ['https://duckdb.org/2026/11/18/announcing-duckdb-150', 'https://dagster.io/blog/migrating-from-airflow', 'https://iceberg.apache.org/docs/latest/',
-  'https://www.getdbt.com/blog/data-tests', 'https://pola.rs/posts/polars-1-0'];
+/** Links by subject (index in SUBJECTS), so a story's title describes the link it shares. */
+const SITES: Record<number, string> = {
+  0: 'https://duckdb.org/2026/11/18/announcing-duckdb-150', 1: 'https://dagster.io/blog/migrating-from-airflow',
+  3: 'https://iceberg.apache.org/docs/latest/', 4: 'https://www.getdbt.com/blog/data-tests', 8: 'https://pola.rs/posts/polars-1-0',
+};
 
-/** A month of plausible posts ending at `end`, with labels, run history and checks. */
-export function demoData(end: Date, count = 420): { posts: Post[]; nlp: PostNlp[]; runs: PipelineRun[]; checks: DqCheck[] } {
+/** Two months of plausible posts ending at `end` (more lately), with labels, run history and checks. */
+export function demoData(end: Date, count = 600): { posts: Post[]; nlp: PostNlp[]; runs: PipelineRun[]; checks: DqCheck[] } {
   const r = prng(42);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const posts: Post[] = [];
   const nlp: PostNlp[] = [];
   for (let i = 0; i < count; i++) {
     // More posts lately, and a burst about DuckDB in the last days.
-    const ageH = Math.pow(r(), 1.4) * 30 * 24;
+    const ageH = Math.pow(r(), 1.4) * 60 * 24;
     const created = new Date(end.getTime() - ageH * 3_600_000 - 60_000);
-    const s = ageH < 72 && r() < 0.35 ? SUBJECTS[0]! : pick(SUBJECTS);
+    const k = ageH < 72 && r() < 0.35 ? 0 : Math.floor(r() * SUBJECTS.length);
+    const s = SUBJECTS[k]!;
     const [source, handle, name] = pick(AUTHORS);
     const big = Math.floor(Math.exp(r() * 5));
     const story = source === 'hackernews' || source === 'reddit' || source === 'stackexchange';
-    const link = r() < 0.4 ? pick(SITES) : null;
+    const link = SITES[k] !== undefined && r() < 0.5 ? SITES[k] : null;
     posts.push(makePost(`d${i}`, {
       source, author_id: handle, author_handle: handle, author_name: name, created_at: created.toISOString(),
       kind: source === 'stackexchange' ? 'question' : story ? 'story' : 'post',
