@@ -50,7 +50,7 @@ const B_MATCH_POSTS = `(@source = '' OR p.source = @source)
 export function postsOnly(sql: DialectSql): DialectSql {
   const swap = (text: string, match: string, matchPosts: string) => {
     const out = text.replaceAll('FROM posts_enriched AS p', 'FROM posts AS p').replaceAll(match, matchPosts);
-    if (/posts_enriched|p\.topics|p\.entities/.test(out)) throw new Error('postsOnly: this panel needs NLP labels');
+    if (/posts_enriched|p\.(topics|entities|sentiment)\b/.test(out)) throw new Error('postsOnly: this panel needs NLP labels');
     return out;
   };
   return { duckdb: swap(sql.duckdb, D_MATCH, D_MATCH_POSTS), bigquery: swap(sql.bigquery, B_MATCH, B_MATCH_POSTS) };
