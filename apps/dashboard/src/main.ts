@@ -4,7 +4,7 @@
  *   --config FILE        pulse.config.yaml (warehouse, dashboard.host/port, schedule, sources)
  *   --host H --port N    override dashboard.host / dashboard.port (port 0 = any free port)
  *   --export FILE.html   write a self-contained report of one view and exit
- *   --view QUERY         the view to export: `period=30d&source=mastodon`, or a dashboard URL
+ *   --view QUERY         the view to export or open: `period=30d&source=mastodon`, or a dashboard URL
  *   --open               open the page in the default browser
  */
 import { spawn } from 'node:child_process';
@@ -51,7 +51,7 @@ function openBrowser(url: string): void {
   child.unref();
 }
 
-async function serve(config: Config, host: string, port: number, open: boolean): Promise<void> {
+async function serve(config: Config, host: string, port: number, open: boolean, view: string): Promise<void> {
   const access = WarehouseAccess.of(config.warehouseLocation);
   const app = buildServer({ access, context: contextOf(config), allowedHosts: allowedHostsFor(host) });
   await loadAssets();
@@ -61,7 +61,12 @@ async function serve(config: Config, host: string, port: number, open: boolean):
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     process.stderr.write(`warning: the dashboard listens on ${host}, not only on this machine; it has no authentication\n`);
   }
-  if (open) openBrowser(url);
+  if (open) {
+    // Validated like any request, so a bad --view is reported here rather than in the page.
+    const query = view ? new URLSearchParams(queryFromString(view)) : undefined;
+    if (query) parseFilters(Object.fromEntries(query));
+    openBrowser(query ? `${url}/?${query}` : url);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -89,7 +94,7 @@ async function main(argv: string[]): Promise<void> {
   const host = values.host ?? config.dashboard.host;
   const port = values.port !== undefined ? Number(values.port) : config.dashboard.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PulseError(`--port: expected a port number, got "${values.port}"`, 2);
-  await serve(config, host, port, values.open!);
+  await serve(config, host, port, values.open!, values.view!);
 }
 
 try {
