@@ -1,0 +1,89 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '@social-pulse/config';
+import { LocalStore, RawZone } from '@social-pulse/lake';
+import { openDuckDB, queryRows, silentLogger, sqlStringList } from '@social-pulse/runtime';
+import { encodeRawPage, type RawMeta } from '@social-pulse/sources';
+import { mastodonStatus, statusRun } from '@social-pulse/sources/testing';
+import { writeLake } from '../src/write.ts';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function setup() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-lake-writer-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'pulse.config.yaml');
+  await writeFile(file, `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsources:\n  - type: mastodon\n    instances: [https://example.social]\n    tags: [dataengineering]\n`);
+  const config = await loadConfig(file);
+  const store = new LocalStore(path.join(dir, 'lake'));
+  const ctx = (runId: string) => ({ config, runId, log: silentLogger, env: {}, signal: new AbortController().signal });
+  return { dir, store, ctx };
+}
+
+function meta(runId: string, fetchedAt: string): RawMeta {
+  return {
+    source: 'mastodon',
+    query: '#dataengineering',
+    queryKey: 'https://example.social #dataengineering',
+    url: 'https://example.social/api/v1/timelines/tag/dataengineering?limit=40',
+    status: 200,
+    fetched_at: fetchedAt,
+    run_id: runId,
+    headers: {},
+  };
+}
+
+async function land(store: LocalStore, runId: string, fetchedAt: string, bodies: string[]) {
+  const raw = new RawZone(store, runId);
+  for (const b of bodies) await raw.land('mastodon', fetchedAt, encodeRawPage(meta(runId, fetchedAt), b).text);
+}
+
+async function lakePosts(dir: string) {
+  const { db, conn } = await openDuckDB(':memory:');
+  try {
+    return await queryRows<{ post_id: string; like_count: bigint; files: bigint }>(
+      conn,
+      `SELECT post_id, like_count, count(*) OVER () AS files FROM read_parquet(${sqlStringList([path.join(dir, 'lake/posts/**/*.parquet')])}, hive_partitioning = false) ORDER BY post_id`,
+    );
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+describe('lake-write step', () => {
+  it('merges raw pages into Parquet once per post, keeps a malformed page in raw/ and reports it, and resumes from its watermark', async () => {
+    const { dir, store, ctx } = await setup();
+    const run1 = '20261124T000000Z-aaaaaa';
+    await land(store, run1, '2026-11-24T00:00:05.000Z', [JSON.stringify(statusRun(40, 'example.social')), '{"truncated": [', JSON.stringify(statusRun(10, 'example.social', 109000000000001040n))]);
+    const first = await writeLake(ctx(run1));
+    expect(first.status).toBe('partial');
+    expect(first.rowsOut).toBe(50);
+    expect(first.details).toMatchObject({ rawPages: 3, malformedPages: 1 });
+    expect(first.lines.join('\n')).toMatch(/1 pages skipped \(kept in raw\/\)/);
+    const posts = await lakePosts(dir);
+    expect(posts).toHaveLength(50);
+    expect(new Set(posts.map((p) => p.post_id)).size).toBe(50);
+
+    // A later run sees one of those statuses again with more favourites: the newest state wins, stored once.
+    const run2 = '20261124T010000Z-bbbbbb';
+    const again = mastodonStatus('109000000000001000', 'example.social', { favourites_count: 99 });
+    await land(store, run2, '2026-11-24T01:00:05.000Z', [JSON.stringify([again])]);
+    const second = await writeLake(ctx(run2));
+    expect(second.status).toBe('ok');
+    expect(second.details).toMatchObject({ rawPages: 1 });
+    expect(second.rowsOut).toBe(0);
+    const after = await lakePosts(dir);
+    expect(after).toHaveLength(50);
+    expect(Number(after.find((p) => p.post_id.endsWith('/statuses/109000000000001000'))!.like_count)).toBe(99);
+
+    // Nothing new: nothing read.
+    const third = await writeLake(ctx('20261124T020000Z-cccccc'));
+    expect(third.details).toMatchObject({ rawPages: 0 });
+  });
+});

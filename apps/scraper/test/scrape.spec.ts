@@ -1,0 +1,75 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '@social-pulse/config';
+import { silentLogger } from '@social-pulse/runtime';
+import { startFakeMastodon, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
+import { scrape } from '../src/scrape.ts';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function setup(server: ReplayServer, limit?: number) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-scraper-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'pulse.config.yaml');
+  await writeFile(
+    file,
+    `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsince: 2026-11-01\nhttp: { retries: 1, backoffMs: 10 }\n` +
+      `sources:\n  - type: mastodon\n    instances: [${server.url}]\n    tags: [dataengineering]\n${limit ? `    limit: ${limit}\n` : ''}`,
+  );
+  const config = await loadConfig(file);
+  const ctx = (runId: string) => ({ config, runId, log: silentLogger, env: {}, signal: new AbortController().signal });
+  return { dir, ctx };
+}
+
+/** The statuses of every raw page landed so far, by page. */
+async function rawPages(dir: string): Promise<{ id: string }[][]> {
+  const entries = await readdir(path.join(dir, 'lake', 'raw'), { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return Promise.all(files.map(async (f) => (JSON.parse(gunzipSync(await readFile(f)).toString('utf8')) as { body: { id: string }[] }).body));
+}
+
+describe('scrape step', () => {
+  it('lands every page in the raw zone, keeps a cursor, and fetches only what is new next time', async () => {
+    let statuses = statusRun(90, 'example.social');
+    const server = await startFakeMastodon(() => statuses);
+    cleanups.push(() => server.close());
+    const { dir, ctx } = await setup(server);
+
+    const first = await scrape(ctx('20261124T000000Z-aaaaaa'));
+    expect(first.status).toBe('ok');
+    expect(first.rowsOut).toBe(90);
+    const pages = await rawPages(dir);
+    expect(pages.slice(0, 3).map((p) => p.length)).toEqual([40, 40, 10]);
+    expect(new Set(pages.flat().map((s) => s.id)).size).toBe(90);
+    const cursors = JSON.parse(await readFile(path.join(dir, 'lake', '_state', 'cursors.json'), 'utf8')) as { sources: Record<string, unknown> };
+    expect(Object.keys(cursors.sources)).toEqual(['mastodon']);
+
+    statuses = [...statuses, ...statusRun(5, 'example.social', 109000000000002000n)];
+    const requestsBefore = server.requests.length;
+    const second = await scrape(ctx('20261124T010000Z-bbbbbb'));
+    expect(second.rowsOut).toBe(5);
+    const all = (await rawPages(dir)).flat().map((s) => s.id);
+    expect(all).toHaveLength(95);
+    expect(new Set(all).size).toBe(95);
+    // The second run asked for what is newer than its cursor, and stopped there.
+    expect(server.requests.length - requestsBefore).toBeLessThanOrEqual(2);
+  });
+
+  it('stops at the per-run limit and fills the gap in the next run, losing nothing', async () => {
+    const statuses = statusRun(100, 'example.social');
+    const server = await startFakeMastodon(() => statuses);
+    cleanups.push(() => server.close());
+    const { ctx } = await setup(server, 40);
+    const a = await scrape(ctx('20261124T000000Z-aaaaaa'));
+    const b = await scrape(ctx('20261124T010000Z-bbbbbb'));
+    const c = await scrape(ctx('20261124T020000Z-cccccc'));
+    const d = await scrape(ctx('20261124T030000Z-dddddd'));
+    expect([a.rowsOut, b.rowsOut, c.rowsOut, d.rowsOut]).toEqual([40, 40, 20, 0]);
+  });
+});
