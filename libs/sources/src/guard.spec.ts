@@ -60,7 +60,21 @@ describe('hostile and broken items', () => {
     body[at + 1] = 0xfe;
     const n = normalizeMastodon(encodeRawPage(meta, body.toString('utf8')).page);
     expect(n.posts[0]!.text).toBe('bad \uFFFD\uFFFD bytes');
-    expect(n.warnings).toEqual(['1 item: text was not valid UTF-8 (undecodable bytes shown as U+FFFD)']);
+    expect(n.warnings).toEqual(['1 item: text was not valid UTF-8 or UTF-16 (undecodable bytes and lone surrogates shown as U+FFFD)']);
+  });
+
+  it('replaces half an emoji (a lone surrogate, as a text cut at a code unit leaves) in every field, so the page still lands', () => {
+    const cut = '🦆 ducks'.slice(1); // the low half of 🦆, then " ducks"
+    const base = mastodonStatus('109000000000000002', 'm.example');
+    const status = { ...base, content: `<p>quack \ud83d</p>`, spoiler_text: cut, account: { ...(base.account as object), display_name: `Duck${'🦆'.slice(0, 1)}` } };
+    // JSON.stringify escapes lone surrogates (\ud83d), as an API may send them.
+    const n = normalizeMastodon(encodeRawPage(meta, JSON.stringify([status])).page);
+    expect(n.rejected).toEqual([]);
+    const [p] = n.posts;
+    expect(p!.text).toBe('\uFFFD ducks\n\nquack \uFFFD');
+    expect(p!.author_name).toBe('Duck\uFFFD');
+    expect(n.warnings).toEqual(['1 item: text was not valid UTF-8 or UTF-16 (undecodable bytes and lone surrogates shown as U+FFFD)']);
+    for (const v of Object.values(p!)) if (typeof v === 'string') expect(v).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 });
 

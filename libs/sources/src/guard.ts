@@ -14,6 +14,20 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // Characters that make two identifiers look alike: zero-width space, non-joiner, joiner, LRM, RLM, word joiner, BOM.
 const INVISIBLE = /[\u200B-\u200F\u2060\uFEFF]/g;
 
+// Half of a surrogate pair: what a text cut in the middle of an emoji leaves. It is not valid
+// Unicode, and DuckDB refuses the whole batch of JSON that holds one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+
+/** Every string of the post (and of its lists) as well-formed Unicode. */
+function wellFormedPost(p: Post): Post {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p)) {
+    out[k] = typeof v === 'string' ? wellFormed(v) : Array.isArray(v) ? v.map((x: unknown) => (typeof x === 'string' ? wellFormed(x) : x)) : v;
+  }
+  return out as unknown as Post;
+}
+
 function cleanText(s: string): string {
   return s.replace(CONTROLS, '').replace(BIDI_CONTROLS, '');
 }
@@ -59,8 +73,9 @@ export function guardPage(n: Normalized, fetchedAt: string): Normalized {
       out.rejected.push({ item: raw.native_id, reason: `text of ${size} characters is over the ${MAX_TEXT_CHARS} a post may have` });
       continue;
     }
-    const p = sanitize(raw);
-    if (JSON.stringify(p) !== JSON.stringify(raw)) cleaned += 1;
+    const wf = wellFormedPost(raw);
+    const p = sanitize(wf);
+    if (JSON.stringify(p) !== JSON.stringify(wf)) cleaned += 1;
     if (p.text.includes('\uFFFD') || p.author_name.includes('\uFFFD')) replaced += 1;
     const body = JSON.stringify(p);
     const before = seen.get(p.post_id);
@@ -73,7 +88,7 @@ export function guardPage(n: Normalized, fetchedAt: string): Normalized {
     out.posts.push(p);
   }
   if (cleaned) out.warnings!.push(`${cleaned} ${cleaned === 1 ? 'item' : 'items'}: invisible or direction-control characters removed`);
-  if (replaced) out.warnings!.push(`${replaced} ${replaced === 1 ? 'item' : 'items'}: text was not valid UTF-8 (undecodable bytes shown as U+FFFD)`);
+  if (replaced) out.warnings!.push(`${replaced} ${replaced === 1 ? 'item' : 'items'}: text was not valid UTF-8 or UTF-16 (undecodable bytes and lone surrogates shown as U+FFFD)`);
   if (!out.warnings!.length) delete out.warnings;
   return out;
 }
