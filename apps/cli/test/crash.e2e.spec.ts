@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDuckDB, queryRows } from '@social-pulse/runtime';
+import { openDuckDB, queryRows, seededRandom } from '@social-pulse/runtime';
 import { algoliaHit, mastodonStatus, startFakeAlgolia, startFakeMastodon, type ReplayServer } from '@social-pulse/sources/testing';
 import { pulse, workspace } from './helpers.ts';
 
@@ -20,17 +20,8 @@ const PULSE = fileURLToPath(new URL('../bin/pulse.mjs', import.meta.url));
 const SEED = Number(process.env.PULSE_CRASH_SEED ?? 20261124);
 const KILLS = Number(process.env.PULSE_CRASH_KILLS ?? 6);
 
-/** mulberry32: a small seeded generator, so that a failing schedule can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so that runs are the same on every machine and replayable. */
+const prng = seededRandom;
 
 const servers: ReplayServer[] = [];
 afterAll(async () => Promise.all(servers.splice(0).map((s) => s.close())));

@@ -6,7 +6,7 @@ export { HttpClient, userAgent, rateLimitResetMs, rateLimitExhausted } from './h
 export type { HttpClientOptions, HttpResponse, RequestOptions } from './http.ts';
 export { createProgress } from './progress.ts';
 export type { Progress } from './progress.ts';
-export { newRunId } from './ids.ts';
+export { newRunId, seededRandom } from './ids.ts';
 export { VERSION } from './version.ts';
 export { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
 export type { DuckOptions, DuckDBConnection } from './duckdb.ts';

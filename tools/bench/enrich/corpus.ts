@@ -3,6 +3,7 @@
  * short posts, some paragraphs, a few long Reddit/Hacker News texts, with data-engineering
  * vocabulary, handles and links. Every text is distinct, so no result comes from a cache.
  */
+import { seededRandom } from '@social-pulse/runtime';
 
 export const TOPIC_WORDS = [
   'kafka', 'flink', 'streaming', 'airflow', 'dagster', 'dbt', 'snowflake', 'bigquery', 'duckdb', 'iceberg',
@@ -15,17 +16,8 @@ export const OTHER_WORDS = [
   'London', 'Berlin', 'Ada', 'Lovelace', 'Google', 'Microsoft', 'Databricks', 'a', 'of', 'for', 'on',
 ];
 
-/** Mulberry32: a tiny seeded PRNG, so every run benchmarks the same corpus. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so that runs are the same on every machine and replayable. */
+const prng = seededRandom;
 
 export interface BenchPost {
   post_id: string;

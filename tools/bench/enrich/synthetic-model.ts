@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTokenizer, DT, encodeModel, type Graph, type GraphNode, type OnnxTensor } from '@social-pulse/nlp/testing';
+import { seededRandom } from '@social-pulse/runtime';
 
 /**
  * A sequence classifier with the compute of a real encoder and none of its knowledge: an
@@ -21,15 +22,10 @@ export interface SyntheticShape {
   layers: number;
 }
 
+/** Seeded weights in [-0.5, 0.5), the same on every machine. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = seededRandom(seed);
+  return () => next() - 0.5;
 }
 
 function randomTensor(name: string, dims: number[], scale: number, r: () => number): OnnxTensor {

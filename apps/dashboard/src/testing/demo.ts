@@ -1,17 +1,9 @@
 import type { DqCheck, PipelineRun, Post, PostNlp, SourceName } from '@social-pulse/schema';
 import { makeNlp, makePost, makeRun } from './seed.ts';
+import { seededRandom } from '@social-pulse/runtime';
 
-/** A small deterministic PRNG (mulberry32), so the demo looks the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so that runs are the same on every machine and replayable. */
+const prng = seededRandom;
 
 const SUBJECTS: [string, string, PostNlp['entities'][number]['type'], string][] = [
   // [text fragment, entity, entity type, topic]
