@@ -1,4 +1,4 @@
-import { StateStore, gunzipText, mergePosts, openLake, rawFilesAfter, rawOrder } from '@social-pulse/lake';
+import { PostsMerge, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
@@ -9,14 +9,16 @@ export interface LakeWriterState {
   rawThrough?: string;
 }
 
-/** Posts held in memory before a merge; bounds memory on large backfills. */
-const BATCH_POSTS = 200_000;
+/** Posts held in memory before they are staged on disk; bounds memory on large backfills. */
+const BATCH_POSTS = 100_000;
 
 /**
  * The lake-write step: normalizes every raw page landed since the last success and merges
- * the posts into posts/ (DuckDB). Pages that cannot be read stay in raw/ and are counted;
- * the watermark moves only after a batch is merged, so a crash redoes that batch (the merge
- * is idempotent).
+ * the posts into posts/ (DuckDB). Posts are normalized and staged on local disk batch by
+ * batch, then every partition they touch is rewritten once, so a backfill of N posts costs
+ * O(N) whatever its spread over time. Pages that cannot be read stay in raw/ and are counted;
+ * the watermark moves only after the merge, so a crash redoes the step (the merge is
+ * idempotent).
  */
 export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
@@ -24,25 +26,16 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const st = await state.read<LakeWriterState>('lake-writer', {});
   const files = await rawFilesAfter(lake, st.rawThrough);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
+  const merge = await PostsMerge.open(lake, ctx.runId);
   let batch: Post[] = [];
   let rowsIn = 0;
   let rowsOut = 0;
   let newPosts = 0;
   let rejected = 0;
   let filesWritten = 0;
+  let partitions = 0;
   const malformed: string[] = [];
   const rejections: string[] = [];
-  const flush = async (through: string | undefined) => {
-    if (batch.length) {
-      const r = await mergePosts(lake, batch, ctx.runId);
-      rowsOut += r.rowsOut;
-      newPosts += r.newPosts;
-      filesWritten += r.filesWritten.length;
-      batch = [];
-      crashPoint('lake-write.merged', ctx.env);
-    }
-    if (through) await state.write('lake-writer', { rawThrough: through } satisfies LakeWriterState);
-  };
   try {
     for (const f of files) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -58,11 +51,32 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
         malformed.push(`${f.key}: ${describeError(e)}`);
       }
       progress.increment();
-      if (batch.length >= BATCH_POSTS) await flush(rawOrder(f.key));
+      if (batch.length >= BATCH_POSTS) {
+        await merge.stage(batch);
+        batch = [];
+      }
     }
-    await flush(files.length ? rawOrder(files.at(-1)!.key) : undefined);
+    await merge.stage(batch);
+    batch = [];
+    progress.stop();
+    if (merge.staged) {
+      const bar = createProgress('lake-merge', { unit: 'partitions' });
+      try {
+        const r = await merge.commit((_p, total) => {
+          bar.setTotal(total);
+          bar.increment();
+        });
+        ({ rowsOut, newPosts, partitions } = r);
+        filesWritten = r.filesWritten.length;
+      } finally {
+        bar.stop();
+      }
+      crashPoint('lake-write.merged', ctx.env);
+    }
+    if (files.length) await state.write('lake-writer', { rawThrough: rawOrder(files.at(-1)!.key) } satisfies LakeWriterState);
   } finally {
     progress.stop();
+    await merge.close();
   }
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
@@ -78,7 +92,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     rowsRejected: rejected + malformed.length,
     retries: 0,
     ...(malformed.length || rejected ? { error: [...malformed, ...rejections].slice(0, 5).join('; ') } : {}),
-    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten },
+    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions },
     lines,
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergePosts, postsFilesAfter } from './posts.ts';
+import { mergePosts, PostsMerge, postsFilesAfter } from './posts.ts';
 import { GcsStore } from './store/gcs.ts';
 import { LocalStore } from './store/local.ts';
 import type { LakeStore } from './store/store.ts';
@@ -100,6 +100,39 @@ describe.each(backends)('mergePosts over %s', (_name, open) => {
     expect(again).toMatchObject({ rowsOut: 2, newPosts: 0, filesDeleted: 2 });
     expect((await readLake(store)).length).toBe(2);
     expect((await postsFilesAfter(store, 'part-run2')).map((f) => f.key)).toEqual(['posts/source=hackernews/dt=2026-11-20/part-run3-0.parquet']);
+  });
+
+  it('stages batches without touching the lake, then rewrites each partition once', async () => {
+    const store = await open();
+    await mergePosts(store, [post('1'), post('2')], 'run1');
+    const merge = await PostsMerge.open(store, 'run2');
+    try {
+      await merge.stage([post('2', { score: 9, collected_at: '2026-11-22T00:00:00.000Z', queries: ['q2'] }), post('3')]);
+      await merge.stage([post('4', { created_at: '2026-11-21T08:00:00.000Z' }), post('5')]);
+      await merge.stage([post('2', { score: 4, collected_at: '2026-11-21T06:00:00.000Z', queries: ['q3'] }), post('6', { created_at: '2026-11-21T09:00:00.000Z' })]);
+      expect(merge.staged).toBe(6);
+      // Nothing is in the lake until commit.
+      expect((await store.list('posts/')).map((f) => f.key)).toEqual(['posts/source=hackernews/dt=2026-11-20/part-run1-0.parquet']);
+      const seen: string[] = [];
+      const r = await merge.commit((p, total) => seen.push(`${p} of ${total}`));
+      expect(seen).toEqual(['posts/source=hackernews/dt=2026-11-20 of 2', 'posts/source=hackernews/dt=2026-11-21 of 2']);
+      expect(r).toMatchObject({ rowsIn: 6, rowsOut: 6, newPosts: 4, partitions: 2, filesDeleted: 1 });
+    } finally {
+      await merge.close();
+    }
+    expect((await store.list('posts/')).map((f) => f.key)).toEqual([
+      'posts/source=hackernews/dt=2026-11-20/part-run2-0.parquet',
+      'posts/source=hackernews/dt=2026-11-21/part-run2-0.parquet',
+    ]);
+    const rows = await readLake(store);
+    expect(rows.map((r) => [r.post_id, Number(r.score), r.queries])).toEqual([
+      ['hackernews:1', 1, ['q1']],
+      ['hackernews:2', 9, ['q1', 'q2', 'q3']],
+      ['hackernews:3', 1, ['q1']],
+      ['hackernews:4', 1, ['q1']],
+      ['hackernews:5', 1, ['q1']],
+      ['hackernews:6', 1, ['q1']],
+    ]);
   });
 
   it('keeps hostile text byte for byte', async () => {

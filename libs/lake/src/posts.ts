@@ -1,8 +1,11 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckDB, queryRows, sqlStringList } from '@social-pulse/runtime';
-import { columnNames, duckdbColumnsLiteral, LAKE, PARQUET, posts as postsTable, postsPartition, quoteIdent, type Post } from '@social-pulse/schema';
+import { finished } from 'node:stream/promises';
+import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import { columnNames, duckdbColumnsLiteral, LAKE, PARQUET, posts as postsTable, quoteIdent, type Post } from '@social-pulse/schema';
 import type { LakeStore } from './store/store.ts';
 
 export interface MergeResult {
@@ -19,38 +22,123 @@ export interface MergeResult {
 
 const COLS = columnNames(postsTable).map(quoteIdent).join(', ');
 
-/** Partition (source, UTC day) of a post. */
-const partitionOf = (p: Pick<Post, 'source' | 'created_at'>) => postsPartition(p.source, p.created_at.slice(0, 10));
+const sqlString = (v: string) => sqlStringList([v]).slice(1, -1);
+
+/** Options of a {@link PostsMerge}. */
+export interface PostsMergeOptions {
+  /** DuckDB's memory limit for staging and merging (default 1GB); past it DuckDB spills to disk. */
+  memoryLimit?: string;
+  /** Where staged Parquet and spill files go (default: a new folder under the OS temp folder). */
+  workDir?: string;
+}
 
 /**
- * Merges posts into `posts/source=…/dt=…/` with DuckDB. Every touched partition is rewritten
- * as one zstd Parquet file holding its existing rows and the new ones, deduplicated on
- * post_id: the most recently collected state wins (fresh metrics), and `queries` is the
- * union of every state's. This also compacts small files. New files are written under new
- * names before old ones are deleted, so a crash in between leaves duplicates that readers
- * and the next merge resolve, never a loss.
+ * Merges posts into `posts/source=…/dt=…/` with DuckDB, in two phases so that the cost is
+ * linear in the posts given, however many batches they come in and however many partitions
+ * they touch:
+ *
+ * 1. {@link stage} writes each batch as Hive-partitioned Parquet into a local work folder
+ *    (nothing in the lake changes);
+ * 2. {@link commit} then rewrites every touched partition once, as one zstd Parquet file
+ *    holding its existing rows and the staged ones, deduplicated on post_id: the most
+ *    recently collected state wins (fresh metrics), and `queries` is the union of every
+ *    state's. This also compacts small files.
+ *
+ * (Merging batch by batch rewrote every partition a backfill touches once per batch:
+ * quadratic in the backlog; see docs/BENCHMARKS.md.) In a partition, new files are written
+ * under new names before the old ones are deleted, so a crash in between leaves duplicates
+ * that readers and the next merge resolve, never a loss.
  */
-export async function mergePosts(store: LakeStore, rows: Post[], runId: string): Promise<MergeResult> {
-  const result: MergeResult = { rowsIn: rows.length, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0 };
-  if (!rows.length) return result;
-  const partitions = [...new Set(rows.map(partitionOf))].sort();
-  const existing = (await Promise.all(partitions.map((p) => store.list(`${p}/`)))).flat().filter((f) => f.key.endsWith('.parquet'));
-  const generations = new Map(existing.map((f) => [f.key, f.generation]));
-  const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-merge-'));
-  const { db, conn } = await openDuckDB(':memory:');
-  try {
-    const staged = path.join(work, 'staged.ndjson');
-    await writeFile(staged, rows.map((r) => JSON.stringify(r)).join('\n'));
-    await conn.run(
-      `CREATE TEMP TABLE incoming AS SELECT ${COLS}, 1 AS _new FROM read_json(${sqlStringList([staged])}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postsTable)})`,
-    );
+export class PostsMerge {
+  private batches = 0;
+  private stagedRows = 0;
+
+  private constructor(
+    private readonly store: LakeStore,
+    private readonly runId: string,
+    private readonly work: string,
+    private readonly ownWork: boolean,
+    private readonly duck: Awaited<ReturnType<typeof openDuckDB>>,
+  ) {}
+
+  private get conn(): DuckDBConnection {
+    return this.duck.conn;
+  }
+
+  static async open(store: LakeStore, runId: string, opts: PostsMergeOptions = {}): Promise<PostsMerge> {
+    const work = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'pulse-merge-')));
+    await mkdir(path.join(work, 'staged'), { recursive: true });
+    const duck = await openDuckDB(':memory:', { memoryLimit: opts.memoryLimit ?? '1GB' });
+    await duck.conn.run(`SET temp_directory = ${sqlString(path.join(work, 'spill'))}`);
+    // Keeping insertion order costs memory for nothing here: every write sorts explicitly.
+    await duck.conn.run(`SET preserve_insertion_order = false`);
+    return new PostsMerge(store, runId, work, !opts.workDir, duck);
+  }
+
+  /** Posts staged so far. */
+  get staged(): number {
+    return this.stagedRows;
+  }
+
+  /** Stages a batch of posts on local disk, partitioned as in the lake. */
+  async stage(rows: readonly Post[]): Promise<void> {
+    if (!rows.length) return;
+    const n = this.batches++;
+    const ndjson = path.join(this.work, `batch-${n}.ndjson`);
+    await writeNdjson(ndjson, rows);
+    await this.conn.run(`
+      COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt
+            FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postsTable)}))
+      TO ${sqlString(path.join(this.work, 'staged'))}
+      (FORMAT parquet, COMPRESSION ${PARQUET.compression}, PARTITION_BY (source, dt), WRITE_PARTITION_COLUMNS true,
+       FILENAME_PATTERN 'batch-${n}-{i}', OVERWRITE_OR_IGNORE true)`);
+    await rm(ndjson, { force: true });
+    this.stagedRows += rows.length;
+  }
+
+  /**
+   * Rewrites every partition that staged posts fall in, once, and uploads the result.
+   * `onPartition` is called after each partition is in place, with the number to do.
+   */
+  async commit(onPartition?: (partition: string, total: number) => void): Promise<MergeResult> {
+    const result: MergeResult = { rowsIn: this.stagedRows, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0 };
+    const partitions = await this.stagedPartitions();
+    for (const partition of partitions) {
+      await this.mergePartition(partition, result);
+      result.partitions += 1;
+      onPartition?.(partition, partitions.length);
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.duck.conn.closeSync();
+    this.duck.db.closeSync();
+    await rm(this.ownWork ? this.work : path.join(this.work, 'staged'), { recursive: true, force: true });
+  }
+
+  /** Lake partition prefixes (`posts/source=…/dt=…`) with staged rows, sorted. */
+  private async stagedPartitions(): Promise<string[]> {
+    const staged = path.join(this.work, 'staged');
+    const out: string[] = [];
+    for (const source of (await readdir(staged)).sort()) {
+      for (const dt of (await readdir(path.join(staged, source))).sort()) out.push(`${LAKE.posts}/${source}/${dt}`);
+    }
+    return out;
+  }
+
+  private async mergePartition(partition: string, result: MergeResult): Promise<void> {
+    const { store, conn } = this;
+    const existing = (await store.list(`${partition}/`)).filter((f) => f.key.endsWith('.parquet'));
+    const generations = new Map(existing.map((f) => [f.key, f.generation]));
+    const stagedGlob = path.join(this.work, 'staged', partition.slice(LAKE.posts.length + 1), '*.parquet');
     const localExisting = await Promise.all(existing.map((f) => store.localPath(f.key)));
     const existingSql = localExisting.length
       ? `SELECT ${COLS}, 0 AS _new FROM read_parquet(${sqlStringList(localExisting)}, hive_partitioning = false, union_by_name = true) UNION ALL BY NAME `
       : '';
     await conn.run(`
-      CREATE TEMP TABLE merged AS
-      WITH all_rows AS (${existingSql}SELECT * FROM incoming),
+      CREATE OR REPLACE TEMP TABLE merged AS
+      WITH all_rows AS (${existingSql}SELECT ${COLS}, 1 AS _new FROM read_parquet(${sqlString(stagedGlob)}, hive_partitioning = false)),
       ranked AS (
         SELECT *,
           list_sort(list_distinct(flatten(list(queries) OVER (PARTITION BY post_id)))) AS _queries,
@@ -60,40 +148,50 @@ export async function mergePosts(store: LakeStore, rows: Post[], runId: string):
       )
       SELECT * EXCLUDE (queries, _queries, _rn, _new), _queries AS queries FROM ranked WHERE _rn = 1`);
     const [counts] = await queryRows<{ n: bigint; fresh: bigint }>(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE _existed = 0) AS fresh FROM merged`);
-    result.rowsOut = Number(counts!.n);
-    result.newPosts = Number(counts!.fresh);
-    const outDir = path.join(work, 'out');
+    result.rowsOut += Number(counts!.n);
+    result.newPosts += Number(counts!.fresh);
+    const key = `${partition}/part-${this.runId}-0.parquet`;
+    const local = path.join(this.work, 'out.parquet');
     await conn.run(`
-      COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM merged ORDER BY source, dt, created_at, post_id)
-      TO ${sqlStringList([outDir]).slice(1, -1)}
-      (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize},
-       PARTITION_BY (source, dt), WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-${runId}-{i}')`);
-    for (const p of partitions) {
-      const local = path.join(outDir, p.slice(LAKE.posts.length + 1));
-      for (const name of (await readdir(local)).sort()) {
-        const key = `${p}/${name}`;
-        // A name this merge reuses (a second batch of the same run) replaces exactly the file
-        // it read; any other name is created once. Another writer makes the upload fail.
-        const before = generations.get(key);
-        await store.upload(key, path.join(local, name), before ? { ifGeneration: before } : { ifAbsent: true });
-        result.filesWritten.push(key);
-      }
-    }
-    result.partitions = partitions.length;
-    // Only now that every new file is in place may the files they replace go.
-    const written = new Set(result.filesWritten);
+      COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM merged ORDER BY created_at, post_id)
+      TO ${sqlString(local)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`);
+    await conn.run(`DROP TABLE merged`);
+    // A name this merge reuses (a retry of the same run) replaces exactly the file it read;
+    // any other name is created once. Another writer makes the upload fail.
+    const before = generations.get(key);
+    await store.upload(key, local, before ? { ifGeneration: before } : { ifAbsent: true });
+    result.filesWritten.push(key);
+    // Only now that the new file is in place may the files it replaces go.
     for (const f of existing) {
-      if (!written.has(f.key)) {
+      if (f.key !== key) {
         await store.delete(f.key);
         result.filesDeleted += 1;
       }
     }
-    return result;
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-    await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Merges one set of posts into the lake: {@link PostsMerge} with a single batch. */
+export async function mergePosts(store: LakeStore, rows: Post[], runId: string, opts?: PostsMergeOptions): Promise<MergeResult> {
+  const merge = await PostsMerge.open(store, runId, opts);
+  try {
+    await merge.stage(rows);
+    return await merge.commit();
+  } finally {
+    await merge.close();
+  }
+}
+
+/** Writes rows as newline-delimited JSON without building one string of them all. */
+async function writeNdjson(file: string, rows: readonly Post[]): Promise<void> {
+  const out = createWriteStream(file);
+  const CHUNK = 2_000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const text = rows.slice(i, i + CHUNK).map((r) => JSON.stringify(r)).join('\n') + '\n';
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await finished(out);
 }
 
 /** Posts files whose name sorts after `after` (the warehouse loader's watermark). */

@@ -28,6 +28,7 @@ export function createProgress(label: string, opts: { total?: number; unit?: str
   );
   const started = Date.now();
   let value = 0;
+  let stopped = false;
   bar.start(opts.total ?? 0, 0, { rate: '0', note: '' });
   return {
     setTotal: (t) => bar.setTotal(t),
@@ -36,6 +37,10 @@ export function createProgress(label: string, opts: { total?: number; unit?: str
       const secs = Math.max((Date.now() - started) / 1000, 0.001);
       bar.increment(by, { rate: (value / secs).toFixed(1), note: '', ...payload });
     },
-    stop: () => bar.stop(),
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar.stop();
+    },
   };
 }
