@@ -11,6 +11,7 @@ import { buildSyntheticModel } from '../bench/enrich/synthetic-model.ts';
 import { buildTinyModelsCli } from '../models/build-tiny-models.ts';
 
 const tmp = (prefix: string) => mkdtemp(path.join(os.tmpdir(), prefix));
+const T = '2026-11-24T10:00:00.000Z';
 
 describe('tools/models/build-tiny-models', () => {
   it('writes loadable model folders where --out says', async () => {
@@ -70,7 +71,7 @@ describe('tools/bench/enrich', () => {
     for (const dtype of ['fp32', 'q8'] as const) {
       const config = tinyNlpConfig(dir, { dtype, topics: { enabled: false }, entities: { enabled: false }, sentiment: { model: id } });
       const e = await createEnricher(config, { env: {} });
-      const rows = await e.enrich([{ post_id: '1', text: 'kafka and dbt' }, { post_id: '2', text: 'dbt' }]);
+      const rows = await e.enrich([{ post_id: '1', created_at: T, text: 'kafka and dbt' }, { post_id: '2', created_at: T, text: 'dbt' }]);
       await e.close();
       for (const r of rows) expect(['negative', 'neutral', 'positive']).toContain(r.sentiment);
     }

@@ -42,18 +42,42 @@ const B_MATCH_POSTS = `(@source = '' OR p.source = @source)
     AND (@q = '' OR STRPOS(LOWER(CONCAT(IFNULL(p.title, ''), ' ', p.text)), LOWER(@q)) > 0)`;
 
 /**
- * The variant of a panel that reads `posts` alone. Joining post_nlp costs a scan of the
- * whole labels table (it has no time order to prune on), so panels that show no label use
- * this variant unless the view filters on a topic or an entity. Both variants are constant
- * text; which one runs depends only on whether those filters are empty.
+ * Posts with their labels, for panels over the period [lo, $end). The join reads only that
+ * period's labels: post_nlp carries each post's created_at and is partitioned (BigQuery) and
+ * ordered (DuckDB) by it, so the period's bounds, repeated on n.created_at, skip every other
+ * period's labels (at 10M posts a 7-day view reads 2% of them). Without those bounds the
+ * join would scan every label ever computed.
+ */
+const D_LABELLED = (lo: '$start' | '$prevStart') => `(
+  SELECT p.*, n.topics, n.entities, n.sentiment, n.sentiment_score
+  FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id
+   AND n.created_at >= CAST(${lo} AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ))`;
+const B_LABELLED = (lo: '@start' | '@prevStart') => `(
+  SELECT p.*, n.topics, n.entities, n.sentiment, n.sentiment_score
+  FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id
+   AND n.created_at >= TIMESTAMP(${lo}) AND n.created_at < TIMESTAMP(@end))`;
+const D_FROM = `FROM ${D_LABELLED('$start')} AS p`;
+const B_FROM = `FROM ${B_LABELLED('@start')} AS p`;
+const D_FROM_TWO = `FROM ${D_LABELLED('$prevStart')} AS p`;
+const B_FROM_TWO = `FROM ${B_LABELLED('@prevStart')} AS p`;
+
+/**
+ * The variant of a panel that reads `posts` alone. Joining post_nlp costs a read of the
+ * period's labels, so panels that show no label use this variant unless the view filters on
+ * a topic or an entity. Both variants are constant text; which one runs depends only on
+ * whether those filters are empty.
  */
 export function postsOnly(sql: DialectSql): DialectSql {
-  const swap = (text: string, match: string, matchPosts: string) => {
-    const out = text.replaceAll('FROM posts_enriched AS p', 'FROM posts AS p').replaceAll(match, matchPosts);
-    if (/posts_enriched|p\.(topics|entities|sentiment)\b/.test(out)) throw new Error('postsOnly: this panel needs NLP labels');
+  const swap = (text: string, froms: string[], match: string, matchPosts: string) => {
+    let out = text.replaceAll(match, matchPosts);
+    for (const f of froms) out = out.replaceAll(f, 'FROM posts AS p');
+    if (/ON n\.post_id = p\.post_id|p\.(topics|entities|sentiment)\b/.test(out)) throw new Error('postsOnly: this panel needs NLP labels');
     return out;
   };
-  return { duckdb: swap(sql.duckdb, D_MATCH, D_MATCH_POSTS), bigquery: swap(sql.bigquery, B_MATCH, B_MATCH_POSTS) };
+  return {
+    duckdb: swap(sql.duckdb, [D_FROM, D_FROM_TWO], D_MATCH, D_MATCH_POSTS),
+    bigquery: swap(sql.bigquery, [B_FROM, B_FROM_TWO], B_MATCH, B_MATCH_POSTS),
+  };
 }
 
 const D_BUCKET = `CAST(floor(epoch(p.created_at) / $bucket) * $bucket AS BIGINT)`;
@@ -67,7 +91,7 @@ SELECT p.created_at >= CAST($start AS TIMESTAMPTZ) AS is_current,
        count(DISTINCT p.source || ':' || p.author_id) AS authors,
        count(DISTINCT p.source) AS sources,
        COALESCE(sum(${ENG}), 0) AS engagement
-FROM posts_enriched AS p
+${D_FROM_TWO}
 WHERE ${D_TWO_PERIODS} AND ${D_MATCH}
 GROUP BY 1`,
   bigquery: `
@@ -76,7 +100,7 @@ SELECT p.created_at >= TIMESTAMP(@start) AS is_current,
        COUNT(DISTINCT CONCAT(p.source, ':', p.author_id)) AS authors,
        COUNT(DISTINCT p.source) AS sources,
        COALESCE(SUM(${ENG}), 0) AS engagement
-FROM posts_enriched AS p
+${B_FROM_TWO}
 WHERE ${B_TWO_PERIODS} AND ${B_MATCH}
 GROUP BY 1`,
 };
@@ -85,12 +109,12 @@ GROUP BY 1`,
 export const VOLUME: DialectSql = {
   duckdb: `
 SELECT ${D_BUCKET} AS bucket, p.source AS name, count(*) AS n
-FROM posts_enriched AS p
+${D_FROM}
 WHERE ${D_PERIOD} AND ${D_MATCH}
 GROUP BY 1, 2 ORDER BY 1, 2`,
   bigquery: `
 SELECT ${B_BUCKET} AS bucket, p.source AS name, COUNT(*) AS n
-FROM posts_enriched AS p
+${B_FROM}
 WHERE ${B_PERIOD} AND ${B_MATCH}
 GROUP BY 1, 2 ORDER BY 1, 2`,
 };
@@ -99,12 +123,12 @@ GROUP BY 1, 2 ORDER BY 1, 2`,
 export const SENTIMENT: DialectSql = {
   duckdb: `
 SELECT ${D_BUCKET} AS bucket, COALESCE(p.sentiment, 'not labelled') AS name, count(*) AS n
-FROM posts_enriched AS p
+${D_FROM}
 WHERE ${D_PERIOD} AND ${D_MATCH}
 GROUP BY 1, 2 ORDER BY 1, 2`,
   bigquery: `
 SELECT ${B_BUCKET} AS bucket, IFNULL(p.sentiment, 'not labelled') AS name, COUNT(*) AS n
-FROM posts_enriched AS p
+${B_FROM}
 WHERE ${B_PERIOD} AND ${B_MATCH}
 GROUP BY 1, 2 ORDER BY 1, 2`,
 };
@@ -114,14 +138,14 @@ export const TOPICS: DialectSql = {
   duckdb: `
 WITH t AS (
   SELECT ${D_BUCKET} AS bucket, unnest([x.label FOR x IN p.topics]) AS name
-  FROM posts_enriched AS p
+  ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH}),
 top AS (SELECT name FROM t GROUP BY name ORDER BY count(*) DESC, name LIMIT $limit)
 SELECT t.bucket, t.name, count(*) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
   bigquery: `
 WITH t AS (
   SELECT ${B_BUCKET} AS bucket, x.label AS name
-  FROM posts_enriched AS p, UNNEST(p.topics) AS x
+  ${B_FROM}, UNNEST(p.topics) AS x
   WHERE ${B_PERIOD} AND ${B_MATCH}),
 top AS (SELECT name FROM t GROUP BY name ORDER BY COUNT(*) DESC, name LIMIT @limit)
 SELECT t.bucket, t.name, COUNT(*) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -143,7 +167,7 @@ function ranked(order: { duckdb: string; bigquery: string }): DialectSql {
     duckdb: `
 WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  FROM posts_enriched AS p
+  ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH}),
 m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
 s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
@@ -156,12 +180,13 @@ SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_han
        [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
        [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
 FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= CAST($start AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ)
 WHERE ${D_PERIOD}
 ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
     bigquery: `
 WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  FROM posts_enriched AS p
+  ${B_FROM}
   WHERE ${B_PERIOD} AND ${B_MATCH}),
 m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
 s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
@@ -174,6 +199,7 @@ SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_han
        ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
        ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
 FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= TIMESTAMP(@start) AND n.created_at < TIMESTAMP(@end)
 WHERE ${B_PERIOD}
 ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
   };
@@ -189,7 +215,7 @@ export const AUTHORS: DialectSql = {
   duckdb: `
 WITH f AS (
   SELECT p.source, p.author_id, p.author_handle, p.author_name, p.created_at, ${ENG} AS eng
-  FROM posts_enriched AS p
+  ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH}),
 m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source)
 SELECT f.source, arg_max(f.author_handle, f.created_at) AS handle, arg_max(f.author_name, f.created_at) AS name,
@@ -200,7 +226,7 @@ ORDER BY posts DESC, normalized DESC, handle LIMIT $limit`,
   bigquery: `
 WITH f AS (
   SELECT p.source, p.author_id, p.author_handle, p.author_name, p.created_at, ${ENG} AS eng
-  FROM posts_enriched AS p
+  ${B_FROM}
   WHERE ${B_PERIOD} AND ${B_MATCH}),
 m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source)
 SELECT f.source, ARRAY_AGG(f.author_handle ORDER BY f.created_at DESC LIMIT 1)[OFFSET(0)] AS handle,
@@ -216,14 +242,14 @@ export const HASHTAGS: DialectSql = {
   duckdb: `
 WITH t AS (
   SELECT p.source, p.author_id, unnest(list_distinct(p.hashtags)) AS tag
-  FROM posts_enriched AS p
+  ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH})
 SELECT tag, count(*) AS posts, count(DISTINCT source || ':' || author_id) AS authors
 FROM t GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT $limit`,
   bigquery: `
 WITH t AS (
   SELECT p.source, p.author_id, tag
-  FROM posts_enriched AS p, UNNEST(ARRAY(SELECT DISTINCT h FROM UNNEST(p.hashtags) AS h)) AS tag
+  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT h FROM UNNEST(p.hashtags) AS h)) AS tag
   WHERE ${B_PERIOD} AND ${B_MATCH})
 SELECT tag, COUNT(*) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
 FROM t GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT @limit`,
@@ -240,7 +266,7 @@ WITH l AS (
          COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
                   CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title,
          unnest(list_distinct(p.links)) AS url
-  FROM posts_enriched AS p
+  ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH})
 SELECT url, regexp_extract(lower(url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1) AS domain,
        arg_max(title, eng) FILTER (WHERE title IS NOT NULL) AS title,
@@ -251,7 +277,7 @@ WITH l AS (
   SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng,
          COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title,
          url
-  FROM posts_enriched AS p, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS url
+  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS url
   WHERE ${B_PERIOD} AND ${B_MATCH})
 SELECT url, REGEXP_EXTRACT(LOWER(url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
        ARRAY_AGG(title IGNORE NULLS ORDER BY eng DESC LIMIT 1)[SAFE_OFFSET(0)] AS title,
@@ -264,7 +290,7 @@ export const ENTITIES: DialectSql = {
   duckdb: `
 WITH x AS (
   SELECT p.post_id, p.created_at >= CAST($start AS TIMESTAMPTZ) AS is_current, unnest(p.entities) AS en
-  FROM posts_enriched AS p
+  ${D_FROM_TWO}
   WHERE ${D_TWO_PERIODS} AND ${D_MATCH}),
 y AS (SELECT post_id, is_current, en.type AS type, en.text AS text FROM x WHERE en.type IN ('product', 'corporation'))
 SELECT type, mode(text) AS text,
@@ -276,7 +302,7 @@ ORDER BY posts DESC, previous, text LIMIT $limit`,
   bigquery: `
 WITH y AS (
   SELECT p.post_id, p.created_at >= TIMESTAMP(@start) AS is_current, x.type AS type, x.text AS text
-  FROM posts_enriched AS p, UNNEST(p.entities) AS x
+  ${B_FROM_TWO}, UNNEST(p.entities) AS x
   WHERE ${B_TWO_PERIODS} AND ${B_MATCH} AND x.type IN ('product', 'corporation'))
 SELECT type, APPROX_TOP_COUNT(text, 1)[OFFSET(0)].value AS text,
        COUNT(DISTINCT IF(is_current, post_id, NULL)) AS posts,

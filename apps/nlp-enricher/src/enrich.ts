@@ -88,7 +88,7 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   const copies: PostNlp[] = [];
   for (const c of plan.copies) {
     const from = sources.get(c.from);
-    if (from) copies.push({ ...from, post_id: c.post.post_id, enriched_at: enrichedAt });
+    if (from) copies.push({ ...from, post_id: c.post.post_id, created_at: c.post.created_at, enriched_at: enrichedAt });
     else plan.todo.push(c.post); // vanished between the index and now: compute it
   }
   await write(copies);

@@ -80,7 +80,9 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     expect(one.sentiment).toBe('positive');
     expect(one.models.map((m) => m.task)).toEqual(['topics', 'entities', 'sentiment']);
     const two = rows.get('mastodon:2')!;
-    expect({ ...two, post_id: one.post_id }).toEqual(one);
+    // Same labels, each with its own post's created_at (what lets label queries skip periods).
+    expect({ ...two, post_id: one.post_id, created_at: one.created_at }).toEqual(one);
+    expect([one.created_at, two.created_at]).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-21T09:00:00.000Z']);
     const three = rows.get('mastodon:3')!;
     expect(three.sentiment).toBe('negative');
     expect(three.topics.map((t) => t.label)).toContain('orchestration');

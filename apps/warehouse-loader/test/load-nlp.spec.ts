@@ -16,7 +16,7 @@ const post = (id: string): Post => ({
 });
 
 const label = (id: string, sentiment: PostNlp['sentiment'], at: string): PostNlp => ({
-  post_id: `hackernews:${id}`, text_hash: `h${id}`, models: [{ task: 'sentiment', model: 'm' }], topics: [{ label: 'streaming', score: 0.9 }],
+  post_id: `hackernews:${id}`, created_at: '2026-11-20T10:00:00.000Z', text_hash: `h${id}`, models: [{ task: 'sentiment', model: 'm' }], topics: [{ label: 'streaming', score: 0.9 }],
   entities: [{ type: 'product', text: 'Kafka', score: 1 }], sentiment, sentiment_score: 0.9, enriched_at: at,
 });
 

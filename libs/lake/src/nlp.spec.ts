@@ -17,6 +17,7 @@ const post = (id: string, over: Partial<Post> = {}): Post => ({
 
 const label = (id: string, hash: string, at: string, over: Partial<PostNlp> = {}): PostNlp => ({
   post_id: id,
+  created_at: '2026-11-20T10:00:00.000Z',
   text_hash: hash,
   models: [{ task: 'sentiment', model: 'm@main q8 #1' }],
   topics: [{ label: 'streaming', score: 0.9 }],
@@ -55,8 +56,8 @@ describe('lake nlp/ zone', () => {
     const keys = (await store.list('posts/')).map((f) => f.key);
     expect(r.filesWritten.length).toBe(1);
     expect(await readPostTexts(store, keys)).toEqual([
-      { post_id: 'hackernews:1', text: 'new', title: 'T1' },
-      { post_id: 'hackernews:2', text: 'text', title: null },
+      { post_id: 'hackernews:1', created_at: '2026-11-20T10:00:00.000Z', text: 'new', title: 'T1' },
+      { post_id: 'hackernews:2', created_at: '2026-11-20T10:00:00.000Z', text: 'text', title: null },
     ]);
   });
 });

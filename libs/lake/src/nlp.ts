@@ -64,7 +64,7 @@ export async function writeNlp(store: LakeStore, rows: readonly PostNlp[], runId
       const out = path.join(work, `${n}.parquet`);
       await writeFile(staged, group.map((r) => JSON.stringify(r)).join('\n'));
       await conn.run(
-        `COPY (SELECT ${NLP_COLS} FROM read_json(${sqlStringList([staged])}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postNlp)}) ORDER BY post_id)
+        `COPY (SELECT ${NLP_COLS} FROM read_json(${sqlStringList([staged])}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postNlp)}) ORDER BY created_at, post_id)
          TO ${sqlStringList([out]).slice(1, -1)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`,
       );
       const key = `${nlpPartition(day)}/part-${runId}-${String(n).padStart(6, '0')}.parquet`;
@@ -109,34 +109,38 @@ export async function readNlpRows(store: LakeStore, postIds: readonly string[]):
       appender.endRow();
     }
     appender.closeSync();
-    const rows = await queryRows<Omit<PostNlp, 'enriched_at'> & { enriched_at: Date | string }>(
+    const rows = await queryRows<Omit<PostNlp, 'enriched_at' | 'created_at'> & { enriched_at: Date | string; created_at: Date | string }>(
       conn,
       `SELECT ${NLP_COLS} FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
        WHERE post_id IN (SELECT post_id FROM wanted)
        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY enriched_at DESC) = 1
        ORDER BY post_id`,
     );
-    return rows.map((r) => ({ ...r, enriched_at: r.enriched_at instanceof Date ? r.enriched_at.toISOString() : String(r.enriched_at) }));
+    const iso = (v: Date | string) => (v instanceof Date ? v.toISOString() : String(v));
+    return rows.map((r) => ({ ...r, enriched_at: iso(r.enriched_at), created_at: iso(r.created_at) }));
   });
 }
 
 /** What the enricher needs of a post. */
 export interface PostText {
   post_id: string;
+  /** ISO instant; copied into the post's labels (see post_nlp.created_at). */
+  created_at: string;
   text: string;
   title: string | null;
 }
 
-/** The newest state of each post in these posts/ files: its id, text and title. */
+/** The newest state of each post in these posts/ files: its id, creation time, text and title. */
 export async function readPostTexts(store: LakeStore, keys: readonly string[]): Promise<PostText[]> {
   if (!keys.length) return [];
   const paths = await localPaths(store, keys);
-  return withDuck((conn) =>
-    queryRows<PostText>(
+  return withDuck(async (conn) => {
+    const rows = await queryRows<Omit<PostText, 'created_at'> & { created_at: Date }>(
       conn,
-      `SELECT post_id, text, title FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
+      `SELECT post_id, created_at, text, title FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
        ORDER BY post_id`,
-    ),
-  );
+    );
+    return rows.map((r) => ({ ...r, created_at: r.created_at.toISOString() }));
+  });
 }

@@ -7,6 +7,7 @@ import { withTinyModels, type NlpConfigInput } from './testing/index.ts';
 let tiny: Awaited<ReturnType<typeof withTinyModels>>;
 const open: Enricher[] = [];
 const NOW = new Date('2026-11-24T12:00:00Z');
+const T = '2026-11-24T10:00:00.000Z';
 
 async function enricher(overrides: NlpConfigInput = {}, opts: { log?: NlpLogger; sortByLength?: boolean } = {}) {
   const e = await createEnricher(tiny.config(overrides), { now: () => NOW, ...opts, env: {} });
@@ -24,9 +25,9 @@ afterAll(async () => {
 describe('enricher on tiny models', () => {
   it('returns rows of the post_nlp shape', async () => {
     const e = await enricher();
-    const [row] = await e.enrich([{ post_id: 'x:1', text: 'Kafka streaming into Snowflake is great' }]);
+    const [row] = await e.enrich([{ post_id: 'x:1', created_at: T, text: 'Kafka streaming into Snowflake is great' }]);
     expect(Object.keys(row!).sort()).toEqual(
-      ['entities', 'enriched_at', 'models', 'post_id', 'sentiment', 'sentiment_score', 'text_hash', 'topics'].sort(),
+      ['created_at', 'entities', 'enriched_at', 'models', 'post_id', 'sentiment', 'sentiment_score', 'text_hash', 'topics'].sort(),
     );
     expect(row!.post_id).toBe('x:1');
     expect(row!.enriched_at).toBe('2026-11-24T12:00:00.000Z');
@@ -40,9 +41,9 @@ describe('enricher on tiny models', () => {
   it('labels topics multi-label, above the threshold only', async () => {
     const e = await enricher();
     const rows = await e.enrich([
-      { post_id: '1', text: 'Kafka and Flink for realtime streams' },
-      { post_id: '2', text: 'Our Airflow DAG loads Kafka streams' },
-      { post_id: '3', text: 'nothing to see here' },
+      { post_id: '1', created_at: T, text: 'Kafka and Flink for realtime streams' },
+      { post_id: '2', created_at: T, text: 'Our Airflow DAG loads Kafka streams' },
+      { post_id: '3', created_at: T, text: 'nothing to see here' },
     ]);
     expect(rows[0]!.topics).toEqual([{ label: 'streaming', score: expect.closeTo(0.982, 3) }]);
     // Two concepts: each label's entailment is scored on its own (multi_label), both pass.
@@ -50,7 +51,7 @@ describe('enricher on tiny models', () => {
     expect(rows[1]!.topics[0]!.score).toBeGreaterThan(0.8);
     expect(rows[2]!.topics).toEqual([]);
     // Mostly orchestration: streaming scores about 0.4, so the threshold decides.
-    const text = [{ post_id: '4', text: 'Airflow DAG and Kafka' }];
+    const text = [{ post_id: '4', created_at: T, text: 'Airflow DAG and Kafka' }];
     const [strict] = await e.enrich(text);
     expect(strict!.topics).toEqual([{ label: 'orchestration', score: expect.closeTo(0.959, 2) }]);
     const [lenient] = await (await enricher({ topics: { threshold: 0.3 } })).enrich(text);
@@ -59,15 +60,15 @@ describe('enricher on tiny models', () => {
 
   it('scores only the configured labels, with their own names', async () => {
     const e = await enricher({ topics: { labels: ['Data Quality', 'careers'], maxTopics: 1 } });
-    const [r] = await e.enrich([{ post_id: '1', text: 'hiring for a job with validation tests and freshness checks' }]);
+    const [r] = await e.enrich([{ post_id: '1', created_at: T, text: 'hiring for a job with validation tests and freshness checks' }]);
     expect(r!.topics).toEqual([{ label: 'Data Quality', score: expect.any(Number) }]);
   });
 
   it('labels topics with a tweet-topic classifier (sigmoid per label)', async () => {
     const e = await enricher({ topics: { mode: 'classifier', model: tiny.ids.tweetTopic } });
     const rows = await e.enrich([
-      { post_id: '1', text: 'Kafka and Python' },
-      { post_id: '2', text: 'football and pizza' },
+      { post_id: '1', created_at: T, text: 'Kafka and Python' },
+      { post_id: '2', created_at: T, text: 'football and pizza' },
     ]);
     expect(rows[0]!.topics).toEqual([{ label: 'science & technology', score: expect.closeTo(0.9526, 3) }]);
     expect(rows[1]!.topics.map((t) => t.label).sort()).toEqual(['food & dining', 'sports']);
@@ -76,7 +77,7 @@ describe('enricher on tiny models', () => {
   it('finds entities with the model and the dictionary, merged, as written', async () => {
     const e = await enricher();
     const [r] = await e.enrich([
-      { post_id: '1', text: 'Ada Lovelace left London for SNOWFLAKE; kafka and pyspark, a German view' },
+      { post_id: '1', created_at: T, text: 'Ada Lovelace left London for SNOWFLAKE; kafka and pyspark, a German view' },
     ]);
     expect(r!.entities).toEqual([
       { type: 'person', text: 'Ada Lovelace', score: expect.closeTo(0.9973, 3) },
@@ -91,7 +92,7 @@ describe('enricher on tiny models', () => {
     const e = await enricher({
       entities: { model: tiny.ids.tweetNer, dictionary: [{ name: 'Pulse', type: 'product', aliases: ['social-pulse'] }] },
     });
-    const [r] = await e.enrich([{ post_id: '1', text: 'joe reis in berlin on social-pulse, German' }]);
+    const [r] = await e.enrich([{ post_id: '1', created_at: T, text: 'joe reis in berlin on social-pulse, German' }]);
     expect(r!.entities).toEqual([
       { type: 'person', text: 'joe reis', score: expect.any(Number) },
       { type: 'location', text: 'berlin', score: expect.any(Number) },
@@ -99,7 +100,7 @@ describe('enricher on tiny models', () => {
       { type: 'event', text: 'German', score: expect.any(Number) },
     ]);
     const conll = await enricher({ entities: { labelMap: { MISC: 'group' }, builtinDictionary: false } });
-    const [c] = await conll.enrich([{ post_id: '1', text: 'German Kafka' }]);
+    const [c] = await conll.enrich([{ post_id: '1', created_at: T, text: 'German Kafka' }]);
     expect(c!.entities).toEqual([
       { type: 'group', text: 'German', score: expect.any(Number) },
       { type: 'person', text: 'Kafka', score: expect.any(Number) },
@@ -110,9 +111,9 @@ describe('enricher on tiny models', () => {
     for (const model of [tiny.ids.sentiment, tiny.ids.sentimentLabelIds]) {
       const e = await enricher({ sentiment: { model } });
       const rows = await e.enrich([
-        { post_id: '1', text: 'dbt is great, love it' },
-        { post_id: '2', text: 'the pipeline is broken and slow' },
-        { post_id: '3', text: 'we use dbt' },
+        { post_id: '1', created_at: T, text: 'dbt is great, love it' },
+        { post_id: '2', created_at: T, text: 'the pipeline is broken and slow' },
+        { post_id: '3', created_at: T, text: 'we use dbt' },
       ]);
       expect(rows.map((r) => r.sentiment)).toEqual(['positive', 'negative', 'neutral']);
       expect(rows[0]!.sentiment_score).toBeCloseTo(0.9503, 3);
@@ -122,10 +123,10 @@ describe('enricher on tiny models', () => {
   it('prepares text before hashing and labelling, and leaves empty posts unlabelled', async () => {
     const e = await enricher();
     const rows = await e.enrich([
-      { post_id: '1', text: '@alice   great https://t.co/x' },
-      { post_id: '2', text: '@bob great http://example.com' },
-      { post_id: '3', text: 'https://only.a/link' },
-      { post_id: '4', title: 'Kafka', text: 'streams' },
+      { post_id: '1', created_at: T, text: '@alice   great https://t.co/x' },
+      { post_id: '2', created_at: T, text: '@bob great http://example.com' },
+      { post_id: '3', created_at: T, text: 'https://only.a/link' },
+      { post_id: '4', created_at: T, title: 'Kafka', text: 'streams' },
     ]);
     expect(rows[0]!.text_hash).toBe(rows[1]!.text_hash);
     expect(rows[2]).toMatchObject({ topics: [], entities: [], sentiment: null, sentiment_score: null });
@@ -135,19 +136,19 @@ describe('enricher on tiny models', () => {
 
   it('computes identical texts once and remembers them across calls', async () => {
     const e = await enricher();
-    const items = Array.from({ length: 6 }, (_, i) => ({ post_id: `p${i}`, text: i % 2 ? 'Kafka is great' : 'dbt is slow' }));
+    const items = Array.from({ length: 6 }, (_, i) => ({ post_id: `p${i}`, created_at: T, text: i % 2 ? 'Kafka is great' : 'dbt is slow' }));
     const rows = await e.enrich(items);
     expect(e.stats()).toEqual({ textsComputed: 2, postsLabelled: 6, cacheHits: 0 });
     expect(rows.map((r) => r.post_id)).toEqual(items.map((i) => i.post_id));
     expect(rows[1]!.topics).toEqual(rows[3]!.topics);
-    await e.enrich([{ post_id: 'p9', text: 'Kafka is great' }]);
+    await e.enrich([{ post_id: 'p9', created_at: T, text: 'Kafka is great' }]);
     expect(e.stats()).toEqual({ textsComputed: 2, postsLabelled: 7, cacheHits: 1 });
   });
 
   it('relabels when a model version changes', async () => {
     const a = await enricher();
     const b = await enricher({ sentiment: { model: tiny.ids.sentimentLabelIds } });
-    const item = { post_id: '1', text: 'Kafka is great' };
+    const item = { post_id: '1', created_at: T, text: 'Kafka is great' };
     const [ra] = await a.enrich([item]);
     const [rb] = await b.enrich([item]);
     expect(rb!.text_hash).not.toBe(ra!.text_hash);
@@ -159,6 +160,7 @@ describe('enricher on tiny models', () => {
     const words = ['kafka', 'dbt', 'airflow', 'great', 'broken', 'snowflake', 'london', 'data'];
     const items = Array.from({ length: 37 }, (_, i) => ({
       post_id: `p${i}`,
+      created_at: T,
       text: Array.from({ length: 1 + ((i * 7) % 23) }, (_, k) => words[(i + k) % words.length]).join(' '),
     }));
     const sorted = await enricher({ batchSize: 4 });
@@ -175,7 +177,7 @@ describe('enricher on tiny models', () => {
   it('reports progress in posts, with rate and ETA', async () => {
     const e = await enricher({ batchSize: 2 });
     const seen: EnrichProgress[] = [];
-    const items = Array.from({ length: 7 }, (_, i) => ({ post_id: `p${i}`, text: i === 6 ? 'https://x.y' : `kafka number ${i % 5}` }));
+    const items = Array.from({ length: 7 }, (_, i) => ({ post_id: `p${i}`, created_at: T, text: i === 6 ? 'https://x.y' : `kafka number ${i % 5}` }));
     await e.enrich(items, (p) => seen.push(p));
     expect(seen[0]).toMatchObject({ done: 1, total: 7 });
     expect(seen.at(-1)).toMatchObject({ done: 7, total: 7, etaMs: 0 });
@@ -186,20 +188,20 @@ describe('enricher on tiny models', () => {
   it('truncates long texts safely, keeping the zero-shot hypothesis', async () => {
     const e = await enricher({ maxTokens: 32 });
     const long = `kafka streams ${'data pipeline '.repeat(40)} airflow`;
-    const [r] = await e.enrich([{ post_id: '1', text: long }]);
+    const [r] = await e.enrich([{ post_id: '1', created_at: T, text: long }]);
     // The premise is cut to fit 32 tokens with its hypothesis: streaming is still entailed,
     // while airflow (token 83) is beyond the limit.
     expect(r!.topics.map((t) => t.label)).toEqual(['streaming']);
     // The dictionary reads the whole text, beyond the model's token limit.
     expect(r!.entities.map((x) => x.text)).toEqual(['Kafka', 'Airflow']);
-    const [capped] = await (await enricher({ maxChars: 100 })).enrich([{ post_id: '1', text: long }]);
+    const [capped] = await (await enricher({ maxChars: 100 })).enrich([{ post_id: '1', created_at: T, text: long }]);
     expect(capped!.entities.map((x) => x.text)).toEqual(['Kafka']);
-    const [huge] = await e.enrich([{ post_id: '2', text: 'kafka '.repeat(50_000) }]);
+    const [huge] = await e.enrich([{ post_id: '2', created_at: T, text: 'kafka '.repeat(50_000) }]);
     expect(huge!.topics[0]!.label).toBe('streaming');
   });
 
   it('gives the same labels with fp32 and q8 weights', async () => {
-    const items = [{ post_id: '1', text: 'Ada Lovelace says Kafka streaming is great' }];
+    const items = [{ post_id: '1', created_at: T, text: 'Ada Lovelace says Kafka streaming is great' }];
     const [q8] = await (await enricher({ dtype: 'q8' })).enrich(items);
     const [fp32] = await (await enricher({ dtype: 'fp32' })).enrich(items);
     expect(fp32!.topics.map((t) => t.label)).toEqual(q8!.topics.map((t) => t.label));
@@ -211,7 +213,7 @@ describe('enricher on tiny models', () => {
   it('runs only the enabled tasks', async () => {
     const e = await enricher({ topics: { enabled: false }, entities: { enabled: false } });
     expect(e.models.map((m) => m.task)).toEqual(['sentiment']);
-    const [r] = await e.enrich([{ post_id: '1', text: 'Kafka is great' }]);
+    const [r] = await e.enrich([{ post_id: '1', created_at: T, text: 'Kafka is great' }]);
     expect(r).toMatchObject({ topics: [], entities: [], sentiment: 'positive' });
   });
 

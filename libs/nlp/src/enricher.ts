@@ -13,7 +13,7 @@ import {
   type NlpLogger,
   type RuntimeOptions,
 } from './models.ts';
-import { modelVersions, planEnrichment, textHash, type EnrichItem, type EnrichmentPlan, type ExistingLabels, type ModelVersion } from './plan.ts';
+import { modelVersions, planEnrichment, textHash, type EnrichItem, type EnrichmentPlan, type ExistingLabels, type ModelVersion, type PlanItem } from './plan.ts';
 import { hasContent, postText, prepareText } from './prepare.ts';
 import { modelEntities, type EntitiesRunner } from './tasks/entities.ts';
 import { modelSentiment, type SentimentRunner } from './tasks/sentiment.ts';
@@ -60,7 +60,7 @@ export interface Enricher {
   /** Label posts; the result is in the order of `items`. */
   enrich(items: readonly EnrichItem[], onProgress?: (p: EnrichProgress) => void): Promise<PostNlp[]>;
   /** `planEnrichment` with this enricher's configuration. */
-  plan<T extends EnrichItem>(posts: Iterable<T>, existing: ExistingLabels): EnrichmentPlan<T>;
+  plan<T extends PlanItem>(posts: Iterable<T>, existing: ExistingLabels): EnrichmentPlan<T>;
   stats(): EnricherStats;
   /** Release the ONNX sessions. */
   close(): Promise<void>;
@@ -217,6 +217,7 @@ export async function createEnricher(config: NlpConfig, opts: EnricherOptions = 
         const l = results.get(hashes[i]!)!;
         return {
           post_id: it.post_id,
+          created_at: it.created_at,
           text_hash: hashes[i]!,
           models: models.map((m) => ({ ...m })),
           topics: l.topics.map((t) => ({ ...t })),

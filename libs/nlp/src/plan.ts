@@ -50,12 +50,17 @@ export function textHash(prepared: string, models: readonly ModelVersion[]): str
 
 export interface EnrichItem {
   post_id: string;
+  /** The post's creation time (ISO), copied into its labels. */
+  created_at: string;
   text: string;
   /** Reddit, Hacker News and Stack Exchange titles are labelled with the text. */
   title?: string | null;
 }
 
-export interface EnrichmentPlan<T extends EnrichItem> {
+/** What planning needs of a post: its text, not its time. */
+export type PlanItem = Omit<EnrichItem, 'created_at'>;
+
+export interface EnrichmentPlan<T extends PlanItem> {
   /** Posts whose labels must be computed: new, edited, or labelled by other models. */
   todo: T[];
   /**
@@ -74,7 +79,7 @@ export type ExistingLabels = Iterable<{ post_id: string; text_hash: string }> | 
  * `text_hash`, e.g. from the lake's nlp/ files or the warehouse's post_nlp table). A post
  * listed twice counts once (the last one).
  */
-export function planEnrichment<T extends EnrichItem>(posts: Iterable<T>, existing: ExistingLabels, config: NlpConfig): EnrichmentPlan<T> {
+export function planEnrichment<T extends PlanItem>(posts: Iterable<T>, existing: ExistingLabels, config: NlpConfig): EnrichmentPlan<T> {
   const models = modelVersions(config);
   const stored = new Map<string, string>();
   if (existing instanceof Map) for (const [id, hash] of existing) stored.set(id, hash);

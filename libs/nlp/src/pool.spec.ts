@@ -4,11 +4,11 @@ import { createEnricherPool, workerCount } from './pool.ts';
 import { withTinyModels } from './testing/index.ts';
 
 const POSTS = [
-  { post_id: 'a', text: 'Streaming Kafka into Snowflake is great @alice https://e.com/1' },
-  { post_id: 'b', text: 'Streaming Kafka into Snowflake is great @bob https://e.com/2' },
-  { post_id: 'c', text: 'The Airflow scheduler outage was terrible' },
-  { post_id: 'd', text: 'Joe Reis on data modeling and careers in Berlin' },
-  { post_id: 'e', text: 'dbt tests for data quality, nightly batch jobs' },
+  { post_id: 'a', created_at: '2026-11-24T10:00:00.000Z', text: 'Streaming Kafka into Snowflake is great @alice https://e.com/1' },
+  { post_id: 'b', created_at: '2026-11-24T10:00:00.000Z', text: 'Streaming Kafka into Snowflake is great @bob https://e.com/2' },
+  { post_id: 'c', created_at: '2026-11-24T10:00:00.000Z', text: 'The Airflow scheduler outage was terrible' },
+  { post_id: 'd', created_at: '2026-11-24T10:00:00.000Z', text: 'Joe Reis on data modeling and careers in Berlin' },
+  { post_id: 'e', created_at: '2026-11-24T10:00:00.000Z', text: 'dbt tests for data quality, nightly batch jobs' },
 ];
 
 describe('enricher pool (worker threads)', { timeout: 60_000 }, () => {
@@ -30,7 +30,7 @@ describe('enricher pool (worker threads)', { timeout: 60_000 }, () => {
       expect(pool.stats()).toMatchObject({ textsComputed: 4, postsLabelled: 5 });
       expect(progress.at(-1)).toBe(5);
       // A later call answers known texts from the pool's cache.
-      const again = await pool.enrich([{ post_id: 'f', text: 'The Airflow scheduler outage was terrible' }]);
+      const again = await pool.enrich([{ post_id: 'f', created_at: '2026-11-24T10:00:00.000Z', text: 'The Airflow scheduler outage was terrible' }]);
       expect(again[0]!.sentiment).toBe('negative');
       expect(pool.stats()).toMatchObject({ textsComputed: 4, cacheHits: 1 });
     } finally {

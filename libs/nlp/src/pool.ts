@@ -132,13 +132,13 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
         };
         listeners.add(l);
         shares.forEach((share, w) => {
-          if (share.length) workers[w]!.postMessage({ type: 'enrich', id: ids[w]!, items: share.map((i) => ({ post_id: items[i]!.post_id, text: items[i]!.text, title: items[i]!.title ?? null })) } satisfies ToWorker);
+          if (share.length) workers[w]!.postMessage({ type: 'enrich', id: ids[w]!, items: share.map((i) => ({ post_id: items[i]!.post_id, created_at: items[i]!.created_at, text: items[i]!.text, title: items[i]!.title ?? null })) } satisfies ToWorker);
         });
       });
       const byHash = new Map(results.flat().map((r) => [r.text_hash, r]));
       const rows = items.map((it, i) => {
         const l = byHash.get(hashes[i]!) ?? cache.get(hashes[i]!)!;
-        return { ...structuredClone(l), post_id: it.post_id, enriched_at: enrichedAt };
+        return { ...structuredClone(l), post_id: it.post_id, created_at: it.created_at, enriched_at: enrichedAt };
       });
       // Remembered for later calls (the enrich step calls once per chunk), oldest dropped first.
       for (const [hash, row] of byHash) {

@@ -66,10 +66,18 @@ export const postNlp = {
   name: 'post_nlp',
   description: 'NLP labels of a post, computed once per (text hash, model versions).',
   primaryKey: ['post_id'],
-  partitionBy: 'enriched_at',
+  // Partitioned (BigQuery) and ordered (DuckDB) by the post's creation time, as posts is, so
+  // that the dashboard's label panels read only their period's labels.
+  partitionBy: 'created_at',
   clusterBy: ['sentiment'],
   fields: [
     { name: 'post_id', type: 'string', required: true, description: 'the post labelled' },
+    {
+      name: 'created_at',
+      type: 'timestamp',
+      required: true,
+      description: "the post's created_at, copied here so that queries over a period skip other periods' labels",
+    },
     { name: 'text_hash', type: 'string', required: true, description: 'sha256 of the prepared text' },
     {
       name: 'models',

@@ -12,7 +12,8 @@ export interface ViewDef {
   bigquery: string;
 }
 
-const nlpCols = columnNames(postNlp).filter((c) => c !== 'post_id');
+// created_at is the post's own (posts has it): a copy that lets label queries skip other periods.
+const nlpCols = columnNames(postNlp).filter((c) => c !== 'post_id' && c !== 'created_at');
 const bq = (name: string) => `\`${name.replaceAll('`', '')}\``;
 
 export const VIEWS: readonly ViewDef[] = [

@@ -21,6 +21,7 @@ const prng = seededRandom;
 
 export interface BenchPost {
   post_id: string;
+  created_at: string;
   text: string;
 }
 
@@ -42,7 +43,7 @@ export function corpus(n: number, seed = 42): BenchPost[] {
     if (r() < 0.3) words.unshift('@someone');
     if (r() < 0.3) words.push('https://example.com/p/' + i);
     words.push(`#${i}`);
-    return { post_id: `bench:${i}`, text: words.join(' ') };
+    return { post_id: `bench:${i}`, created_at: '2026-11-24T00:00:00.000Z', text: words.join(' ') };
   });
 }
 

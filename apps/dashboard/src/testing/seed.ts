@@ -19,7 +19,7 @@ export function makePost(id: string, over: Partial<Post> = {}): Post {
 
 export function makeNlp(postId: string, over: Partial<PostNlp> = {}): PostNlp {
   return {
-    post_id: postId, text_hash: `h-${postId}`, models: [{ task: 'topics', model: 'test' }], topics: [], entities: [],
+    post_id: postId, created_at: '2026-11-20T10:00:00.000Z', text_hash: `h-${postId}`, models: [{ task: 'topics', model: 'test' }], topics: [], entities: [],
     sentiment: 'neutral', sentiment_score: 0.9, enriched_at: '2026-11-24T00:00:00.000Z', ...over,
   };
 }
@@ -41,13 +41,18 @@ async function parquetOf(table: TableSchema, rows: object[], dir: string): Promi
   return out;
 }
 
-/** Loads posts, labels and run history through the warehouse's own MERGE and recordRun. */
+/**
+ * Loads posts, labels and run history through the warehouse's own MERGE and recordRun.
+ * A label's created_at is its post's, as the enricher copies it.
+ */
 export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: PostNlp[]; runs?: PipelineRun[]; checks?: DqCheck[] }): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dash-seed-'));
   try {
     await w.ensureSchema();
     if (data.posts?.length) await w.loadPosts([await parquetOf(postsTable, data.posts, dir)]);
-    if (data.nlp?.length) await w.loadNlp([await parquetOf(postNlp, data.nlp, dir)]);
+    const createdAt = new Map((data.posts ?? []).map((p) => [p.post_id, p.created_at]));
+    const nlp = (data.nlp ?? []).map((n) => ({ ...n, created_at: createdAt.get(n.post_id) ?? n.created_at }));
+    if (nlp.length) await w.loadNlp([await parquetOf(postNlp, nlp, dir)]);
     for (const r of data.runs ?? []) await w.recordRun(r);
     if (data.checks?.length) await w.recordChecks(data.checks);
   } finally {

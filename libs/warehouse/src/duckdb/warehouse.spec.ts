@@ -77,4 +77,39 @@ describe('DuckDBWarehouse', () => {
     ]);
     await w.close();
   });
+  it('inserts a load in time order, so that a period query skips the row groups of other periods', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
+    const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'));
+    await w.ensureSchema();
+    // 300,000 posts over a year in a Parquet file ordered by post_id (not by time), as the
+    // merge's window function would leave them: three row groups of DuckDB's 122,880 rows.
+    const file = path.join(dir, 'posts.parquet');
+    const { db, conn } = await openDuckDB(':memory:');
+    await conn.run(`COPY (
+      SELECT 'x:' || i AS post_id, 'x' AS source, CAST(i AS VARCHAR) AS native_id, 'https://x.com/' || i AS url, 'post' AS kind,
+             NULL AS parent_id, NULL AS conversation_id, 'a' AS author_id, 'a' AS author_handle, 'A' AS author_name, NULL AS author_followers,
+             TIMESTAMPTZ '2026-01-01' + to_seconds(CAST(hash(i) % 31536000 AS BIGINT)) AS created_at, TIMESTAMPTZ '2027-01-01' AS collected_at,
+             'en' AS lang, NULL AS title, 't' AS text, 1 AS like_count, 0 AS repost_count, 0 AS reply_count, 0 AS quote_count, NULL AS score,
+             [] AS hashtags, [] AS mentions, [] AS links, ['q'] AS queries, NULL AS extra
+      FROM range(300000) AS r(i) ORDER BY post_id) TO '${file}' (FORMAT parquet)`);
+    conn.closeSync();
+    db.closeSync();
+    expect(await w.loadPosts([file])).toEqual({ rowsIn: 300_000, inserted: 300_000, updated: 0 });
+    // The zone map of created_at in each row group, as DuckDB keeps it.
+    const segments = await w.query<{ g: bigint; stats: string }>(
+      `SELECT row_group_id AS g, stats FROM pragma_storage_info('posts') WHERE column_name = 'created_at' AND segment_type <> 'VALIDITY'`,
+    );
+    const spans = new Map<number, { min: number; max: number }>();
+    for (const s of segments) {
+      const m = /Min: ([^,\]]+), Max: ([^\]]+)\]/.exec(s.stats)!;
+      const [lo, hi] = [Date.parse(m[1]!.replace(' ', 'T').replace(/\+00$/, 'Z')), Date.parse(m[2]!.replace(' ', 'T').replace(/\+00$/, 'Z'))];
+      const prev = spans.get(Number(s.g)) ?? { min: lo, max: hi };
+      spans.set(Number(s.g), { min: Math.min(prev.min, lo), max: Math.max(prev.max, hi) });
+    }
+
+    expect(spans.size).toBeGreaterThanOrEqual(3);
+    // In time order each row group covers a part of the year; in hash order each covers all of it.
+    for (const { min, max } of spans.values()) expect((max - min) / 86_400_000).toBeLessThan(200);
+    await w.close();
+  });
 });

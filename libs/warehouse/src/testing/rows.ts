@@ -15,7 +15,7 @@ export const samplePost = (id: string, over: Partial<Post> = {}): Post => ({
 
 /** Valid NLP labels for tests; `over` replaces fields. */
 export const sampleNlp = (id: string, over: Partial<PostNlp> = {}): PostNlp => ({
-  post_id: `x:${id}`, text_hash: 'h', models: [{ task: 'sentiment', model: 'm@1' }], topics: [{ label: 'databases', score: 0.9 }],
+  post_id: `x:${id}`, created_at: '2026-11-20T10:00:00.000Z', text_hash: 'h', models: [{ task: 'sentiment', model: 'm@1' }], topics: [{ label: 'databases', score: 0.9 }],
   entities: [{ type: 'product', text: 'DuckDB', score: 0.8 }], sentiment: 'positive', sentiment_score: 0.7,
   enriched_at: '2026-11-21T01:00:00.000Z', ...over,
 });
