@@ -20,7 +20,7 @@
  * --seed-only stops after seeding.
  */
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,7 +95,17 @@ FROM (SELECT post_id, created_at, CAST(native_id AS BIGINT) AS i FROM posts) WHE
   }
 }
 
-async function startDashboard(config: string): Promise<{ url: string; stop(): Promise<void> }> {
+/** The peak resident memory of a process so far, in MB (Linux; NaN elsewhere). */
+function peakMb(pid: number | undefined): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startDashboard(config: string): Promise<{ url: string; peakMb(): number; stop(): Promise<void> }> {
   const child = fork(DASHBOARD, ['--config', config, '--port', '0'], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -106,7 +116,7 @@ async function startDashboard(config: string): Promise<{ url: string; stop(): Pr
     });
     child.on('exit', (code) => reject(new Error(`the dashboard exited with code ${code}`)));
   });
-  return { url, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
+  return { url, peakMb: () => peakMb(child.pid), stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -192,6 +202,7 @@ async function main(): Promise<void> {
     const server = await startDashboard(config);
     const timings = new Map<string, Map<string, number[]>>(); // view → panel → ms
     const posts = new Map<string, number>();
+    let serverPeak = NaN;
     try {
       for (const [name, qs] of views) {
         const perPanel = new Map<string, number[]>();
@@ -210,6 +221,7 @@ async function main(): Promise<void> {
         }
         timings.set(name, perPanel);
       }
+      serverPeak = server.peakMb();
     } finally {
       await server.stop();
     }
@@ -220,7 +232,7 @@ async function main(): Promise<void> {
       return `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}`;
     })]);
     rows.push(['posts in view', ...views.map(([v]) => (posts.get(v) ?? 0).toLocaleString('en-US'))]);
-    process.stdout.write(`${table(head, rows)}\n\n`);
+    process.stdout.write(`${table(head, rows)}\n\npeak memory of the dashboard process: ${serverPeak.toFixed(0)} MB\n\n`);
 
     const bi = process.argv.indexOf('--baseline-periods');
     const baselineDays = (bi >= 0 ? process.argv[bi + 1]! : '7,30,365').split(',').map(Number);
@@ -244,7 +256,7 @@ async function main(): Promise<void> {
       return `${v} ${ms(pct(xs, 50))} ms (${panel}; page ${ms(pct(timings.get(v)!.get('whole request')!, 50))} ms)`;
     });
     process.stdout.write(`summary: dashboard over ${n.toLocaleString('en-US')} posts, slowest panel at p50 per view: ${slowest.join(', ')}; ` +
-      `naive baseline slower by ${ratios.join(', ')}\n`);
+      `naive baseline slower by ${ratios.join(', ')}; dashboard peak ${serverPeak.toFixed(0)} MB\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
