@@ -26,7 +26,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const st = await state.read<LakeWriterState>('lake-writer', {});
   const files = await rawFilesAfter(lake, st.rawThrough);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
-  const merge = await PostsMerge.open(lake, ctx.runId);
+  const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit });
   let batch: Post[] = [];
   let rowsIn = 0;
   let rowsOut = 0;

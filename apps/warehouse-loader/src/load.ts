@@ -47,7 +47,7 @@ async function checkQuality(w: Warehouse, ctx: StepContext): Promise<{ lines: st
  */
 export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
-  const w = await openWarehouse(ctx.config.warehouseLocation);
+  const w = await openWarehouse(ctx.config.warehouseLocation, { memoryLimit: ctx.config.memoryLimit });
   try {
     const after = await w.getState(POSTS_WATERMARK);
     const files = await postsFilesAfter(lake, after);

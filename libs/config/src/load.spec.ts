@@ -50,6 +50,7 @@ sources:
     expect(c.sources[1]).toMatchObject({ limit: 200, tags: ['story'] });
     expect(c.http.retries).toBe(5);
     expect(c.dashboard).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(c.memoryLimit).toBe('2GB');
   });
 
   it('names the path of a bad key, and of an unknown one', () => {
@@ -66,6 +67,8 @@ sources:
     expect(problemsOf({ sources: [{ type: 'hackernews', queries: ['x'], since: 'last tuesday' }] })[0]).toMatch(
       /^sources\[0\]\.since: expected an ISO date/,
     );
+    expect(problemsOf({ memoryLimit: 'lots' })).toEqual(['memoryLimit: expected a size such as 2GB or 512MB']);
+    expect(problemsOf({ memoryLimit: '512MB' })).toEqual([]);
   });
 
   it('lets PULSE_LAKE and PULSE_WAREHOUSE override the file', () => {

@@ -109,6 +109,11 @@ export const configSchema = z
     contact: z.string().max(200).optional(),
     /** How often `pulse run --every` and the cloud timer run; the dashboard marks data older than twice this stale. */
     schedule: z.string().regex(/^\d+\s*[mhdw]$/, 'expected a duration such as 1h').default('1h'),
+    /**
+     * Memory DuckDB may use in the lake-write step's merge and in loads into a DuckDB warehouse;
+     * beyond it DuckDB spills to disk instead of growing (a 10M-post backfill stays within it).
+     */
+    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'expected a size such as 2GB or 512MB').default('2GB'),
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
     http: z
       .object({

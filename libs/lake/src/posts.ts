@@ -26,7 +26,7 @@ const sqlString = (v: string) => sqlStringList([v]).slice(1, -1);
 
 /** Options of a {@link PostsMerge}. */
 export interface PostsMergeOptions {
-  /** DuckDB's memory limit for staging and merging (default 1GB); past it DuckDB spills to disk. */
+  /** DuckDB's memory limit for staging and merging (default 2GB); past it DuckDB spills to disk. */
   memoryLimit?: string;
   /** Where staged Parquet and spill files go (default: a new folder under the OS temp folder). */
   workDir?: string;
@@ -68,7 +68,7 @@ export class PostsMerge {
   static async open(store: LakeStore, runId: string, opts: PostsMergeOptions = {}): Promise<PostsMerge> {
     const work = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'pulse-merge-')));
     await mkdir(path.join(work, 'staged'), { recursive: true });
-    const duck = await openDuckDB(':memory:', { memoryLimit: opts.memoryLimit ?? '1GB' });
+    const duck = await openDuckDB(':memory:', { memoryLimit: opts.memoryLimit ?? '2GB' });
     await duck.conn.run(`SET temp_directory = ${sqlString(path.join(work, 'spill'))}`);
     // Keeping insertion order costs memory for nothing here: every write sorts explicitly.
     await duck.conn.run(`SET preserve_insertion_order = false`);

@@ -112,4 +112,11 @@ describe('DuckDBWarehouse', () => {
     for (const { min, max } of spans.values()) expect((max - min) / 86_400_000).toBeLessThan(200);
     await w.close();
   });
+  it('takes a memory limit, beyond which DuckDB spills instead of growing', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
+    const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'), { memoryLimit: '512MB' });
+    const [r] = await w.query<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`);
+    expect(r!.limit).toMatch(/^(488\.2 MiB|512\.0 MB)$/);
+    await w.close();
+  });
 });

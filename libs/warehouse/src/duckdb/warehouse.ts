@@ -8,11 +8,11 @@ import { DUCKDB_DDL } from './ddl.ts';
 /** How long to wait for another process (a loader, a dashboard) to release the file. */
 const LOCK_WAIT_MS = 30_000;
 
-async function openWithRetry(path: string, readOnly: boolean) {
+async function openWithRetry(path: string, readOnly: boolean, memoryLimit: string | undefined) {
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
     try {
-      return await openDuckDB(path, { readOnly });
+      return await openDuckDB(path, { readOnly, ...(memoryLimit ? { memoryLimit } : {}) });
     } catch (e) {
       const msg = (e as Error).message;
       if (!/lock|Conflicting/i.test(msg) || Date.now() > deadline) {
@@ -36,8 +36,9 @@ export class DuckDBWarehouse implements Warehouse {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<DuckDBWarehouse> {
-    const { db, conn } = await openWithRetry(path, Boolean(opts.readOnly));
+  /** `memoryLimit`: DuckDB's memory limit (default 80% of RAM); beyond it, it spills next to the file. */
+  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<DuckDBWarehouse> {
+    const { db, conn } = await openWithRetry(path, Boolean(opts.readOnly), opts.memoryLimit);
     return new DuckDBWarehouse(path, db, conn);
   }
 
