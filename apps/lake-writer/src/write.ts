@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { LakeLocation } from '@social-pulse/config';
 import { PostsMerge, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
@@ -7,6 +11,16 @@ import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
 /** `_state/lake-writer.json`: the last raw page merged into posts/. */
 export interface LakeWriterState {
   rawThrough?: string;
+}
+
+/**
+ * The merge's local work folder: one per lake, so that the staging a killed run left behind
+ * (up to ~160 MB per million posts) is cleared by the next run instead of filling the disk.
+ * Steps run under the lake's run lock, so no other writer of this lake uses it meanwhile.
+ */
+export function mergeWorkDir(lake: LakeLocation): string {
+  const id = createHash('sha256').update(JSON.stringify(lake)).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), `social-pulse-merge-${id}`);
 }
 
 /** Posts held in memory before they are staged on disk; bounds memory on large backfills. */
@@ -26,7 +40,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const st = await state.read<LakeWriterState>('lake-writer', {});
   const files = await rawFilesAfter(lake, st.rawThrough);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
-  const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit });
+  const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
   let batch: Post[] = [];
   let rowsIn = 0;
   let rowsOut = 0;

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { LocalStore, RawZone } from '@social-pulse/lake';
 import { openDuckDB, queryRows, silentLogger, sqlStringList } from '@social-pulse/runtime';
 import { encodeRawPage, type RawMeta } from '@social-pulse/sources';
 import { mastodonStatus, statusRun } from '@social-pulse/sources/testing';
-import { writeLake } from '../src/write.ts';
+import { mergeWorkDir, writeLake } from '../src/write.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -85,5 +86,19 @@ describe('lake-write step', () => {
     // Nothing new: nothing read.
     const third = await writeLake(ctx('20261124T020000Z-cccccc'));
     expect(third.details).toMatchObject({ rawPages: 0 });
+  });
+
+  it('clears the staging a killed run left behind, and leaves none of its own', async () => {
+    const { store, ctx } = await setup();
+    const c = ctx('20261124T000000Z-aaaaaa');
+    const work = mergeWorkDir(c.config.lakeLocation);
+    expect(mergeWorkDir(c.config.lakeLocation)).toBe(work); // one folder per lake
+    // What a SIGKILLed lake-write leaves: staged Parquet of another run.
+    await mkdir(path.join(work, 'staged/source=mastodon/dt=2026-11-20'), { recursive: true });
+    await writeFile(path.join(work, 'staged/source=mastodon/dt=2026-11-20/batch-0-0.parquet'), 'not even Parquet');
+    await land(store, '20261124T000000Z-aaaaaa', '2026-11-24T00:00:05.000Z', [JSON.stringify(statusRun(5, 'example.social'))]);
+    const r = await writeLake(c);
+    expect(r).toMatchObject({ status: 'ok', rowsOut: 5 });
+    expect(existsSync(work)).toBe(false);
   });
 });

@@ -28,7 +28,11 @@ const sqlString = (v: string) => sqlStringList([v]).slice(1, -1);
 export interface PostsMergeOptions {
   /** DuckDB's memory limit for staging and merging (default 2GB); past it DuckDB spills to disk. */
   memoryLimit?: string;
-  /** Where staged Parquet and spill files go (default: a new folder under the OS temp folder). */
+  /**
+   * Where staged Parquet and spill files go: a folder this merge owns, emptied at open (what a
+   * killed run left there goes) and removed at close. Default: a new folder under the OS temp
+   * folder.
+   */
   workDir?: string;
 }
 
@@ -57,7 +61,6 @@ export class PostsMerge {
     private readonly store: LakeStore,
     private readonly runId: string,
     private readonly work: string,
-    private readonly ownWork: boolean,
     private readonly duck: Awaited<ReturnType<typeof openDuckDB>>,
   ) {}
 
@@ -66,13 +69,14 @@ export class PostsMerge {
   }
 
   static async open(store: LakeStore, runId: string, opts: PostsMergeOptions = {}): Promise<PostsMerge> {
+    if (opts.workDir) await rm(opts.workDir, { recursive: true, force: true });
     const work = opts.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'pulse-merge-')));
     await mkdir(path.join(work, 'staged'), { recursive: true });
     const duck = await openDuckDB(':memory:', { memoryLimit: opts.memoryLimit ?? '2GB' });
     await duck.conn.run(`SET temp_directory = ${sqlString(path.join(work, 'spill'))}`);
     // Keeping insertion order costs memory for nothing here: every write sorts explicitly.
     await duck.conn.run(`SET preserve_insertion_order = false`);
-    return new PostsMerge(store, runId, work, !opts.workDir, duck);
+    return new PostsMerge(store, runId, work, duck);
   }
 
   /** Posts staged so far. */
@@ -114,7 +118,7 @@ export class PostsMerge {
   async close(): Promise<void> {
     this.duck.conn.closeSync();
     this.duck.db.closeSync();
-    await rm(this.ownWork ? this.work : path.join(this.work, 'staged'), { recursive: true, force: true });
+    await rm(this.work, { recursive: true, force: true });
   }
 
   /** Lake partition prefixes (`posts/source=…/dt=…`) with staged rows, sorted. */
