@@ -77,6 +77,7 @@ describe('DuckDBWarehouse', () => {
     ]);
     await w.close();
   });
+
   it('inserts a load in time order, so that a period query skips the row groups of other periods', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
     const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'));
@@ -106,12 +107,12 @@ describe('DuckDBWarehouse', () => {
       const prev = spans.get(Number(s.g)) ?? { min: lo, max: hi };
       spans.set(Number(s.g), { min: Math.min(prev.min, lo), max: Math.max(prev.max, hi) });
     }
-
     expect(spans.size).toBeGreaterThanOrEqual(3);
     // In time order each row group covers a part of the year; in hash order each covers all of it.
     for (const { min, max } of spans.values()) expect((max - min) / 86_400_000).toBeLessThan(200);
     await w.close();
   });
+
   it('takes a memory limit, beyond which DuckDB spills instead of growing', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
     const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'), { memoryLimit: '512MB' });
