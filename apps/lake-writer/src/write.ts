@@ -15,7 +15,7 @@ export interface LakeWriterState {
 
 /**
  * The merge's local work folder: one per lake, so that the staging a killed run left behind
- * (up to ~160 MB per million posts) is cleared by the next run instead of filling the disk.
+ * (about 120 MB per million posts) is cleared by the next run instead of filling the disk.
  * Steps run under the lake's run lock, so no other writer of this lake uses it meanwhile.
  */
 export function mergeWorkDir(lake: LakeLocation): string {
