@@ -71,7 +71,6 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       }
     }
     await merge.stage(batch);
-    batch = [];
     progress.stop();
     if (merge.staged) {
       const bar = createProgress('lake-merge', { unit: 'partitions' });

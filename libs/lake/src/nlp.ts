@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, nlpPartition, PARQUET, postNlp, quoteIdent, type PostNlp } from '@social-pulse/schema';
+import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 
 /**
@@ -62,10 +63,10 @@ export async function writeNlp(store: LakeStore, rows: readonly PostNlp[], runId
     for (const [day, group] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const staged = path.join(work, `${n}.ndjson`);
       const out = path.join(work, `${n}.parquet`);
-      await writeFile(staged, group.map((r) => JSON.stringify(r)).join('\n'));
+      await writeNdjson(staged, group);
       await conn.run(
         `COPY (SELECT ${NLP_COLS} FROM read_json(${sqlStringList([staged])}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postNlp)}) ORDER BY created_at, post_id)
-         TO ${sqlStringList([out]).slice(1, -1)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`,
+         TO ${sqlString(out)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`,
       );
       const key = `${nlpPartition(day)}/part-${runId}-${String(n).padStart(6, '0')}.parquet`;
       await store.upload(key, out, { ifAbsent: true });

@@ -1,11 +1,9 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
-import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbColumnsLiteral, LAKE, PARQUET, posts as postsTable, quoteIdent, type Post } from '@social-pulse/schema';
+import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 
 export interface MergeResult {
@@ -21,8 +19,6 @@ export interface MergeResult {
 }
 
 const COLS = columnNames(postsTable).map(quoteIdent).join(', ');
-
-const sqlString = (v: string) => sqlStringList([v]).slice(1, -1);
 
 /** Options of a {@link PostsMerge}. */
 export interface PostsMergeOptions {
@@ -184,18 +180,6 @@ export async function mergePosts(store: LakeStore, rows: Post[], runId: string, 
   } finally {
     await merge.close();
   }
-}
-
-/** Writes rows as newline-delimited JSON without building one string of them all. */
-async function writeNdjson(file: string, rows: readonly Post[]): Promise<void> {
-  const out = createWriteStream(file);
-  const CHUNK = 2_000;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const text = rows.slice(i, i + CHUNK).map((r) => JSON.stringify(r)).join('\n') + '\n';
-    if (!out.write(text)) await once(out, 'drain');
-  }
-  out.end();
-  await finished(out);
 }
 
 /** Posts files whose name sorts after `after` (the warehouse loader's watermark). */

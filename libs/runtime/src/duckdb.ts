@@ -38,7 +38,12 @@ export async function queryRows<T = Record<string, unknown>>(
   return reader.getRowObjectsJS() as T[];
 }
 
+/** A DuckDB string literal (a file path in COPY … TO, a SET value). */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
 /** A DuckDB list literal of string literals, for table functions that take a file list. */
 export function sqlStringList(values: readonly string[]): string {
-  return `[${values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ')}]`;
+  return `[${values.map(sqlString).join(', ')}]`;
 }

@@ -8,5 +8,5 @@ export { createProgress } from './progress.ts';
 export type { Progress } from './progress.ts';
 export { newRunId, seededRandom } from './ids.ts';
 export { VERSION } from './version.ts';
-export { openDuckDB, queryRows, sqlStringList } from './duckdb.ts';
+export { openDuckDB, queryRows, sqlString, sqlStringList } from './duckdb.ts';
 export type { DuckOptions, DuckDBConnection } from './duckdb.ts';

@@ -10,7 +10,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { openDuckDB, sqlStringList } from '@social-pulse/runtime';
+import { openDuckDB, sqlString } from '@social-pulse/runtime';
 import { columnNames, duckdbCreateTable, PARQUET, posts as postsTable, quoteIdent } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
 
@@ -40,7 +40,7 @@ for (const f of rawFiles) {
   }
 }
 await conn.run(
-  `COPY (SELECT *, strftime(created_at, '%Y-%m-%d') AS dt FROM posts QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1 ORDER BY source, dt, created_at, post_id) TO ${sqlStringList([out]).slice(1, -1)}
+  `COPY (SELECT *, strftime(created_at, '%Y-%m-%d') AS dt FROM posts QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1 ORDER BY source, dt, created_at, post_id) TO ${sqlString(out)}
    (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize}, PARTITION_BY (source, dt), WRITE_PARTITION_COLUMNS true)`,
 );
 conn.closeSync();

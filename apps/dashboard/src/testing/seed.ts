@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckDB, sqlStringList } from '@social-pulse/runtime';
+import { openDuckDB, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { duckdbColumnsLiteral, postNlp, posts as postsTable, type DqCheck, type PipelineRun, type Post, type PostNlp, type TableSchema } from '@social-pulse/schema';
 import type { Warehouse } from '@social-pulse/warehouse';
 
@@ -32,7 +32,7 @@ async function parquetOf(table: TableSchema, rows: object[], dir: string): Promi
   const { db, conn } = await openDuckDB(':memory:');
   try {
     await conn.run(
-      `COPY (SELECT * FROM read_json(${sqlStringList([json])}, format='newline_delimited', columns=${duckdbColumnsLiteral(table)})) TO ${sqlStringList([out]).slice(1, -1)} (FORMAT parquet)`,
+      `COPY (SELECT * FROM read_json(${sqlStringList([json])}, format='newline_delimited', columns=${duckdbColumnsLiteral(table)})) TO ${sqlString(out)} (FORMAT parquet)`,
     );
   } finally {
     conn.closeSync();

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openDuckDB, sqlStringList } from '@social-pulse/runtime';
+import { openDuckDB, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { duckdbColumnsLiteral, type Post, type PostNlp, type TableSchema } from '@social-pulse/schema';
 
 /** A valid post for tests; `over` replaces fields. */
@@ -28,7 +28,7 @@ export async function parquetOf(table: TableSchema, rows: object[]): Promise<str
   const out = path.join(dir, 'rows.parquet');
   const { db, conn } = await openDuckDB(':memory:');
   try {
-    await conn.run(`COPY (SELECT * FROM read_json(${sqlStringList([json])}, format='newline_delimited', columns=${duckdbColumnsLiteral(table)})) TO ${sqlStringList([out]).slice(1, -1)} (FORMAT parquet, COMPRESSION zstd)`);
+    await conn.run(`COPY (SELECT * FROM read_json(${sqlStringList([json])}, format='newline_delimited', columns=${duckdbColumnsLiteral(table)})) TO ${sqlString(out)} (FORMAT parquet, COMPRESSION zstd)`);
   } finally {
     conn.closeSync();
     db.closeSync();
