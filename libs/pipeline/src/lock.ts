@@ -20,11 +20,15 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-/** Where the run lock of a lake lives: beside a local lake, or in the temp dir for a bucket. */
-export function lockPath(lake: LakeLocation): string {
+/**
+ * Where the run lock of a lake lives: beside a local lake, or for a bucket in `PULSE_LOCK_DIR`
+ * (a folder every `pulse` of the machine sees, e.g. /run/social-pulse on the VM, where systemd
+ * gives each service a private /tmp), else the temp dir.
+ */
+export function lockPath(lake: LakeLocation, env: NodeJS.ProcessEnv = process.env): string {
   if (lake.kind === 'local') return path.join(lake.root, '_state', 'run.lock');
   const id = createHash('sha256').update(`gs://${lake.bucket}/${lake.prefix}`).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `social-pulse-${id}.lock`);
+  return path.join(env.PULSE_LOCK_DIR?.trim() || os.tmpdir(), `social-pulse-${id}.lock`);
 }
 
 function alive(pid: number): boolean {
