@@ -26,10 +26,12 @@ export const CONFIG_DEFAULTS = {
   deletionProtection: true,
   datasetId: '',
   repoUrl: '',
-  repoRef: 'main',
+  commit: '',
   schedule: 'hourly',
   sources: '',
   blueskyHandle: '',
+  softDeleteDays: 7,
+  secretReplicas: '',
   xBearerToken: '',
   blueskyAppPassword: '',
   redditClientId: '',
@@ -64,11 +66,16 @@ export interface Settings {
   deletionProtection: boolean;
   datasetId: string;
   repoUrl: string;
-  repoRef: string;
+  /** Config `commit` (a full id), or undefined to pin the checkout's HEAD (see commit.ts). */
+  commit: string | undefined;
   schedule: string;
   /** Config `sources` (checked), or undefined for the default sources. */
   sourcesYaml: string | undefined;
   blueskyHandle: string | undefined;
+  /** Days the bucket keeps deleted objects recoverable; 0 turns soft delete off. */
+  softDeleteDays: number;
+  /** Secret Manager locations for user-managed replication, or undefined for automatic. */
+  secretReplicas: string[] | undefined;
 }
 
 /** One credential: where it lives, and its value when the stack sets it. */
@@ -109,6 +116,19 @@ function oneOf<T extends string>(raw: RawConfig, key: ConfigKey, allowed: readon
 }
 
 const REGION = /^[a-z]+-[a-z]+\d+$/;
+
+// Cloud Storage takes a soft-delete retention of 0 (off) or 7 to 90 days.
+function softDeleteDays(raw: RawConfig): number {
+  const days = integer(raw, 'softDeleteDays', 0, 90);
+  return days === 0 || days >= 7 ? days : fail('softDeleteDays', String(days), 'expected 0 (off) or 7 to 90 days');
+}
+
+function secretReplicas(raw: RawConfig): string[] | undefined {
+  const value = raw.secretReplicas ?? CONFIG_DEFAULTS.secretReplicas;
+  const locations = value.split(',').map((l) => l.trim()).filter((l) => l !== '');
+  if (locations.some((l) => !REGION.test(l))) fail('secretReplicas', value, 'expected regions separated by commas, such as us-central1,us-east1, or empty for automatic replication');
+  return locations.length > 0 ? locations : undefined;
+}
 
 /** Validates raw config into {@link Settings}; a bad value fails with a message that names it. */
 export function parseSettings(raw: RawConfig, context: { project: string | undefined; stack: string }): Settings {
@@ -159,11 +179,13 @@ export function parseSettings(raw: RawConfig, context: { project: string | undef
       /^(https:\/\/|ssh:\/\/|git@)[^\s'"\\]+$/,
       'expected the Git URL of the social-pulse repository (https://…, ssh://… or git@…): run `pulumi config set repoUrl URL`',
     ),
-    repoRef: text(raw, 'repoRef', /^(?!-)[A-Za-z0-9._/-]+$/, 'expected a branch, tag or commit'),
+    commit: text(raw, 'commit', /^([0-9a-f]{40})?$/, "expected a full 40-character commit id, or empty for the checkout's HEAD") || undefined,
     // OnCalendar expressions: `hourly`, `*:0/15`, `Mon..Fri *-*-* 06:00:00`, ...
     schedule: text(raw, 'schedule', /^[A-Za-z0-9*:,./~-]+( [A-Za-z0-9*:,./~-]+)*$/, 'expected a systemd OnCalendar expression such as hourly or *:0/30'),
     sourcesYaml: sources?.ok,
     blueskyHandle: handle === '' ? undefined : handle,
+    softDeleteDays: softDeleteDays(raw),
+    secretReplicas: secretReplicas(raw),
   };
 }
 

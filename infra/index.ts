@@ -7,17 +7,30 @@ import { PipelineSecrets } from './components/pipeline-secrets.ts';
 import { PipelineVm } from './components/pipeline-vm.ts';
 import { PrivateNetwork } from './components/private-network.ts';
 import { ProjectApis } from './components/project-apis.ts';
+import { RunAlerts, runOutputFilter } from './components/run-alerts.ts';
 import { Warehouse } from './components/warehouse.ts';
+import { resolveCommit } from './commit.ts';
 import { loadConfig } from './config.ts';
 import { labels as labelsFor, serviceAccountId } from './names.ts';
 import { DASHBOARD_PORT, pulseConfigYaml } from './pulse-config.ts';
 import { startupScript } from './startup-script.ts';
+import { VM } from './vm-layout.ts';
 
 // 1. Configuration, validated before anything is declared.
 const { settings, credentials } = loadConfig();
 const { project } = settings;
 const labels = labelsFor(settings.stack);
 const SSH_TAG = 'social-pulse-ssh-from-iap';
+
+// The code the VM runs, pinned now: what this preview shows is what the VM installs.
+const pin = (() => {
+  try {
+    return resolveCommit(settings.commit);
+  } catch (e) {
+    throw new pulumi.RunError((e as Error).message);
+  }
+})();
+if (pin.warning) void pulumi.log.warn(pin.warning);
 
 // 2. The APIs everything else needs.
 const apis = new ProjectApis('pulse-apis', { project });
@@ -32,6 +45,7 @@ const lake = new LakeBucket(
     rawColdAfterDays: settings.rawColdAfterDays,
     rawColdStorageClass: settings.rawColdStorageClass,
     forceDestroy: settings.forceDestroy,
+    softDeleteDays: settings.softDeleteDays,
     labels,
   },
   afterApis,
@@ -48,7 +62,11 @@ const identity = new PipelineIdentity(
   { project, accountId: serviceAccountId(settings.stack), bucketName: lake.bucketName, datasetId: warehouse.datasetId },
   afterApis,
 );
-const secrets = new PipelineSecrets('pulse-secrets', { project, accessor: identity.member, secrets: credentials, labels }, afterApis);
+const secrets = new PipelineSecrets(
+  'pulse-secrets',
+  { project, accessor: identity.member, secrets: credentials, labels, ...(settings.secretReplicas ? { replicas: settings.secretReplicas } : {}) },
+  afterApis,
+);
 
 // 5. A private network: no inbound but SSH from IAP, outbound through Cloud NAT.
 const network = new PrivateNetwork('pulse-net', { project, region: settings.region, cidr: '10.20.0.0/24', sshTag: SSH_TAG }, afterApis);
@@ -61,7 +79,7 @@ const script = pulumi.all([configYaml, secrets.refs]).apply(([config, refs]) =>
   startupScript({
     project,
     repoUrl: settings.repoUrl,
-    repoRef: settings.repoRef,
+    commit: pin.commit,
     pulseConfig: config,
     schedule: settings.schedule,
     gpu: settings.gpu?.type,
@@ -82,12 +100,16 @@ const vm = new PipelineVm(
     tags: [SSH_TAG],
     startupScript: script,
     labels,
+    commit: pin.commit,
   },
   // The first run needs its grants and secrets in place.
   { dependsOn: [apis, identity, secrets, network] },
 );
 
-// 7. What a user needs next.
+// 7. Failed runs: a log-based metric and an alert policy on it.
+const alerts = new RunAlerts('pulse-runs', { project, vmName: vm.name, unit: VM.runService }, afterApis);
+
+// 8. What a user needs next.
 export const bucket = lake.bucketName;
 export const lakeUri = lake.lakeUri;
 export const dataset = warehouse.datasetId;
@@ -97,5 +119,10 @@ export const vmZone = vm.zone;
 export const serviceAccountEmail = identity.email;
 /** Opens the dashboard at http://localhost:8080: SSH over IAP, forwarding to the VM's loopback. */
 export const dashboardTunnel = pulumi.interpolate`gcloud compute ssh ${vm.name} --zone ${vm.zone} --project ${project} --tunnel-through-iap -- -N -L ${DASHBOARD_PORT}:127.0.0.1:${DASHBOARD_PORT}`;
+/** The commit the VM installs (config `commit`, or HEAD of the checkout pulumi ran from). */
+export const commit = pin.commit;
+/** Logs Explorer queries: the runs' output, and the failed runs the alert policy counts. */
+export const runLogsQuery = vm.name.apply((name) => runOutputFilter(project, name, VM.runService));
+export const failedRunsQuery = alerts.filter;
 /** The pulse.config.yaml the VM runs with. */
 export const pulseConfig = configYaml;

@@ -11,9 +11,12 @@ export interface SecretRef {
 /**
  * The `ExecStartPre=` script of the run service. It holds secret *names* only: each run asks
  * Secret Manager (as the VM's service account) for the latest version of each secret and writes
- * the values to the env file named by its argument. A secret with no version is skipped, so the
- * pipeline skips that source with its own clear line, and a version added later with
- * `gcloud secrets versions add` is picked up by the next run without touching the VM.
+ * the values to the env file named by its argument. A secret with no version (NOT_FOUND) is
+ * skipped, so the pipeline skips that source with its own clear line, and a version added later
+ * with `gcloud secrets versions add` is picked up by the next run without touching the VM. Any
+ * other failure (PERMISSION_DENIED, a disabled API, no network) is printed as gcloud said it and
+ * fails the run: a credential that is set but cannot be read is a fault to see, not a source to
+ * skip quietly.
  */
 export function loadSecretsScript(project: string, secrets: readonly SecretRef[]): string {
   const fetches = secrets.map((s) => `fetch ${shq(s.env)} ${shq(s.secretId)}`);
@@ -25,10 +28,19 @@ tmp="$out.tmp"
 gcloud="\${GCLOUD:-/usr/bin/gcloud}"
 umask 077
 : > "$tmp"
+errors="$(mktemp)"
+trap 'rm -f "$errors"' EXIT
+failed=0
 fetch() {
   local name="$1" secret="$2" value
-  if ! value="$("$gcloud" secrets versions access latest --secret="$secret" --project=${shq(project)} --quiet 2>/dev/null)"; then
-    echo "load-secrets: $secret has no readable version; $name stays unset" >&2
+  if ! value="$("$gcloud" secrets versions access latest --secret="$secret" --project=${shq(project)} --quiet 2>"$errors")"; then
+    if grep -q 'NOT_FOUND' "$errors"; then
+      echo "load-secrets: $secret has no readable version; $name stays unset" >&2
+    else
+      echo "load-secrets: cannot read $secret for $name:" >&2
+      cat "$errors" >&2
+      failed=1
+    fi
     return 0
   fi
   if [[ "$value" == *$'\\n'* ]]; then
@@ -40,6 +52,11 @@ fetch() {
   printf '%s="%s"\\n' "$name" "$value" >> "$tmp"
 }
 ${fetches.join('\n')}
+if [ "$failed" -ne 0 ]; then
+  rm -f "$tmp"
+  echo "load-secrets: the run stops: grant roles/secretmanager.secretAccessor on the secret to the VM's service account (pulumi up does), or see the error above" >&2
+  exit 1
+fi
 mv -f "$tmp" "$out"
 `;
 }

@@ -1,9 +1,44 @@
 import { DASHBOARD_PORT } from './pulse-config.ts';
 import { VM } from './vm-layout.ts';
 
-// Hardening shared by both services. The code directory stays writable by the service user
-// because model downloads are cached inside it (node_modules).
-const HARDENING = ['NoNewPrivileges=true', 'PrivateTmp=true', 'ProtectSystem=full', 'ProtectHome=true', 'ProtectKernelTunables=true', 'ProtectControlGroups=true'];
+/**
+ * Hardening shared by both services. The code under /opt is read-only to them (root owns it, and
+ * ProtectSystem=strict makes the whole file system read-only besides); what they write has a
+ * place of its own: the state dir (gcloud's config), the cache dir (Cloud Storage reads, NLP
+ * models), the run lock's dir, and a private /tmp for scratch that is emptied after each run.
+ * No MemoryDenyWriteExecute=: V8's JIT needs writable executable memory.
+ */
+function hardening(memoryMax: string): string[] {
+  return [
+    `StateDirectory=${VM.stateDir}`,
+    `CacheDirectory=${VM.cacheDirName}`,
+    // `-`: a missing directory does not stop the service (systemd-tmpfiles creates it at boot).
+    `ReadWritePaths=-${VM.lockDir}`,
+    'PrivateTmp=true',
+    'ProtectSystem=strict',
+    'ProtectHome=true',
+    'NoNewPrivileges=true',
+    'CapabilityBoundingSet=',
+    'AmbientCapabilities=',
+    // Unix sockets for the journal, IP for Google's APIs and the social networks; no raw or netlink sockets.
+    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
+    'SystemCallFilter=@system-service',
+    'SystemCallArchitectures=native',
+    // A call outside the filter fails with EPERM (Node, DuckDB and ONNX Runtime report it) instead of killing the process.
+    'SystemCallErrorNumber=EPERM',
+    'ProtectKernelTunables=true',
+    'ProtectKernelModules=true',
+    'ProtectKernelLogs=true',
+    'ProtectControlGroups=true',
+    'ProtectClock=true',
+    'ProtectHostname=true',
+    'RestrictNamespaces=true',
+    'RestrictRealtime=true',
+    'RestrictSUIDSGID=true',
+    'LockPersonality=true',
+    `MemoryMax=${memoryMax}`,
+  ];
+}
 
 function unit(sections: Record<string, string[]>): string {
   return `${Object.entries(sections)
@@ -11,15 +46,37 @@ function unit(sections: Record<string, string[]>): string {
     .join('\n\n')}\n`;
 }
 
+// Ordering on the setup unit: nothing that runs `pulse` starts before the pinned release is
+// installed, and if the install fails they do not start at all (Requires=). A restart of the
+// setup unit restarts them too, on the release it switched to.
+const AFTER_SETUP = [`Requires=${VM.setupService}`, `After=${VM.setupService}`];
+
+/**
+ * Installs the pinned release (see startup-script.ts' installScript) and switches
+ * /opt/social-pulse/current to it. Started by the timer, the dashboard and the startup script;
+ * RemainAfterExit keeps it active, so it runs once per boot.
+ */
+export function setupService(): string {
+  return unit({
+    Unit: ['Description=social-pulse: install the pinned release', 'Wants=network-online.target', 'After=network-online.target'],
+    Service: ['Type=oneshot', 'RemainAfterExit=yes', `ExecStart=${VM.install}`, 'TimeoutStartSec=1h'],
+  });
+}
+
 /** One pipeline run: scrape, lake, enrich, load. Started by the timer. */
 export function runService(): string {
   return unit({
-    Unit: ['Description=social-pulse: one pipeline run (scrape, lake, enrich, load)', 'Wants=network-online.target', 'After=network-online.target'],
+    Unit: [
+      'Description=social-pulse: one pipeline run (scrape, lake, enrich, load)',
+      'Wants=network-online.target',
+      'After=network-online.target',
+      ...AFTER_SETUP,
+    ],
     Service: [
       'Type=oneshot',
       `User=${VM.user}`,
       `Group=${VM.user}`,
-      `WorkingDirectory=${VM.appDir}`,
+      `WorkingDirectory=${VM.current}`,
       `EnvironmentFile=${VM.envFile}`,
       `RuntimeDirectory=${VM.runtimeDir}`,
       'RuntimeDirectoryMode=0700',
@@ -27,10 +84,10 @@ export function runService(): string {
       '# that systemd removes when the run ends; no value is written in this unit or on disk.',
       `ExecStartPre=${VM.loadSecrets} ${VM.secretsEnv}`,
       `EnvironmentFile=-${VM.secretsEnv}`,
-      `ExecStart=/usr/bin/npx pulse run --config ${VM.config}`,
+      `ExecStart=${VM.pulseBin} run --config ${VM.config}`,
       'TimeoutStartSec=3h',
       'Nice=5',
-      ...HARDENING,
+      ...hardening('80%'),
     ],
   });
 }
@@ -38,7 +95,7 @@ export function runService(): string {
 /** Starts the run on the configured calendar; Persistent= catches up a run missed while the VM was off. */
 export function runTimer(onCalendar: string): string {
   return unit({
-    Unit: ['Description=social-pulse: run the pipeline on a schedule'],
+    Unit: ['Description=social-pulse: run the pipeline on a schedule', ...AFTER_SETUP],
     Timer: [`OnCalendar=${onCalendar}`, 'Persistent=true', `Unit=${VM.runService}`],
     Install: ['WantedBy=timers.target'],
   });
@@ -47,18 +104,23 @@ export function runTimer(onCalendar: string): string {
 /** The dashboard, on loopback only: it is reached through an SSH tunnel over IAP. */
 export function dashboardService(): string {
   return unit({
-    Unit: ['Description=social-pulse dashboard (127.0.0.1 only)', 'Wants=network-online.target', 'After=network-online.target'],
+    Unit: ['Description=social-pulse dashboard (127.0.0.1 only)', 'Wants=network-online.target', 'After=network-online.target', ...AFTER_SETUP],
     Service: [
       'Type=simple',
       `User=${VM.user}`,
       `Group=${VM.user}`,
-      `WorkingDirectory=${VM.appDir}`,
+      `WorkingDirectory=${VM.current}`,
       `EnvironmentFile=${VM.envFile}`,
-      `ExecStart=/usr/bin/npx pulse dashboard --config ${VM.config} --host 127.0.0.1 --port ${DASHBOARD_PORT}`,
+      `ExecStart=${VM.pulseBin} dashboard --config ${VM.config} --host 127.0.0.1 --port ${DASHBOARD_PORT}`,
       'Restart=on-failure',
       'RestartSec=10',
-      ...HARDENING,
+      ...hardening('25%'),
     ],
     Install: ['WantedBy=multi-user.target'],
   });
+}
+
+/** Creates the run lock's directory at every boot (/run is a tmpfs). */
+export function tmpfilesConf(): string {
+  return `d ${VM.lockDir} 0750 ${VM.user} ${VM.user} -\n`;
 }

@@ -15,6 +15,8 @@ export interface LakeBucketArgs {
   rawColdStorageClass: pulumi.Input<string>;
   /** Let `pulumi destroy` delete the bucket with the lake in it. */
   forceDestroy: pulumi.Input<boolean>;
+  /** Days deleted objects stay recoverable (soft delete); 0 turns it off. */
+  softDeleteDays: pulumi.Input<number>;
   /** Labels for the bucket. */
   labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -39,6 +41,12 @@ export class LakeBucket extends pulumi.ComponentResource {
         // new files and deletes the old ones) and never overwritten, so object versions would
         // only keep deleted files around and bill for them.
         versioning: { enabled: false },
+        // Soft delete is the one undo for a mistaken delete (`gcloud storage rm -r`, a bad
+        // prefix): raw pages cannot be scraped again once the networks stop serving them. Its
+        // cost is small here: what the pipeline deletes is a compaction's replaced files and
+        // the staging of loads, billed for the retention on top. 7 days, the shortest nonzero
+        // retention, is the default; 0 turns it off for a lake that can be rebuilt.
+        softDeletePolicy: { retentionDurationSeconds: pulumi.output(args.softDeleteDays).apply((days) => days * 24 * 60 * 60) },
         forceDestroy: args.forceDestroy,
         lifecycleRules: [
           {

@@ -12,11 +12,19 @@ export interface PipelineIdentityArgs {
   datasetId: pulumi.Input<string>;
 }
 
+/** Project-level roles of the pipeline's account: there is no narrower resource to grant them on. */
+export const PROJECT_ROLES = [
+  // BigQuery jobs are project resources.
+  'roles/bigquery.jobUser',
+  // The Ops Agent on the VM writes the journal and host metrics as the VM's account.
+  'roles/logging.logWriter',
+  'roles/monitoring.metricWriter',
+] as const;
+
 /**
  * The pipeline's service account with least privilege: object admin on the lake bucket only,
- * data editor on the dataset only, and the project-level right to run BigQuery jobs (jobs are
- * project resources; there is no narrower grant). The VM uses it through the metadata server;
- * no key is ever created.
+ * data editor on the dataset only, and {@link PROJECT_ROLES} on the project. The VM uses it
+ * through the metadata server; no key is ever created.
  */
 export class PipelineIdentity extends pulumi.ComponentResource {
   public readonly email: pulumi.Output<string>;
@@ -48,11 +56,13 @@ export class PipelineIdentity extends pulumi.ComponentResource {
       { project: args.project, datasetId: args.datasetId, role: 'roles/bigquery.dataEditor', member: this.member },
       { parent: this },
     );
-    new gcp.projects.IAMMember(
-      `${name}-bigquery-job-user`,
-      { project: args.project, role: 'roles/bigquery.jobUser', member: this.member },
-      { parent: this },
-    );
+    for (const role of PROJECT_ROLES) {
+      new gcp.projects.IAMMember(
+        `${name}-${role.slice('roles/'.length).replace(/\.|(?=[A-Z])/g, '-').toLowerCase()}`,
+        { project: args.project, role, member: this.member },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ email: this.email, member: this.member });
   }
 }

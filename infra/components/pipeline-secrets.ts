@@ -20,6 +20,11 @@ export interface PipelineSecretsArgs {
   secrets: SecretSpec[];
   /** Labels for the secrets. */
   labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Locations for user-managed replication. Without them Google picks (automatic replication),
+   * which an organisation policy `gcp.resourceLocations` that leaves out some regions refuses.
+   */
+  replicas?: readonly string[];
 }
 
 /**
@@ -33,11 +38,12 @@ export class PipelineSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: PipelineSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('social-pulse:infra:PipelineSecrets', name, {}, opts);
+    const replication = args.replicas?.length ? { userManaged: { replicas: args.replicas.map((location) => ({ location })) } } : { auto: {} };
     const refs = args.secrets.map((spec) => {
       const slug = spec.env.toLowerCase().replaceAll('_', '-');
       const secret = new gcp.secretmanager.Secret(
         `${name}-${slug}`,
-        { project: args.project, secretId: spec.secretId, replication: { auto: {} }, labels: args.labels },
+        { project: args.project, secretId: spec.secretId, replication, labels: args.labels },
         { parent: this },
       );
       if (spec.value !== undefined) {

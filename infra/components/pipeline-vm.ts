@@ -23,8 +23,10 @@ export interface PipelineVmArgs {
   tags: pulumi.Input<pulumi.Input<string>[]>;
   /** The startup script (see startup-script.ts). */
   startupScript: pulumi.Input<string>;
-  /** Labels for the VM. */
+  /** Labels for the VM and its boot disk. */
   labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The commit the startup script installs; shown as metadata `social-pulse-commit`. */
+  commit: pulumi.Input<string>;
 }
 
 /**
@@ -47,7 +49,8 @@ export class PipelineVm extends pulumi.ComponentResource {
         zone: args.zone,
         machineType: args.machineType,
         allowStoppingForUpdate: true,
-        bootDisk: { autoDelete: true, initializeParams: { image: VM_IMAGE, size: args.diskSizeGb, type: 'pd-balanced' } },
+        // The disk carries the labels too: billing reports it apart from the instance.
+        bootDisk: { autoDelete: true, initializeParams: { image: VM_IMAGE, size: args.diskSizeGb, type: 'pd-balanced', labels: args.labels } },
         // No accessConfigs: the interface gets no external IP.
         networkInterfaces: [{ subnetwork: args.subnetworkId }],
         serviceAccount: { email: args.serviceAccountEmail, scopes: ['cloud-platform'] },
@@ -55,7 +58,9 @@ export class PipelineVm extends pulumi.ComponentResource {
         guestAccelerators: gpu.apply((g) => (g === undefined ? [] : [{ type: g.type, count: g.count }])),
         // A VM with a GPU cannot live-migrate during host maintenance: it stops and restarts.
         scheduling: gpu.apply((g) => ({ onHostMaintenance: g === undefined ? 'MIGRATE' : 'TERMINATE', automaticRestart: true })),
-        metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' },
+        // The pinned commit, readable at a glance in `pulumi preview` and on the VM
+        // (curl -H Metadata-Flavor:Google http://metadata/computeMetadata/v1/instance/attributes/social-pulse-commit).
+        metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE', 'social-pulse-commit': args.commit },
         metadataStartupScript: args.startupScript,
         tags: args.tags,
         labels: args.labels,

@@ -1,7 +1,12 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
 
-/** The Google APIs the pipeline uses. IAM is listed because the service account needs it. */
+/**
+ * The Google APIs the stack uses. IAM for the service account; Cloud Resource Manager for the
+ * project-level grants (the provider reads and writes the project's IAM policy through it);
+ * OS Login for SSH to the VM; Logging and Monitoring for the Ops Agent, the log-based metric of
+ * failed runs and its alert policy.
+ */
 export const REQUIRED_APIS = [
   'compute.googleapis.com',
   'bigquery.googleapis.com',
@@ -9,6 +14,10 @@ export const REQUIRED_APIS = [
   'iap.googleapis.com',
   'storage.googleapis.com',
   'iam.googleapis.com',
+  'cloudresourcemanager.googleapis.com',
+  'oslogin.googleapis.com',
+  'logging.googleapis.com',
+  'monitoring.googleapis.com',
 ] as const;
 
 export interface ProjectApisArgs {

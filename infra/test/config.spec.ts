@@ -23,10 +23,12 @@ describe('parseSettings', () => {
       deletionProtection: true,
       datasetId: 'social_pulse_dev',
       repoUrl: REPO.repoUrl,
-      repoRef: 'main',
+      commit: undefined,
       schedule: 'hourly',
       sourcesYaml: undefined,
       blueskyHandle: undefined,
+      softDeleteDays: 7,
+      secretReplicas: undefined,
     });
   });
 
@@ -34,6 +36,15 @@ describe('parseSettings', () => {
     expect(parse({ gpu: 'nvidia-l4' })).toMatchObject({ machineType: 'g2-standard-4', gpu: { type: 'nvidia-l4', count: 1 } });
     expect(parse({ gpu: 'nvidia-tesla-t4', gpuCount: '4' })).toMatchObject({ machineType: 'n1-standard-4', gpu: { type: 'nvidia-tesla-t4', count: 4 } });
     expect(parse({ gpu: 'nvidia-l4', machineType: 'g2-standard-24', gpuCount: '2' }).gpu).toEqual({ type: 'nvidia-l4', count: 2 });
+  });
+
+  it('takes a pinned commit, soft delete off, and secret replicas', () => {
+    const commit = '0123456789abcdef0123456789abcdef01234567';
+    expect(parse({ commit, softDeleteDays: '0', secretReplicas: 'europe-west4, europe-west1' })).toMatchObject({
+      commit,
+      softDeleteDays: 0,
+      secretReplicas: ['europe-west4', 'europe-west1'],
+    });
   });
 
   it('accepts COLDLINE in any case and a custom schedule', () => {
@@ -54,7 +65,12 @@ describe('parseSettings', () => {
     [{ forceDestroy: 'yes' }, /forceDestroy = "yes": expected true or false/],
     [{ repoUrl: '' }, /repoUrl = "": expected the Git URL/],
     [{ repoUrl: 'https://x/y.git; rm -rf /' }, /repoUrl = "https:\/\/x\/y.git; rm -rf \/"/],
-    [{ repoRef: '--upload-pack=evil' }, /repoRef = "--upload-pack=evil": expected a branch, tag or commit/],
+    [{ commit: '--upload-pack=evil' }, /commit = "--upload-pack=evil": expected a full 40-character commit id/],
+    [{ commit: 'main' }, /commit = "main": expected a full 40-character commit id/],
+    [{ commit: '0123456' }, /commit = "0123456": expected a full 40-character commit id/],
+    [{ softDeleteDays: '3' }, /softDeleteDays = "3": expected 0 \(off\) or 7 to 90 days/],
+    [{ softDeleteDays: '91' }, /softDeleteDays = "91": expected a whole number from 0 to 90/],
+    [{ secretReplicas: 'us-central1, EU' }, /secretReplicas = "us-central1, EU": expected regions separated by commas/],
     [{ schedule: 'hourly\nExecStart=/bin/sh' }, /schedule = "hourly\\nExecStart=\/bin\/sh"/],
     [{ datasetId: 'my-dataset' }, /datasetId = "my-dataset"/],
     [{ blueskyHandle: 'alice bob' }, /blueskyHandle = "alice bob"/],

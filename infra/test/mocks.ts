@@ -11,6 +11,8 @@ export interface Declared {
 export const BASE_CONFIG: Record<string, string> = {
   'gcp:project': 'test-project',
   'social-pulse:repoUrl': 'https://github.com/example/social-pulse.git',
+  // A fixed pin: the tests do not depend on the state of the checkout they run in.
+  'social-pulse:commit': '0123456789abcdef0123456789abcdef01234567',
 };
 
 // The id the provider would give: the resource path for those the program refers to by id.

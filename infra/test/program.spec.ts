@@ -24,6 +24,7 @@ beforeAll(async () => {
 });
 
 const SA_EMAIL = 'pulse-test@test-project.iam.gserviceaccount.com';
+const COMMIT = BASE_CONFIG['social-pulse:commit'];
 const SA_MEMBER = `serviceAccount:${SA_EMAIL}`;
 
 function vm(): Record<string, unknown> {
@@ -84,7 +85,7 @@ describe('network', () => {
 });
 
 describe('pipeline service account', () => {
-  it('holds exactly objectAdmin on the bucket, dataEditor on the dataset, jobUser on the project', () => {
+  it('holds exactly objectAdmin on the bucket, dataEditor on the dataset, jobUser, logWriter and metricWriter on the project', () => {
     const bucketName = single(declared, 'gcp:storage/bucket:Bucket').name;
     const grants = [
       ...ofType(declared, 'gcp:storage/bucketIAMMember:BucketIAMMember'),
@@ -95,6 +96,8 @@ describe('pipeline service account', () => {
       { type: 'gcp:storage/bucketIAMMember:BucketIAMMember', role: 'roles/storage.objectAdmin', member: SA_MEMBER, on: bucketName },
       { type: 'gcp:bigquery/datasetIamMember:DatasetIamMember', role: 'roles/bigquery.dataEditor', member: SA_MEMBER, on: 'social_pulse_test' },
       { type: 'gcp:projects/iAMMember:IAMMember', role: 'roles/bigquery.jobUser', member: SA_MEMBER, on: 'test-project' },
+      { type: 'gcp:projects/iAMMember:IAMMember', role: 'roles/logging.logWriter', member: SA_MEMBER, on: 'test-project' },
+      { type: 'gcp:projects/iAMMember:IAMMember', role: 'roles/monitoring.metricWriter', member: SA_MEMBER, on: 'test-project' },
     ]);
   });
 
@@ -109,7 +112,7 @@ describe('pipeline service account', () => {
 
   it('has no other IAM grant, and no key is ever created', () => {
     const iam = declared.filter((d) => /iam(member|binding|policy)/i.test(d.type));
-    expect(iam).toHaveLength(3 + 5);
+    expect(iam).toHaveLength(5 + 5);
     expect(declared.filter((d) => /serviceaccount\/key|Key$/.test(d.type))).toEqual([]);
   });
 });
@@ -183,7 +186,7 @@ describe('VM', () => {
 
   it('is a Shielded VM with OS Login and no project-wide SSH keys', () => {
     expect(vm()['shieldedInstanceConfig']).toEqual({ enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true });
-    expect(vm()['metadata']).toEqual({ 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE' });
+    expect(vm()['metadata']).toEqual({ 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE', 'social-pulse-commit': COMMIT });
   });
 
   it('runs Ubuntu 24.04 on a 100 GB pd-balanced disk, e2-standard-4, as the pipeline account', () => {
