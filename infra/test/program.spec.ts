@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 const SA_EMAIL = 'pulse-test@test-project.iam.gserviceaccount.com';
-const COMMIT = BASE_CONFIG['social-pulse:commit'];
+const COMMIT = BASE_CONFIG['social-pulse:commit'] ?? '';
 const SA_MEMBER = `serviceAccount:${SA_EMAIL}`;
 
 function vm(): Record<string, unknown> {
@@ -53,6 +53,11 @@ describe('lake bucket', () => {
         condition: expect.objectContaining({ age: 30, matchesPrefixes: ['lake/raw/'], matchesStorageClasses: ['STANDARD'] }),
       },
     ]);
+  });
+
+  it('keeps deleted objects recoverable for 7 days (soft delete)', () => {
+    const bucket = single(declared, 'gcp:storage/bucket:Bucket').inputs;
+    expect(bucket['softDeletePolicy']).toEqual({ retentionDurationSeconds: 7 * 24 * 60 * 60 });
   });
 
   it('is granted to nobody public anywhere in the program', () => {
@@ -147,6 +152,17 @@ describe('APIs and secrets', () => {
     for (const s of services) expect(s['disableOnDestroy']).toBe(false);
   });
 
+  it('enables Cloud Resource Manager, OS Login, Logging and Monitoring with the rest', () => {
+    const services = ofType(declared, 'gcp:projects/service:Service').map((s) => s.inputs['service']);
+    expect(services).toEqual(
+      expect.arrayContaining(['cloudresourcemanager.googleapis.com', 'oslogin.googleapis.com', 'logging.googleapis.com', 'monitoring.googleapis.com', 'iam.googleapis.com']),
+    );
+  });
+
+  it('replicates secrets automatically when no secretReplicas are configured', () => {
+    for (const s of ofType(declared, 'gcp:secretmanager/secret:Secret')) expect(s.inputs['replication']).toEqual({ auto: {} });
+  });
+
   it('creates a secret per credential and a version only for those set', () => {
     const ids = ofType(declared, 'gcp:secretmanager/secret:Secret').map((s) => s.inputs['secretId']);
     expect(ids).toEqual([
@@ -198,6 +214,26 @@ describe('VM', () => {
     expect(vm()['serviceAccount']).toEqual({ email: SA_EMAIL, scopes: ['cloud-platform'] });
   });
 
+  it('labels its boot disk like everything else', () => {
+    expect(vm()['labels']).toEqual({ app: 'social-pulse', stack: 'test' });
+    expect(vm()['bootDisk']).toMatchObject({ initializeParams: { labels: { app: 'social-pulse', stack: 'test' } } });
+  });
+
+  it('shows the pinned commit in its metadata and installs that commit, so a new pin is a diff in pulumi preview', () => {
+    expect(program.commit).toBe(COMMIT);
+    const script = String(vm()['metadataStartupScript']);
+    expect(script).toContain(`Installs commit ${COMMIT}`);
+    expect(script).toContain(shq(`COMMIT=${shq(COMMIT)}`).slice(1, -1));
+    expect(script).toContain('https://deb.nodesource.com/node_24.x');
+    expect(script).toContain('ExecStart=/opt/social-pulse/current/node_modules/.bin/pulse run');
+  });
+
+  it('sends the journal to Cloud Logging through the Ops Agent', () => {
+    const script = String(vm()['metadataStartupScript']);
+    expect(script).toContain('add-google-cloud-ops-agent-repo.sh --also-install');
+    expect(script).toContain('type: systemd_journald');
+  });
+
   it('has no GPU and live-migrates', () => {
     expect(vm()['guestAccelerators'] ?? []).toEqual([]);
     expect(vm()['scheduling']).toEqual({ onHostMaintenance: 'MIGRATE', automaticRestart: true });
@@ -212,6 +248,37 @@ describe('VM', () => {
     expect(script).toContain(shq("fetch 'X_BEARER_TOKEN' 'social-pulse-test-x-bearer-token'").slice(1, -1));
     expect(script).toContain('BLUESKY_HANDLE="alice.bsky.social"');
     expect(script).not.toContain('cuda');
+  });
+});
+
+describe('failed runs', () => {
+  const FILTER = [
+    'resource.type="gce_instance"',
+    'logName="projects/test-project/logs/journald"',
+    'labels."compute.googleapis.com/resource_name"="pulse-vm"',
+    'jsonPayload.MESSAGE_ID="d9b373ed55a64feb8242e02dbe79a49c"',
+    'jsonPayload.UNIT="social-pulse-run.service"',
+  ].join('\n');
+
+  it('are counted by a log-based metric on systemd\'s "unit failed" line for the run service', async () => {
+    const metric = single(declared, 'gcp:logging/metric:Metric').inputs;
+    expect(metric['filter']).toBe(FILTER);
+    expect(metric['metricDescriptor']).toEqual({ metricKind: 'DELTA', valueType: 'INT64', unit: '1' });
+    expect(await valueOf(program.failedRunsQuery)).toBe(FILTER);
+  });
+
+  it('open an incident through an alert policy on that metric', () => {
+    const metric = single(declared, 'gcp:logging/metric:Metric').inputs;
+    const policy = single(declared, 'gcp:monitoring/alertPolicy:AlertPolicy').inputs;
+    const [condition] = policy['conditions'] as { conditionThreshold: Record<string, unknown> }[];
+    expect(condition?.conditionThreshold['filter']).toBe(`resource.type="gce_instance" AND metric.type="logging.googleapis.com/user/${String(metric['name'])}"`);
+    expect(condition?.conditionThreshold['comparison']).toBe('COMPARISON_GT');
+    expect(condition?.conditionThreshold['thresholdValue']).toBe(0);
+    expect(String((policy['documentation'] as Record<string, unknown>)['content'])).toContain('jsonPayload._SYSTEMD_UNIT="social-pulse-run.service"');
+  });
+
+  it('have their output one query away', async () => {
+    expect(await valueOf(program.runLogsQuery)).toBe([...FILTER.split('\n').slice(0, 3), 'jsonPayload._SYSTEMD_UNIT="social-pulse-run.service"'].join('\n'));
   });
 });
 

@@ -34,6 +34,9 @@ describe('startupScript', () => {
   it('is valid bash, with and without a GPU', () => {
     expect(bash(['-n'], startupScript(INPUT)).status).toBe(0);
     expect(bash(['-n'], startupScript({ ...INPUT, gpu: 'nvidia-l4' })).status).toBe(0);
+    expect(bash(['-n'], installScript(INPUT)).status).toBe(0);
+    expect(bash(['-n'], installScript({ ...INPUT, gpu: 'nvidia-l4' })).status).toBe(0);
+    expect(bash(['-n'], loadSecretsScript(INPUT.project, INPUT.secrets)).status).toBe(0);
   });
 
   it('installs Node 24 LTS, git, and the pinned commit of the repository with npm ci', () => {
