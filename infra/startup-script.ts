@@ -166,7 +166,7 @@ if [ ! -d "$release" ]; then
     as_build git --git-dir="$MIRROR" fetch --quiet -- "$REPO_URL" '+refs/heads/*:refs/remotes/origin/*' '+refs/tags/*:refs/tags/*'
   fi
   if ! as_build git --git-dir="$MIRROR" cat-file -e "$COMMIT^{commit}"; then
-    log "ERROR: commit $COMMIT is not in $REPO_URL: push it, then run: sudo systemctl restart ${vm.setupService}"
+    log "ERROR: commit $COMMIT is not in $REPO_URL: push it, then run: sudo systemctl start ${vm.runTimer} ${vm.dashboardService} (they install it first)"
     exit 1
   fi
   rm -rf "$release.new"

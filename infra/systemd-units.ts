@@ -20,8 +20,9 @@ function hardening(memoryMax: string): string[] {
     'NoNewPrivileges=true',
     'CapabilityBoundingSet=',
     'AmbientCapabilities=',
-    // Unix sockets for the journal, IP for Google's APIs and the social networks; no raw or netlink sockets.
-    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
+    // Unix sockets for the journal, IP for Google's APIs and the social networks, netlink for
+    // getifaddrs (os.networkInterfaces(): Google's auth library looks for a GCE MAC address); no raw sockets.
+    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK',
     'SystemCallFilter=@system-service',
     'SystemCallArchitectures=native',
     // A call outside the filter fails with EPERM (Node, DuckDB and ONNX Runtime report it) instead of killing the process.

@@ -72,7 +72,7 @@ describe('hardening', () => {
     expect(values(unit, 'ProtectSystem')).toEqual(['strict']);
     expect(values(unit, 'NoNewPrivileges')).toEqual(['true']);
     expect(values(unit, 'CapabilityBoundingSet')).toEqual(['']);
-    expect(values(unit, 'RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6']);
+    expect(values(unit, 'RestrictAddressFamilies')).toEqual(['AF_UNIX AF_INET AF_INET6 AF_NETLINK']);
     expect(values(unit, 'SystemCallFilter')).toEqual(['@system-service']);
     expect(values(unit, 'MemoryMax')).toHaveLength(1);
     expect(values(unit, 'User')).toEqual([VM.user]);
