@@ -32,48 +32,29 @@ export interface RunAlertsArgs {
 }
 
 /**
- * A log-based counter of failed runs and an alert policy that fires on any: a failed run stops
- * the data, and nobody looks at a journal on a VM with no external IP by chance.
+ * A log-based alert policy that opens an incident for each failed run: a failed run stops the
+ * data, and nobody looks at the journal of a VM with no external IP by chance. It matches the
+ * log entries themselves (conditionMatchedLog) rather than a log-based metric, because an alert
+ * policy on a metric created in the same `pulumi up` fails with 404 until the metric has
+ * propagated (up to 10 minutes; hashicorp/terraform-provider-google#11102).
  */
 export class RunAlerts extends pulumi.ComponentResource {
-  /** The Logs Explorer query that the metric counts. */
+  /** The Logs Explorer query the policy matches. */
   public readonly filter: pulumi.Output<string>;
-  public readonly metricType: pulumi.Output<string>;
 
   constructor(name: string, args: RunAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('social-pulse:infra:RunAlerts', name, {}, opts);
     this.filter = pulumi.all([args.project, args.vmName]).apply(([project, vm]) => failedRunFilter(project, vm, args.unit));
-    const metric = new gcp.logging.Metric(
-      `${name}-failed-runs`,
-      {
-        project: args.project,
-        // Log-based metric names are project-wide: the VM's name keeps two stacks apart.
-        name: pulumi.interpolate`social-pulse/failed-runs/${args.vmName}`,
-        description: 'social-pulse: pipeline runs that failed (social-pulse-run.service entered the failed state)',
-        filter: this.filter,
-        metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1' },
-      },
-      { parent: this },
-    );
-    this.metricType = pulumi.interpolate`logging.googleapis.com/user/${metric.name}`;
     new gcp.monitoring.AlertPolicy(
       `${name}-failed-run`,
       {
         project: args.project,
         displayName: pulumi.interpolate`social-pulse: a pipeline run failed on ${args.vmName}`,
         combiner: 'OR',
-        conditions: [
-          {
-            displayName: 'failed runs > 0',
-            conditionThreshold: {
-              filter: pulumi.interpolate`resource.type="gce_instance" AND metric.type="${this.metricType}"`,
-              comparison: 'COMPARISON_GT',
-              thresholdValue: 0,
-              duration: '0s',
-              aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_SUM' }],
-            },
-          },
-        ],
+        conditions: [{ displayName: `${args.unit} failed`, conditionMatchedLog: { filter: this.filter } }],
+        // Log-match policies require a rate limit: at most one notification per hour, however
+        // many runs fail (a schedule of */5 would otherwise send twelve), closed after a day.
+        alertStrategy: { notificationRateLimit: { period: '3600s' }, autoClose: '86400s' },
         documentation: {
           mimeType: 'text/markdown',
           content: pulumi
@@ -87,6 +68,6 @@ export class RunAlerts extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ filter: this.filter, metricType: this.metricType });
+    this.registerOutputs({ filter: this.filter });
   }
 }
