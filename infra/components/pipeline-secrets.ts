@@ -44,7 +44,9 @@ export class PipelineSecrets extends pulumi.ComponentResource {
       const secret = new gcp.secretmanager.Secret(
         `${name}-${slug}`,
         { project: args.project, secretId: spec.secretId, replication, labels: args.labels },
-        { parent: this },
+        // The id is fixed (the VM reads it by name) and replication cannot change in place: a
+        // new `secretReplicas` must delete the old secret before creating its successor.
+        { parent: this, deleteBeforeReplace: true },
       );
       if (spec.value !== undefined) {
         new gcp.secretmanager.SecretVersion(
