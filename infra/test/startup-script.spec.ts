@@ -64,6 +64,11 @@ describe('startupScript', () => {
     expect(result.stdout).toBe(`${nasty.repoUrl}\n${nasty.commit}`);
   });
 
+  it('takes nothing but a full commit id as the pin', () => {
+    expect(() => startupScript({ ...INPUT, commit: 'main' })).toThrow('not a full commit id: "main"');
+    expect(() => startupScript({ ...INPUT, commit: `${INPUT.commit}"; reboot; "` })).toThrow('not a full commit id');
+  });
+
   it('pins the commit: another commit is another script, in its first lines and its install', () => {
     const other = startupScript({ ...INPUT, commit: 'fedcba9876543210fedcba9876543210fedcba98' });
     expect(other).not.toBe(startupScript(INPUT));
