@@ -12,7 +12,8 @@ const POSTS = [
   { post_id: 'e', created_at: '2026-11-24T10:00:00.000Z', text: 'dbt tests for data quality, nightly batch jobs' },
 ];
 
-describe('enricher pool (worker threads)', { timeout: 60_000 }, () => {
+// Worker threads start slowly on a busy machine (each loads tsx and its models): generous bounds.
+describe('enricher pool (worker threads)', { timeout: 180_000 }, () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
