@@ -154,6 +154,10 @@ describe('pulse run with NLP, on tiny models from PULSE_MODELS_DIR', { timeout: 
     const missing = await pulse(['models', 'list', '--config', ws.config], { PULSE_MODELS_DIR: empty });
     expect(missing.stdout).toMatch(/topics\s+Xenova\/distilbert-base-uncased-mnli@main q8\s+missing config\.json, tokenizer\.json/);
     expect(missing.stdout).toMatch(/pulse models pull/);
+    // Missing models are a failure for scripts too (verify says the same).
+    expect(missing.stdout).toMatch(/3 of 3 configured models are missing/);
+    expect(missing.code).toBe(1);
+    expect((await pulse(['models', 'list', '--json', '--config', ws.config], { PULSE_MODELS_DIR: empty })).code).toBe(1);
     const failing = await pulse(['models', 'verify', '--config', ws.config], { PULSE_MODELS_DIR: empty });
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/topics\s+Xenova\/distilbert-base-uncased-mnli\s+FAILED: model .* is not in/);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { StateStore, openLake, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
-import { createEnricherPool, modelVersions, nlpConfigRelativeTo, planEnrichment, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
+import { createEnricherPool, nlpConfigRelativeTo, planEnrichment, resolveModelVersions, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
@@ -50,15 +50,18 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   const lake = await openLake(ctx.config.lakeLocation);
   const state = new StateStore(lake);
   const st = await state.read<EnricherState>('nlp-enricher', {});
-  const models = modelVersions(nlp);
+  // With the fingerprints of the model files: files replaced in place are new models.
+  const models = await resolveModelVersions(nlp, ctx.env);
   const modelsChanged = !sameModels(st.models, models);
   // New models: every post is a candidate again.
   const files = await postsFilesAfter(lake, modelsChanged ? undefined : st.postsThrough);
   const through = files.at(-1)?.key;
+  // What labelled the posts: a hub model downloaded by this run has its fingerprint only once loaded.
+  let labelledWith = models;
   const saveState = async () => {
     if (!through && !modelsChanged) return;
     const name = through ? through.slice(through.lastIndexOf('/') + 1) : st.postsThrough;
-    await state.write('nlp-enricher', { ...(name ? { postsThrough: name } : {}), models } satisfies EnricherState);
+    await state.write('nlp-enricher', { ...(name ? { postsThrough: name } : {}), models: labelledWith } satisfies EnricherState);
   };
   if (!files.length) {
     await saveState();
@@ -68,7 +71,7 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   const posts = await readPostTexts(lake, files.map((f) => f.key));
   const existing = await readNlpIndex(lake);
   // Planning needs no model: it hashes prepared texts with the configured model versions.
-  const plan = planEnrichment<PostText>(posts, existing, nlp);
+  const plan = planEnrichment<PostText>(posts, existing, nlp, models);
   const started = Date.now();
   const enrichedAt = new Date().toISOString();
   let seq = 0;
@@ -105,6 +108,7 @@ export async function enrich(ctx: StepContext): Promise<Report> {
       throw modelsUnavailable(e, offline);
     }
     device = enricher.device;
+    labelledWith = [...enricher.models];
     const progress = createProgress('enrich', { total: plan.todo.length, unit: 'posts' });
     try {
       for (let i = 0; i < plan.todo.length; i += CHUNK_POSTS) {
@@ -149,7 +153,7 @@ export async function enrich(ctx: StepContext): Promise<Report> {
       filesWritten,
       device,
       modelsChanged,
-      models: models.map((m) => `${m.task}=${m.model}`),
+      models: labelledWith.map((m) => `${m.task}=${m.model}`),
     },
     lines,
   };

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,8 +97,11 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     // A rewritten partition (new post beside old ones): only the new post is labelled, and a
     // new post whose text is already labelled gets a copy without loading any model.
     await mergePosts(lake, [post('5', 'Streaming Kafka into Snowflake is great @carol https://example.net/z')], 'r2');
-    // (The models dir is not part of the model version; pointing it at nothing proves no model loads.)
-    const copy = await step({ modelsDir: path.join(tiny.dir, 'absent') });
+    // (The models dir is not part of the model version, the files' contents are: the same
+    // files in another folder are the same models. device 'none' proves that no model loads.)
+    const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'pulse-models-copy-'));
+    await cp(tiny.dir, elsewhere, { recursive: true });
+    const copy = await step({ modelsDir: elsewhere });
     // Only the rewritten partition (2026-11-20: posts 1, 3, 4 and 5) is read again.
     expect(copy.details).toMatchObject({ labelled: 0, copied: 1, upToDate: 3, textsComputed: 0, device: 'none' });
     expect({ ...(await labels()).get('mastodon:5')!, post_id: 'x', enriched_at: '' }).toEqual({ ...one, post_id: 'x', enriched_at: '' });
@@ -126,6 +129,29 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     expect((await step({ sentiment: { model: tiny.ids.sentimentLabelIds } })).rowsOut).toBe(0);
     // A new topic threshold is a new version too.
     expect((await step({ sentiment: { model: tiny.ids.sentimentLabelIds }, topics: { threshold: 0.9 } })).details).toMatchObject({ labelled: 4 });
+  });
+
+  it('relabels every post when the model files are replaced in place (same id, revision and dtype)', async () => {
+    const { lake, step, labels } = await setup();
+    const models = await mkdtemp(path.join(os.tmpdir(), 'pulse-replaced-'));
+    await cp(tiny.dir, models, { recursive: true });
+    await mergePosts(lake, SEED, 'r1');
+    await step({ modelsDir: models });
+    const before = await labels();
+    expect(before.get('mastodon:1')!.sentiment).toBe('positive');
+    // New weights under the old name, as a user who downloads a new snapshot over the old one.
+    await cp(path.join(tiny.dir, tiny.ids.sentimentInverted, 'onnx'), path.join(models, tiny.ids.sentiment, 'onnx'), { recursive: true, force: true });
+    // A new post with the text of an old one: not a copy of labels from the old weights.
+    await mergePosts(lake, [post('5', 'Streaming Kafka into Snowflake is great @carol https://example.net/z')], 'r2');
+    const replaced = await step({ modelsDir: models });
+    expect(replaced.details).toMatchObject({ modelsChanged: true, labelled: 5, copied: 0, upToDate: 0 });
+    const after = await labels();
+    const sentimentModel = (r: PostNlp) => r.models.find((m) => m.task === 'sentiment')!.model;
+    expect(sentimentModel(after.get('mastodon:1')!)).not.toBe(sentimentModel(before.get('mastodon:1')!));
+    expect(after.get('mastodon:1')!.sentiment).toBe('negative');
+    expect(after.get('mastodon:5')!.sentiment).toBe('negative');
+    expect(after.get('mastodon:3')!.sentiment).toBe('positive');
+    expect((await step({ modelsDir: models })).rowsOut).toBe(0);
   });
 
   it('labels the same with worker threads (nlp.workers)', async () => {

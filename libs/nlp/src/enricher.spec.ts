@@ -1,7 +1,9 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITY_TYPES, SENTIMENTS } from '@social-pulse/schema';
 import { createEnricher, type Enricher, type EnrichProgress } from './enricher.ts';
-import type { NlpLogger } from './models.ts';
+import { DEFAULT_MODELS, type NlpLogger } from './models.ts';
 import { withTinyModels, type NlpConfigInput } from './testing/index.ts';
 
 let tiny: Awaited<ReturnType<typeof withTinyModels>>;
@@ -231,5 +233,40 @@ describe('enricher on tiny models', () => {
       /model nobody\/no-such-model \(sentiment\) is not in .*missing config\.json.*pulse models pull/,
     );
     await expect(createEnricher(tiny.config({ topics: { model: tiny.ids.sentiment } }), { env: {} })).rejects.toThrow(/is not an NLI model/);
+  });
+
+  it('suggests an NLI model other than the one that failed', async () => {
+    // A sentiment model where the default zero-shot model is expected.
+    await cp(path.join(tiny.dir, tiny.ids.sentiment), path.join(tiny.dir, DEFAULT_MODELS.topicsZeroShot), { recursive: true });
+    const failure = await createEnricher(tiny.config({ topics: { model: DEFAULT_MODELS.topicsZeroShot } }), { env: {} }).then(
+      () => new Error('loaded'),
+      (e: unknown) => e as Error,
+    );
+    expect(failure.message).toMatch(/Xenova\/distilbert-base-uncased-mnli is not an NLI model .* \(e\.g\. [^)]+\)/);
+    expect(failure.message.split(DEFAULT_MODELS.topicsZeroShot)).toHaveLength(2);
+  });
+
+  it('warns once per entity label that maps to no entity type, and drops its tokens', async () => {
+    // The tiny CoNLL model with ORG renamed to a label no map knows.
+    const folder = path.join(tiny.dir, 'pulse-tiny/ner-company');
+    await cp(path.join(tiny.dir, tiny.ids.ner), folder, { recursive: true });
+    const config = JSON.parse(await readFile(path.join(folder, 'config.json'), 'utf8')) as { id2label: Record<string, string>; label2id: Record<string, number> };
+    const rename = (l: string) => l.replace(/-ORG$/, '-company');
+    config.id2label = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [k, rename(v)]));
+    config.label2id = Object.fromEntries(Object.entries(config.label2id).map(([k, v]) => [rename(k), v]));
+    await writeFile(path.join(folder, 'config.json'), JSON.stringify(config));
+    const warnings: string[] = [];
+    const log: NlpLogger = { info() {}, warn: (m) => warnings.push(m) };
+    const e = await enricher({ entities: { model: 'pulse-tiny/ner-company', builtinDictionary: false } }, { log });
+    const rows = await e.enrich([
+      { post_id: '1', created_at: T, text: 'google and microsoft in berlin, a german view' },
+      { post_id: '2', created_at: T, text: 'databricks hires ada lovelace' },
+    ]);
+    await e.enrich([{ post_id: '3', created_at: T, text: 'google again' }]);
+    expect(rows[0]!.entities.map((x) => x.text)).toEqual(['berlin']);
+    expect(rows[1]!.entities.map((x) => x.text)).toEqual(['ada lovelace']);
+    // company: once, naming the fix; MISC is dropped on purpose (the default map says so): no warning.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/entities: pulse-tiny\/ner-company tags company, which maps to no entity type: those tokens are dropped.*nlp\.entities\.labelMap/);
   });
 });

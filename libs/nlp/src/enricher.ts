@@ -13,7 +13,8 @@ import {
   type NlpLogger,
   type RuntimeOptions,
 } from './models.ts';
-import { modelVersions, planEnrichment, textHash, type EnrichItem, type EnrichmentPlan, type ExistingLabels, type ModelVersion, type PlanItem } from './plan.ts';
+import { resolveModelVersions } from './fingerprint.ts';
+import { planEnrichment, textHash, type EnrichItem, type EnrichmentPlan, type ExistingLabels, type ModelVersion, type PlanItem } from './plan.ts';
 import { hasContent, postText, prepareText } from './prepare.ts';
 import { modelEntities, type EntitiesRunner } from './tasks/entities.ts';
 import { modelSentiment, type SentimentRunner } from './tasks/sentiment.ts';
@@ -93,7 +94,6 @@ export async function createEnricher(config: NlpConfig, opts: EnricherOptions = 
   const now = opts.now ?? (() => new Date());
   const cacheSize = opts.cacheSize ?? 10_000;
   const sorted = opts.sortByLength ?? true;
-  const models = modelVersions(config);
   const specs = modelSpecs(config);
   const device = specs.length ? resolveDevice(config.device, log) : 'cpu';
   const runtime: RuntimeOptions = {
@@ -103,6 +103,14 @@ export async function createEnricher(config: NlpConfig, opts: EnricherOptions = 
     offline: environment.HF_HUB_OFFLINE === '1',
   };
   const loaded = await loadAll(specs, runtime, config.device === 'auto', log);
+  // After loading: a hub model's files are in the cache only once it has been downloaded.
+  let models: ModelVersion[];
+  try {
+    models = await resolveModelVersions(config, environment);
+  } catch (err) {
+    await Promise.all(loaded.map((m) => m.dispose()));
+    throw err;
+  }
   const byTask = new Map(loaded.map((m) => [m.spec.task, m]));
   let topics: TopicsRunner | undefined;
   let entities: EntitiesRunner | undefined;
@@ -111,7 +119,7 @@ export async function createEnricher(config: NlpConfig, opts: EnricherOptions = 
     const t = byTask.get('topics');
     if (t) topics = config.topics.mode === 'zero-shot' ? zeroShotTopics(t, config.topics, config.maxTokens) : classifierTopics(t, config.topics, config.maxTokens);
     const e = byTask.get('entities');
-    if (e) entities = modelEntities(e, config.entities, config.maxTokens);
+    if (e) entities = modelEntities(e, config.entities, config.maxTokens, log);
     const s = byTask.get('sentiment');
     if (s) sentiment = modelSentiment(s, config.maxTokens);
   } catch (err) {
@@ -153,7 +161,7 @@ export async function createEnricher(config: NlpConfig, opts: EnricherOptions = 
   return {
     models,
     device: usedDevice,
-    plan: (posts, existing) => planEnrichment(posts, existing, config),
+    plan: (posts, existing) => planEnrichment(posts, existing, config, models),
     stats: () => ({ ...stats }),
     async close() {
       await Promise.all(loaded.map((m) => m.dispose()));

@@ -2,6 +2,7 @@ export { createEnricher } from './enricher.ts';
 export { createEnricherPool, workerCount } from './pool.ts';
 export type { Enricher, EnricherOptions, EnricherStats, EnrichProgress } from './enricher.ts';
 export { planEnrichment, modelVersions, textHash } from './plan.ts';
+export { modelFingerprint, resolveModelVersions } from './fingerprint.ts';
 export type { EnrichItem, EnrichmentPlan, ExistingLabels, ModelVersion, PlanItem } from './plan.ts';
 export { prepareText, postText, DEFAULT_MAX_CHARS } from './prepare.ts';
 export type { PrepareOptions } from './prepare.ts';

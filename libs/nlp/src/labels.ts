@@ -55,16 +55,30 @@ export const DEFAULT_ENTITY_LABEL_MAP: Readonly<Record<string, EntityType | null
   work_of_art: 'creative_work',
 };
 
-/** The tweet-ner7 type of a model label such as `B-ORG` or `I-creative_work`, or null to drop it. */
-export function entityTypeOf(label: string, overrides: Readonly<Record<string, EntityType | null>> = {}): EntityType | null {
-  const bare = label.replace(/^[BIESL]-/i, '');
+/** A model label without its B-/I-/E-/S-/L- prefix. */
+export const bareEntityLabel = (label: string) => label.replace(/^[BIESL]-/i, '');
+
+function lookupEntityLabel(label: string, overrides: Readonly<Record<string, EntityType | null>>): EntityType | null | undefined {
+  const bare = bareEntityLabel(label).toLowerCase();
   const lookup = (map: Readonly<Record<string, EntityType | null>>) => {
-    for (const [k, v] of Object.entries(map)) if (k.toLowerCase() === bare.toLowerCase()) return v;
+    for (const [k, v] of Object.entries(map)) if (k.toLowerCase() === bare) return v;
     return undefined;
   };
   const override = lookup(overrides);
-  if (override !== undefined) return override;
-  return lookup(DEFAULT_ENTITY_LABEL_MAP) ?? null;
+  return override !== undefined ? override : lookup(DEFAULT_ENTITY_LABEL_MAP);
+}
+
+/** The tweet-ner7 type of a model label such as `B-ORG` or `I-creative_work`, or null to drop it. */
+export function entityTypeOf(label: string, overrides: Readonly<Record<string, EntityType | null>> = {}): EntityType | null {
+  return lookupEntityLabel(label, overrides) ?? null;
+}
+
+/**
+ * Whether a label is in the label map (as a type, or as null: dropped on purpose, like
+ * CoNLL's MISC). A label that is not is dropped too, but nobody decided it.
+ */
+export function entityLabelMapped(label: string, overrides: Readonly<Record<string, EntityType | null>> = {}): boolean {
+  return lookupEntityLabel(label, overrides) !== undefined;
 }
 
 const SENTIMENT_NAMES: Record<string, Sentiment> = {

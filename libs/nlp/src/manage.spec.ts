@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -66,6 +66,18 @@ describe('pulse models', () => {
     expect(results[0]!.output).toMatch(/orchestration/);
     expect(results[1]!.error).toMatch(/missing config\.json/);
     expect(results[2]!.output).toMatch(/^positive 0\.9\d$/);
+  });
+
+  it('says under verify which entity labels of the model map to no type', async () => {
+    const folder = path.join(tiny.dir, 'pulse-tiny', 'ner-company');
+    await cp(path.join(tiny.dir, tiny.ids.ner), folder, { recursive: true });
+    const config = JSON.parse(await readFile(path.join(folder, 'config.json'), 'utf8')) as { id2label: Record<string, string> };
+    config.id2label = Object.fromEntries(Object.entries(config.id2label).map(([k, v]) => [k, v.replace(/-ORG$/, '-company')]));
+    await writeFile(path.join(folder, 'config.json'), JSON.stringify(config));
+    // The sample post names Snowflake, which the tiny model tags as an organisation.
+    const [, entities] = await verifyModels(tinyNlpConfig(tiny.dir, { entities: { model: 'pulse-tiny/ner-company', builtinDictionary: false } }), { env: {} });
+    expect(entities).toMatchObject({ ok: true, warnings: [expect.stringMatching(/tags company, which maps to no entity type.*labelMap/)] });
+    expect((await verifyModels(tiny.config(), { env: {} }))[1]!.warnings).toBeUndefined();
   });
 
   it('pulls missing models into the models dir, where they then load offline', async () => {

@@ -12,6 +12,7 @@ import {
   threadCount,
   type Dtype,
   type LoadedModel,
+  type NlpLogger,
   type NlpTask,
   type RuntimeOptions,
 } from './models.ts';
@@ -136,6 +137,8 @@ export interface VerifyResult {
   ms: number;
   /** What the model said about the sample post, in a few words. */
   output?: string;
+  /** What the model did that labels will silently lack (an entity label mapped to no type). */
+  warnings?: string[];
   error?: string;
 }
 
@@ -143,7 +146,7 @@ export interface VerifyResult {
 export const VERIFY_SAMPLE =
   'Moved our nightly ETL from Airflow to Dagster last week, and streaming Kafka straight into Snowflake is great! @dataeng https://example.com/post';
 
-async function sampleOutput(loaded: LoadedModel, config: NlpConfig): Promise<string> {
+async function sampleOutput(loaded: LoadedModel, config: NlpConfig, log: NlpLogger): Promise<string> {
   const text = prepareText(VERIFY_SAMPLE, { maxChars: config.maxChars });
   const opts = { batchSize: 1, sorted: true };
   if (loaded.spec.task === 'topics') {
@@ -152,7 +155,7 @@ async function sampleOutput(loaded: LoadedModel, config: NlpConfig): Promise<str
     return topics!.map((t) => `${t.label} ${t.score.toFixed(2)}`).join(', ') || '(no topic above the threshold)';
   }
   if (loaded.spec.task === 'entities') {
-    const [entities] = await modelEntities(loaded, config.entities, config.maxTokens).run([text], opts);
+    const [entities] = await modelEntities(loaded, config.entities, config.maxTokens, log).run([text], opts);
     return entities!.map((e) => `${e.text} (${e.type})`).join(', ') || '(no entity)';
   }
   const [s] = await modelSentiment(loaded, config.maxTokens).run([text], opts);
@@ -172,10 +175,11 @@ export async function verifyModels(config: NlpConfig, opts: ManageOptions = {}):
   for (const spec of modelSpecs(config)) {
     const started = Date.now();
     let loaded: LoadedModel | undefined;
+    const warnings: string[] = [];
     try {
       loaded = await loadModel(spec, runtime);
-      const output = await sampleOutput(loaded, config);
-      out.push({ task: spec.task, id: spec.id, ok: true, ms: Date.now() - started, output });
+      const output = await sampleOutput(loaded, config, { info() {}, warn: (m) => warnings.push(m.replace(/^nlp: /, '')) });
+      out.push({ task: spec.task, id: spec.id, ok: true, ms: Date.now() - started, output, ...(warnings.length ? { warnings } : {}) });
     } catch (e) {
       out.push({ task: spec.task, id: spec.id, ok: false, ms: Date.now() - started, error: describeError(e) });
     } finally {

@@ -8,8 +8,9 @@ import { postText, prepareText } from './prepare.ts';
 /**
  * Incremental labelling. A post's labels are identified by the hash of its prepared text
  * and the versions of the models (and of the settings that change their output: topic
- * labels, threshold, dictionary, token limit). A post is labelled again only when that hash
- * changes: new text, or a changed model id, revision, dtype or setting.
+ * labels, threshold, dictionary, token limit) and of the model files themselves (see
+ * fingerprint.ts). A post is labelled again only when that hash changes: new text, or a
+ * changed model id, revision, dtype, setting or model file.
  */
 
 export interface ModelVersion {
@@ -20,8 +21,9 @@ export interface ModelVersion {
 const short = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
 
 /**
- * What labelled a post, per task: `<id>@<revision> <dtype> #<settings hash>`. Derived from
- * the configuration alone, so a run can tell what needs labelling before loading any model.
+ * What labelled a post, per task, as far as the configuration tells:
+ * `<id>@<revision> <dtype> #<settings hash>`. `resolveModelVersions` (fingerprint.ts) adds
+ * the fingerprint of the model's files, without loading any model; that is the version stored.
  */
 export function modelVersions(config: NlpConfig): ModelVersion[] {
   return modelSpecs(config).map((spec) => {
@@ -79,8 +81,13 @@ export type ExistingLabels = Iterable<{ post_id: string; text_hash: string }> | 
  * `text_hash`, e.g. from the lake's nlp/ files or the warehouse's post_nlp table). A post
  * listed twice counts once (the last one).
  */
-export function planEnrichment<T extends PlanItem>(posts: Iterable<T>, existing: ExistingLabels, config: NlpConfig): EnrichmentPlan<T> {
-  const models = modelVersions(config);
+export function planEnrichment<T extends PlanItem>(
+  posts: Iterable<T>,
+  existing: ExistingLabels,
+  config: NlpConfig,
+  /** The versions to label with (`resolveModelVersions`, with the files' fingerprints); by default those of the configuration alone. */
+  models: readonly ModelVersion[] = modelVersions(config),
+): EnrichmentPlan<T> {
   const stored = new Map<string, string>();
   if (existing instanceof Map) for (const [id, hash] of existing) stored.set(id, hash);
   else for (const row of existing as Iterable<{ post_id: string; text_hash: string }>) stored.set(row.post_id, row.text_hash);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEnricher } from './enricher.ts';
 import { createEnricherPool, workerCount } from './pool.ts';
 import { withTinyModels } from './testing/index.ts';
@@ -11,7 +12,32 @@ const POSTS = [
   { post_id: 'e', created_at: '2026-11-24T10:00:00.000Z', text: 'dbt tests for data quality, nightly batch jobs' },
 ];
 
-describe('enricher pool (worker threads)', { timeout: 60_000 }, () => {
+// Worker threads start slowly on a busy machine (each loads tsx and its models): generous bounds.
+describe('enricher pool (worker threads)', { timeout: 180_000 }, () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('closes by letting each worker release its ONNX sessions and exit, never by terminating it', async () => {
+    // Terminating a worker that still holds ONNX Runtime sessions (or is creating one) frees
+    // them while its Node environment is torn down: a native abort ("terminate called after
+    // throwing an instance of 'Napi::Error'") that kills the whole process.
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    const tiny = await withTinyModels();
+    const pool = await createEnricherPool(tiny.config({ workers: 2 }), { env: {} });
+    await pool.enrich(POSTS.slice(0, 2));
+    await pool.close();
+    expect(terminate).not.toHaveBeenCalled();
+    await pool.close(); // twice is harmless
+
+    // Workers that cannot start: the first failure answers while the other may still be
+    // loading its models; both are closed the same way.
+    await expect(
+      createEnricherPool(tiny.config({ workers: 2, topics: { model: tiny.ids.sentiment } }), { env: {} }),
+    ).rejects.toThrow(/is not an NLI model/);
+    expect(terminate).not.toHaveBeenCalled();
+  });
+
   it('labels like one enricher, each distinct text once, spread over the workers', async () => {
     const tiny = await withTinyModels();
     const config = tiny.config({ workers: 2, threads: 2 });

@@ -5,9 +5,12 @@ import { PulseError } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
 import { createEnricher, type Enricher, type EnricherOptions, type EnricherStats } from './enricher.ts';
 import { quietLogger, resolveDevice, threadCount } from './models.ts';
-import { modelVersions, planEnrichment, textHash } from './plan.ts';
+import { modelVersions, planEnrichment, textHash, type ModelVersion } from './plan.ts';
 import { postText, prepareText } from './prepare.ts';
 import type { FromWorker, PoolWorkerData, ToWorker } from './pool-worker.ts';
+
+/** How long closing waits for the workers to release their sessions and end before terminating them (a stuck worker only). */
+const CLOSE_GRACE_MS = 120_000;
 
 /** `nlp.workers` (0 = one per available core). */
 export function workerCount(configured: number): number {
@@ -28,7 +31,6 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
   const environment = opts.env ?? process.env;
   const now = opts.now ?? (() => new Date());
   const cacheSize = opts.cacheSize ?? 10_000;
-  const models = modelVersions(config);
   // Decide the device once, here: a worker must not fall back on its own.
   const device = resolveDevice(config.device, log);
   const threads = Math.max(1, Math.floor(threadCount(opts.threads ?? config.threads) / n));
@@ -37,17 +39,54 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
   const workers = Array.from({ length: n }, () => new Worker(new URL('./pool-worker.mjs', import.meta.url), { workerData: data }));
 
   const listeners = new Set<(w: number, m: FromWorker) => void>();
+  const warned = new Set<string>();
   let broken: Error | undefined;
+  let closing: Promise<void> | undefined;
+  const exited = workers.map((w) => new Promise<number>((resolve) => w.once('exit', resolve)));
+  const fail = (i: number, message: string) => {
+    broken ??= new PulseError(`nlp worker ${i}: ${message}`);
+    listeners.forEach((l) => l(i, { type: 'failed', error: message }));
+  };
   workers.forEach((w, i) => {
-    w.on('message', (m: FromWorker) => listeners.forEach((l) => l(i, m)));
-    w.on('error', (e) => {
-      broken = e;
-      listeners.forEach((l) => l(i, { type: 'failed', error: e.message }));
+    w.on('message', (m: FromWorker) => {
+      // Every worker loads the same models: say each warning once.
+      if (m.type === 'warn') {
+        if (!warned.has(m.message)) log.warn(m.message);
+        warned.add(m.message);
+      } else listeners.forEach((l) => l(i, m));
+    });
+    w.on('error', (e) => fail(i, e.message));
+    w.on('exit', (code) => {
+      if (!closing) fail(i, `the worker thread ended (exit code ${code})`);
     });
   });
-  const terminate = () => Promise.all(workers.map((w) => w.terminate()));
+
+  /**
+   * Ask every worker to finish, release its ONNX sessions and end, and wait until each has.
+   * Terminating a worker that holds sessions (or is creating one) frees them while its Node
+   * environment is torn down, which can abort the whole process from native code
+   * ("terminate called after throwing an instance of 'Napi::Error'"). Only a worker still
+   * running long after (stuck in native code) is terminated, with a warning.
+   */
+  const close = () =>
+    (closing ??= (async () => {
+      for (const w of workers) w.postMessage({ type: 'close' } satisfies ToWorker);
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<'stuck'>((resolve) => {
+        timer = setTimeout(() => resolve('stuck'), CLOSE_GRACE_MS);
+      });
+      try {
+        if ((await Promise.race([Promise.all(exited), stuck])) === 'stuck') {
+          log.warn(`nlp: a worker thread did not end within ${CLOSE_GRACE_MS / 1000} s of closing: terminating it`);
+          await Promise.all(workers.map((w) => w.terminate()));
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+    })());
 
   let usedDevice: 'cpu' | 'cuda' = device;
+  let models: ModelVersion[] = modelVersions(config);
   await new Promise<void>((resolve, reject) => {
     let ready = 0;
     const l = (_: number, m: FromWorker) => {
@@ -56,6 +95,8 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
         reject(new PulseError(m.error));
       } else if (m.type === 'ready') {
         usedDevice = m.device;
+        // The same files for every worker, so the same fingerprints.
+        models = m.models;
         if (++ready === n) {
           listeners.delete(l);
           resolve();
@@ -64,7 +105,8 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
     };
     listeners.add(l);
   }).catch(async (e: unknown) => {
-    await terminate();
+    // Workers still loading finish loading, then close like the others.
+    await close();
     throw e;
   });
   log.info(`nlp: ${n} worker threads with ${threads} ONNX threads each, on ${usedDevice}`);
@@ -76,15 +118,13 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
   return {
     models,
     device: usedDevice,
-    plan: (posts, existing) => planEnrichment(posts, existing, config),
+    plan: (posts, existing) => planEnrichment(posts, existing, config, models),
     stats: () => ({ ...stats }),
-    async close() {
-      for (const w of workers) w.postMessage({ type: 'close' } satisfies ToWorker);
-      await terminate();
-    },
+    close,
 
     async enrich(items, onProgress) {
       if (broken) throw broken;
+      if (closing) throw new PulseError('nlp: the enricher pool is closed');
       const started = Date.now();
       const enrichedAt = now().toISOString();
       const prepared = items.map((it) => prepareText(postText(it), { maxChars: config.maxChars }));

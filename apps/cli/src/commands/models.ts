@@ -33,6 +33,9 @@ function disabled(nlp: NlpConfig): boolean {
 export async function modelsListCommand(g: GlobalOpts, o: { json?: boolean }): Promise<void> {
   const { nlp } = await nlpOf(g);
   const models = await listModels(nlp, { env: process.env });
+  const absent = models.filter((m) => !m.present);
+  // Like verify: a configured model that is not there fails the command, for scripts too.
+  if (nlp.enabled && absent.length) process.exitCode = 1;
   if (o.json) {
     out(JSON.stringify({ enabled: nlp.enabled, modelsDir: resolveModelsDir(nlp, process.env) ?? null, models }, null, 2));
     return;
@@ -43,7 +46,12 @@ export async function modelsListCommand(g: GlobalOpts, o: { json?: boolean }): P
     const state = m.present ? `present, ${mb(m.bytes)}` : `missing ${m.missing.join(', ')}`;
     out(`${m.task.padEnd(10)} ${m.id}@${m.revision} ${m.dtype}  ${state}${m.folder ? `  (${m.folder})` : ''}`);
   }
-  if (models.some((m) => !m.present)) out('get the missing ones with `pulse models pull` (needs PULSE_MODELS_DIR or nlp.modelsDir and access to huggingface.co)');
+  if (absent.length) {
+    out(
+      `${absent.length} of ${models.length} configured models are missing: get them with \`pulse models pull\` ` +
+        '(needs PULSE_MODELS_DIR or nlp.modelsDir and access to huggingface.co)',
+    );
+  }
 }
 
 /** `pulse models pull`: download the missing models into the models folder. */
@@ -78,6 +86,7 @@ export async function modelsVerifyCommand(g: GlobalOpts): Promise<void> {
   const results = await verifyModels(nlp, { env: process.env });
   for (const r of results) {
     out(`${r.task.padEnd(10)} ${r.id}  ${r.ok ? `ok in ${r.ms} ms: ${r.output}` : `FAILED: ${r.error}`}`);
+    for (const w of r.warnings ?? []) out(`${''.padEnd(10)} warning: ${w}`);
   }
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 }

@@ -3,8 +3,8 @@ import type { EntityType, PostNlp } from '@social-pulse/schema';
 import { argmax, encode, softmax } from '../batching.ts';
 import { buildDictionary, type DictionaryMatcher, type Span } from '../dictionary-match.ts';
 import { alignEntities, groupTokens, mergeEntities, pieceScheme, type TokenPrediction } from '../entity-spans.ts';
-import { entityTypeOf } from '../labels.ts';
-import type { LoadedModel } from '../models.ts';
+import { bareEntityLabel, entityLabelMapped, entityTypeOf } from '../labels.ts';
+import { quietLogger, type LoadedModel, type NlpLogger } from '../models.ts';
 import { labelsOf, runBatches, type BatchOptions } from './run.ts';
 
 type Entity = PostNlp['entities'][number];
@@ -25,7 +25,7 @@ export function dictionaryOf(cfg: EntitiesConfig): DictionaryMatcher {
  * into spans, merged with dictionary matches over the whole (character-capped) text — the
  * dictionary also sees what lies beyond the model's token limit.
  */
-export function modelEntities(loaded: LoadedModel, cfg: EntitiesConfig, maxTokens: number): EntitiesRunner {
+export function modelEntities(loaded: LoadedModel, cfg: EntitiesConfig, maxTokens: number, log: NlpLogger = quietLogger): EntitiesRunner {
   const labels = labelsOf(loaded);
   const dictionary = dictionaryOf(cfg);
   const vocab = loaded.tokenizer.get_vocab();
@@ -35,8 +35,20 @@ export function modelEntities(loaded: LoadedModel, cfg: EntitiesConfig, maxToken
   const scheme = pieceScheme(tokenOf);
   const special = new Set(loaded.tokenizer.all_special_ids);
   const typeCache = new Map<string, EntityType | null>();
+  const unmapped = new Set<string>();
   const typeOf = (tag: string) => {
-    if (!typeCache.has(tag)) typeCache.set(tag, entityTypeOf(tag, cfg.labelMap));
+    if (!typeCache.has(tag)) {
+      typeCache.set(tag, entityTypeOf(tag, cfg.labelMap));
+      const bare = bareEntityLabel(tag);
+      // Said once per label, when the model first uses it: its tokens would vanish without a word.
+      if (!entityLabelMapped(tag, cfg.labelMap) && !unmapped.has(bare.toLowerCase())) {
+        unmapped.add(bare.toLowerCase());
+        log.warn(
+          `nlp: entities: ${loaded.spec.id} tags ${bare}, which maps to no entity type: those tokens are dropped. ` +
+            `Map it with nlp.entities.labelMap (e.g. { ${bare}: corporation }), or to null to drop it quietly`,
+        );
+      }
+    }
     return typeCache.get(tag)!;
   };
   const limit = Math.min(maxTokens, loaded.maxLength);

@@ -1,10 +1,10 @@
 import type { NlpConfig } from '@social-pulse/config';
 import type { PostNlp } from '@social-pulse/schema';
 import { PulseError } from '@social-pulse/runtime';
-import { encode, logitsRow, sigmoid, softmax } from '../batching.ts';
+import { bareIds, encode, logitsRow, sigmoid, softmax, specialTemplate, withSpecials, type Encoded } from '../batching.ts';
 import { round4 } from '../entity-spans.ts';
 import { DEFAULT_TOPIC_LABELS, prettyTopicLabel } from '../labels.ts';
-import type { LoadedModel } from '../models.ts';
+import { DEFAULT_MODELS, type LoadedModel } from '../models.ts';
 import { labelsOf, runBatches, type BatchOptions } from './run.ts';
 
 type Topic = PostNlp['topics'][number];
@@ -23,6 +23,9 @@ export function selectTopics(scores: readonly { label: string; score: number }[]
     .map((s) => ({ label: s.label, score: round4(s.score) }));
 }
 
+/** NLI models with an ONNX port on the hub, to suggest when a zero-shot model is not one (never the one that failed). */
+const NLI_MODELS = [DEFAULT_MODELS.topicsZeroShot, 'Xenova/mobilebert-uncased-mnli', 'Xenova/nli-deberta-v3-xsmall'];
+
 /**
  * Zero-shot topics with an NLI model, like transformers.js' zero-shot-classification
  * pipeline with `multi_label: true` (each label's entailment probability is a softmax over
@@ -34,9 +37,10 @@ export function zeroShotTopics(loaded: LoadedModel, cfg: TopicsConfig, maxTokens
   const entailment = label2id.entailment;
   const contradiction = label2id.contradiction ?? label2id.not_entailment;
   if (entailment === undefined || contradiction === undefined) {
+    const other = NLI_MODELS.find((id) => id.toLowerCase() !== loaded.spec.id.toLowerCase())!;
     throw new PulseError(
       `topics: ${loaded.spec.id} is not an NLI model (its labels are ${labelsOf(loaded).join(', ')}); ` +
-        'zero-shot mode needs entailment and contradiction labels (e.g. Xenova/distilbert-base-uncased-mnli), ' +
+        `zero-shot mode needs entailment and contradiction labels (e.g. ${other}), ` +
         'or set nlp.topics.mode to classifier',
     );
   }
@@ -44,26 +48,27 @@ export function zeroShotTopics(loaded: LoadedModel, cfg: TopicsConfig, maxTokens
   const hypotheses = labels.map((l) => cfg.hypothesisTemplate.replace('{}', l));
   const tok = loaded.tokenizer;
   const limit = Math.min(maxTokens, loaded.maxLength);
-  // Truncating a pair would cut the hypothesis off its end, so the premise alone is cut to
-  // what is left after the longest hypothesis and the special tokens.
-  const bare = (xs: string[]) => tok(xs, { padding: false, truncation: false, add_special_tokens: false, return_tensor: false }).input_ids;
-  const hypothesisLength = Math.max(...bare(hypotheses).map((ids) => ids.length));
-  const specials = encode(tok, ['a'], loaded.maxLength, ['b'])[0]!.ids.length - bare(['a'])[0]!.length - bare(['b'])[0]!.length;
-  const premiseBudget = Math.max(8, limit - hypothesisLength - specials);
+  // Each premise and hypothesis is tokenized once and the pairs are put together from the
+  // tokenizer's template: only the premise is cut, so every pair ends with its whole
+  // hypothesis and the final special token (a tokenizer whose template cannot be learned is
+  // asked pair by pair).
+  const template = specialTemplate(tok, true);
+  const hypothesisIds = bareIds(tok, hypotheses);
+  const specials = template ? template.parts.reduce((n, p) => n + p.ids.length, 0) : 0;
+  // A tiny token limit still leaves the premise a few tokens, within what the model accepts.
+  const pairLimit = Math.min(loaded.maxLength, Math.max(limit, Math.max(...hypothesisIds.map((h) => h.length)) + specials + 8));
 
   return {
     async run(texts, opts) {
       if (!texts.length) return [];
-      const premises = bare(texts).map((ids, i) => (ids.length > premiseBudget ? tok.decode(ids.slice(0, premiseBudget), { skip_special_tokens: true }) : texts[i]!));
-      const firsts: string[] = [];
-      const seconds: string[] = [];
-      for (const p of premises) {
-        for (const h of hypotheses) {
-          firsts.push(p);
-          seconds.push(h);
-        }
+      let encoded: Encoded[];
+      if (template) {
+        const premiseIds = bareIds(tok, texts);
+        encoded = premiseIds.flatMap((p) => hypothesisIds.map((h) => withSpecials(template, p, h, pairLimit)));
+      } else {
+        const firsts = texts.flatMap((t) => hypotheses.map(() => t));
+        encoded = encode(tok, firsts, pairLimit, texts.flatMap(() => hypotheses));
       }
-      const encoded = encode(tok, firsts, loaded.maxLength, seconds);
       const scores = new Float64Array(encoded.length);
       await runBatches(loaded, encoded, opts, (logits, rows) => {
         rows.forEach((pair, r) => {

@@ -28,6 +28,11 @@ export const TINY_MODEL_IDS = {
   sentiment: 'pulse-tiny/sentiment',
   /** Sentiment with generic labels (LABEL_0..2), like cardiffnlp/twitter-roberta-base-sentiment. */
   sentimentLabelIds: 'pulse-tiny/sentiment-label-ids',
+  /**
+   * `sentiment` with its words' polarity reversed ("great" is negative): the same config and
+   * tokenizer, other weights, to stand for replaced model files.
+   */
+  sentimentInverted: 'pulse-tiny/sentiment-inverted',
 } as const;
 
 export type TinyModelName = keyof typeof TINY_MODEL_IDS;
@@ -218,6 +223,11 @@ function definitions(vocab: Map<string, number>): ModelDef[] {
     graph: sequenceClassifierGraph,
   };
   const sentimentLabelIds: ModelDef = { ...sentiment, id: TINY_MODEL_IDS.sentimentLabelIds, labels: ['LABEL_0', 'LABEL_1', 'LABEL_2'] };
+  const sentimentInverted: ModelDef = {
+    ...sentiment,
+    id: TINY_MODEL_IDS.sentimentInverted,
+    weights: { ...sentimentWeights, head: Float32Array.of(4, 0, -2, /* bad → */ -2, 0, 4) },
+  };
 
   // NER: one dimension per label; every token that is not an entity leans to O.
   const nerModel = (id: string, labels: string[], tagOf: (conll: string) => string): ModelDef => {
@@ -246,6 +256,7 @@ function definitions(vocab: Map<string, number>): ModelDef[] {
     tweetTopic,
     sentiment,
     sentimentLabelIds,
+    sentimentInverted,
     nerModel(TINY_MODEL_IDS.ner, CONLL_LABELS, (t) => t),
     nerModel(TINY_MODEL_IDS.tweetNer, TWEETNER7_LABELS, (t) => CONLL_TO_TWEETNER7[t] ?? t),
   ];
