@@ -62,7 +62,7 @@ describe('what a failed step prints when output is not a terminal', { timeout: 4
   });
 });
 
-describe('configuration refused before anything runs', { timeout: 120_000 }, () => {
+describe('configuration refused before anything runs', { timeout: 300_000 }, () => {
   it('an empty file and an alias bomb exit 2 naming the file; a timer beyond 2^31-1 ms and a bad since exit 2 naming the key', async () => {
     const empty = await workspace('');
     const r = await pulse(['run', '--config', empty.config]);
