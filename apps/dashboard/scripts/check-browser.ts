@@ -6,7 +6,7 @@
 import { findChromium } from '../src/testing/find-browser.ts';
 
 const found = findChromium();
-if (!found.path) {
+if (found.path === null) {
   process.stderr.write(`${found.problem}\n`);
   process.exit(1);
 }

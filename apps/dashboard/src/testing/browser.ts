@@ -18,7 +18,7 @@ const FLAGS = [
 export async function launchBrowser(allowedOrigin: string | null, viewport = { width: 1400, height: 1000 }) {
   // Debian's Chromium in CI (.ci/run installs it); wherever the user has one elsewhere.
   const found = findChromium();
-  if (!found.path) throw new Error(found.problem);
+  if (found.path === null) throw new Error(found.problem);
   const profile = await mkdtemp(path.join(os.tmpdir(), 'pulse-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: found.path, headless: true, args: FLAGS, viewport, serviceWorkers: 'block',
