@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCount } from '../generate/count.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PULSE = path.join(ROOT, 'apps/cli/bin/pulse.mjs');
@@ -87,13 +88,9 @@ export function generatePosts(s: Scratch, posts: number, opts: { seed: number; e
   return script('tools/generate/main.ts', ['--lake', s.lake, '--posts', String(posts), '--seed', String(opts.seed), '--end', opts.end, '--days', String(opts.days ?? 30)]);
 }
 
-export function parseSizes(arg: string | undefined, fallback: number[]): number[] {
+export function parseSizes(arg: string | undefined, fallback: number[], name = 'posts'): number[] {
   if (!arg) return fallback;
-  return arg.split(',').map((v) => {
-    const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(v.trim());
-    if (!m) throw new Error(`bad size "${v}": use 100000, 100k or 1m`);
-    return Math.round(Number(m[1]) * (m[2]?.toLowerCase() === 'm' ? 1e6 : m[2]?.toLowerCase() === 'k' ? 1e3 : 1));
-  });
+  return arg.split(',').map((v) => parseCount(v, name));
 }
 
 export function table(headers: string[], rows: (string | number)[][]): string {

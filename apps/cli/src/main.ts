@@ -1,14 +1,24 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@social-pulse/config';
-import { PulseError, describeError, VERSION } from '@social-pulse/runtime';
+import { LOG_FORMATS, PulseError, describeError, VERSION } from '@social-pulse/runtime';
 
 const program = new Command('pulse')
   .description('social-pulse: follow a topic across X, Bluesky, Mastodon, Reddit, Hacker News and Stack Exchange')
   .version(VERSION)
   .option('-c, --config <file>', 'configuration file', 'pulse.config.yaml')
-  .option('--debug', 'show stack traces on errors')
+  .option('--debug', 'show stack traces on errors (also PULSE_DEBUG=1)')
+  .addOption(
+    new Option('--log-format <format>', 'log lines on stderr: text (default), json (for a log shipper) or pretty (default on a terminal); also PULSE_LOG_FORMAT')
+      .choices(LOG_FORMATS),
+  )
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Each step runs in its own process: the environment carries these settings to it.
+  .hook('preAction', () => {
+    const o = program.opts<{ debug?: boolean; logFormat?: string }>();
+    if (o.debug) process.env.PULSE_DEBUG = '1';
+    if (o.logFormat) process.env.PULSE_LOG_FORMAT = o.logFormat;
+  });
 
 // Commands are loaded when used, so `pulse --help` stays fast.
 program

@@ -1,4 +1,4 @@
-export { loadConfig, resolveConfig, ConfigError, formatPath } from './load.ts';
+export { loadConfig, resolveConfig, pathProblems, ConfigError, formatPath } from './load.ts';
 export type { Config, LoadOptions } from './load.ts';
 export { configSchema, sourceSchema } from './schema.ts';
 export type {

@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, resolveConfig } from './load.ts';
+import { ConfigError, loadConfig, pathProblems, resolveConfig } from './load.ts';
 import { missingCredentials, secretValues } from './credentials.ts';
 import { resolveSince } from './duration.ts';
 
@@ -102,5 +102,106 @@ sources:
     expect(resolveSince('30d', now)?.toISOString()).toBe('2026-10-25T00:00:00.000Z');
     expect(resolveSince('2026-11-01', now)?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
     expect(resolveSince('soon', now)).toBeNull();
+  });
+});
+
+/** The problems a file's text is refused with (none when it loads). */
+async function fileProblems(text: string, opts: Parameters<typeof loadConfig>[1] = {}): Promise<{ file: string; problems: string[]; message: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-config-'));
+  const file = path.join(dir, 'pulse.config.yaml');
+  await writeFile(file, text);
+  try {
+    await loadConfig(file, { env: {}, ...opts });
+  } catch (e) {
+    if (e instanceof ConfigError) return { file, problems: e.problems, message: e.message };
+    throw e;
+  }
+  return { file, problems: [], message: '' };
+}
+
+describe('configuration that must be refused (exit 2, naming the key)', () => {
+  it('refuses an empty file, or one of comments only, instead of running on defaults', async () => {
+    for (const text of ['', '\n\n', '# nothing here yet\n']) {
+      const r = await fileProblems(text);
+      expect(r.problems).toEqual(['(top level): the file is empty; it needs at least `sources:` (see the README)']);
+    }
+  });
+
+  it('refuses a YAML alias bomb with the file name, without expanding it', async () => {
+    const lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+    let prev = 'a';
+    for (const n of 'bcdefghi') {
+      lines.push(`${n}: &${n} [${Array.from({ length: 9 }, () => `*${prev}`).join(', ')}]`);
+      prev = n;
+    }
+    const r = await fileProblems(`${lines.join('\n')}\n`);
+    expect(r.problems).toEqual(['YAML: Excessive alias count indicates a resource exhaustion attack']);
+    expect(r.message.startsWith(`${r.file}: invalid configuration`)).toBe(true);
+  });
+
+  it('refuses a since that is no date, or reaches back beyond any date', () => {
+    expect(problemsOf({ since: '2026-13-45' })).toEqual(['since: "2026-13-45" is not a date (expected YYYY-MM-DD, e.g. 2026-11-01)']);
+    expect(problemsOf({ since: '2026-02-30' })).toEqual(['since: "2026-02-30" is not a date (expected YYYY-MM-DD, e.g. 2026-11-01)']);
+    expect(problemsOf({ sources: [{ type: 'hackernews', queries: ['x'], since: '9999999999w' }] })).toEqual([
+      'sources[0].since: "9999999999w" reaches back further than any date',
+    ]);
+    expect(problemsOf({ since: '2024-02-29' })).toEqual([]);
+    expect(problemsOf({ since: '520w' })).toEqual([]);
+    expect(resolveSince('2026-13-45', new Date())).toBeNull();
+    expect(resolveSince('9999999999w', new Date())).toBeNull();
+  });
+
+  it('refuses an http.timeoutMs (or maxRetryAfterMs) longer than a timer can wait', () => {
+    const max = 2 ** 31 - 1;
+    expect(problemsOf({ http: { timeoutMs: max + 1 } })).toEqual([`http.timeoutMs: expected at most ${max} ms (about 24.8 days), the longest a timer can wait`]);
+    expect(problemsOf({ http: { maxRetryAfterMs: 1e12 } })[0]).toMatch(/^http\.maxRetryAfterMs: expected at most 2147483647 ms/);
+    expect(problemsOf({ http: { timeoutMs: max } })).toEqual([]);
+  });
+
+  it('refuses a lake that is a file, or under one, and a warehouse under a file or that is a folder', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-config-'));
+    await writeFile(path.join(dir, 'afile'), 'x');
+    await mkdir(path.join(dir, 'afolder'));
+    const lakeFile = await fileProblems(`lake: ${path.join(dir, 'afile')}\n`);
+    expect(lakeFile.problems).toEqual([`lake: ${path.join(dir, 'afile')} is a file, not a folder`]);
+    const lakeUnder = await fileProblems(`lake: ${path.join(dir, 'afile/lake')}\n`);
+    expect(lakeUnder.problems).toEqual([`lake: ${path.join(dir, 'afile/lake')} is under ${path.join(dir, 'afile')}, which is a file`]);
+    const whUnder = await fileProblems(`warehouse: duckdb:${path.join(dir, 'afile/sub/w.duckdb')}\n`);
+    expect(whUnder.problems).toEqual([`warehouse: ${path.join(dir, 'afile/sub/w.duckdb')} is under ${path.join(dir, 'afile')}, which is a file`]);
+    const whFolder = await fileProblems(`warehouse: duckdb:${path.join(dir, 'afolder')}\n`);
+    expect(whFolder.problems).toEqual([`warehouse: ${path.join(dir, 'afolder')} is a folder, not a DuckDB file`]);
+    // From the environment, the variable is named.
+    const env = { PULSE_LAKE: path.join(dir, 'afile') };
+    expect((await fileProblems('sources: []\n', { env })).problems).toEqual([`PULSE_LAKE: ${path.join(dir, 'afile')} is a file, not a folder`]);
+    // A lake and warehouse that do not exist yet, under folders, are fine: runs create them.
+    expect((await fileProblems(`lake: ${path.join(dir, 'new/lake')}\nwarehouse: duckdb:${path.join(dir, 'new/w.duckdb')}\n`)).problems).toEqual([]);
+  });
+
+  it('refuses a lake that cannot be written or created (status, which only reads, does not ask)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-config-'));
+    const config = resolveConfig({ lake: path.join(dir, 'lake') }, path.join(dir, 'pulse.config.yaml'), { env: {} });
+    // Root may write anywhere, so the denial is simulated where the check asks.
+    const denied = async (p: string) => {
+      if (p === dir) throw Object.assign(new Error(`EACCES: permission denied, access '${p}'`), { code: 'EACCES' });
+    };
+    expect(await pathProblems(config, { env: {}, access: denied })).toEqual([`lake: cannot create ${path.join(dir, 'lake')}: ${dir} is not writable`]);
+    expect(await pathProblems(config, { env: {}, access: denied, lakeAccess: 'read' })).toEqual([]);
+    await mkdir(path.join(dir, 'lake'));
+    const deniedLake = async (p: string) => {
+      if (p === path.join(dir, 'lake')) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    };
+    expect(await pathProblems(config, { env: {}, access: deniedLake })).toEqual([`lake: cannot write to ${path.join(dir, 'lake')} (permission denied)`]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('refuses a read-only lake folder for real (not as root)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-config-'));
+    await mkdir(path.join(dir, 'lake'));
+    await chmod(path.join(dir, 'lake'), 0o555);
+    try {
+      const r = await fileProblems(`lake: ${path.join(dir, 'lake')}\n`);
+      expect(r.problems).toEqual([`lake: cannot write to ${path.join(dir, 'lake')} (permission denied)`]);
+    } finally {
+      await chmod(path.join(dir, 'lake'), 0o755);
+    }
   });
 });

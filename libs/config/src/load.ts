@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -43,6 +44,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
+  /**
+   * What the command does with a local lake: `write` (the default) also checks that the lake
+   * folder can be written or created; `read` (status) only that it is not under a file.
+   */
+  lakeAccess?: 'read' | 'write';
+  /** `fs.promises.access`, replaceable in tests (root may write anywhere). */
+  access?: (file: string, mode: number) => Promise<void>;
 }
 
 /** Validate an already-parsed document. `file` is used for messages and to resolve relative paths. */
@@ -72,7 +80,55 @@ export function resolveConfig(doc: unknown, file: string, opts: LoadOptions = {}
   return { ...raw, lake, warehouse, file, lakeLocation, warehouseLocation };
 }
 
-/** Read and validate a YAML configuration file. */
+/** The path itself when it exists, else its nearest existing ancestor, with what it is. */
+async function nearestExisting(p: string): Promise<{ path: string; isDirectory: boolean }> {
+  for (let cur = p; ; cur = path.dirname(cur)) {
+    try {
+      return { path: cur, isDirectory: (await stat(cur)).isDirectory() };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file somewhere above; keep climbing to find it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || path.dirname(cur) === cur) throw e;
+    }
+  }
+}
+
+/**
+ * Problems with the local paths of a configuration that would only show up in the middle of a
+ * run: a lake that is a file, under a file or not writable, a warehouse file under a file or
+ * that is a folder. Cloud locations are checked when they are used.
+ */
+export async function pathProblems(config: Pick<Config, 'lakeLocation' | 'warehouseLocation'>, opts: LoadOptions = {}): Promise<string[]> {
+  const env = opts.env ?? process.env;
+  const check = opts.access ?? access;
+  const problems: string[] = [];
+  const lakeKey = env.PULSE_LAKE?.trim() ? 'PULSE_LAKE' : 'lake';
+  const warehouseKey = env.PULSE_WAREHOUSE?.trim() ? 'PULSE_WAREHOUSE' : 'warehouse';
+  if (config.lakeLocation.kind === 'local') {
+    const root = config.lakeLocation.root;
+    const found = await nearestExisting(root);
+    if (!found.isDirectory) {
+      problems.push(found.path === root ? `${lakeKey}: ${root} is a file, not a folder` : `${lakeKey}: ${root} is under ${found.path}, which is a file`);
+    } else if ((opts.lakeAccess ?? 'write') === 'write') {
+      try {
+        await check(found.path, constants.W_OK | constants.X_OK);
+      } catch {
+        problems.push(
+          found.path === root ? `${lakeKey}: cannot write to ${root} (permission denied)` : `${lakeKey}: cannot create ${root}: ${found.path} is not writable`,
+        );
+      }
+    }
+  }
+  if (config.warehouseLocation.kind === 'duckdb' && config.warehouseLocation.path !== ':memory:') {
+    const file = config.warehouseLocation.path;
+    const found = await nearestExisting(file);
+    if (found.path === file && found.isDirectory) problems.push(`${warehouseKey}: ${file} is a folder, not a DuckDB file`);
+    else if (found.path !== file && !found.isDirectory) problems.push(`${warehouseKey}: ${file} is under ${found.path}, which is a file`);
+  }
+  return problems;
+}
+
+/** Read and validate a YAML configuration file, and the local paths it names. */
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<Config> {
   let text: string;
   try {
@@ -87,5 +143,17 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   if (doc.errors.length) {
     throw new ConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
-  return resolveConfig(doc.toJS(), file, opts);
+  // An empty file is more likely a mistake (a wrong path, a failed copy) than a wish for defaults.
+  if (doc.contents === null) throw new ConfigError(file, ['(top level): the file is empty; it needs at least `sources:` (see the README)']);
+  let value: unknown;
+  try {
+    // maxAliasCount (yaml's default, stated here) stops a "billion laughs" alias bomb.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigError(file, [`YAML: ${(e as Error).message}`]);
+  }
+  const config = resolveConfig(value, file, opts);
+  const problems = await pathProblems(config, opts);
+  if (problems.length) throw new ConfigError(file, problems);
+  return config;
 }

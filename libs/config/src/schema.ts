@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sinceProblem } from './duration.ts';
 import { nlpSchema } from './nlp.ts';
 
 const listOfStrings = z.array(z.string().trim().min(1, 'must not be empty'), {
@@ -6,7 +7,13 @@ const listOfStrings = z.array(z.string().trim().min(1, 'must not be empty'), {
 });
 const nonEmptyList = listOfStrings.min(1, 'expected at least one entry');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
-const since = z.string().regex(/^(\d+\s*[mhdw]|\d{4}-\d{2}-\d{2}.*)$/, 'expected an ISO date (2026-11-01) or a duration (30d, 12h)');
+const since = z.string().superRefine((text, ctx) => {
+  const problem = sinceProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** Node's timers cannot wait longer than 2^31-1 ms: a longer timeout fires after 1 ms instead. */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
 /** Settings every source entry accepts. */
@@ -117,12 +124,12 @@ export const configSchema = z
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
     http: z
       .object({
-        timeoutMs: z.number().int().positive().default(30_000),
+        timeoutMs: timerMs.default(30_000),
         retries: z.number().int().min(0).max(20).default(5),
         /** First backoff step between retries; it doubles each attempt, with jitter. */
         backoffMs: z.number().int().min(1).max(60_000).default(1000),
         /** Longest Retry-After or rate-limit wait honoured before a request gives up. */
-        maxRetryAfterMs: z.number().int().positive().default(300_000),
+        maxRetryAfterMs: timerMs.default(300_000),
         /** Requests in flight at once, per source. */
         concurrency: z.number().int().positive().max(16).default(2),
       })

@@ -269,4 +269,13 @@ describe('enricher on tiny models', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/entities: pulse-tiny\/ner-company tags company, which maps to no entity type: those tokens are dropped.*nlp\.entities\.labelMap/);
   });
+
+  it('names every model that cannot be loaded, not only the first, and says how to fix it once', async () => {
+    const err = await createEnricher(tiny.config({ topics: { model: 'nobody/no-topics' }, sentiment: { model: 'nobody/no-sentiment' } }), { env: {} }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/^model nobody\/no-topics \(topics\) is not in .*missing config\.json.*; model nobody\/no-sentiment \(sentiment\) is not in /);
+    expect(err?.message.match(/pulse models pull/g)).toHaveLength(1);
+  });
 });

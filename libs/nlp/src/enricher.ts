@@ -1,4 +1,5 @@
 import type { NlpConfig } from '@social-pulse/config';
+import { PulseError } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
 import { encode } from './batching.ts';
 import {
@@ -72,16 +73,36 @@ const EMPTY: Labels = { topics: [], entities: [], sentiment: null, sentiment_sco
 
 async function loadAll(specs: ModelSpec[], runtime: RuntimeOptions, auto: boolean, log: NlpLogger): Promise<LoadedModel[]> {
   const loaded: LoadedModel[] = [];
-  try {
-    for (const spec of specs) loaded.push(await loadModel(spec, runtime));
-    return loaded;
-  } catch (e) {
-    await Promise.all(loaded.map((m) => m.dispose()));
-    if (!(auto && runtime.device === 'cuda')) throw e;
-    // The provider is installed but CUDA would not start (no GPU, driver mismatch): say so once.
-    log.warn(`nlp: device auto: CUDA failed to start (${(e as Error).message.split('\n')[0]}), using the CPU`);
-    return loadAll(specs, { ...runtime, device: 'cpu' }, false, log);
+  const failures: Error[] = [];
+  // Every model is tried, so that one error names all that are broken, not only the first.
+  for (const spec of specs) {
+    try {
+      loaded.push(await loadModel(spec, runtime));
+    } catch (err) {
+      failures.push(err instanceof Error ? err : new Error(String(err)));
+    }
   }
+  if (!failures.length) return loaded;
+  await Promise.all(loaded.map((m) => m.dispose()));
+  const e = failures.length === 1 ? failures[0]! : allFailures(failures);
+  if (!(auto && runtime.device === 'cuda')) throw e;
+  // The provider is installed but CUDA would not start (no GPU, driver mismatch): say so once.
+  log.warn(`nlp: device auto: CUDA failed to start (${e.message.split('\n')[0]}), using the CPU`);
+  return loadAll(specs, { ...runtime, device: 'cpu' }, false, log);
+}
+
+/** One error for several models: what is wrong with each, and each distinct piece of advice once. */
+function allFailures(failures: Error[]): PulseError {
+  const split = failures.map((f) => {
+    const [what, ...advice] = f.message.replace(/\.$/, '').split(/\.\s+(?=[A-Z`])/);
+    return { what: what!, advice: advice.join('. ') };
+  });
+  const advice = [...new Set(split.map((s) => s.advice).filter(Boolean))];
+  return new PulseError(
+    `${split.map((s) => s.what).join('; ')}${advice.length ? `. ${advice.join('. ')}.` : ''}`,
+    1,
+    { cause: failures[0] },
+  );
 }
 
 /**

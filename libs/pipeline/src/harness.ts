@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, secretValues, type Config } from '@social-pulse/config';
-import { PulseError, createLogger, describeError, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
+import { PulseError, createLogger, debugEnabled, describeError, logFormat, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import type { PipelineRun } from '@social-pulse/schema';
 import { openWarehouse } from '@social-pulse/warehouse';
 import type { StepName, StepReport } from './report.ts';
@@ -94,7 +94,8 @@ export async function runStep(
     const r = await fn({ config: opts.config, runId, log, env, signal: controller.signal, attempt });
     report = { ...r, step, startedAt, finishedAt: new Date().toISOString() };
   } catch (e) {
-    log.error({ err: e }, `${step} failed`);
+    // The report's line says it already; a log record only adds the stack (--debug) or feeds JSON logs.
+    if (debugEnabled() || logFormat() === 'json') log.error({ err: e }, `${step} failed`);
     report = {
       step,
       status: 'failed',

@@ -1,5 +1,5 @@
-export { createLogger, silentLogger } from './log.ts';
-export type { Logger } from './log.ts';
+export { createLogger, silentLogger, logFormat, debugEnabled, formatTextLine, LOG_FORMATS } from './log.ts';
+export type { Logger, LogFormat, LoggerOptions } from './log.ts';
 export { PulseError, HttpError, describeError } from './errors.ts';
 export { registerSecrets, maskSecrets } from './secrets.ts';
 export { HttpClient, userAgent, rateLimitResetMs, rateLimitExhausted } from './http.ts';

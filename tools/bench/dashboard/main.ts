@@ -27,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
 import { DUCKDB_DDL } from '@social-pulse/warehouse';
+import { parseCount } from '../../generate/count.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DASHBOARD = path.join(ROOT, 'apps/dashboard/src/main.ts');
@@ -34,8 +35,8 @@ const END = '2026-11-24T00:00:00Z';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} expects a positive integer`);
+  const v = i >= 0 ? parseCount(process.argv[i + 1] ?? '', name) : fallback;
+  if (v <= 0) throw new Error(`--${name} expects a positive number such as 1000, 100k or 1m`);
   return v;
 }
 

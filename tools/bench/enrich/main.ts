@@ -22,11 +22,12 @@ import { buildTinyModels, tinyNlpConfig, type NlpConfigInput } from '@social-pul
 import { corpus, meanWords, OTHER_WORDS, TOPIC_WORDS, type BenchPost } from './corpus.ts';
 import { formatTable, measure, type Measurement, type Scenario } from './measure.ts';
 import { buildSyntheticModel } from './synthetic-model.ts';
+import { parseCount } from '../../generate/count.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} expects a positive integer`);
+  const v = i >= 0 ? parseCount(process.argv[i + 1] ?? '', name) : fallback;
+  if (v <= 0) throw new Error(`--${name} expects a positive number such as 1000, 100k or 1m`);
   return v;
 }
 

@@ -25,8 +25,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
   },
 });
-const sizes = parseSizes(values['lake-sizes'], [100_000, 1_000_000]);
-const inc = parseSizes(values.increment, [10_000])[0]!;
+const sizes = parseSizes(values['lake-sizes'], [100_000, 1_000_000], 'lake-sizes');
+const inc = parseSizes(values.increment, [10_000], 'increment')[0]!;
 const seed = Number(values.seed);
 const D0 = '2026-11-24T00:00:00Z';
 const D1 = '2026-11-24T02:00:00Z';

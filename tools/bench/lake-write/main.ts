@@ -22,8 +22,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const sizes = parseSizes(values.sizes, [100_000]);
-const baselinePosts = parseSizes(values['baseline-posts'], [20_000])[0]!;
+const sizes = parseSizes(values.sizes, [100_000], 'sizes');
+const baselinePosts = parseSizes(values['baseline-posts'], [20_000], 'baseline-posts')[0]!;
 const seed = Number(values.seed);
 const END = '2026-11-24T00:00:00Z';
 

@@ -9,7 +9,8 @@ type Check = { what: string; ok: boolean | 'warn'; detail: string };
 /** `pulse doctor`: each check on one line, with what to fix; exit 1 when any failed. */
 export async function doctorCommand(g: { config: string }, o: { offline?: boolean }): Promise<void> {
   const checks: Check[] = [];
-  const config = await loadConfig(g.config); // a bad file throws with every problem named
+  // A bad file throws with every problem named; whether the lake is writable is a check below, beside the others.
+  const config = await loadConfig(g.config, { lakeAccess: 'read' });
   registerSecrets(secretValues());
   checks.push({ what: 'configuration', ok: true, detail: `${config.file}: ${config.sources.length} sources` });
 

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '@social-pulse/config';
+import { PulseError } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
 
 interface SourceStatus {
@@ -42,8 +44,14 @@ const STEP_ORDER = ['scrape', 'lake-write', 'enrich', 'load'];
  * data-quality checks of the last load.
  */
 export async function statusCommand(g: { config: string }, o: { json?: boolean }): Promise<void> {
-  const config = await loadConfig(g.config);
-  const w = await openWarehouse(config.warehouseLocation);
+  // status only reads: a lake it may not write to is no reason to refuse.
+  const config = await loadConfig(g.config, { lakeAccess: 'read' });
+  const where = config.warehouseLocation;
+  // Opening a DuckDB file creates it: an empty warehouse would hide a wrong path.
+  if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
+    throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
+  }
+  const w = await openWarehouse(where);
   try {
     const posts = await w.query<{ source: string; posts: bigint; newest: Date; collected: Date }>(
       `SELECT source, count(*) AS posts, max(created_at) AS newest, max(collected_at) AS collected FROM posts GROUP BY source`,

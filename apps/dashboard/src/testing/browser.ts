@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-
-/** Debian's Chromium (`apt-get install chromium`); Playwright's own download is not reachable here. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { findChromium } from './find-browser.ts';
 
 /** Flags that keep headless Chromium quiet on a closed network (no update, sync or QUIC probes). */
 const FLAGS = [
@@ -19,10 +16,12 @@ const FLAGS = [
  * the requests are recorded for assertions.
  */
 export async function launchBrowser(allowedOrigin: string | null, viewport = { width: 1400, height: 1000 }) {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  // Debian's Chromium in CI (.ci/run installs it); wherever the user has one elsewhere.
+  const found = findChromium();
+  if (found.path === null) throw new Error(found.problem);
   const profile = await mkdtemp(path.join(os.tmpdir(), 'pulse-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport, serviceWorkers: 'block',
+    executablePath: found.path, headless: true, args: FLAGS, viewport, serviceWorkers: 'block',
   });
   const outside: { url: string; referer: string | undefined }[] = [];
   await context.route(
