@@ -1,12 +1,14 @@
 import pino, { type Logger } from 'pino';
-import { maskSecrets } from './secrets.ts';
+import { maskSecrets, scrubSecretsInJson } from './secrets.ts';
 
 export type { Logger } from 'pino';
 
 /**
  * One logger for every app: JSON lines to stderr when not a terminal (for systemd and
  * files), pretty lines on a terminal. Level from PULSE_LOG_LEVEL (default info).
- * Every message and serialized error is passed through the secret mask.
+ * Every message and serialized error is passed through the secret mask, and every finished
+ * line through the registry once more, so that a value in any field of a logged object (a
+ * token registered after the object was built, say) is masked too.
  */
 export function createLogger(name: string, opts: { level?: string; pretty?: boolean } = {}): Logger {
   // On a terminal a person watches: info. Under cron/systemd/CI: warnings and errors only,
@@ -21,6 +23,7 @@ export function createLogger(name: string, opts: { level?: string; pretty?: bool
       censor: '***',
     },
     hooks: {
+      streamWrite: (line) => scrubSecretsInJson(line),
       logMethod(args, method) {
         method.apply(
           this,
