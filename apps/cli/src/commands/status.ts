@@ -1,4 +1,6 @@
 import { loadConfig } from '@social-pulse/config';
+import { configSecrets } from '@social-pulse/pipeline';
+import { maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
 
 interface SourceStatus {
@@ -43,6 +45,9 @@ const STEP_ORDER = ['scrape', 'lake-write', 'enrich', 'load'];
  */
 export async function statusCommand(g: { config: string }, o: { json?: boolean }): Promise<void> {
   const config = await loadConfig(g.config);
+  // The history quotes what servers said; rows written before masking was complete may hold
+  // a credential of this environment.
+  registerSecrets(configSecrets(config));
   const w = await openWarehouse(config.warehouseLocation);
   try {
     const posts = await w.query<{ source: string; posts: bigint; newest: Date; collected: Date }>(
@@ -98,7 +103,7 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       checks: checks.map((c) => ({ ...c, observed: c.observed == null ? null : Number(c.observed), checked_at: iso(c.checked_at) })),
     };
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ lake: config.lake, warehouse: config.warehouse, sources, last_run, steps, quality }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(maskSecretsDeep({ lake: config.lake, warehouse: config.warehouse, sources, last_run, steps, quality }), null, 2)}\n`);
       return;
     }
     const lines = [`warehouse ${config.warehouse}`, '', 'source          posts  newest post            last scrape'];
@@ -123,7 +128,7 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       lines.push(`data quality (run ${quality.run_id}, ${quality.checked_at}): ${checks.length - failed.length} of ${checks.length} checks passed or skipped${failed.length ? `, ${failed.length} failed:` : ''}`);
       for (const f of failed) lines.push(`  ${f}`);
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${maskSecrets(lines.join('\n'))}\n`);
   } finally {
     await w.close();
   }
