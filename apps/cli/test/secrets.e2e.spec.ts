@@ -215,8 +215,8 @@ sources:
 `);
     const r = await pulse(['run', '--config', ws.config]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/sources\[0\]\.baseUrl: .*user name or password.*X_BEARER_TOKEN/);
-    expect(r.stderr).toMatch(/sources\[1\]\.instances\[1\]: .*user name or password.*tokenEnv/);
+    expect(r.stderr).toMatch(/sources\[0\]\.baseUrl: must not carry a user name, a password or a token.*set X_BEARER_TOKEN/);
+    expect(r.stderr).toMatch(/sources\[1\]\.instances\[1\]: must not carry .*set tokenEnv/);
     expect(r.stdout + r.stderr).not.toContain('hunter2');
     // Nothing ran: no lake, no warehouse.
     expect(await readdir(ws.dir)).toEqual(['pulse.config.yaml']);
