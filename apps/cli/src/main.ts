@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@social-pulse/config';
-import { LOG_FORMATS, PulseError, describeError, VERSION } from '@social-pulse/runtime';
+import { LOG_FORMATS, PulseError, describeError, maskSecrets, VERSION } from '@social-pulse/runtime';
 
 const program = new Command('pulse')
   .description('social-pulse: follow a topic across X, Bluesky, Mastodon, Reddit, Hacker News and Stack Exchange')
@@ -87,9 +87,9 @@ try {
     process.exitCode = e.exitCode;
   } else {
     const debug = program.opts<{ debug?: boolean }>().debug;
-    if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+    if (e instanceof ConfigError) process.stderr.write(`${maskSecrets(e.message)}\n`);
     else process.stderr.write(`pulse: ${describeError(e)}\n`);
-    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${maskSecrets(e.stack)}\n`);
     process.exitCode = e instanceof PulseError ? e.exitCode : e instanceof ConfigError ? 2 : 1;
   }
 }

@@ -12,7 +12,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, parseDuration, type Config } from '@social-pulse/config';
-import { PulseError, describeError } from '@social-pulse/runtime';
+import { configSecrets } from '@social-pulse/pipeline';
+import { PulseError, describeError, registerSecrets } from '@social-pulse/runtime';
 import { WarehouseAccess } from './access.ts';
 import { loadAssets } from './assets.ts';
 import { FilterError, parseFilters, queryFromString } from './filters.ts';
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
   const config = await loadConfig(values.config!);
+  registerSecrets(configSecrets(config));
   if (values.export) return exportReport(config, values.export, values.view!);
   const host = values.host ?? config.dashboard.host;
   const port = values.port !== undefined ? Number(values.port) : config.dashboard.port;

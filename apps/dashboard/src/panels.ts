@@ -1,3 +1,4 @@
+import { maskSecrets, scrubSecretsDeep } from '@social-pulse/runtime';
 import type { Params, Warehouse } from '@social-pulse/warehouse';
 import { filterParams, windowOf } from './filters.ts';
 import * as SQL from './sql.ts';
@@ -186,7 +187,9 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     if (key) options[key].push(str(r.value));
   }
 
-  return {
+  // What the page and the export show is scrubbed of this environment's credentials, should a
+  // warehouse written by an older version still hold one.
+  return scrubSecretsDeep({
     generatedAt: now.toISOString(),
     warehouse: w.kind === 'duckdb' ? 'DuckDB' : 'BigQuery',
     filters,
@@ -205,8 +208,10 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     quality,
     options,
     timings,
-  };
+  });
 }
+
+const maskOrNull = (s: string | null) => (s === null ? null : maskSecrets(s));
 
 export function statusTiles(rows: Row[], ctx: PanelContext, now: Date): StatusTile[] {
   const tiles = new Map<string, StatusTile>();
@@ -228,7 +233,8 @@ export function statusTiles(rows: Row[], ctx: PanelContext, now: Date): StatusTi
       kind,
       lastStatus: strOrNull(r.last_status),
       lastRunAt: iso(r.last_run_at),
-      lastError: strOrNull(r.last_error),
+      // An error quotes what a server answered: masked like a log line.
+      lastError: maskOrNull(strOrNull(r.last_error)),
       lastSuccessAt,
       ageSeconds,
       rowsAdded: numOrNull(r.rows_added),
@@ -257,7 +263,7 @@ async function loadQuality(run: Runner): Promise<QualityReport | null> {
       severity: str(r.severity),
       observed: numOrNull(r.observed),
       expected: strOrNull(r.expected),
-      message: strOrNull(r.message),
+      message: maskOrNull(strOrNull(r.message)),
     })),
   };
 }

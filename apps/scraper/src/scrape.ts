@@ -1,6 +1,6 @@
 import { resolveSince, type Config } from '@social-pulse/config';
 import { RawZone, StateStore, openLake } from '@social-pulse/lake';
-import { combineStatus, configSecrets, crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { combineStatus, crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { HttpClient, createProgress, describeError, userAgent, VERSION } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
 import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type QueryOutcome, type Source } from '@social-pulse/sources';
@@ -45,17 +45,7 @@ interface SourceResult {
   finishedAt: string;
 }
 
-/**
- * Replaces credential values in a page before it is landed: a server that echoes the token
- * it was sent (in an error, a debug field) must not put it in the lake.
- */
-function scrubber(secrets: string[]): (text: string) => string {
-  if (!secrets.length) return (text) => text;
-  return (text) => secrets.reduce((t, v) => (t.includes(v) ? t.split(v).join('***') : t), text);
-}
-
 async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, raw: RawZone): Promise<SourceResult> {
-  const scrub = scrubber(configSecrets(ctx.config, ctx.env));
   const cfg = ctx.config;
   const startedAt = new Date().toISOString();
   const http = new HttpClient({
@@ -83,7 +73,9 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
           since,
           ...(source.config.limit ? { limit: source.config.limit } : {}),
           land: async (page) => {
-            await raw.land(source.name, page.raw.meta.fetched_at, scrub(page.rawText));
+            // The raw zone replaces every registered secret (the environment's, and the tokens
+            // this process's sources obtained) before the page lands.
+            await raw.land(source.name, page.raw.meta.fetched_at, page.rawText);
             crashPoint('scrape.landed', ctx.env);
             progress.increment(page.normalized.posts.length);
           },

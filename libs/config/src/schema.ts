@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { sinceProblem } from './duration.ts';
 import { nlpSchema } from './nlp.ts';
+import { urlCredentialsMessage, urlHasCredentials } from './url-credentials.ts';
 
 const listOfStrings = z.array(z.string().trim().min(1, 'must not be empty'), {
   error: 'expected a list of strings',
 });
 const nonEmptyList = listOfStrings.min(1, 'expected at least one entry');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+/** An http(s) URL of an API; where its credential goes instead of the URL (`instead`) is named in the error. */
+const apiUrl = (instead: string) => httpUrl.refine((u) => !urlHasCredentials(u), { error: urlCredentialsMessage(instead) });
 const since = z.string().superRefine((text, ctx) => {
   const problem = sinceProblem(text);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -16,17 +19,20 @@ const TIMER_MAX_MS = 2 ** 31 - 1;
 const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
-/** Settings every source entry accepts. */
-const common = {
+/** Settings every source entry accepts; `instead` names the variables that hold the source's credential. */
+const common = (instead: string) => ({
   /** A different API root: a proxy, a mirror, or a local replay server in tests. */
-  baseUrl: httpUrl.optional(),
+  baseUrl: apiUrl(instead).optional(),
   /** Most posts to fetch per query in one run (the rest waits for the next run). */
   limit: z.number().int().positive().optional(),
   /** How far back a first run reaches, before any cursor exists. */
   since: since.optional(),
   /** Set false to keep an entry in the file without running it. */
   enabled: z.boolean().default(true),
-};
+});
+
+const MASTODON_TOKEN = 'set tokenEnv: NAME, the name of a variable holding the instance\'s access token';
+const REDDIT_CREDENTIALS = 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET';
 
 const hashtag = z
   .string()
@@ -37,11 +43,11 @@ const hashtag = z
 export const mastodonSource = z
   .object({
     type: z.literal('mastodon'),
-    instances: z.array(httpUrl, { error: 'expected a list of instance URLs' }).min(1, 'expected at least one instance'),
+    instances: z.array(apiUrl(MASTODON_TOKEN), { error: 'expected a list of instance URLs' }).min(1, 'expected at least one instance'),
     tags: z.array(hashtag, { error: 'expected a list of strings' }).min(1, 'expected at least one tag'),
     /** Name of an environment variable holding an access token, for instances that require one. */
     tokenEnv: envName.optional(),
-    ...common,
+    ...common(MASTODON_TOKEN),
   })
   .strict();
 
@@ -51,7 +57,7 @@ export const hackernewsSource = z
     queries: nonEmptyList,
     /** Algolia item tags: `story` (default), `comment`, `ask_hn`, `show_hn`. */
     tags: z.array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll'])).min(1).default(['story']),
-    ...common,
+    ...common('the Hacker News API needs none'),
   })
   .strict();
 
@@ -60,7 +66,7 @@ export const blueskySource = z
     type: z.literal('bluesky'),
     tags: z.array(hashtag, { error: 'expected a list of strings' }).default([]),
     queries: listOfStrings.default([]),
-    ...common,
+    ...common('set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD'),
   })
   .strict()
   .refine((s) => s.tags.length + s.queries.length > 0, { message: 'expected at least one tag or query', path: ['tags'] });
@@ -74,8 +80,8 @@ export const redditSource = z
       })
       .min(1, 'expected at least one subreddit'),
     /** Token endpoint root (default https://www.reddit.com). */
-    authUrl: httpUrl.optional(),
-    ...common,
+    authUrl: apiUrl(REDDIT_CREDENTIALS).optional(),
+    ...common(REDDIT_CREDENTIALS),
   })
   .strict();
 
@@ -83,7 +89,7 @@ export const xSource = z
   .object({
     type: z.literal('x'),
     queries: nonEmptyList,
-    ...common,
+    ...common('set X_BEARER_TOKEN'),
   })
   .strict();
 
@@ -93,7 +99,7 @@ export const stackexchangeSource = z
     tags: nonEmptyList,
     /** The Stack Exchange site, e.g. `stackoverflow`, `datascience`, `dba`. */
     site: z.string().regex(/^[a-z.]+$/, 'expected a site name such as stackoverflow').default('stackoverflow'),
-    ...common,
+    ...common('set STACKEXCHANGE_KEY'),
   })
   .strict();
 

@@ -8,8 +8,22 @@ export type WarehouseLocation =
   | { kind: 'duckdb'; path: string }
   | { kind: 'bigquery'; project: string; dataset: string; location?: string };
 
+/**
+ * A URI of the lake or the warehouse carries no credential (`user:pass@`): Google's
+ * application default credentials are the only ones used. Checked first, so that no other
+ * message repeats the URI with the secret in it.
+ */
+function refuseUserinfo(uri: string): void {
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(uri)) {
+    throw new Error(
+      'must not carry a user name or password (user:pass@): credentials come only from the environment (Google\'s application default credentials: gcloud auth application-default login)',
+    );
+  }
+}
+
 /** `./data/lake`, `/abs/lake`, `file:///abs` or `gs://bucket/prefix`. Relative paths are taken from `baseDir`. */
 export function parseLakeUri(uri: string, baseDir: string): LakeLocation {
+  refuseUserinfo(uri);
   if (uri.startsWith('gs://')) {
     const rest = uri.slice('gs://'.length);
     const [bucket, ...prefix] = rest.split('/');
@@ -27,6 +41,7 @@ export function parseLakeUri(uri: string, baseDir: string): LakeLocation {
 
 /** `duckdb:./data/warehouse.duckdb` or `bigquery://PROJECT/DATASET[?location=EU]`. */
 export function parseWarehouseUri(uri: string, baseDir: string): WarehouseLocation {
+  refuseUserinfo(uri);
   if (uri.startsWith('duckdb:')) {
     const p = uri.slice('duckdb:'.length);
     if (!p) throw new Error(`"${uri}": expected duckdb:PATH, e.g. duckdb:./data/warehouse.duckdb`);

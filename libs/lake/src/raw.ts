@@ -1,10 +1,14 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { scrubSecretsInJson } from '@social-pulse/runtime';
 import { LAKE, rawKey, SOURCE_NAMES } from '@social-pulse/schema';
 import type { LakeObject, LakeStore } from './store/store.ts';
 
 /**
  * The raw zone: every fetched page as it arrived, gzip-compressed, never rewritten.
  * Names sort by time (`<run_id>-<seq>`), which lets readers pick up "everything after X".
+ * A page is kept as it arrived except for secrets: every value in this process's registry
+ * (the environment's credentials and the tokens a source obtained during the run) that a
+ * server echoed is replaced by `***` before the page lands, so no later step ever reads it.
  */
 export class RawZone {
   private seq = 0;
@@ -13,10 +17,10 @@ export class RawZone {
     private readonly runId: string,
   ) {}
 
-  /** Land one page; returns its key. */
+  /** Land one page (a JSON envelope); returns its key. */
   async land(source: string, fetchedAt: string, text: string): Promise<string> {
     const key = rawKey(source, fetchedAt.slice(0, 10), this.runId, this.seq++);
-    await this.store.write(key, gzipSync(text), { ifAbsent: true });
+    await this.store.write(key, gzipSync(scrubSecretsInJson(text)), { ifAbsent: true });
     return key;
   }
 }

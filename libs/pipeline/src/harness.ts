@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, secretValues, type Config } from '@social-pulse/config';
-import { PulseError, createLogger, debugEnabled, describeError, logFormat, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
+import { PulseError, createLogger, debugEnabled, describeError, logFormat, maskSecretsDeep, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import type { PipelineRun } from '@social-pulse/schema';
 import { openWarehouse } from '@social-pulse/warehouse';
-import type { StepName, StepReport } from './report.ts';
+import { maskReport, type StepName, type StepReport } from './report.ts';
 
 export interface StepContext {
   config: Config;
@@ -48,12 +48,15 @@ export function runRow(runId: string, step: StepName, r: Omit<StepReport, 'step'
   };
 }
 
-/** Records rows of pipeline_runs; a warehouse that cannot be reached is logged, not fatal. Resolves to whether they were recorded. */
+/**
+ * Records rows of pipeline_runs, masked (errors and details quote what servers said); a
+ * warehouse that cannot be reached is logged, not fatal. Resolves to whether they were recorded.
+ */
 export async function recordRuns(config: Config, rows: PipelineRun[], log: Pick<Logger, 'warn'>): Promise<boolean> {
   try {
     const w = await openWarehouse(config.warehouseLocation);
     try {
-      for (const r of rows) await w.recordRun(r);
+      for (const r of rows) await w.recordRun(maskSecretsDeep(r));
     } finally {
       await w.close();
     }
@@ -113,6 +116,8 @@ export async function runStep(
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
+  // Masked here, in the process whose sources registered the tokens they obtained.
+  report = maskReport(report);
   // Retries of the step itself count with the step's own (HTTP) retries.
   const rows = [{ ...runRow(runId, step, report), retries: report.retries + attempt - 1 }];
   for (const s of report.perSource ?? []) rows.push({ ...s, run_id: runId, step });
@@ -150,6 +155,7 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
       lines: [describeError(e)], startedAt: now, finishedAt: now,
     };
   }
+  report = maskReport(report);
   if (process.send) {
     await new Promise<void>((resolve) => process.send!({ type: 'step-report', report }, () => resolve()));
     process.off('disconnect', orphaned);

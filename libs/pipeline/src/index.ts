@@ -1,4 +1,4 @@
-export { STEPS, combineStatus } from './report.ts';
+export { STEPS, combineStatus, maskReport } from './report.ts';
 export type { StepName, StepReport } from './report.ts';
 export { runStep, stepMain, configSecrets, recordRuns, runRow } from './harness.ts';
 export type { StepContext, StepFn } from './harness.ts';

@@ -1,4 +1,4 @@
-import { HttpClient, maskSecrets, userAgent, VERSION, type Logger } from '@social-pulse/runtime';
+import { HttpClient, maskSecrets, maskSecretsDeep, userAgent, VERSION, type Logger } from '@social-pulse/runtime';
 import type { RunStatus } from '@social-pulse/schema';
 import type { StepName } from './report.ts';
 
@@ -25,7 +25,7 @@ export interface RunNotice {
 export async function notifyWebhook(url: string, notice: RunNotice, opts: { contact?: string; log: Pick<Logger, 'warn'> }): Promise<boolean> {
   const http = new HttpClient({ userAgent: userAgent(VERSION, opts.contact), timeoutMs: 10_000, retries: 2, backoffBaseMs: 500, concurrency: 1 });
   // Messages in the notice were masked where they were made; mask again, the notice leaves the machine.
-  const body = JSON.parse(maskSecrets(JSON.stringify(notice))) as RunNotice;
+  const body = maskSecretsDeep(notice);
   try {
     await http.post(url, { json: body, headers: { 'content-type': 'application/json' } });
     return true;

@@ -1,14 +1,14 @@
 import os from 'node:os';
 import pRetry from 'p-retry';
 import type { Config } from '@social-pulse/config';
-import { createLogger, describeError, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
+import { createLogger, describeError, maskSecrets, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
 import { openWarehouse } from '@social-pulse/warehouse';
 import type { ForkOptions } from './fork.ts';
 import { configSecrets, recordRuns, runRow } from './harness.ts';
 import { acquireRunLock, lockPath } from './lock.ts';
 import { notifyWebhook, type RunNotice } from './notify.ts';
-import { combineStatus, STEPS, type StepName, type StepReport } from './report.ts';
+import { combineStatus, maskReport, STEPS, type StepName, type StepReport } from './report.ts';
 
 export interface PipelineHooks {
   /** Runs one attempt of a step in its own process: `forkStep` with the step app's entry. */
@@ -72,7 +72,7 @@ async function runWithRetries(config: Config, step: StepName, runId: string, hoo
   try {
     const report = await pRetry(
       async (attempt) => {
-        const r = await hooks.launch(step, [...args, '--attempt', String(attempt)], { onSpawn });
+        const r = maskReport(await hooks.launch(step, [...args, '--attempt', String(attempt)], { onSpawn }));
         const withAttempts = { ...r, attempts: attempt };
         if (r.status === 'failed' && r.retryable !== false) throw new StepFailure(withAttempts);
         return withAttempts;
@@ -104,8 +104,10 @@ async function runWithRetries(config: Config, step: StepName, runId: string, hoo
  * except load, which does not need enrich), which are recorded as not run, with the reason. The history says what happened, and a
  * failed run is announced once to the configured webhook.
  */
-export async function runPipeline(config: Config, hooks: PipelineHooks, opts: { skip?: ReadonlySet<string> } = {}): Promise<RunSummary> {
+export async function runPipeline(config: Config, given: PipelineHooks, opts: { skip?: ReadonlySet<string> } = {}): Promise<RunSummary> {
   registerSecrets(configSecrets(config));
+  // Every line for the terminal goes through the same mask as the logs.
+  const hooks: PipelineHooks = { ...given, out: (line) => given.out(maskSecrets(line)) };
   const log = hooks.log ?? createLogger('run');
   const lock = await acquireRunLock(lockPath(config.lakeLocation));
   const runId = newRunId();

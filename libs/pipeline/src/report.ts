@@ -1,3 +1,4 @@
+import { maskSecretsDeep } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
 
 export const STEPS = ['scrape', 'lake-write', 'enrich', 'load'] as const;
@@ -39,4 +40,13 @@ export function combineStatus(parts: RunStatus[]): RunStatus {
   if (!real.length) return 'skipped';
   if (real.every((s) => s === 'failed')) return 'failed';
   return real.every((s) => s === 'ok') && real.length === parts.length ? 'ok' : 'partial';
+}
+
+/**
+ * The report with every string in it (lines, error, details, per-source rows) masked: what a
+ * report says is printed, recorded in the history and sent to the webhook. The process that
+ * made it knows the tokens its sources obtained; the orchestrator masks again with what it knows.
+ */
+export function maskReport(r: StepReport): StepReport {
+  return maskSecretsDeep(r);
 }

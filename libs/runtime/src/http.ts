@@ -2,7 +2,7 @@ import { gotScraping, type Got, type OptionsInit, type RequestError } from 'got-
 import pLimit from 'p-limit';
 import { HttpError } from './errors.ts';
 import { silentLogger, type Logger } from './log.ts';
-import { maskSecrets } from './secrets.ts';
+import { maskSecrets, redactUrl } from './secrets.ts';
 
 export interface HttpClientOptions {
   /** Descriptive User-Agent: who we are and how to reach the operator. */
@@ -122,7 +122,7 @@ export class HttpClient {
             this.retries += 1;
             const status = error.response?.statusCode;
             this.log.warn(
-              `retry ${retryCount} of ${maskSecrets(String(error.options.url))} after ${status ?? error.code ?? error.message}`,
+              `retry ${retryCount} of ${maskSecrets(redactUrl(String(error.options.url)))} after ${status ?? error.code ?? error.message}`,
             );
           },
         ],

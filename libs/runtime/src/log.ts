@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { maskSecrets } from './secrets.ts';
+import { maskSecrets, scrubSecretsInJson } from './secrets.ts';
 
 export type { Logger } from 'pino';
 
@@ -66,8 +66,9 @@ export interface LoggerOptions {
 /**
  * One logger for every app, on stderr: plain lines, JSON lines or pretty ones (see
  * `logFormat`). Level from PULSE_LOG_LEVEL (default info on a terminal, warn elsewhere).
- * Every message and serialized error is passed through the secret mask; stacks are kept only
- * with --debug, so a failure reads as one sentence.
+ * Every message and serialized error is passed through the secret mask, and every finished
+ * line through the registry once more (a token registered after the object was built, say);
+ * stacks are kept only with --debug, so a failure reads as one sentence.
  */
 export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
   // On a terminal a person watches: info. Under cron/systemd/CI: warnings and errors only,
@@ -84,6 +85,7 @@ export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
       censor: '***',
     },
     hooks: {
+      streamWrite: (line) => scrubSecretsInJson(line),
       logMethod(args, method) {
         method.apply(
           this,

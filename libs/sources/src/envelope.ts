@@ -1,11 +1,15 @@
+import { redactUrl } from '@social-pulse/runtime';
 import type { RawMeta, RawPage } from './types.ts';
 
 /**
  * The raw zone stores each page as `{"meta": {...}, "body": <the response body verbatim>}`
  * when the body is JSON, so the bytes the API sent are kept exactly and the file is still
- * one JSON document; a body that is not valid JSON is kept as a string in `body_text`.
+ * one JSON document; a body that is not valid JSON is kept as a string in `body_text`. The
+ * URL is recorded without credentials (`user:password@`, token parameters).
  */
-export function encodeRawPage(meta: RawMeta, bodyText: string): { text: string; page: RawPage } {
+export function encodeRawPage(fetched: RawMeta, bodyText: string): { text: string; page: RawPage } {
+  // Whichever source built it, the recorded URL carries no credential.
+  const meta: RawMeta = { ...fetched, url: redactUrl(fetched.url) };
   let body: unknown;
   try {
     body = JSON.parse(bodyText);

@@ -1,21 +1,9 @@
-import type { HttpResponse } from '@social-pulse/runtime';
+import { redactUrl, type HttpResponse } from '@social-pulse/runtime';
 import type { SourceName } from '@social-pulse/schema';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
 import type { FetchContext, FetchedPage, Keyed, Normalized, RawMeta, RawPage, SourceQuery } from './types.ts';
 
-/** Query parameters that carry a credential: never written to the raw zone. */
-const SECRET_PARAMS = ['key', 'access_token', 'client_secret', 'password'];
-
-/** The URL as the raw zone records it: credential parameters replaced by `***`. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    for (const p of SECRET_PARAMS) if (u.searchParams.has(p)) u.searchParams.set(p, '***');
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
+export { redactUrl };
 
 /**
  * A fetched response as a page for the engine: the raw-zone envelope (body verbatim,

@@ -1,3 +1,4 @@
+import { maskSecretsDeep } from '@social-pulse/runtime';
 import { posts, type DqCheck, type DqSeverity, type Field } from '@social-pulse/schema';
 import type { DialectSql, Warehouse } from './types.ts';
 
@@ -167,8 +168,10 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
     add('freshness', source, 'warn', bad, age === null ? null : Math.round((age / 3_600_000) * 100) / 100, `≤ ${hours(stale)} since the last successful scrape`,
       bad ? (lastOk ? `last successful scrape ${hours(age!)} ago (${lastOk})${why}` : `never scraped successfully${why}`) : null);
   }
-  await w.recordChecks(out);
-  return out;
+  // Messages quote the run history's errors, which quote servers: masked like every history row.
+  const masked = out.map((c) => maskSecretsDeep(c));
+  await w.recordChecks(masked);
+  return masked;
 }
 
 /** One line per failed check, for the run's report and `pulse status`. */

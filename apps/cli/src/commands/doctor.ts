@@ -1,6 +1,7 @@
-import { loadConfig, secretValues } from '@social-pulse/config';
+import { loadConfig } from '@social-pulse/config';
 import { checkGcsLake, openLake } from '@social-pulse/lake';
-import { HttpClient, describeError, newRunId, registerSecrets, silentLogger, userAgent, VERSION } from '@social-pulse/runtime';
+import { configSecrets } from '@social-pulse/pipeline';
+import { HttpClient, describeError, maskSecrets, newRunId, registerSecrets, silentLogger, userAgent, VERSION } from '@social-pulse/runtime';
 import { createSources } from '@social-pulse/sources';
 import { checkBigQuery, openWarehouse } from '@social-pulse/warehouse';
 
@@ -11,7 +12,7 @@ export async function doctorCommand(g: { config: string }, o: { offline?: boolea
   const checks: Check[] = [];
   // A bad file throws with every problem named; whether the lake is writable is a check below, beside the others.
   const config = await loadConfig(g.config, { lakeAccess: 'read' });
-  registerSecrets(secretValues());
+  registerSecrets(configSecrets(config));
   checks.push({ what: 'configuration', ok: true, detail: `${config.file}: ${config.sources.length} sources` });
 
   // Cloud: credentials and the bucket first, so that a failure below says which part to fix.
@@ -62,7 +63,8 @@ export async function doctorCommand(g: { config: string }, o: { offline?: boolea
 
   for (const c of checks) {
     const mark = c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'warn' : 'FAIL';
-    process.stdout.write(`${mark}  ${c.what.padEnd(14)} ${c.detail}\n`);
+    // A check's detail quotes what a server answered (and a source's run-time token is registered by now).
+    process.stdout.write(`${mark}  ${c.what.padEnd(14)} ${maskSecrets(c.detail)}\n`);
   }
   process.exitCode = checks.some((c) => c.ok === false) ? 1 : 0;
 }

@@ -1,14 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, parseDuration } from '@social-pulse/config';
 import { acquireLock, configSecrets, forkStep, lockPath, runPipeline, STEPS, type RunSummary, type StepName } from '@social-pulse/pipeline';
-import { PulseError, newRunId, registerSecrets } from '@social-pulse/runtime';
+import { PulseError, maskSecrets, newRunId, registerSecrets } from '@social-pulse/runtime';
 import { stepAvailable, stepEntry } from '../steps.ts';
 
 interface GlobalOpts {
   config: string;
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const out = (line: string) => process.stdout.write(`${maskSecrets(line)}\n`);
 
 /**
  * One pipeline run under the lock: each step in its own process, retried on failure; a step

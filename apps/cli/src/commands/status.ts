@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '@social-pulse/config';
-import { PulseError } from '@social-pulse/runtime';
+import { configSecrets } from '@social-pulse/pipeline';
+import { PulseError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
 
 interface SourceStatus {
@@ -46,6 +47,9 @@ const STEP_ORDER = ['scrape', 'lake-write', 'enrich', 'load'];
 export async function statusCommand(g: { config: string }, o: { json?: boolean }): Promise<void> {
   // status only reads: a lake it may not write to is no reason to refuse.
   const config = await loadConfig(g.config, { lakeAccess: 'read' });
+  // The history quotes what servers said; rows written before masking was complete may hold
+  // a credential of this environment.
+  registerSecrets(configSecrets(config));
   const where = config.warehouseLocation;
   // Opening a DuckDB file creates it: an empty warehouse would hide a wrong path.
   if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
@@ -106,7 +110,7 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       checks: checks.map((c) => ({ ...c, observed: c.observed == null ? null : Number(c.observed), checked_at: iso(c.checked_at) })),
     };
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ lake: config.lake, warehouse: config.warehouse, sources, last_run, steps, quality }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(maskSecretsDeep({ lake: config.lake, warehouse: config.warehouse, sources, last_run, steps, quality }), null, 2)}\n`);
       return;
     }
     const lines = [`warehouse ${config.warehouse}`, '', 'source          posts  newest post            last scrape'];
@@ -131,7 +135,7 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       lines.push(`data quality (run ${quality.run_id}, ${quality.checked_at}): ${checks.length - failed.length} of ${checks.length} checks passed or skipped${failed.length ? `, ${failed.length} failed:` : ''}`);
       for (const f of failed) lines.push(`  ${f}`);
     }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${maskSecrets(lines.join('\n'))}\n`);
   } finally {
     await w.close();
   }

@@ -41,10 +41,13 @@ export class RedditSource implements Source<RedditSourceConfig> {
     const id = ctx.env.REDDIT_CLIENT_ID?.trim() ?? '';
     const secret = ctx.env.REDDIT_CLIENT_SECRET?.trim() ?? '';
     const auth = (this.config.authUrl ?? DEFAULT_AUTH).replace(/\/+$/, '');
+    const basic = Buffer.from(`${id}:${secret}`).toString('base64');
+    // The encoded pair is a credential too, should a server echo the header it was sent.
+    registerSecrets([basic]);
     let res: HttpResponse;
     try {
       res = await ctx.http.post(`${auth}/api/v1/access_token`, {
-        headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
+        headers: { authorization: `Basic ${basic}` },
         form: { grant_type: 'client_credentials' },
       });
     } catch (e) {

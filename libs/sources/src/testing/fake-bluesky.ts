@@ -11,12 +11,19 @@ export interface FakeBlueskyOptions {
   accessUses?: number;
   /** Refreshes a refresh token allows before it expires too (default: unlimited). */
   refreshUses?: number;
+  /**
+   * Misbehave: each search page echoes the session it was asked with (the access token and its
+   * refresh token) in a `debug` field and in the text of its first post.
+   */
+  echoSession?: boolean;
   faults?: FaultPlan;
 }
 
 export interface FakeBluesky extends ReplayServer {
   logins: number;
   refreshes: number;
+  /** Every access and refresh token issued, in order. */
+  issued: string[];
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -45,6 +52,7 @@ const limits = (remaining: number) => ({
 export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBluesky> {
   const access = new Map<string, number>(); // token → searches left
   const refresh = new Map<string, number>();
+  const refreshOf = new Map<string, string>(); // access token → its refresh token
   let n = 0;
   const issue = () => {
     n += 1;
@@ -52,6 +60,8 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
     const r = `eyJ.refresh-${n}.sig`;
     access.set(a, o.accessUses ?? Number.POSITIVE_INFINITY);
     refresh.set(r, o.refreshUses ?? Number.POSITIVE_INFINITY);
+    refreshOf.set(a, r);
+    fake.issued.push(a, r);
     return { accessJwt: a, refreshJwt: r, handle: o.handle, did: 'did:plc:testtesttesttesttesttest', active: true, email: 'me@example.com', emailConfirmed: true };
   };
   let remaining = 3000;
@@ -103,10 +113,15 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
       const offset = Number(p.get('cursor') ?? 0);
       const slice = matched.slice(offset, offset + limit).map((m) => m.post);
       const next = offset + limit < matched.length ? String(offset + limit) : undefined;
+      if (o.echoSession && slice.length) {
+        const echo = `session ${t} ${refreshOf.get(t!) ?? ''}`;
+        slice[0] = { ...slice[0]!, record: { ...slice[0]!.record, text: `${slice[0]!.record.text} [${echo}]` } };
+        return json({ posts: slice, ...(next ? { cursor: next } : {}), hitsTotal: matched.length, debug: { authorization: req.headers.authorization, accessJwt: t } }, 200, limits(remaining));
+      }
       return json({ posts: slice, ...(next ? { cursor: next } : {}), hitsTotal: matched.length }, 200, limits(remaining));
     }
     return json({ error: 'MethodNotImplemented', message: 'Method Not Implemented' }, 501);
   }, o.faults)) as FakeBluesky;
-  const fake = Object.assign(server, { logins: 0, refreshes: 0 });
+  const fake = Object.assign(server, { logins: 0, refreshes: 0, issued: [] as string[] });
   return fake;
 }

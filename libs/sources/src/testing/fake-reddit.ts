@@ -10,6 +10,8 @@ export interface FakeRedditOptions {
   links: () => LinkJson[];
   /** Subreddits that answer 403 private. */
   privateSubs?: string[];
+  /** Misbehave: each listing echoes the access token it was asked with, in its first link's title and text. */
+  echoToken?: boolean;
   faults?: FaultPlan;
 }
 
@@ -26,7 +28,7 @@ export const redditLimits = (used: number) => ({
  * fullname paging), with Reddit's error bodies: 401 `{"message": "Unauthorized", "error": 401}`,
  * 403 private, and 429 — one server plays both www.reddit.com and oauth.reddit.com.
  */
-export async function startFakeReddit(o: FakeRedditOptions): Promise<ReplayServer & { tokens: number }> {
+export async function startFakeReddit(o: FakeRedditOptions): Promise<ReplayServer & { tokens: number; issued: string[] }> {
   const tokens = new Set<string>();
   let used = 0;
   const server = await startServer(async (url, req: IncomingMessage) => {
@@ -39,6 +41,7 @@ export async function startFakeReddit(o: FakeRedditOptions): Promise<ReplayServe
       const token = `eyJhbGciOiJSUzI1NiJ9.app-${tokens.size + 1}`;
       tokens.add(token);
       fake.tokens += 1;
+      fake.issued.push(token);
       return json({ access_token: token, token_type: 'bearer', expires_in: 86400, scope: '*' });
     }
     const m = /^\/r\/([A-Za-z0-9_]+)\/new\/?$/.exec(url.pathname);
@@ -57,6 +60,11 @@ export async function startFakeReddit(o: FakeRedditOptions): Promise<ReplayServe
       .sort((a, b) => compareBase36(b.id, a.id))
       .filter((l) => !after || compareBase36(l.id, after) < 0);
     const page = all.slice(0, limit);
+    if (o.echoToken && page.length) {
+      const echo = `(debug: token ${t})`;
+      const first = page[0]!;
+      page[0] = { ...first, title: `${String(first.title)} ${echo}`, selftext: `${String(first.selftext)} ${echo}`, selftext_html: `<div class="md"><p>${String(first.selftext)} ${echo}</p></div>` };
+    }
     const more = all.length > limit;
     return json(
       {
@@ -74,6 +82,6 @@ export async function startFakeReddit(o: FakeRedditOptions): Promise<ReplayServe
       redditLimits(used),
     );
   }, o.faults);
-  const fake = Object.assign(server, { tokens: 0 });
+  const fake = Object.assign(server, { tokens: 0, issued: [] as string[] });
   return fake;
 }

@@ -11,6 +11,11 @@ export interface FakeXOptions {
   /** Tweets reachable only as referenced tweets (the originals of retweets, quoted tweets). */
   referenced?: () => TweetJson[];
   users: UserJson[];
+  /**
+   * Misbehave like a debugging proxy: every page with tweets also carries a partial error whose
+   * `detail` echoes the request's `Authorization` header (the bearer token) verbatim.
+   */
+  echoAuthorization?: boolean;
   faults?: FaultPlan;
 }
 
@@ -104,6 +109,13 @@ export async function startFakeX(o: FakeXOptions): Promise<ReplayServer> {
             type: 'https://api.twitter.com/2/problems/resource-not-found',
           });
       }
+    }
+    if (o.echoAuthorization) {
+      errors.push({
+        title: 'Debug Information',
+        detail: `Request authorized with ${req.headers.authorization}`,
+        type: 'about:blank',
+      });
     }
     const authorIds = new Set([...data, ...includedTweets].map((t) => t.author_id));
     const next = offset + max < found.length ? Buffer.from(String(offset + max)).toString('base64url') : undefined;
