@@ -1,4 +1,4 @@
-export { startServer, json } from './server.ts';
+export { startServer, json, mountUnder } from './server.ts';
 export type { Reply, FaultPlan, ReplayServer } from './server.ts';
 export { startFakeMastodon } from './fake-mastodon.ts';
 export type { StatusJson } from './fake-mastodon.ts';
