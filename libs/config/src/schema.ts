@@ -9,6 +9,10 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }
 const since = z.string().regex(/^(\d+\s*[mhdw]|\d{4}-\d{2}-\d{2}.*)$/, 'expected an ISO date (2026-11-01) or a duration (30d, 12h)');
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
+/** Pages one query may fetch in one run unless `maxPages` says otherwise (a server whose paging never ends stops here). */
+export const DEFAULT_MAX_PAGES = 200;
+const maxPages = z.number().int().positive().max(1_000_000);
+
 /** Settings every source entry accepts. */
 const common = {
   /** A different API root: a proxy, a mirror, or a local replay server in tests. */
@@ -17,6 +21,8 @@ const common = {
   limit: z.number().int().positive().optional(),
   /** How far back a first run reaches, before any cursor exists. */
   since: since.optional(),
+  /** Most pages per query per run (overrides the top-level `maxPages`); the rest waits for the next run. */
+  maxPages: maxPages.optional(),
   /** Set false to keep an entry in the file without running it. */
   enabled: z.boolean().default(true),
 };
@@ -115,6 +121,8 @@ export const configSchema = z
      */
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'expected a size such as 2GB or 512MB').default('2GB'),
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
+    /** Most pages per query per run, for sources that do not set their own. */
+    maxPages: maxPages.default(DEFAULT_MAX_PAGES),
     http: z
       .object({
         timeoutMs: z.number().int().positive().default(30_000),
