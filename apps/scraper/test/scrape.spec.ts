@@ -108,4 +108,33 @@ describe('scrape step', () => {
     );
     expect(report.status).toBe('partial');
   });
+
+  it('gives up quickly on a host that does not resolve, says so, and goes on', async () => {
+    const healthy = await startFakeMastodon(() => statusRun(30, 'example.social'));
+    cleanups.push(() => healthy.close());
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-scraper-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'pulse.config.yaml');
+    // `.invalid` names never resolve (RFC 6761); the test guard answers ENOTFOUND for them itself.
+    // backoffMs is the default one second: five backoffs from it would take over 30 s.
+    await writeFile(
+      file,
+      `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsince: 2026-11-01\nhttp: { retries: 5 }\n` +
+        `sources:\n  - type: mastodon\n    instances: [http://mastodon.example.invalid, ${healthy.url}]\n    tags: [dataengineering, dataops]\n` +
+        `  - type: hackernews\n    queries: ["data engineering", "duckdb"]\n    baseUrl: http://hn.example.invalid/algolia\n`,
+    );
+    const config = await loadConfig(file);
+    const report = await scrape({ config, runId: '20261124T000000Z-aaaaaa', log: silentLogger, env: {}, signal: new AbortController().signal });
+
+    const hn = report.perSource!.find((p) => p.source === 'hackernews')!;
+    expect(hn).toMatchObject({ status: 'failed', retries: 1 });
+    expect(hn.error).toBe(
+      'data engineering: host not found: hn.example.invalid (ENOTFOUND, GET http://hn.example.invalid/algolia/api/v1/search_by_date; retried once, not asked again this run); ' +
+        'duckdb: host not found: hn.example.invalid (ENOTFOUND, GET http://hn.example.invalid/algolia/api/v1/search_by_date; not asked again this run)',
+    );
+    const mastodon = report.perSource!.find((p) => p.source === 'mastodon')!;
+    expect(mastodon).toMatchObject({ status: 'partial', rows_out: 30, retries: 1 });
+    expect(mastodon.error).toMatch(/^#dataengineering: host not found: mastodon\.example\.invalid \(ENOTFOUND, GET http:\/\/mastodon\.example\.invalid\/api\/v1\/timelines\/tag\/dataengineering; retried once/);
+    expect(report.lines).toContain(`  ${''.padEnd(14)} ${hn.error}`);
+  });
 });
