@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, rateLimitResetMs } from './http.ts';
 import { maskSecrets, registerSecrets } from './secrets.ts';
@@ -86,11 +86,11 @@ describe('a host that does not resolve', () => {
   /** A resolver that fails every lookup with `code`, counting them. */
   const failingLookup = (code: string) => {
     const calls: string[] = [];
-    const lookup = (host: string, _o: unknown, cb: (e: NodeJS.ErrnoException) => void) => {
+    const lookup: LookupFunction = (host, _options, cb) => {
       calls.push(host);
       const e = new Error(`getaddrinfo ${code} ${host}`) as NodeJS.ErrnoException;
       e.code = code;
-      process.nextTick(() => cb(e));
+      process.nextTick(() => cb(e, '', 4));
     };
     return { calls, lookup };
   };
