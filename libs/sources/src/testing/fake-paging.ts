@@ -36,7 +36,7 @@ export async function startScriptedPaging(source: ServerPagedSource, script: Pag
     fake.pageRequests = n;
     if (source === 'mastodon') {
       const statuses = page.items.map((i) => mastodonStatus(String(109000000000900000n - BigInt(i)), 'mastodon.social', { created_at: at(i).toISOString() }));
-      const link = page.next ? { link: `<https://upstream.example${url.pathname}?max_id=${encodeURIComponent(page.next)}>; rel="next"` } : {};
+      const link: Record<string, string> = page.next ? { link: `<https://upstream.example${url.pathname}?max_id=${encodeURIComponent(page.next)}>; rel="next"` } : {};
       return json(statuses, 200, link);
     }
     if (source === 'x') {
