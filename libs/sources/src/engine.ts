@@ -78,11 +78,18 @@ export async function scrapeQuery(
   const runs: Run[] = [{ window: { above: cursor.high }, head: true }];
   for (const g of cursor.gaps) runs.push({ window: { below: g.below, above: g.above }, gap: g, head: false });
 
+  const capReached = () => {
+    out.stoppedBy = 'page-cap';
+    out.problems.push(`${query.label}: stopped at ${maxPages} pages (maxPages); the rest waits for the next run`);
+    return out;
+  };
+
   for (const run of runs) {
     if (remaining <= 0) {
       out.stoppedBy = 'limit';
       break;
     }
+    if (out.pages >= maxPages) return capReached();
     const w: Window & { remaining: number; since: Date } = { ...run.window, remaining, since: opts.since };
     let pagesInRun = 0;
     // Next-page references the server sent in this window: one sent twice is a loop (A → A, A → B → A).
@@ -145,11 +152,7 @@ export async function scrapeQuery(
         if (loop) break;
         for (const k of page.keys) landedKeys.add(k.key);
         if (page.next !== undefined) sentNext.add(page.next);
-        if (out.pages >= maxPages) {
-          out.stoppedBy = 'page-cap';
-          out.problems.push(`${query.label}: stopped at ${maxPages} pages (maxPages); the rest waits for the next run`);
-          return out;
-        }
+        if (out.pages >= maxPages) return capReached();
       }
       if (loop) {
         // The page landed and the cursor kept its place: the next run tries again, within its own cap.

@@ -6,6 +6,8 @@ import { scrapeQuery } from './engine.ts';
 import { MastodonSource } from './mastodon/source.ts';
 import { RedditSource } from './reddit/source.ts';
 import { startScriptedPaging, type PagingScript, type ServerPagedSource } from './testing/fake-paging.ts';
+import { startFakeMastodon } from './testing/fake-mastodon.ts';
+import { statusRun } from './testing/fixtures.ts';
 import { testContext } from './testing/scrape.ts';
 import type { ReplayServer } from './testing/server.ts';
 import type { FetchedPage, Source } from './types.ts';
@@ -87,6 +89,21 @@ describe('the page cap', () => {
     const r = await run('mastodon', (n) => ({ items: [n], next: `c${n}` }));
     expect(r.requests).toBe(DEFAULT_MAX_PAGES);
     expect(r.outcome).toMatchObject({ pages: DEFAULT_MAX_PAGES, stoppedBy: 'page-cap' });
+  });
+
+  it('counts every window of the query: a gap left by an earlier run waits when the head spent the cap', async () => {
+    const srv = await startFakeMastodon(() => statusRun(100, 'mastodon.social'));
+    servers.push(srv);
+    const src = sourceFor('mastodon', srv.url);
+    const start = { high: '109000000000001099', gaps: [{ below: '109000000000001050' }] };
+    const outcome = await scrapeQuery(src, src.queries()[0]!, start, testContext(env), {
+      since: new Date('2026-01-01T00:00:00Z'),
+      maxPages: 1,
+      land: async () => undefined,
+      save: async () => undefined,
+    });
+    expect(srv.requests).toHaveLength(1); // the head: nothing new
+    expect(outcome).toMatchObject({ pages: 1, stoppedBy: 'page-cap', cursor: start });
   });
 
   it('leaves a query that ends by itself alone', async () => {
