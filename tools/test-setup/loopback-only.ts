@@ -8,7 +8,18 @@ import net from 'node:net';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost|0\.0\.0\.0)$/;
 
+// RFC 6761: names under .invalid never resolve, and resolvers should say so at once. The guard
+// answers for them as a resolver would (ENOTFOUND), so that tests of a host that does not resolve
+// need neither a network nor a resolver.
+const INVALID_TLD = /\.invalid\.?$/i;
+
 function refuse(host: string): Error {
+  if (INVALID_TLD.test(host)) {
+    const e = new Error(`getaddrinfo ENOTFOUND ${host}`) as NodeJS.ErrnoException;
+    e.code = 'ENOTFOUND';
+    (e as { hostname?: string }).hostname = host;
+    return e;
+  }
   const e = new Error(`test tried to reach ${host}: tests may only use loopback (127.0.0.1)`) as NodeJS.ErrnoException;
   e.code = 'ENOTLOOPBACK';
   return e;

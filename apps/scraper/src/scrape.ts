@@ -72,6 +72,7 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
         {
           since,
           ...(source.config.limit ? { limit: source.config.limit } : {}),
+          maxPages: source.config.maxPages ?? cfg.maxPages,
           land: async (page) => {
             // The raw zone replaces every registered secret (the environment's, and the tokens
             // this process's sources obtained) before the page lands.
@@ -91,8 +92,13 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
   } finally {
     progress.stop();
   }
-  const statuses = outcomes.map((o): RunStatus => (o.stoppedBy === 'error' ? 'failed' : o.malformedPages || o.rejected ? 'partial' : 'ok'));
-  const problems = outcomes.flatMap((o) => o.problems);
+  // A server paging in circles is reported as partial: what it sent landed, but the query could not finish.
+  const statuses = outcomes.map((o): RunStatus =>
+    o.stoppedBy === 'error' ? 'failed' : o.stoppedBy === 'loop' || o.malformedPages || o.rejected ? 'partial' : 'ok',
+  );
+  // Why a query stopped early is its last problem: those lead, so that item rejections cannot crowd them out of the line.
+  const stops = outcomes.flatMap((o) => (o.stoppedBy !== 'caught-up' && o.stoppedBy !== 'limit' ? o.problems.slice(-1) : []));
+  const problems = [...stops, ...outcomes.flatMap((o) => (o.stoppedBy !== 'caught-up' && o.stoppedBy !== 'limit' ? o.problems.slice(0, -1) : o.problems))];
   return {
     name: source.name,
     status: combineStatus(statuses),
@@ -142,12 +148,17 @@ export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' 
     const rejected = sum(r.outcomes.map((o) => o.rejected));
     const malformed = sum(r.outcomes.map((o) => o.malformedPages));
     const limited = r.outcomes.filter((o) => o.stoppedBy === 'limit').length;
+    const capped = r.outcomes.filter((o) => o.stoppedBy === 'page-cap').length;
+    const looped = r.outcomes.filter((o) => o.stoppedBy === 'loop').length;
+    const queries = (n: number) => `${n} ${n === 1 ? 'query' : 'queries'}`;
     lines.push(
       `  ${r.name.padEnd(14)} ${r.status.padEnd(8)} ${pages} pages, ${posts} posts` +
         (rejected ? `, ${rejected} items rejected` : '') +
         (malformed ? `, ${malformed} malformed pages kept in raw/` : '') +
         (r.retries ? `, ${r.retries} retries` : '') +
-        (limited ? `, limit reached on ${limited} ${limited === 1 ? 'query' : 'queries'} (the rest next run)` : ''),
+        (limited ? `, limit reached on ${queries(limited)} (the rest next run)` : '') +
+        (capped ? `, page cap reached on ${queries(capped)} (the rest next run)` : '') +
+        (looped ? `, paging loop stopped on ${queries(looped)}` : ''),
     );
     if (r.error) lines.push(`  ${''.padEnd(14)} ${r.error}`);
     perSource.push({

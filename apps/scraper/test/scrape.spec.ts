@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@social-pulse/config';
 import { silentLogger } from '@social-pulse/runtime';
-import { startFakeMastodon, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
+import { algoliaHit, startFakeAlgolia, startFakeMastodon, startScriptedPaging, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
 import { scrape } from '../src/scrape.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -71,5 +71,70 @@ describe('scrape step', () => {
     const c = await scrape(ctx('20261124T020000Z-cccccc'));
     const d = await scrape(ctx('20261124T030000Z-dddddd'));
     expect([a.rowsOut, b.rowsOut, c.rowsOut, d.rowsOut]).toEqual([40, 40, 20, 0]);
+  });
+
+  it('stops a query whose server pages in circles, and one at its page cap, and goes on with the rest', async () => {
+    const looping = await startScriptedPaging('mastodon', (n) => ({ items: [2 * n, 2 * n + 1], next: 'same' }));
+    const healthy = await startFakeMastodon(() => statusRun(50, 'example.social'));
+    const t0 = Date.UTC(2026, 10, 20) / 1000;
+    const hits = Array.from({ length: 350 }, (_, i) => algoliaHit(String(30000000 + i), t0 + i * 60));
+    const algolia = await startFakeAlgolia(() => hits);
+    cleanups.push(() => looping.close(), () => healthy.close(), () => algolia.close());
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-scraper-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'pulse.config.yaml');
+    await writeFile(
+      file,
+      `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsince: 2026-11-01\nhttp: { retries: 1, backoffMs: 10 }\n` +
+        `sources:\n  - type: mastodon\n    instances: [${looping.url}, ${healthy.url}]\n    tags: [dataengineering]\n` +
+        `  - type: hackernews\n    queries: ["data engineering"]\n    baseUrl: ${algolia.url}\n    maxPages: 3\n`,
+    );
+    const config = await loadConfig(file);
+    expect(config.maxPages).toBe(200);
+    const report = await scrape({ config, runId: '20261124T000000Z-aaaaaa', log: silentLogger, env: {}, signal: new AbortController().signal });
+
+    expect(looping.pageRequests).toBe(2);
+    const mastodon = report.perSource!.find((p) => p.source === 'mastodon')!;
+    expect(mastodon).toMatchObject({ status: 'partial', rows_out: 4 + 50 });
+    expect(mastodon.error).toMatch(/^#dataengineering: paging stopped after 2 pages: the server sent the next-page cursor "max_id=same" twice/);
+    const hn = report.perSource!.find((p) => p.source === 'hackernews')!;
+    expect(hn).toMatchObject({ status: 'ok', rows_in: 3, rows_out: 300 });
+    expect(hn.error).toBe('data engineering: stopped at 3 pages (maxPages); the rest waits for the next run');
+    expect(report.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ {2}mastodon +partial +5 pages, 54 posts, paging loop stopped on 1 query$/),
+        expect.stringMatching(/^ {2}hackernews +ok +3 pages, 300 posts, page cap reached on 1 query \(the rest next run\)$/),
+      ]),
+    );
+    expect(report.status).toBe('partial');
+  });
+
+  it('gives up quickly on a host that does not resolve, says so, and goes on', async () => {
+    const healthy = await startFakeMastodon(() => statusRun(30, 'example.social'));
+    cleanups.push(() => healthy.close());
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-scraper-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'pulse.config.yaml');
+    // `.invalid` names never resolve (RFC 6761); the test guard answers ENOTFOUND for them itself.
+    // backoffMs is the default one second: five backoffs from it would take over 30 s.
+    await writeFile(
+      file,
+      `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsince: 2026-11-01\nhttp: { retries: 5 }\n` +
+        `sources:\n  - type: mastodon\n    instances: [http://mastodon.example.invalid, ${healthy.url}]\n    tags: [dataengineering, dataops]\n` +
+        `  - type: hackernews\n    queries: ["data engineering", "duckdb"]\n    baseUrl: http://hn.example.invalid/algolia\n`,
+    );
+    const config = await loadConfig(file);
+    const report = await scrape({ config, runId: '20261124T000000Z-aaaaaa', log: silentLogger, env: {}, signal: new AbortController().signal });
+
+    const hn = report.perSource!.find((p) => p.source === 'hackernews')!;
+    expect(hn).toMatchObject({ status: 'failed', retries: 1 });
+    expect(hn.error).toBe(
+      'data engineering: host not found: hn.example.invalid (ENOTFOUND, GET http://hn.example.invalid/algolia/api/v1/search_by_date; retried once, not asked again this run); ' +
+        'duckdb: host not found: hn.example.invalid (ENOTFOUND, GET http://hn.example.invalid/algolia/api/v1/search_by_date; not asked again this run)',
+    );
+    const mastodon = report.perSource!.find((p) => p.source === 'mastodon')!;
+    expect(mastodon).toMatchObject({ status: 'partial', rows_out: 30, retries: 1 });
+    expect(mastodon.error).toMatch(/^#dataengineering: host not found: mastodon\.example\.invalid \(ENOTFOUND, GET http:\/\/mastodon\.example\.invalid\/api\/v1\/timelines\/tag\/dataengineering; retried once/);
+    expect(report.lines).toContain(`  ${''.padEnd(14)} ${hn.error}`);
   });
 });

@@ -1,6 +1,6 @@
 export { loadConfig, resolveConfig, pathProblems, ConfigError, formatPath } from './load.ts';
 export type { Config, LoadOptions } from './load.ts';
-export { configSchema, sourceSchema } from './schema.ts';
+export { configSchema, sourceSchema, DEFAULT_MAX_PAGES } from './schema.ts';
 export type {
   SourceConfig,
   MastodonSourceConfig,

@@ -71,6 +71,15 @@ sources:
     expect(problemsOf({ memoryLimit: '512MB' })).toEqual([]);
   });
 
+  it('caps pages per query per run by default, at the top level and per source', () => {
+    const c = resolveConfig({ sources: [{ type: 'hackernews', queries: ['x'], maxPages: 5 }, { type: 'x', queries: ['y'] }] }, '<defaults>', { env: {} });
+    expect(c.maxPages).toBe(200);
+    expect(c.sources.map((s) => s.maxPages)).toEqual([5, undefined]);
+    expect(resolveConfig({ maxPages: 1000 }, '<defaults>', { env: {} }).maxPages).toBe(1000);
+    expect(problemsOf({ maxPages: 0 })[0]).toMatch(/^maxPages: /);
+    expect(problemsOf({ sources: [{ type: 'x', queries: ['y'], maxPages: 'all' }] })[0]).toMatch(/^sources\[0\]\.maxPages: /);
+  });
+
   it('lets PULSE_LAKE and PULSE_WAREHOUSE override the file', () => {
     const c = resolveConfig({}, '<defaults>', {
       env: { PULSE_LAKE: 'gs://my-bucket/lake', PULSE_WAREHOUSE: 'bigquery://my-project/pulse?location=EU' },

@@ -19,6 +19,10 @@ const TIMER_MAX_MS = 2 ** 31 - 1;
 const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
+/** Pages one query may fetch in one run unless `maxPages` says otherwise (a server whose paging never ends stops here). */
+export const DEFAULT_MAX_PAGES = 200;
+const maxPages = z.number().int().positive().max(1_000_000);
+
 /** Settings every source entry accepts; `instead` names the variables that hold the source's credential. */
 const common = (instead: string) => ({
   /** A different API root: a proxy, a mirror, or a local replay server in tests. */
@@ -27,6 +31,8 @@ const common = (instead: string) => ({
   limit: z.number().int().positive().optional(),
   /** How far back a first run reaches, before any cursor exists. */
   since: since.optional(),
+  /** Most pages per query per run (overrides the top-level `maxPages`); the rest waits for the next run. */
+  maxPages: maxPages.optional(),
   /** Set false to keep an entry in the file without running it. */
   enabled: z.boolean().default(true),
 });
@@ -128,6 +134,8 @@ export const configSchema = z
      */
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'expected a size such as 2GB or 512MB').default('2GB'),
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
+    /** Most pages per query per run, for sources that do not set their own. */
+    maxPages: maxPages.default(DEFAULT_MAX_PAGES),
     http: z
       .object({
         timeoutMs: timerMs.default(30_000),

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, rateLimitResetMs } from './http.ts';
 import { maskSecrets, registerSecrets } from './secrets.ts';
@@ -79,6 +79,46 @@ describe('HttpClient', () => {
     expect(maskSecrets('url?x=1 and s3cr3t-token')).toBe('url?x=1 and ***');
     expect(maskSecrets('Authorization: Bearer abc.def')).toBe('Authorization: Bearer ***');
     expect(maskSecrets('{"accessJwt":"eyJ.x.y"}')).toBe('{"accessJwt":"***"}');
+  });
+});
+
+describe('a host that does not resolve', () => {
+  /** A resolver that fails every lookup with `code`, counting them. */
+  const failingLookup = (code: string) => {
+    const calls: string[] = [];
+    const lookup: LookupFunction = (host, _options, cb) => {
+      calls.push(host);
+      const e = new Error(`getaddrinfo ${code} ${host}`) as NodeJS.ErrnoException;
+      e.code = code;
+      process.nextTick(() => cb(e, '', 4));
+    };
+    return { calls, lookup };
+  };
+
+  it('is retried once, quickly, then every request to it fails at once for the rest of the client’s life', async () => {
+    const dns = failingLookup('ENOTFOUND');
+    // A 60 s backoff step: were the retry not the quick one, the test would time out.
+    const c = client({ retries: 5, backoffBaseMs: 60_000, lookup: dns.lookup });
+    await expect(c.get('https://api.example.com/2/tweets/search/recent?query=x')).rejects.toThrow(
+      /^host not found: api\.example\.com \(ENOTFOUND, GET https:\/\/api\.example\.com\/2\/tweets\/search\/recent; retried once, not asked again this run\)$/,
+    );
+    expect(dns.calls).toEqual(['api.example.com', 'api.example.com']);
+    expect(c.retries).toBe(1);
+    await expect(c.post('https://api.example.com/other')).rejects.toThrow(/^host not found: api\.example\.com \(ENOTFOUND, POST https:\/\/api\.example\.com\/other; not asked again this run\)$/);
+    expect(dns.calls).toHaveLength(2);
+  });
+
+  it('treats a temporary resolver failure (EAI_AGAIN) the same way, and says so', async () => {
+    const dns = failingLookup('EAI_AGAIN');
+    const c = client({ retries: 5, lookup: dns.lookup });
+    await expect(c.get('https://bsky.social/xrpc/x')).rejects.toThrow(/^DNS lookup failed: bsky\.social \(EAI_AGAIN, a temporary resolver failure, GET https:\/\/bsky\.social\/xrpc\/x; retried once, not asked again this run\)$/);
+    expect(dns.calls).toHaveLength(2);
+  });
+
+  it('under the test guard, a name under .invalid fails as not found, without a packet sent', async () => {
+    const c = client({ retries: 5 });
+    await expect(c.get('http://api.example.invalid/x')).rejects.toThrow(/^host not found: api\.example\.invalid \(ENOTFOUND/);
+    expect(c.retries).toBe(1);
   });
 });
 

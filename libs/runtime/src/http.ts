@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { gotScraping, type Got, type OptionsInit, type RequestError } from 'got-scraping';
 import pLimit from 'p-limit';
 import { HttpError } from './errors.ts';
@@ -17,6 +18,8 @@ export interface HttpClientOptions {
   concurrency?: number;
   logger?: Logger;
   signal?: AbortSignal;
+  /** Resolves host names instead of `dns.lookup` (tests answer ENOTFOUND without a resolver). */
+  lookup?: LookupFunction;
 }
 
 export interface HttpResponse {
@@ -35,6 +38,13 @@ export interface RequestOptions {
 
 const RETRY_STATUS = [408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 524];
 const MAX_BACKOFF_MS = 60_000;
+/**
+ * A name that does not resolve (ENOTFOUND), or a resolver that cannot answer (EAI_AGAIN), is
+ * rarely fixed by waiting: one quick retry covers a resolver's hiccup, and backing off five
+ * times only held each run about 20 s per source.
+ */
+const DNS_CODES: Record<string, string> = { ENOTFOUND: 'host not found', EAI_AGAIN: 'DNS lookup failed' };
+const DNS_RETRY_MS = 1000;
 
 function header(headers: HttpResponse['headers'], name: string): string | undefined {
   const v = headers[name.toLowerCase()];
@@ -84,6 +94,8 @@ export class HttpClient {
   private readonly log: Logger;
   private readonly maxWait: number;
   private readonly notBefore = new Map<string, number>();
+  /** Hosts whose name did not resolve: not asked again by this client (one source, one run). */
+  private readonly unresolved = new Map<string, string>();
 
   constructor(private readonly opts: HttpClientOptions) {
     this.log = opts.logger ?? silentLogger;
@@ -94,6 +106,7 @@ export class HttpClient {
     this.got = gotScraping.extend({
       useHeaderGenerator: false,
       http2: false,
+      ...(opts.lookup ? { dnsLookup: opts.lookup } : {}),
       headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
       timeout: { request: opts.timeoutMs ?? 30_000 },
       responseType: 'text',
@@ -105,6 +118,7 @@ export class HttpClient {
         maxRetryAfter: maxWait,
         calculateDelay: ({ attemptCount, error, computedValue, retryAfter }) => {
           if (computedValue === 0) return 0; // got's own rules say: do not retry
+          if (error.code && error.code in DNS_CODES) return attemptCount > 1 ? 0 : Math.min(base, DNS_RETRY_MS) * (0.5 + Math.random() / 2);
           if (retryAfter !== undefined && retryAfter > 0) return retryAfter + Math.random() * 250;
           const headers = error.response?.headers;
           if (headers && rateLimitExhausted(headers)) {
@@ -158,6 +172,9 @@ export class HttpClient {
     return this.limit(async () => {
       const target = new URL(url);
       for (const [k, v] of Object.entries(options.searchParams ?? {})) if (v !== undefined) target.searchParams.set(k, String(v));
+      const where = `${method} ${target.origin}${target.pathname}`;
+      const failedDns = this.unresolved.get(target.hostname);
+      if (failedDns) throw new HttpError(dnsMessage(failedDns, target.hostname, where, 'not asked again this run'), undefined, where);
       await this.waitForWindow(target.host);
       try {
         const res = await this.got(target.toString(), {
@@ -176,13 +193,23 @@ export class HttpClient {
       } catch (e) {
         const err = e as RequestError;
         const status = err.response?.statusCode;
+        if (!status && err.code && err.code in DNS_CODES) {
+          this.unresolved.set(target.hostname, err.code);
+          const retried = (err.request?.retryCount ?? 0) > 0 ? 'retried once, ' : '';
+          throw new HttpError(dnsMessage(err.code, target.hostname, where, `${retried}not asked again this run`), undefined, where, { cause: e });
+        }
         const body = typeof err.response?.body === 'string' ? err.response.body.slice(0, 300) : '';
-        const where = `${method} ${target.origin}${target.pathname}`;
         const what = status ? `HTTP ${status}${body ? `: ${body.replace(/\s+/g, ' ')}` : ''}` : (err.code ?? err.message);
         throw new HttpError(`${where} failed after ${err.request?.retryCount ?? 0} retries: ${what}`, status, where, { cause: e });
       }
     });
   }
+}
+
+/** `host not found: api.x.com (ENOTFOUND, GET https://api.x.com/2/…; retried once, …)`: the summary line's words. */
+function dnsMessage(code: string, host: string, where: string, then: string): string {
+  const temporary = code === 'EAI_AGAIN' ? ', a temporary resolver failure' : '';
+  return `${DNS_CODES[code]}: ${host} (${code}${temporary}, ${where}; ${then})`;
 }
 
 /** The User-Agent every request carries. */

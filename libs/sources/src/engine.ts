@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_PAGES } from '@social-pulse/config';
 import { describeError } from '@social-pulse/runtime';
 import type { QueryCursor } from './cursor.ts';
 import { FUTURE_TOLERANCE_MS } from './guard.ts';
@@ -12,24 +13,34 @@ export interface QueryOutcome {
   rejected: number;
   malformedPages: number;
   problems: string[];
-  /** Why the query stopped: it caught up, hit its limit, or failed. */
-  stoppedBy: 'caught-up' | 'limit' | 'error' | 'malformed';
+  /**
+   * Why the query stopped: it caught up, spent its item limit or its page cap (the rest waits
+   * for the next run), met a server whose paging goes round in circles, or failed.
+   */
+  stoppedBy: 'caught-up' | 'limit' | 'page-cap' | 'loop' | 'error' | 'malformed';
   cursor: QueryCursor;
 }
 
 export interface ScrapeQueryOptions {
   since: Date;
   limit?: number;
+  /** Most pages the query may fetch in this run (default DEFAULT_MAX_PAGES). */
+  maxPages?: number;
   /** Lands the page in the raw zone; called before the cursor moves past it. */
   land(page: FetchedPage): Promise<void>;
   /** Persists the cursor; called after every landed page. */
   save(cursor: QueryCursor): Promise<void>;
 }
 
+/** A server-chosen value as a problem line shows it: quoted, and short. */
+const shown = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+
 /**
  * Runs one query of one source: first the head window (everything newer than the last
  * run's high-water mark), then any gaps left by earlier runs, newest first, until the
- * query has caught up, reached `since`, or spent its limit.
+ * query has caught up, reached `since`, spent its limit or its page cap, or its server is
+ * found paging in circles (a next-page cursor sent twice in a window, a page of nothing but
+ * items this run already landed).
  */
 export async function scrapeQuery(
   source: Source,
@@ -52,6 +63,10 @@ export async function scrapeQuery(
     cursor,
   };
   let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
+  const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+  // Keys landed by this run of the query: a page of nothing else means the server is serving
+  // the same items again under new cursors, and following it would never end.
+  const landedKeys = new Set<string>();
   const sinceIso = opts.since.toISOString();
   // An item dated after the fetch (a broken or hostile timestamp) is rejected by the guard; its key
   // must not become the high-water mark either, or every later run would ask only for the future.
@@ -63,13 +78,23 @@ export async function scrapeQuery(
   const runs: Run[] = [{ window: { above: cursor.high }, head: true }];
   for (const g of cursor.gaps) runs.push({ window: { below: g.below, above: g.above }, gap: g, head: false });
 
+  const capReached = () => {
+    out.stoppedBy = 'page-cap';
+    out.problems.push(`${query.label}: stopped at ${maxPages} pages (maxPages); the rest waits for the next run`);
+    return out;
+  };
+
   for (const run of runs) {
     if (remaining <= 0) {
       out.stoppedBy = 'limit';
       break;
     }
+    if (out.pages >= maxPages) return capReached();
     const w: Window & { remaining: number; since: Date } = { ...run.window, remaining, since: opts.since };
     let pagesInRun = 0;
+    // Next-page references the server sent in this window: one sent twice is a loop (A → A, A → B → A).
+    const sentNext = new Set<string>();
+    let loop: string | undefined;
     try {
       for await (const page of source.pages(query, w, ctx)) {
         await opts.land(page);
@@ -119,6 +144,21 @@ export async function scrapeQuery(
           out.stoppedBy = 'limit';
           break;
         }
+        if (page.keys.length > 0 && page.keys.every((k) => landedKeys.has(k.key))) {
+          loop = `page ${out.pages} held only items already fetched in this run`;
+        } else if (page.next !== undefined && sentNext.has(page.next)) {
+          loop = `the server sent the next-page cursor ${shown(page.next)} twice`;
+        }
+        if (loop) break;
+        for (const k of page.keys) landedKeys.add(k.key);
+        if (page.next !== undefined) sentNext.add(page.next);
+        if (out.pages >= maxPages) return capReached();
+      }
+      if (loop) {
+        // The page landed and the cursor kept its place: the next run tries again, within its own cap.
+        out.stoppedBy = 'loop';
+        out.problems.push(`${query.label}: paging stopped after ${out.pages} pages: ${loop}`);
+        return out;
       }
       // A source yields nothing for a gap it can no longer reach (older than the API's
       // search window, as on X): keeping it would only retry the impossible every run.

@@ -44,8 +44,9 @@ describe('hostile and broken items', () => {
     ]);
     expect(n.rejected[3]!.reason).toContain(`over the ${MAX_TEXT_CHARS}`);
     const eve = n.posts[1]!;
-    // The HTML-to-text step already turns a zero-width space into a space; the override is gone.
-    expect(eve.text).toBe('gnp.exe مرحبا #data engineering 👩‍💻');
+    // The zero-width space stays in the text as written (the NLP step removes it; issue 19 item 7:
+    // it used to become a space); the override is gone.
+    expect(eve.text).toBe('gnp.exe مرحبا #data\u200Bengineering 👩‍💻');
     expect(eve.hashtags).toContain('dataengineering');
     for (const h of eve.hashtags) expect(h).not.toMatch(/[\u200B\u202E]/);
     expect(eve.author_handle).toBe('eve@m.example');

@@ -3,6 +3,10 @@ import { parseDocument } from 'htmlparser2';
 
 const TEXT_OPTIONS: HtmlToTextOptions = {
   wordwrap: false,
+  // HTML's own whitespace only. html-to-text's default adds U+200B, which turned `gr\u200Beat`
+  // into `gr eat`; kept, the text is as its author wrote it (as X and Bluesky texts are), and the
+  // NLP step's removal of invisible characters reads it as `great`.
+  whitespaceCharacters: ' \t\r\n\f',
   preserveNewlines: false,
   selectors: [
     { selector: 'a', options: { ignoreHref: true } },

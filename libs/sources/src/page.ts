@@ -1,23 +1,28 @@
-import { redactUrl, type HttpResponse } from '@social-pulse/runtime';
+import { describeError, redactUrl, type HttpResponse } from '@social-pulse/runtime';
 import type { SourceName } from '@social-pulse/schema';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
 import type { FetchContext, FetchedPage, Keyed, Normalized, RawMeta, RawPage, SourceQuery } from './types.ts';
 
 export { redactUrl };
 
+/** How a source reads one of its pages. */
+export interface PageReader {
+  normalize(page: RawPage): Normalized;
+  /** Paging keys of the page's items, newest first; an item without a usable key is left out (its normalizer says why). */
+  keys(body: unknown): Keyed[];
+  /** Whether the source says an older page follows. */
+  hasMore(body: unknown, keys: Keyed[]): boolean;
+  /** The reference the next request will carry (a cursor, token or link), so that the engine can see a server repeat one. */
+  next?(body: unknown): string | undefined;
+}
+
 /**
  * A fetched response as a page for the engine: the raw-zone envelope (body verbatim,
  * credentials kept out of the recorded URL), its normalization and its paging keys.
+ * Nothing a page holds can make it get lost: should reading it throw anyway, the page lands
+ * as malformed (kept in the raw zone, reported) instead of taking the query down unlanded.
  */
-export function fetchedPage(
-  source: SourceName,
-  query: SourceQuery,
-  res: HttpResponse,
-  ctx: FetchContext,
-  normalize: (page: RawPage) => Normalized,
-  keysOf: (body: unknown) => Keyed[],
-  hasMore: (body: unknown, keys: Keyed[]) => boolean,
-): FetchedPage {
+export function fetchedPage(source: SourceName, query: SourceQuery, res: HttpResponse, ctx: FetchContext, reader: PageReader): FetchedPage {
   const meta: RawMeta = {
     source,
     query: query.label,
@@ -29,16 +34,17 @@ export function fetchedPage(
     headers: keptHeaders(res.headers),
   };
   const { page, text: rawText } = encodeRawPage(meta, res.body);
-  const normalized = normalize(page);
-  const keys = page.body === undefined || normalized.pageError ? [] : keysOf(page.body);
-  return { raw: page, rawText, normalized, keys, hasMore: keys.length > 0 && hasMore(page.body, keys) };
-}
-
-/** ISO time of a date-ish value, or undefined when it is not a date. */
-export function isoTime(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const t = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+  try {
+    const normalized = reader.normalize(page);
+    if (page.body === undefined || normalized.pageError) return { raw: page, rawText, normalized, keys: [], hasMore: false };
+    const keys = reader.keys(page.body);
+    const hasMore = keys.length > 0 && reader.hasMore(page.body, keys);
+    const next = hasMore ? reader.next?.(page.body) : undefined;
+    return { raw: page, rawText, normalized, keys, hasMore, ...(next !== undefined ? { next } : {}) };
+  } catch (e) {
+    const normalized: Normalized = { posts: [], rejected: [], pageError: `could not be read: ${describeError(e)}` };
+    return { raw: page, rawText, normalized, keys: [], hasMore: false };
+  }
 }
 
 /** Waits `ms`, unless the signal aborts first. */

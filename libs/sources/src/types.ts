@@ -78,6 +78,11 @@ export interface FetchedPage {
   keys: Keyed[];
   /** False when the source says there is no older page in this window. */
   hasMore: boolean;
+  /**
+   * What the source will send for the next page (a cursor, token or link), when the server
+   * chose it: the engine stops a window whose server sends one it has sent before.
+   */
+  next?: string;
 }
 
 export interface FetchContext {

@@ -136,21 +136,20 @@ export class BlueskySource implements Source<BlueskySourceConfig> {
         until,
         cursor,
       });
-      const page = fetchedPage(
-        'bluesky',
-        query,
-        res,
-        ctx,
-        this.normalize,
-        (body) => (body as { posts: unknown[] }).posts.flatMap((p): Keyed[] => {
-          const k = blueskyKey((p ?? {}) as Parameters<typeof blueskyKey>[0]);
-          return k ? [k] : [];
-        }),
-        (body) => typeof (body as { cursor?: unknown }).cursor === 'string',
-      );
+      const cursorOf = (body: unknown) => (body as { cursor?: unknown }).cursor;
+      const page = fetchedPage('bluesky', query, res, ctx, {
+        normalize: this.normalize,
+        keys: (body) =>
+          (body as { posts: unknown[] }).posts.flatMap((p): Keyed[] => {
+            const k = blueskyKey((p ?? {}) as Parameters<typeof blueskyKey>[0]);
+            return k ? [k] : [];
+          }),
+        hasMore: (body) => typeof cursorOf(body) === 'string',
+        next: (body) => cursorOf(body) as string,
+      });
       yield page;
       if (!page.hasMore) return;
-      cursor = (page.raw.body as { cursor: string }).cursor;
+      cursor = page.next;
     }
   }
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { epochSeconds } from '../time.ts';
 
 // Algolia's Hacker News search hit (hn.algolia.com/api). Stories have title/url/points;
 // comments have comment_text/parent_id/story_id; Ask HN has story_text and no url.
 export const hit = z.looseObject({
   objectID: z.string().min(1),
-  created_at_i: z.number().int().positive(),
+  created_at_i: epochSeconds().int(),
   created_at: z.string().nullish(),
   author: z.string().min(1),
   title: z.string().nullish(),

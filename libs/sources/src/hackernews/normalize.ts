@@ -1,6 +1,7 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
 import { guardPage } from '../guard.ts';
+import { isoFromSeconds } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { hit as hitSchema, searchResponse, type Hit } from './api.ts';
 
@@ -29,7 +30,7 @@ function toPost(h: Hit, page: RawPage): Post {
     author_handle: h.author,
     author_name: h.author,
     author_followers: null,
-    created_at: new Date(h.created_at_i * 1000).toISOString(),
+    created_at: isoFromSeconds(h.created_at_i)!,
     collected_at: page.meta.fetched_at,
     lang: null,
     // Titles come with HTML entities now and then (`&amp;`): decode them the same way.

@@ -1,6 +1,7 @@
 import type { HackernewsSourceConfig } from '@social-pulse/config';
-import { encodeRawPage, keptHeaders } from '../envelope.ts';
-import type { FetchContext, FetchedPage, Keyed, RawMeta, Source, SourceQuery, Window } from '../types.ts';
+import { fetchedPage } from '../page.ts';
+import { isoFromSeconds } from '../time.ts';
+import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
 import { searchResponse } from './api.ts';
 import { normalizeHackernews } from './normalize.ts';
 
@@ -62,26 +63,20 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
           page,
         },
       });
-      const meta: RawMeta = {
-        source: 'hackernews',
-        query: query.label,
-        queryKey: query.key,
-        url: res.url,
-        status: res.status,
-        fetched_at: ctx.now().toISOString(),
-        run_id: ctx.runId,
-        headers: keptHeaders(res.headers),
-      };
-      const { page: raw, text: rawText } = encodeRawPage(meta, res.body);
-      const normalized = this.normalize(raw);
-      const parsed = searchResponse.safeParse(raw.body);
-      const hits = parsed.success ? parsed.data.hits : [];
-      const keys: Keyed[] = hits.flatMap((h) => {
-        const { objectID, created_at_i } = (h ?? {}) as { objectID?: unknown; created_at_i?: unknown };
-        return typeof objectID === 'string' && typeof created_at_i === 'number'
-          ? [{ key: hnKey(created_at_i, objectID), createdAt: new Date(created_at_i * 1000).toISOString() }]
-          : [];
+      const fetched = fetchedPage('hackernews', query, res, ctx, {
+        normalize: this.normalize,
+        keys: (body) => {
+          const parsed = searchResponse.safeParse(body);
+          return (parsed.success ? parsed.data.hits : []).flatMap((h): Keyed[] => {
+            const { objectID, created_at_i } = (h ?? {}) as { objectID?: unknown; created_at_i?: unknown };
+            const at = isoFromSeconds(created_at_i);
+            return typeof objectID === 'string' && objectID.length <= 12 && at ? [{ key: hnKey(created_at_i as number, objectID), createdAt: at }] : [];
+          });
+        },
+        hasMore: () => true,
       });
+      const keys = fetched.keys;
+      const parsed = searchResponse.safeParse(fetched.raw.body);
       const res0 = parsed.success ? parsed.data : undefined;
       const lastPageOfSlice = !res0 || res0.page + 1 >= res0.nbPages || (res0.page + 1) * res0.hitsPerPage >= HIT_CEILING;
       const sliceTruncated = res0 !== undefined && res0.nbHits > Math.min(res0.nbPages * res0.hitsPerPage, HIT_CEILING);
@@ -96,7 +91,8 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
           page = -1;
         }
       }
-      yield { raw, rawText, normalized, keys, hasMore };
+      fetched.hasMore = hasMore;
+      yield fetched;
       if (!hasMore) return;
       page += 1;
     }

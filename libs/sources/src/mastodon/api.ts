@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateString } from '../time.ts';
 
 // The subset of Mastodon's Status entity that social-pulse reads
 // (docs.joinmastodon.org/entities/Status). Optional fields are optional: older servers and
@@ -16,7 +17,7 @@ const baseStatus = z.looseObject({
   id: z.string().min(1),
   uri: z.string().min(1),
   url: z.string().nullish(),
-  created_at: z.iso.datetime({ offset: true, local: false }).or(z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date')),
+  created_at: dateString(),
   edited_at: z.string().nullish(),
   in_reply_to_id: z.string().nullish(),
   language: z.string().nullish(),

@@ -1,6 +1,7 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
 import { guardPage } from '../guard.ts';
+import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { status as statusSchema, type BaseStatus } from './api.ts';
 
@@ -39,7 +40,7 @@ function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
     author_handle: handle,
     author_name: s.account.display_name?.trim() || s.account.username,
     author_followers: s.account.followers_count ?? null,
-    created_at: new Date(s.created_at).toISOString(),
+    created_at: isoTime(s.created_at)!,
     collected_at: page.meta.fetched_at,
     lang: s.language ?? null,
     title: null,

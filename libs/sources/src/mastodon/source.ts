@@ -1,11 +1,16 @@
 import type { MastodonSourceConfig } from '@social-pulse/config';
-import { encodeRawPage, keptHeaders } from '../envelope.ts';
 import { compareIds } from '../cursor.ts';
+import { keptHeaders } from '../envelope.ts';
 import { nextLink } from '../link-header.ts';
-import type { FetchContext, FetchedPage, Keyed, RawMeta, Source, SourceQuery, Window } from '../types.ts';
+import { fetchedPage } from '../page.ts';
+import { isoTime } from '../time.ts';
+import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
 import { normalizeMastodon } from './normalize.ts';
 
 const PAGE_MAX = 40; // the API's own maximum for tag timelines
+
+/** The API root of an instance, its path kept (`https://proxy.example/mastodon` serves `/mastodon/api/v1/…`). */
+const apiRoot = (url: string) => url.replace(/\/+$/, '');
 
 /**
  * Mastodon hashtag timelines (`GET /api/v1/timelines/tag/:hashtag`), newest first, paged with
@@ -17,9 +22,7 @@ export class MastodonSource implements Source<MastodonSourceConfig> {
   constructor(readonly config: MastodonSourceConfig) {}
 
   queries(): SourceQuery[] {
-    return this.config.instances.flatMap((inst) =>
-      this.config.tags.map((tag) => ({ key: `${inst.replace(/\/+$/, '')} #${tag}`, label: `#${tag}` })),
-    );
+    return this.config.instances.flatMap((inst) => this.config.tags.map((tag) => ({ key: `${apiRoot(inst)} #${tag}`, label: `#${tag}` })));
   }
 
   compareKeys(a: string, b: string): number {
@@ -28,55 +31,58 @@ export class MastodonSource implements Source<MastodonSourceConfig> {
 
   normalize = normalizeMastodon;
 
+  private timeline(instance: string, tag: string): string {
+    return `${apiRoot(this.config.baseUrl ?? instance)}/api/v1/timelines/tag/${encodeURIComponent(tag)}`;
+  }
+
   async check(ctx: FetchContext): Promise<string> {
     const parts: string[] = [];
     for (const inst of this.config.instances) {
-      const origin = new URL(this.config.baseUrl ?? inst).origin;
-      const res = await ctx.http.get(`${origin}/api/v1/timelines/tag/${encodeURIComponent(this.config.tags[0]!)}`, { searchParams: { limit: 1 } });
-      parts.push(`${new URL(origin).host} answers (${res.headers['x-ratelimit-remaining'] ?? '?'} requests left in the window)`);
+      const url = this.timeline(inst, this.config.tags[0]!);
+      const res = await ctx.http.get(url, { searchParams: { limit: 1 } });
+      parts.push(`${new URL(url).host} answers (${res.headers['x-ratelimit-remaining'] ?? '?'} requests left in the window)`);
     }
     return parts.join('; ');
   }
 
   async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
     const [instance, hashTag] = query.key.split(' #') as [string, string];
-    const origin = new URL(this.config.baseUrl ?? instance).origin;
+    const url = this.timeline(instance, hashTag);
     const token = this.config.tokenEnv ? ctx.env[this.config.tokenEnv] : undefined;
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    let url = `${origin}/api/v1/timelines/tag/${encodeURIComponent(hashTag)}`;
     let params: Record<string, string | number | undefined> = { max_id: window.below, since_id: window.above };
     for (;;) {
       params.limit = Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX));
       const res = await ctx.http.get(url, { headers, searchParams: params });
-      const meta: RawMeta = {
-        source: 'mastodon',
-        query: query.label,
-        queryKey: query.key,
-        url: res.url,
-        status: res.status,
-        fetched_at: ctx.now().toISOString(),
-        run_id: ctx.runId,
-        headers: keptHeaders(res.headers),
-      };
-      const { page, text: rawText } = encodeRawPage(meta, res.body);
-      const normalized = this.normalize(page);
-      const keys: Keyed[] = Array.isArray(page.body)
-        ? page.body.flatMap((s: { id?: unknown; created_at?: unknown }) =>
-            typeof s?.id === 'string' && typeof s.created_at === 'string'
-              ? [{ key: s.id, createdAt: new Date(s.created_at).toISOString() }]
-              : [],
-          )
-        : [];
-      const next = nextLink(meta.headers.link);
-      // Follow only links to the same instance: a Link header is input like any other.
-      const nextUrl = next && new URL(next, origin).origin === origin ? new URL(next, origin) : undefined;
-      const hasMore = Boolean(nextUrl) && keys.length > 0;
-      yield { raw: page, rawText, normalized, keys, hasMore };
-      if (!hasMore || !nextUrl) return;
-      url = `${nextUrl.origin}${nextUrl.pathname}`;
-      params = Object.fromEntries(nextUrl.searchParams);
+      // Only the next link's parameters are used, always against our own URL: a Link header is
+      // input like any other, and behind a proxy it names the upstream's host, not ours.
+      const next = nextLink(keptHeaders(res.headers).link);
+      const nextParams = next ? linkParams(next) : undefined;
+      const page = fetchedPage('mastodon', query, res, ctx, {
+        normalize: this.normalize,
+        keys: (body) =>
+          (Array.isArray(body) ? body : []).flatMap((s: unknown): Keyed[] => {
+            const { id, created_at } = (s ?? {}) as { id?: unknown; created_at?: unknown };
+            const at = isoTime(typeof created_at === 'string' ? created_at : undefined);
+            return typeof id === 'string' && at ? [{ key: id, createdAt: at }] : [];
+          }),
+        hasMore: () => nextParams !== undefined,
+        next: () => (nextParams ? new URLSearchParams(nextParams).toString() : undefined),
+      });
+      yield page;
+      if (!page.hasMore || !nextParams) return;
+      params = { ...nextParams };
       // The next link carries max_id only; keep the lower bound of the window.
       if (window.above !== undefined) params.since_id = window.above;
     }
+  }
+}
+
+/** The query parameters of a next link (`max_id`, …), or undefined when it is not a URL. */
+function linkParams(link: string): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(new URL(link, 'http://relative.invalid').searchParams);
+  } catch {
+    return undefined;
   }
 }

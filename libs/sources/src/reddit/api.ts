@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochSeconds } from '../time.ts';
 
 // Reddit's listing of links (`t3`), as `/r/{sub}/new` returns it. Reddit documents little of
 // this; the fields follow what the API sends. Many are absent on older or deleted posts
@@ -11,7 +12,7 @@ export const link = z.looseObject({
   selftext_html: z.string().nullish(),
   author: z.string().nullish(),
   author_fullname: z.string().nullish(),
-  created_utc: z.number().positive(),
+  created_utc: epochSeconds(),
   permalink: z.string(),
   url: z.string().nullish(),
   is_self: z.boolean().nullish(),

@@ -4,6 +4,7 @@ import { firstIssue } from '../page.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { link as linkSchema, listing, type Link } from './api.ts';
 import { guardPage } from '../guard.ts';
+import { isoFromSeconds } from '../time.ts';
 
 const WEB = 'https://www.reddit.com';
 
@@ -39,7 +40,7 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
     author_handle: deleted ? '[deleted]' : l.author!,
     author_name: deleted ? '[deleted]' : l.author!,
     author_followers: null,
-    created_at: new Date(l.created_utc * 1000).toISOString(),
+    created_at: isoFromSeconds(l.created_utc)!,
     collected_at: page.meta.fetched_at,
     lang: null,
     title,
@@ -58,7 +59,7 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
       ...(l.upvote_ratio != null ? { upvote_ratio: l.upvote_ratio } : {}),
       ...(l.link_flair_text ? { flair: unescapeLegacy(l.link_flair_text) } : {}),
       ...(l.domain ? { domain: l.domain } : {}),
-      ...(typeof l.edited === 'number' ? { edited_at: new Date(l.edited * 1000).toISOString() } : {}),
+      ...(isoFromSeconds(l.edited) ? { edited_at: isoFromSeconds(l.edited) } : {}),
       ...(l.over_18 ? { over_18: true } : {}),
       ...(l.stickied ? { stickied: true } : {}),
       ...(l.locked ? { locked: true } : {}),

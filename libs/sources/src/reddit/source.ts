@@ -1,6 +1,7 @@
 import type { RedditSourceConfig } from '@social-pulse/config';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
 import { fetchedPage } from '../page.ts';
+import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
 import { compareBase36, tokenResponse } from './api.ts';
 import { normalizeReddit } from './normalize.ts';
@@ -82,7 +83,7 @@ export class RedditSource implements Source<RedditSourceConfig> {
   async check(ctx: FetchContext): Promise<string> {
     const q = this.queries()[0]!;
     const res = await this.get(ctx, `/${q.label}/new`, { limit: 1, raw_json: 1 });
-    const n = fetchedPage('reddit', q, res, ctx, this.normalize, () => [], () => false).normalized;
+    const n = fetchedPage('reddit', q, res, ctx, { normalize: this.normalize, keys: () => [], hasMore: () => false }).normalized;
     if (n.pageError) throw new PulseError(`${q.label}: ${n.pageError}`);
     return `token granted; ${q.label} answers (${String(res.headers['x-ratelimit-remaining'] ?? '?')} requests left in the window)`;
   }
@@ -95,24 +96,21 @@ export class RedditSource implements Source<RedditSourceConfig> {
         after,
         raw_json: 1,
       });
-      const page = fetchedPage(
-        'reddit',
-        query,
-        res,
-        ctx,
-        this.normalize,
-        (body) =>
+      const afterOf = (body: unknown) => (body as { data: { after?: unknown } }).data.after;
+      const page = fetchedPage('reddit', query, res, ctx, {
+        normalize: this.normalize,
+        keys: (body) =>
           (body as { data: { children: { kind: string; data: unknown }[] } }).data.children.flatMap((c): Keyed[] => {
-            const { id, created_utc } = (c.data ?? {}) as { id?: unknown; created_utc?: unknown };
-            return c.kind === 't3' && typeof id === 'string' && typeof created_utc === 'number'
-              ? [{ key: id, createdAt: new Date(created_utc * 1000).toISOString() }]
-              : [];
+            const { id, created_utc } = (c?.data ?? {}) as { id?: unknown; created_utc?: unknown };
+            const at = isoFromSeconds(created_utc);
+            return c?.kind === 't3' && typeof id === 'string' && at ? [{ key: id, createdAt: at }] : [];
           }),
-        (body) => typeof (body as { data: { after?: unknown } }).data.after === 'string',
-      );
+        hasMore: (body) => typeof afterOf(body) === 'string',
+        next: (body) => afterOf(body) as string,
+      });
       yield page;
       if (!page.hasMore) return;
-      after = (page.raw.body as { data: { after: string } }).data.after;
+      after = page.next;
     }
   }
 }

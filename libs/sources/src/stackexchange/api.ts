@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epochSeconds } from '../time.ts';
 
 // Stack Exchange API 2.3 (api.stackexchange.com/docs/types/question) with `filter=withbody`.
 // Every response is wrapped; the wrapper may carry `backoff` (seconds to wait before calling
@@ -19,7 +20,7 @@ export const question = z.looseObject({
       link: z.string().nullish(),
     })
     .nullish(),
-  creation_date: z.number().int().positive(),
+  creation_date: epochSeconds().int(),
   last_activity_date: z.number().int().nullish(),
   last_edit_date: z.number().int().nullish(),
   score: z.number().int().nullish(),

@@ -4,6 +4,7 @@ import { firstIssue } from '../page.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { errorWrapper, question as questionSchema, wrapper, type Question } from './api.ts';
 import { guardPage } from '../guard.ts';
+import { isoFromSeconds } from '../time.ts';
 
 /** The site a page came from (`site=` of its request), for ids and links. */
 export function siteOf(url: string): string {
@@ -43,7 +44,7 @@ function toPost(q: Question, page: RawPage, site: string): Post {
     author_handle: name,
     author_name: name,
     author_followers: null,
-    created_at: new Date(q.creation_date * 1000).toISOString(),
+    created_at: isoFromSeconds(q.creation_date)!,
     collected_at: page.meta.fetched_at,
     lang: null,
     title,
@@ -63,8 +64,8 @@ function toPost(q: Question, page: RawPage, site: string): Post {
       ...(q.is_answered != null ? { is_answered: q.is_answered } : {}),
       ...(q.accepted_answer_id ? { accepted_answer_id: q.accepted_answer_id } : {}),
       ...(owner.reputation != null ? { author_reputation: owner.reputation } : {}),
-      ...(q.last_edit_date ? { edited_at: new Date(q.last_edit_date * 1000).toISOString() } : {}),
-      ...(q.closed_date ? { closed_at: new Date(q.closed_date * 1000).toISOString(), closed_reason: q.closed_reason ?? null } : {}),
+      ...(isoFromSeconds(q.last_edit_date) ? { edited_at: isoFromSeconds(q.last_edit_date) } : {}),
+      ...(isoFromSeconds(q.closed_date) ? { closed_at: isoFromSeconds(q.closed_date), closed_reason: q.closed_reason ?? null } : {}),
       ...(q.bounty_amount ? { bounty: q.bounty_amount } : {}),
     }),
   };

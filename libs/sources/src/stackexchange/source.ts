@@ -1,5 +1,6 @@
 import type { StackexchangeSourceConfig } from '@social-pulse/config';
 import { fetchedPage, sleep } from '../page.ts';
+import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
 import { wrapper } from './api.ts';
 import { normalizeStackexchange } from './normalize.ts';
@@ -12,6 +13,8 @@ const PAGE_DEPTH = 25;
 /** Paging key: creation time then id, zero-padded so that keys sort as text. */
 export const seKey = (creationDate: number, id: number) => `${String(creationDate).padStart(11, '0')}:${String(id).padStart(12, '0')}`;
 const keyTime = (key: string) => Number(key.split(':')[0]);
+/** An id that fits the key's 12 digits (a longer one would sort as newer than every real question). */
+const isKeyId = (id: unknown): id is number => Number.isSafeInteger(id) && (id as number) > 0 && (id as number) < 1e12;
 
 /**
  * Stack Exchange questions by tag (`GET /2.3/questions?tagged=…&sort=creation`), newest first.
@@ -80,21 +83,16 @@ export class StackexchangeSource implements Source<StackexchangeSourceConfig> {
         fromdate: from,
         todate: to,
       });
-      const fetched = fetchedPage(
-        'stackexchange',
-        query,
-        res,
-        ctx,
-        this.normalize,
-        (body) =>
+      const fetched = fetchedPage('stackexchange', query, res, ctx, {
+        normalize: this.normalize,
+        keys: (body) =>
           (body as { items: unknown[] }).items.flatMap((q): Keyed[] => {
             const { question_id, creation_date } = (q ?? {}) as { question_id?: unknown; creation_date?: unknown };
-            return typeof question_id === 'number' && typeof creation_date === 'number'
-              ? [{ key: seKey(creation_date, question_id), createdAt: new Date(creation_date * 1000).toISOString() }]
-              : [];
+            const at = isoFromSeconds(creation_date);
+            return isKeyId(question_id) && at ? [{ key: seKey(creation_date as number, question_id as number), createdAt: at }] : [];
           }),
-        (body) => (body as { has_more: boolean }).has_more === true,
-      );
+        hasMore: (body) => (body as { has_more: boolean }).has_more === true,
+      });
       if (fetched.hasMore && page >= PAGE_DEPTH) {
         const nextTo = keyTime(fetched.keys.at(-1)!.key);
         // A slice that cannot move its upper bound (2,500 questions in one second) ends here.

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { blueskyKey } from '../bluesky/normalize.ts';
 import type { PostViewJson } from './fixtures-bluesky.ts';
 import { json, startServer, type FaultPlan, type ReplayServer } from './server.ts';
 
@@ -41,6 +40,17 @@ const limits = (remaining: number) => ({
   'ratelimit-reset': String(Math.floor(Date.now() / 1000) + 300),
   'ratelimit-policy': '3000;w=300',
 });
+
+/**
+ * A post's `sortAt` as the AppView computes it (the earlier of `createdAt` and `indexedAt`),
+ * reading only what is a date, so that a test can serve a post whose other date is garbage.
+ */
+function sortAtOf(post: PostViewJson): string {
+  const times = [post.indexedAt, post.record.createdAt]
+    .filter((t): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t)))
+    .map((t) => new Date(t).toISOString());
+  return times.sort()[0] ?? '';
+}
 
 /**
  * Speaks the XRPC subset the source uses, like a PDS that proxies to the AppView:
@@ -102,7 +112,7 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
       const words = q.toLowerCase().split(/\s+/).filter(Boolean);
       const matched = o
         .posts()
-        .map((post) => ({ post, sortAt: blueskyKey(post)!.createdAt }))
+        .map((post) => ({ post, sortAt: sortAtOf(post) }))
         .filter(({ post }) => {
           const facetTags = ((post.record.facets as { features: { tag?: string }[] }[] | undefined) ?? []).flatMap((f) => f.features.map((x) => `#${x.tag ?? ''}`.toLowerCase()));
           const hay = post.record.text.toLowerCase();

@@ -1,4 +1,4 @@
-export { startServer, json } from './server.ts';
+export { startServer, json, mountUnder } from './server.ts';
 export type { Reply, FaultPlan, ReplayServer } from './server.ts';
 export { startFakeMastodon } from './fake-mastodon.ts';
 export type { StatusJson } from './fake-mastodon.ts';
@@ -22,3 +22,5 @@ export type { LinkJson } from './fixtures-reddit.ts';
 export { seQuestion, seRun, awkwardQuestions } from './fixtures-stackexchange.ts';
 export type { QuestionJson } from './fixtures-stackexchange.ts';
 export { testContext, scrapeForTest } from './scrape.ts';
+export { startScriptedPaging } from './fake-paging.ts';
+export type { PagingScript, ServerPagedSource } from './fake-paging.ts';

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Reply {
@@ -71,3 +71,44 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
   headers,
   body: JSON.stringify(body),
 });
+
+/**
+ * A reverse proxy on 127.0.0.1 that serves `target` under a path prefix (`/mastodon/api/v1/…`
+ * → `/api/v1/…`) and answers 404 to anything outside it, as a proxy or API gateway does.
+ * Response headers (a Link header naming the upstream's own host) pass unchanged.
+ */
+export async function mountUnder(prefix: string, target: ReplayServer): Promise<ReplayServer> {
+  const upstream = new URL(target.url);
+  const requests: URL[] = [];
+  const headers: IncomingMessage['headers'][] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(url);
+    headers.push(req.headers);
+    if (!url.pathname.startsWith(`${prefix}/`)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`no route for ${url.pathname}`);
+      return;
+    }
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: `${url.pathname.slice(prefix.length)}${url.search}`, headers: { ...req.headers, host: upstream.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    requests,
+    headers,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

@@ -1,6 +1,7 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
-import { firstIssue, isoTime } from '../page.ts';
+import { firstIssue } from '../page.ts';
+import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { searchResponse, tweet as tweetSchema, user as userSchema, type Tweet, type User } from './api.ts';
 import { guardPage } from '../guard.ts';

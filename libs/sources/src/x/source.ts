@@ -1,6 +1,7 @@
 import type { XSourceConfig } from '@social-pulse/config';
 import { compareIds } from '../cursor.ts';
 import { fetchedPage } from '../page.ts';
+import { isoTime } from '../time.ts';
 import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
 import { snowflakeTime } from './api.ts';
 import { normalizeX } from './normalize.ts';
@@ -78,23 +79,21 @@ export class XSource implements Source<XSourceConfig> {
           next_token: nextToken,
         },
       });
-      const page = fetchedPage(
-        'x',
-        query,
-        res,
-        ctx,
-        this.normalize,
-        (body) =>
+      const tokenOf = (body: unknown) => (body as { meta?: { next_token?: unknown } }).meta?.next_token;
+      const page = fetchedPage('x', query, res, ctx, {
+        normalize: this.normalize,
+        keys: (body) =>
           ((body as { data?: unknown[] }).data ?? []).flatMap((t): Keyed[] => {
             const { id, created_at } = (t ?? {}) as { id?: unknown; created_at?: unknown };
-            const at = typeof created_at === 'string' ? Date.parse(created_at) : NaN;
-            return typeof id === 'string' && /^\d+$/.test(id) && Number.isFinite(at) ? [{ key: id, createdAt: new Date(at).toISOString() }] : [];
+            const at = typeof created_at === 'string' ? isoTime(created_at) : undefined;
+            return typeof id === 'string' && /^\d+$/.test(id) && at ? [{ key: id, createdAt: at }] : [];
           }),
-        (body) => typeof (body as { meta?: { next_token?: unknown } }).meta?.next_token === 'string',
-      );
+        hasMore: (body) => typeof tokenOf(body) === 'string',
+        next: (body) => tokenOf(body) as string,
+      });
       yield page;
       if (!page.hasMore) return;
-      nextToken = (page.raw.body as { meta: { next_token: string } }).meta.next_token;
+      nextToken = page.next;
     }
   }
 }
