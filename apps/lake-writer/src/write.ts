@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { PostsMerge, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder } from '@social-pulse/lake';
+import { PostsMerge, StateError, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder, rawWatermarkProblem } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
+import { z } from 'zod';
 
-/** `_state/lake-writer.json`: the last raw page merged into posts/. */
-export interface LakeWriterState {
-  rawThrough?: string;
-}
+/** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
+export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
+export type LakeWriterState = z.infer<typeof lakeWriterState>;
+
+/** Deleting the watermark is always safe: the merge is idempotent, so merging every raw page again duplicates nothing. */
+const RECOVER = 'delete it; the next lake-write merges every raw page again (the merge is idempotent: nothing is duplicated)';
 
 /**
  * The merge's local work folder: one per lake, so that the staging a killed run left behind
@@ -37,8 +40,11 @@ const BATCH_POSTS = 100_000;
 export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
   const state = new StateStore(lake);
-  const st = await state.read<LakeWriterState>('lake-writer', {});
+  const st = await state.read<LakeWriterState>('lake-writer', {}, { schema: lakeWriterState, recover: RECOVER });
   const files = await rawFilesAfter(lake, st.rawThrough);
+  // A watermark that no page can follow would make every run read nothing and say ok.
+  const problem = st.rawThrough && !files.length ? await rawWatermarkProblem(lake, st.rawThrough, new Date()) : undefined;
+  if (problem) throw new StateError(state.url('lake-writer'), `rawThrough ${problem}`, RECOVER);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
   let batch: Post[] = [];

@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@social-pulse/config';
+import { StateError } from '@social-pulse/lake';
 import { silentLogger } from '@social-pulse/runtime';
 import { startFakeMastodon, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
 import { scrape } from '../src/scrape.ts';
@@ -71,5 +72,24 @@ describe('scrape step', () => {
     const c = await scrape(ctx('20261124T020000Z-cccccc'));
     const d = await scrape(ctx('20261124T030000Z-dddddd'));
     expect([a.rowsOut, b.rowsOut, c.rowsOut, d.rowsOut]).toEqual([40, 40, 20, 0]);
+  });
+  it('refuses a cursors document of the wrong shape, naming the file and the fix, and fetches nothing', async () => {
+    const server = await startFakeMastodon(() => statusRun(5, 'example.social'));
+    cleanups.push(() => server.close());
+    const { dir, ctx } = await setup(server);
+    const file = path.join(dir, 'lake', '_state', 'cursors.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    for (const [text, why] of [
+      ['null', /the document: expected object, received null/],
+      ['{"version": 1, "sources": {"mastodon": {"q": {"gaps": "none"}}}}', /sources\.mastodon\.q\.gaps: expected array, received string/],
+    ] as const) {
+      await writeFile(file, text);
+      const err = await scrape(ctx('20261124T000000Z-aaaaaa')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StateError);
+      expect((err as Error).message).toContain(file);
+      expect((err as Error).message).toMatch(why);
+      expect((err as Error).message).toMatch(/To recover: delete it/);
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });

@@ -35,6 +35,12 @@ export function rawOrder(key: string): string {
  * (One day of margin is kept for clocks that step back.)
  */
 export async function rawFilesAfter(store: LakeStore, after: string | undefined): Promise<LakeObject[]> {
+  const files = (await listRawFrom(store, after)).filter((f) => !after || rawOrder(f.key) > after);
+  return files.sort((a, b) => (rawOrder(a.key) < rawOrder(b.key) ? -1 : rawOrder(a.key) > rawOrder(b.key) ? 1 : 0));
+}
+
+/** Raw files of the days that can hold pages landed at or after `after` (see rawFilesAfter). */
+async function listRawFrom(store: LakeStore, after: string | undefined): Promise<LakeObject[]> {
   const m = after ? /^(\d{4})(\d{2})(\d{2})T/.exec(after) : null;
   let listed: LakeObject[];
   if (m) {
@@ -43,8 +49,27 @@ export async function rawFilesAfter(store: LakeStore, after: string | undefined)
   } else {
     listed = await store.list(`${LAKE.raw}/`);
   }
-  const files = listed.filter((f) => f.key.endsWith('.json.gz') && (!after || rawOrder(f.key) > after));
-  return files.sort((a, b) => (rawOrder(a.key) < rawOrder(b.key) ? -1 : rawOrder(a.key) > rawOrder(b.key) ? 1 : 0));
+  return listed.filter((f) => f.key.endsWith('.json.gz'));
+}
+
+/** How far ahead of this host's clock another host's may be before a run id counts as "from the future". */
+const CLOCK_SKEW_MS = 3_600_000;
+
+/**
+ * Why `after` cannot be a watermark of this raw zone (undefined when it can): a watermark
+ * later than now was written by a clock running ahead, and one past every raw page names no
+ * page at all. Either way every page landed since sorts before it and would never be read.
+ */
+export async function rawWatermarkProblem(store: LakeStore, after: string, now: Date): Promise<string | undefined> {
+  const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(after);
+  const at = t ? Date.UTC(Number(t[1]), Number(t[2]) - 1, Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6])) : NaN;
+  if (at > now.getTime() + CLOCK_SKEW_MS) {
+    return `${after} is later than now (${now.toISOString()}): it was written by a clock running ahead, and the raw pages landed since sort before it, so none of them would be merged`;
+  }
+  if ((await listRawFrom(store, after)).some((f) => rawOrder(f.key) >= after)) return undefined;
+  // Past every page: say where the raw zone really ends (a full listing, on this error path only).
+  const newest = (await store.list(`${LAKE.raw}/`)).filter((f) => f.key.endsWith('.json.gz')).map((f) => rawOrder(f.key)).sort().at(-1);
+  return `${after} names no raw page, and no raw page is newer (${newest ? `the newest is ${newest}` : 'raw/ is empty'}): pages landed later may sort before it and would never be merged`;
 }
 
 export function gunzipText(data: Buffer): string {
