@@ -54,6 +54,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   let rejected = 0;
   let filesWritten = 0;
   let partitions = 0;
+  let movedPosts = 0;
+  let movedExamples: string[] = [];
   const malformed: string[] = [];
   const rejections: string[] = [];
   try {
@@ -85,7 +87,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
           bar.setTotal(total);
           bar.increment();
         });
-        ({ rowsOut, newPosts, partitions } = r);
+        ({ rowsOut, newPosts, partitions, movedPosts, movedExamples } = r);
         filesWritten = r.filesWritten.length;
       } finally {
         bar.stop();
@@ -104,6 +106,12 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   ];
   if (malformed.length) lines.push(`              ${malformed.length} pages skipped (kept in raw/): ${malformed.slice(0, 3).join('; ')}`);
   if (rejected) lines.push(`              ${rejected} items rejected: ${rejections.slice(0, 3).join('; ')}`);
+  if (movedPosts) {
+    // Not an error (a post's day can change between two states), but a conflict worth seeing.
+    const msg = `${movedPosts} posts found in another day's partition too (their created_at changed): kept once, in the partition of the newest state; stale copies removed (${movedExamples.join(', ')}${movedPosts > movedExamples.length ? ', …' : ''})`;
+    lines.push(`              ${msg}`);
+    ctx.log.warn(msg);
+  }
   return {
     status: malformed.length || rejected ? 'partial' : 'ok',
     rowsIn,
@@ -111,7 +119,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     rowsRejected: rejected + malformed.length,
     retries: 0,
     ...(malformed.length || rejected ? { error: [...malformed, ...rejections].slice(0, 5).join('; ') } : {}),
-    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions },
+    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
     lines,
   };
 }
