@@ -10,3 +10,4 @@ export type { MergeResult, PostsMergeOptions } from './posts.ts';
 export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';
 export { checkGcsLake, type LakeCheck } from './check.ts';
+export { checkLakeFiles, LakeFileError, type ParquetZone } from './columns.ts';

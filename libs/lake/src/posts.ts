@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbColumnsLiteral, LAKE, PARQUET, posts as postsTable, quoteIdent, type Post } from '@social-pulse/schema';
+import { checkColumns } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 
@@ -165,6 +166,8 @@ export class PostsMerge {
     const existing = (await Promise.all(sources.map((s) => store.list(`${LAKE.posts}/${s}/`)))).flat().filter((f) => f.key.endsWith('.parquet'));
     if (existing.length) {
       const paths = await Promise.all(existing.map((f) => store.localPath(f.key)));
+      // Every file of these sources is read below, and those of the merged partitions are replaced.
+      await checkColumns(conn, existing.map((f, i) => ({ url: store.url(f.key), path: paths[i]! })), 'posts');
       const partitionOf = new Map(paths.map((p, i) => [p, existing[i]!.key.slice(0, existing[i]!.key.lastIndexOf('/'))]));
       await conn.run(`CREATE OR REPLACE TEMP TABLE file_partition (filename VARCHAR, partition VARCHAR)`);
       const appender = await conn.createAppender('file_partition');
