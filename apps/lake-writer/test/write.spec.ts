@@ -120,7 +120,7 @@ describe('lake-write step', () => {
     const ahead = await writeLake(ctx('20261124T010000Z-bbbbbb')).catch((e: unknown) => e);
     expect(ahead).toBeInstanceOf(StateError);
     expect((ahead as Error).message).toContain(stateFile);
-    expect((ahead as Error).message).toMatch(/20991231T000000Z-ffffff-000000 is later than now .*clock.*To recover: delete it/);
+    expect((ahead as Error).message).toMatch(/rawThrough 20991231T000000Z-ffffff-000000 is later than now .*clock running ahead.*To recover: delete it/);
 
     // Not in the future, but past every page in raw/: nothing would ever be read again.
     await store.write('_state/lake-writer.json', JSON.stringify({ rawThrough: '20261125T000000Z-ffffff-000000' }));

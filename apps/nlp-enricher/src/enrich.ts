@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { StateStore, openLake, type StateSchema, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
+import { StateError, StateStore, openLake, watermarkFromFuture, type StateSchema, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
 import { NLP_TASKS, createEnricherPool, modelVersions, nlpConfigRelativeTo, planEnrichment, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
@@ -57,6 +57,8 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   const lake = await openLake(ctx.config.lakeLocation);
   const state = new StateStore(lake);
   const st = await state.read<EnricherState>('nlp-enricher', {}, { schema: enricherState, recover: RECOVER });
+  const future = st.postsThrough ? watermarkFromFuture(st.postsThrough, new Date()) : undefined;
+  if (future) throw new StateError(state.url('nlp-enricher'), `postsThrough ${future}`, RECOVER);
   const models = modelVersions(nlp);
   const modelsChanged = !sameModels(st.models, models);
   // New models: every post is a candidate again.

@@ -147,6 +147,9 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     expect(err).toBeInstanceOf(StateError);
     expect((err as Error).message).toContain(lake.url('_state/nlp-enricher.json'));
     expect((err as Error).message).toMatch(/postsThrough: expected string, received number; models: expected array, received string.*To recover: delete it/);
+    // Written by a clock running ahead: posts/ files written since sort before it.
+    await lake.write('_state/nlp-enricher.json', JSON.stringify({ postsThrough: 'part-20991231T000000Z-ffffff-0.parquet' }));
+    await expect(step()).rejects.toThrow(/nlp-enricher\.json: postsThrough part-20991231T000000Z-ffffff-0\.parquet is later than now .*clock running ahead.*To recover: delete it/);
   });
 
   it('fails with a message that says how to fix it when the models are missing, and is skipped when NLP is off', async () => {

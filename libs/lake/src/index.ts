@@ -3,7 +3,7 @@ export { AlreadyExistsError, PreconditionFailedError } from './store/store.ts';
 export { LocalStore } from './store/local.ts';
 export { GcsStore, type GcsStoreOptions } from './store/gcs.ts';
 export { openLake, gcsClient, type OpenLakeOptions } from './open.ts';
-export { RawZone, rawOrder, rawFilesAfter, rawWatermarkProblem, gunzipText } from './raw.ts';
+export { RawZone, rawOrder, rawFilesAfter, rawWatermarkProblem, watermarkFromFuture, gunzipText } from './raw.ts';
 export { StateError, StateStore, type StateReadOptions, type StateSchema } from './state.ts';
 export { mergePosts, PostsMerge, postsFilesAfter } from './posts.ts';
 export type { MergeResult, PostsMergeOptions } from './posts.ts';

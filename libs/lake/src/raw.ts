@@ -56,16 +56,26 @@ async function listRawFrom(store: LakeStore, after: string | undefined): Promise
 const CLOCK_SKEW_MS = 3_600_000;
 
 /**
+ * Why a watermark named after a run id (`20261124T101500Z-…`, `part-20261124T…`) cannot be
+ * right, or undefined: one later than now was written by a clock running ahead, and every
+ * name written since sorts before it, so nothing new would ever be read after it.
+ */
+export function watermarkFromFuture(watermark: string, now: Date): string | undefined {
+  const t = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(watermark);
+  const at = t ? Date.UTC(Number(t[1]), Number(t[2]) - 1, Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6])) : NaN;
+  return at > now.getTime() + CLOCK_SKEW_MS
+    ? `${watermark} is later than now (${now.toISOString()}): it was written by a clock running ahead, and what was written since sorts before it, so none of it would be read`
+    : undefined;
+}
+
+/**
  * Why `after` cannot be a watermark of this raw zone (undefined when it can): a watermark
- * later than now was written by a clock running ahead, and one past every raw page names no
- * page at all. Either way every page landed since sorts before it and would never be read.
+ * later than now (see watermarkFromFuture), or one past every raw page, which names no page at
+ * all. Either way every page landed since sorts before it and would never be merged.
  */
 export async function rawWatermarkProblem(store: LakeStore, after: string, now: Date): Promise<string | undefined> {
-  const t = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(after);
-  const at = t ? Date.UTC(Number(t[1]), Number(t[2]) - 1, Number(t[3]), Number(t[4]), Number(t[5]), Number(t[6])) : NaN;
-  if (at > now.getTime() + CLOCK_SKEW_MS) {
-    return `${after} is later than now (${now.toISOString()}): it was written by a clock running ahead, and the raw pages landed since sort before it, so none of them would be merged`;
-  }
+  const future = watermarkFromFuture(after, now);
+  if (future) return future;
   if ((await listRawFrom(store, after)).some((f) => rawOrder(f.key) >= after)) return undefined;
   // Past every page: say where the raw zone really ends (a full listing, on this error path only).
   const newest = (await store.list(`${LAKE.raw}/`)).filter((f) => f.key.endsWith('.json.gz')).map((f) => rawOrder(f.key)).sort().at(-1);
