@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { PostsMerge, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder } from '@social-pulse/lake';
+import { PostsMerge, StateError, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder, rawWatermarkProblem } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
+import { z } from 'zod';
 
-/** `_state/lake-writer.json`: the last raw page merged into posts/. */
-export interface LakeWriterState {
-  rawThrough?: string;
-}
+/** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
+export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
+export type LakeWriterState = z.infer<typeof lakeWriterState>;
+
+/** Deleting the watermark is always safe: the merge is idempotent, so merging every raw page again duplicates nothing. */
+const RECOVER = 'delete it; the next lake-write merges every raw page again (the merge is idempotent: nothing is duplicated)';
 
 /**
  * The merge's local work folder: one per lake, so that the staging a killed run left behind
@@ -37,8 +40,11 @@ const BATCH_POSTS = 100_000;
 export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
   const state = new StateStore(lake);
-  const st = await state.read<LakeWriterState>('lake-writer', {});
+  const st = await state.read<LakeWriterState>('lake-writer', {}, { schema: lakeWriterState, recover: RECOVER });
   const files = await rawFilesAfter(lake, st.rawThrough);
+  // A watermark that no page can follow would make every run read nothing and say ok.
+  const problem = st.rawThrough && !files.length ? await rawWatermarkProblem(lake, st.rawThrough, new Date()) : undefined;
+  if (problem) throw new StateError(state.url('lake-writer'), `rawThrough ${problem}`, RECOVER);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
   let batch: Post[] = [];
@@ -48,6 +54,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   let rejected = 0;
   let filesWritten = 0;
   let partitions = 0;
+  let movedPosts = 0;
+  let movedExamples: string[] = [];
   const malformed: string[] = [];
   const rejections: string[] = [];
   try {
@@ -79,7 +87,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
           bar.setTotal(total);
           bar.increment();
         });
-        ({ rowsOut, newPosts, partitions } = r);
+        ({ rowsOut, newPosts, partitions, movedPosts, movedExamples } = r);
         filesWritten = r.filesWritten.length;
       } finally {
         bar.stop();
@@ -98,6 +106,12 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   ];
   if (malformed.length) lines.push(`              ${malformed.length} pages skipped (kept in raw/): ${malformed.slice(0, 3).join('; ')}`);
   if (rejected) lines.push(`              ${rejected} items rejected: ${rejections.slice(0, 3).join('; ')}`);
+  if (movedPosts) {
+    // Not an error (a post's day can change between two states), but a conflict worth seeing.
+    const msg = `${movedPosts} posts found in another day's partition too (their created_at changed): kept once, in the partition of the newest state; stale copies removed (${movedExamples.join(', ')}${movedPosts > movedExamples.length ? ', …' : ''})`;
+    lines.push(`              ${msg}`);
+    ctx.log.warn(msg);
+  }
   return {
     status: malformed.length || rejected ? 'partial' : 'ok',
     rowsIn,
@@ -105,7 +119,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     rowsRejected: rejected + malformed.length,
     retries: 0,
     ...(malformed.length || rejected ? { error: [...malformed, ...rejections].slice(0, 5).join('; ') } : {}),
-    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions },
+    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
     lines,
   };
 }

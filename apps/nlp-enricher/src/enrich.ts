@@ -1,15 +1,22 @@
 import path from 'node:path';
-import { StateStore, openLake, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
-import { createEnricherPool, nlpConfigRelativeTo, planEnrichment, resolveModelVersions, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
+import { StateError, StateStore, openLake, watermarkFromFuture, type StateSchema, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
+import { NLP_TASKS, createEnricherPool, nlpConfigRelativeTo, planEnrichment, resolveModelVersions, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
+import { z } from 'zod';
 
 /** `_state/nlp-enricher.json`: the last posts/ file read, and the models that labelled it. */
 export interface EnricherState {
   postsThrough?: string;
   models?: ModelVersion[];
 }
+
+const enricherState: StateSchema<EnricherState> = z.looseObject({
+  postsThrough: z.string().min(1).optional(),
+  models: z.array(z.looseObject({ task: z.enum(NLP_TASKS), model: z.string() })).optional(),
+});
+const RECOVER = 'delete it; the next enrich reads every posts/ file again and labels only what is not labelled yet';
 
 /**
  * Posts labelled between two nlp/ files. Each chunk is written as soon as it is labelled, so
@@ -49,7 +56,9 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   }
   const lake = await openLake(ctx.config.lakeLocation);
   const state = new StateStore(lake);
-  const st = await state.read<EnricherState>('nlp-enricher', {});
+  const st = await state.read<EnricherState>('nlp-enricher', {}, { schema: enricherState, recover: RECOVER });
+  const future = st.postsThrough ? watermarkFromFuture(st.postsThrough, new Date()) : undefined;
+  if (future) throw new StateError(state.url('nlp-enricher'), `postsThrough ${future}`, RECOVER);
   // With the fingerprints of the model files: files replaced in place are new models.
   const models = await resolveModelVersions(nlp, ctx.env);
   const modelsChanged = !sameModels(st.models, models);

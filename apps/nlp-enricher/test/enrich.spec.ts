@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '@social-pulse/config';
-import { LocalStore, mergePosts, nlpFiles, readNlpRows } from '@social-pulse/lake';
+import { LocalStore, StateError, mergePosts, nlpFiles, readNlpRows } from '@social-pulse/lake';
 import { withTinyModels, type NlpConfigInput, type TinyModels } from '@social-pulse/nlp/testing';
 import type { StepContext } from '@social-pulse/pipeline';
 import { createLogger } from '@social-pulse/runtime';
@@ -163,6 +163,19 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     expect(report.details).toMatchObject({ labelled: 4, textsComputed: 2 });
     const strip = (m: Map<string, PostNlp>) => [...m.values()].map((r) => ({ ...r, enriched_at: '' }));
     expect(strip(await two.labels())).toEqual(strip(await one.labels()));
+  });
+
+  it('refuses a state document of the wrong shape, naming the file and the fix', async () => {
+    const { lake, step } = await setup();
+    await mergePosts(lake, SEED, '20261124T000000Z-seed00');
+    await lake.write('_state/nlp-enricher.json', '{"postsThrough": 5, "models": "none"}');
+    const err = await step().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StateError);
+    expect((err as Error).message).toContain(lake.url('_state/nlp-enricher.json'));
+    expect((err as Error).message).toMatch(/postsThrough: expected string, received number; models: expected array, received string.*To recover: delete it/);
+    // Written by a clock running ahead: posts/ files written since sort before it.
+    await lake.write('_state/nlp-enricher.json', JSON.stringify({ postsThrough: 'part-20991231T000000Z-ffffff-0.parquet' }));
+    await expect(step()).rejects.toThrow(/nlp-enricher\.json: postsThrough part-20991231T000000Z-ffffff-0\.parquet is later than now .*clock running ahead.*To recover: delete it/);
   });
 
   it('fails with a message that says how to fix it when the models are missing, and is skipped when NLP is off', async () => {

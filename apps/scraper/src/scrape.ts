@@ -4,9 +4,15 @@ import { combineStatus, crashPoint, type StepContext, type StepReport } from '@s
 import { HttpClient, createProgress, describeError, userAgent, VERSION } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
 import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type QueryOutcome, type Source } from '@social-pulse/sources';
+import { z } from 'zod';
 
 /** `_state/cursors.json`: per source, per query key, the incremental cursor. */
 export type CursorDoc = { version: 1; sources: Record<string, Record<string, QueryCursor>> };
+
+// Loose objects: a field a newer version adds to a cursor survives being read and saved again.
+const queryCursor = z.looseObject({ high: z.string().optional(), gaps: z.array(z.looseObject({ below: z.string(), above: z.string().optional() })) });
+const cursorDoc = z.looseObject({ version: z.literal(1), sources: z.record(z.string(), z.record(z.string(), queryCursor)) });
+const RECOVER = 'delete it; each query then starts again from `since` (posts already in the lake are not duplicated)';
 
 /**
  * Serializes cursor saves from sources running in parallel into one document, written
@@ -20,7 +26,7 @@ class Cursors {
   ) {}
 
   static async load(state: StateStore): Promise<Cursors> {
-    return new Cursors(state, await state.read<CursorDoc>('cursors', { version: 1, sources: {} }));
+    return new Cursors(state, await state.read<CursorDoc>('cursors', { version: 1, sources: {} }, { schema: cursorDoc, recover: RECOVER }));
   }
 
   get(source: string, key: string): QueryCursor {

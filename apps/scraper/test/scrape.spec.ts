@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@social-pulse/config';
+import { StateError } from '@social-pulse/lake';
 import { silentLogger } from '@social-pulse/runtime';
 import { algoliaHit, startFakeAlgolia, startFakeMastodon, startScriptedPaging, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
 import { scrape } from '../src/scrape.ts';
@@ -136,5 +137,25 @@ describe('scrape step', () => {
     expect(mastodon).toMatchObject({ status: 'partial', rows_out: 30, retries: 1 });
     expect(mastodon.error).toMatch(/^#dataengineering: host not found: mastodon\.example\.invalid \(ENOTFOUND, GET http:\/\/mastodon\.example\.invalid\/api\/v1\/timelines\/tag\/dataengineering; retried once/);
     expect(report.lines).toContain(`  ${''.padEnd(14)} ${hn.error}`);
+  });
+
+  it('refuses a cursors document of the wrong shape, naming the file and the fix, and fetches nothing', async () => {
+    const server = await startFakeMastodon(() => statusRun(5, 'example.social'));
+    cleanups.push(() => server.close());
+    const { dir, ctx } = await setup(server);
+    const file = path.join(dir, 'lake', '_state', 'cursors.json');
+    await mkdir(path.dirname(file), { recursive: true });
+    for (const [text, why] of [
+      ['null', /the document: expected object, received null/],
+      ['{"version": 1, "sources": {"mastodon": {"q": {"gaps": "none"}}}}', /sources\.mastodon\.q\.gaps: expected array, received string/],
+    ] as const) {
+      await writeFile(file, text);
+      const err = await scrape(ctx('20261124T000000Z-aaaaaa')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StateError);
+      expect((err as Error).message).toContain(file);
+      expect((err as Error).message).toMatch(why);
+      expect((err as Error).message).toMatch(/To recover: delete it/);
+    }
+    expect(server.requests).toHaveLength(0);
   });
 });

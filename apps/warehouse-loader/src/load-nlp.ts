@@ -1,4 +1,4 @@
-import { nlpFilesAfter, type LakeStore } from '@social-pulse/lake';
+import { checkLakeFiles, nlpFilesAfter, type LakeStore } from '@social-pulse/lake';
 import type { LoadResult, Warehouse } from '@social-pulse/warehouse';
 
 /** Warehouse state key: the last nlp/ file merged. */
@@ -13,6 +13,7 @@ export async function loadNlpFiles(lake: LakeStore, w: Warehouse): Promise<LoadR
   if (!files.length) return { files: 0, rowsIn: 0, inserted: 0, updated: 0 };
   // BigQuery loads from Cloud Storage URIs; DuckDB reads local copies.
   const sources = w.kind === 'bigquery' ? files.map((f) => lake.url(f.key)) : await Promise.all(files.map((f) => lake.localPath(f.key)));
+  if (w.kind !== 'bigquery') await checkLakeFiles(lake, files.map((f) => f.key), 'nlp');
   const r = await w.loadNlp(sources);
   const last = files.at(-1)!.key;
   await w.setState(NLP_WATERMARK, last.slice(last.lastIndexOf('/') + 1));

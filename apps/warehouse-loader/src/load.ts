@@ -1,5 +1,5 @@
 import { parseDuration } from '@social-pulse/config';
-import { openLake, postsFilesAfter } from '@social-pulse/lake';
+import { checkLakeFiles, openLake, postsFilesAfter } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { describeError } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse, runQualityChecks, type Warehouse } from '@social-pulse/warehouse';
@@ -54,6 +54,8 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     // BigQuery's load jobs read the files in the bucket (gs:// URIs); DuckDB reads local files
     // (for a bucket lake, copies downloaded once per generation).
     const paths = w.kind === 'bigquery' ? files.map((f) => lake.url(f.key)) : await Promise.all(files.map((f) => lake.localPath(f.key)));
+    // A foreign file would fail the MERGE without its name (BigQuery's load job names it itself).
+    if (w.kind !== 'bigquery') await checkLakeFiles(lake, files.map((f) => f.key), 'posts');
     const r = await w.loadPosts(paths);
     crashPoint('load.merged', ctx.env);
     if (files.length) {

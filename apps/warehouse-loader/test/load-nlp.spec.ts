@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalStore, mergePosts, writeNlp } from '@social-pulse/lake';
+import { LakeFileError, LocalStore, mergePosts, writeNlp } from '@social-pulse/lake';
+import { openDuckDB, sqlString } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
 import { openWarehouse } from '@social-pulse/warehouse';
 import { loadNlpFiles, NLP_WATERMARK } from '../src/load-nlp.ts';
@@ -19,6 +20,19 @@ const label = (id: string, sentiment: PostNlp['sentiment'], at: string): PostNlp
   post_id: `hackernews:${id}`, created_at: '2026-11-20T10:00:00.000Z', text_hash: `h${id}`, models: [{ task: 'sentiment', model: 'm' }], topics: [{ label: 'streaming', score: 0.9 }],
   entities: [{ type: 'product', text: 'Kafka', score: 1 }], sentiment, sentiment_score: 0.9, enriched_at: at,
 });
+
+/** A local Parquet file of a query's rows. */
+async function parquetOf(dir: string, sql: string): Promise<string> {
+  const file = path.join(dir, 'foreign.parquet');
+  const { db, conn } = await openDuckDB(':memory:');
+  try {
+    await conn.run(`COPY (${sql}) TO ${sqlString(file)} (FORMAT parquet)`);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+  return file;
+}
 
 describe('loading nlp/ files into post_nlp', () => {
   it('merges only the files written since the last load, and posts_enriched joins the labels', async () => {
@@ -45,6 +59,23 @@ describe('loading nlp/ files into post_nlp', () => {
         ['hackernews:1', 'negative', ['Kafka']],
         ['hackernews:2', 'neutral', ['Kafka']],
       ]);
+    } finally {
+      await w.close();
+    }
+  });
+  it('names a Parquet file of foreign columns in nlp/ instead of failing the MERGE without it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-load-nlp-'));
+    const lake = new LocalStore(path.join(dir, 'lake'));
+    const w = await openWarehouse({ kind: 'duckdb', path: path.join(dir, 'wh.duckdb') });
+    try {
+      await writeNlp(lake, [label('1', 'positive', '2026-11-22T00:00:00.000Z')], '20261122T000000Z-aaaaaa');
+      // Another program's file, under a name that sorts after the loader's watermark.
+      const key = 'nlp/dt=2026-11-22/part-zz-orders.parquet';
+      await lake.upload(key, await parquetOf(dir, `SELECT 42 AS order_id`));
+      const err = await loadNlpFiles(lake, w).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LakeFileError);
+      expect((err as Error).message).toContain(`lake file ${lake.url(key)} is not a nlp/ file of social-pulse: columns order_id are not post_nlp columns`);
+      expect(await w.getState(NLP_WATERMARK)).toBeUndefined();
     } finally {
       await w.close();
     }

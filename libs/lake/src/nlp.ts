@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, nlpPartition, PARQUET, postNlp, quoteIdent, type PostNlp } from '@social-pulse/schema';
+import { checkColumns, type ParquetZone } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 
@@ -79,6 +80,13 @@ export async function writeNlp(store: LakeStore, rows: readonly PostNlp[], runId
 
 const localPaths = (store: LakeStore, keys: readonly string[]) => Promise.all(keys.map((k) => store.localPath(k)));
 
+/** Local copies of lake files, once their columns are known to be the zone's (see checkColumns). */
+async function checkedPaths(conn: DuckDBConnection, store: LakeStore, keys: readonly string[], zone: ParquetZone): Promise<string[]> {
+  const paths = await localPaths(store, keys);
+  await checkColumns(conn, keys.map((k, i) => ({ url: store.url(k), path: paths[i]! })), zone);
+  return paths;
+}
+
 /**
  * The newest `text_hash` of every labelled post (post_id → text_hash): what the enricher
  * compares with to decide what needs labelling.
@@ -86,8 +94,8 @@ const localPaths = (store: LakeStore, keys: readonly string[]) => Promise.all(ke
 export async function readNlpIndex(store: LakeStore): Promise<Map<string, string>> {
   const files = await nlpFiles(store);
   if (!files.length) return new Map();
-  const paths = await localPaths(store, files.map((f) => f.key));
   return withDuck(async (conn) => {
+    const paths = await checkedPaths(conn, store, files.map((f) => f.key), 'nlp');
     const rows = await queryRows<{ post_id: string; text_hash: string }>(
       conn,
       `SELECT post_id, text_hash FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
@@ -101,8 +109,8 @@ export async function readNlpIndex(store: LakeStore): Promise<Map<string, string
 export async function readNlpRows(store: LakeStore, postIds: readonly string[]): Promise<PostNlp[]> {
   const files = await nlpFiles(store);
   if (!files.length || !postIds.length) return [];
-  const paths = await localPaths(store, files.map((f) => f.key));
   return withDuck(async (conn) => {
+    const paths = await checkedPaths(conn, store, files.map((f) => f.key), 'nlp');
     await conn.run('CREATE TEMP TABLE wanted (post_id VARCHAR)');
     const appender = await conn.createAppender('wanted');
     for (const id of new Set(postIds)) {
@@ -134,8 +142,8 @@ export interface PostText {
 /** The newest state of each post in these posts/ files: its id, creation time, text and title. */
 export async function readPostTexts(store: LakeStore, keys: readonly string[]): Promise<PostText[]> {
   if (!keys.length) return [];
-  const paths = await localPaths(store, keys);
   return withDuck(async (conn) => {
+    const paths = await checkedPaths(conn, store, keys, 'posts');
     const rows = await queryRows<Omit<PostText, 'created_at'> & { created_at: Date }>(
       conn,
       `SELECT post_id, created_at, text, title FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)

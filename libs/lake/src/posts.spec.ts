@@ -135,6 +135,42 @@ describe.each(backends)('mergePosts over %s', (_name, open) => {
     ]);
   });
 
+  it('stores a post once in the lake when its day changes: the newest state wins in any order, queries are unioned, an emptied partition goes', async () => {
+    const store = await open();
+    await mergePosts(store, [post('1', { text: 'first' }), post('2'), post('3', { created_at: '2026-11-19T10:00:00.000Z' }), post('7', { source: 'mastodon', post_id: 'mastodon:7' })], 'run1');
+    // hackernews:1 moves to the 22nd (newer state); hackernews:3, alone on the 19th, moves too.
+    const moved = await mergePosts(
+      store,
+      [
+        post('1', { text: 'second', created_at: '2026-11-22T10:00:00.000Z', collected_at: '2026-11-23T00:00:00.000Z', queries: ['q2'] }),
+        post('3', { created_at: '2026-11-22T11:00:00.000Z', collected_at: '2026-11-23T00:00:00.000Z' }),
+        // The same batch carries a day-22 post twice, on two days: only its newest state stays.
+        post('5', { created_at: '2026-11-21T10:00:00.000Z', collected_at: '2026-11-22T00:00:00.000Z' }),
+        post('5', { created_at: '2026-11-22T12:00:00.000Z', collected_at: '2026-11-23T00:00:00.000Z', text: 'five, later' }),
+      ],
+      'run2',
+    );
+    expect(moved).toMatchObject({ rowsIn: 4, newPosts: 1, movedPosts: 3, movedExamples: ['hackernews:1', 'hackernews:3', 'hackernews:5'] });
+    expect((await store.list('posts/')).map((f) => f.key)).toEqual([
+      'posts/source=hackernews/dt=2026-11-20/part-run2-0.parquet',
+      'posts/source=hackernews/dt=2026-11-22/part-run2-0.parquet',
+      'posts/source=mastodon/dt=2026-11-20/part-run1-0.parquet',
+    ]);
+    // An older state arriving later (raw pages merged again) loses, wherever it lands; its queries still count.
+    const stale = await mergePosts(store, [post('1', { text: 'first', queries: ['q9'] })], 'run3');
+    expect(stale).toMatchObject({ movedPosts: 1, newPosts: 0 });
+    const rows = await readLake(store);
+    expect(rows.map((r) => [r.post_id, r.text, r.created_at.toISOString().slice(0, 10), r.queries])).toEqual([
+      ['hackernews:1', 'second', '2026-11-22', ['q1', 'q2', 'q9']],
+      ['hackernews:2', 'text', '2026-11-20', ['q1']],
+      ['hackernews:3', 'text', '2026-11-22', ['q1']],
+      ['hackernews:5', 'five, later', '2026-11-22', ['q1']],
+      ['mastodon:7', 'text', '2026-11-20', ['q1']],
+    ]);
+    // The other source's files were not rewritten.
+    expect((await store.list('posts/source=mastodon/')).map((f) => f.key)).toEqual(['posts/source=mastodon/dt=2026-11-20/part-run1-0.parquet']);
+  });
+
   it('keeps hostile text byte for byte', async () => {
     const store = await open();
     const text = `<img src=x onerror=alert(1)> '; DROP TABLE posts; -- \u202Eevil\u200B 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 "quoted"\n`;

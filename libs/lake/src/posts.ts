@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbColumnsLiteral, LAKE, PARQUET, posts as postsTable, quoteIdent, type Post } from '@social-pulse/schema';
+import { checkColumns } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 
@@ -16,6 +17,14 @@ export interface MergeResult {
   partitions: number;
   filesWritten: string[];
   filesDeleted: number;
+  /**
+   * Posts found in more than one day partition (their `created_at` changed between states,
+   * or two copies disagree): each is kept once, in the partition of its newest state, and
+   * the other copies are removed.
+   */
+  movedPosts: number;
+  /** A few of those post_ids, for the report. */
+  movedExamples: string[];
 }
 
 const COLS = columnNames(postsTable).map(quoteIdent).join(', ');
@@ -48,6 +57,9 @@ export interface PostsMergeOptions {
  * quadratic in the backlog; see docs/BENCHMARKS.md.) In a partition, new files are written
  * under new names before the old ones are deleted, so a crash in between leaves duplicates
  * that readers and the next merge resolve, never a loss.
+ *
+ * A post is stored once in the whole lake, not once per partition: when its `created_at`
+ * moves to another day, the copy in the old day's partition goes (see {@link findMoved}).
  */
 export class PostsMerge {
   private batches = 0;
@@ -101,8 +113,11 @@ export class PostsMerge {
    * `onPartition` is called after each partition is in place, with the number to do.
    */
   async commit(onPartition?: (partition: string, total: number) => void): Promise<MergeResult> {
-    const result: MergeResult = { rowsIn: this.stagedRows, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0 };
-    const partitions = await this.stagedPartitions();
+    const result: MergeResult = { rowsIn: this.stagedRows, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0, movedPosts: 0, movedExamples: [] };
+    const staged = await this.stagedPartitions();
+    // The partitions that only lose posts come last: a crash before them leaves a copy too
+    // many (which the next merge removes), not one too few.
+    const partitions = [...staged, ...(await this.findMoved(staged, result))];
     for (const partition of partitions) {
       await this.mergePartition(partition, result);
       result.partitions += 1;
@@ -127,29 +142,118 @@ export class PostsMerge {
     return out;
   }
 
+  /**
+   * Fills the temp table `moved` (post_id, home, queries, existed) with every staged post that
+   * has copies in more than one partition, lake and staging together: `home` is the partition
+   * of its newest state (the one a partition's own merge would keep), `queries` the union of
+   * every copy's. Returns the partitions, besides the staged ones, that hold such a copy.
+   *
+   * Found by a scan of the post_id column of the staged sources' files (Parquet projection:
+   * one narrow column, zone maps aside), not an index: the files are the truth, so there is no
+   * second structure to keep in step with them through crashes, and the cost is one column of
+   * the source per merge. Only files that hold such a copy are read further.
+   */
+  private async findMoved(staged: readonly string[], result: MergeResult): Promise<string[]> {
+    const { store, conn } = this;
+    await conn.run(`CREATE OR REPLACE TEMP TABLE moved (post_id VARCHAR, home VARCHAR, queries VARCHAR[], existed INTEGER)`);
+    if (!staged.length) return [];
+    const stagedGlob = path.join(this.work, 'staged', '*', '*', '*.parquet');
+    await conn.run(`
+      CREATE OR REPLACE TEMP TABLE staged_ids AS
+      SELECT DISTINCT post_id, '${LAKE.posts}/source=' || source || '/dt=' || dt AS partition
+      FROM read_parquet(${sqlString(stagedGlob)}, hive_partitioning = false)`);
+    const sources = [...new Set(staged.map((p) => p.split('/')[1]!))];
+    const existing = (await Promise.all(sources.map((s) => store.list(`${LAKE.posts}/${s}/`)))).flat().filter((f) => f.key.endsWith('.parquet'));
+    if (existing.length) {
+      const paths = await Promise.all(existing.map((f) => store.localPath(f.key)));
+      // Every file of these sources is read below, and those of the merged partitions are replaced.
+      await checkColumns(conn, existing.map((f, i) => ({ url: store.url(f.key), path: paths[i]! })), 'posts');
+      const partitionOf = new Map(paths.map((p, i) => [p, existing[i]!.key.slice(0, existing[i]!.key.lastIndexOf('/'))]));
+      await conn.run(`CREATE OR REPLACE TEMP TABLE file_partition (filename VARCHAR, partition VARCHAR)`);
+      const appender = await conn.createAppender('file_partition');
+      for (const [p, part] of partitionOf) {
+        appender.appendVarchar(p);
+        appender.appendVarchar(part);
+        appender.endRow();
+      }
+      appender.closeSync();
+      await conn.run(`
+        CREATE OR REPLACE TEMP TABLE lake_ids AS
+        SELECT DISTINCT l.post_id, f.partition, l.filename
+        FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true, filename = true) l
+        JOIN file_partition f USING (filename)
+        WHERE l.post_id IN (SELECT post_id FROM staged_ids)`);
+    } else {
+      await conn.run(`CREATE OR REPLACE TEMP TABLE lake_ids (post_id VARCHAR, partition VARCHAR, filename VARCHAR)`);
+    }
+    await conn.run(`
+      CREATE OR REPLACE TEMP TABLE split AS
+      SELECT post_id FROM (SELECT post_id, partition FROM staged_ids UNION SELECT post_id, partition FROM lake_ids)
+      GROUP BY post_id HAVING count(*) > 1`);
+    const [n] = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM split`);
+    if (!Number(n?.n)) return [];
+    const files = (await queryRows<{ filename: string }>(conn, `SELECT DISTINCT filename FROM lake_ids WHERE post_id IN (SELECT post_id FROM split)`)).map((r) => r.filename);
+    const lakeCopies = files.length
+      ? `SELECT post_id, f.partition, collected_at, queries, 0 AS _new
+         FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false, union_by_name = true, filename = true) JOIN file_partition f USING (filename)
+         WHERE post_id IN (SELECT post_id FROM split) UNION ALL BY NAME `
+      : '';
+    await conn.run(`
+      INSERT INTO moved
+      SELECT post_id, partition, _queries, _existed FROM (
+        SELECT *,
+          list_sort(list_distinct(flatten(list(queries) OVER (PARTITION BY post_id)))) AS _queries,
+          max(1 - _new) OVER (PARTITION BY post_id) AS _existed,
+          row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, _new DESC, partition DESC) AS _rn
+        FROM (${lakeCopies}SELECT post_id, '${LAKE.posts}/source=' || source || '/dt=' || dt AS partition, collected_at, queries, 1 AS _new
+              FROM read_parquet(${sqlString(stagedGlob)}, hive_partitioning = false) WHERE post_id IN (SELECT post_id FROM split))
+      ) WHERE _rn = 1`);
+    const [count] = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM moved`);
+    result.movedPosts += Number(count!.n);
+    result.movedExamples = (await queryRows<{ post_id: string }>(conn, `SELECT post_id FROM moved ORDER BY post_id LIMIT 5`)).map((r) => r.post_id);
+    const holding = await queryRows<{ partition: string }>(conn, `SELECT DISTINCT partition FROM lake_ids WHERE post_id IN (SELECT post_id FROM split) ORDER BY partition`);
+    return holding.map((r) => r.partition).filter((p) => !staged.includes(p));
+  }
+
   private async mergePartition(partition: string, result: MergeResult): Promise<void> {
     const { store, conn } = this;
     const existing = (await store.list(`${partition}/`)).filter((f) => f.key.endsWith('.parquet'));
     const generations = new Map(existing.map((f) => [f.key, f.generation]));
-    const stagedGlob = path.join(this.work, 'staged', partition.slice(LAKE.posts.length + 1), '*.parquet');
+    const stagedDir = path.join(this.work, 'staged', partition.slice(LAKE.posts.length + 1));
+    const hasStaged = await readdir(stagedDir).then(() => true, () => false);
     const localExisting = await Promise.all(existing.map((f) => store.localPath(f.key)));
-    const existingSql = localExisting.length
-      ? `SELECT ${COLS}, 0 AS _new FROM read_parquet(${sqlStringList(localExisting)}, hive_partitioning = false, union_by_name = true) UNION ALL BY NAME `
-      : '';
+    const parts = [
+      ...(localExisting.length ? [`SELECT ${COLS}, 0 AS _new FROM read_parquet(${sqlStringList(localExisting)}, hive_partitioning = false, union_by_name = true)`] : []),
+      ...(hasStaged ? [`SELECT ${COLS}, 1 AS _new FROM read_parquet(${sqlString(path.join(stagedDir, '*.parquet'))}, hive_partitioning = false)`] : []),
+    ];
+    // A post whose newest state lies in another partition leaves this one (see findMoved);
+    // one that lives here takes the queries of all its copies.
     await conn.run(`
       CREATE OR REPLACE TEMP TABLE merged AS
-      WITH all_rows AS (${existingSql}SELECT ${COLS}, 1 AS _new FROM read_parquet(${sqlString(stagedGlob)}, hive_partitioning = false)),
+      WITH all_rows AS (${parts.join(' UNION ALL BY NAME ')}),
+      kept AS (SELECT * FROM all_rows WHERE post_id NOT IN (SELECT post_id FROM moved WHERE home <> ${sqlString(partition)})),
       ranked AS (
         SELECT *,
           list_sort(list_distinct(flatten(list(queries) OVER (PARTITION BY post_id)))) AS _queries,
           max(1 - _new) OVER (PARTITION BY post_id) AS _existed,
           row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC, _new DESC) AS _rn
-        FROM all_rows
+        FROM kept
       )
-      SELECT * EXCLUDE (queries, _queries, _rn, _new), _queries AS queries FROM ranked WHERE _rn = 1`);
+      SELECT r.* EXCLUDE (queries, _queries, _rn, _new, _existed), coalesce(m.queries, r._queries) AS queries, coalesce(m.existed, r._existed) AS _existed
+      FROM ranked r LEFT JOIN moved m ON m.post_id = r.post_id
+      WHERE r._rn = 1`);
     const [counts] = await queryRows<{ n: bigint; fresh: bigint }>(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE _existed = 0) AS fresh FROM merged`);
     result.rowsOut += Number(counts!.n);
     result.newPosts += Number(counts!.fresh);
+    if (!Number(counts!.n)) {
+      // Every post here has moved to another day: the partition goes.
+      await conn.run(`DROP TABLE merged`);
+      for (const f of existing) {
+        await store.delete(f.key);
+        result.filesDeleted += 1;
+      }
+      return;
+    }
     const key = `${partition}/part-${this.runId}-0.parquet`;
     const local = path.join(this.work, 'out.parquet');
     await conn.run(`

@@ -2,6 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PulseError } from '@social-pulse/runtime';
 import { RawZone, gunzipText, rawFilesAfter } from './raw.ts';
 import { StateStore } from './state.ts';
 import { GcsStore } from './store/gcs.ts';
@@ -42,6 +44,23 @@ describe.each(backends)('state and raw zone over %s', (_name, open) => {
     const store = await open();
     await store.write('_state/bad.json', '{nope');
     await expect(new StateStore(store).read('bad', {})).rejects.toThrow(/_state\/bad.json is not valid JSON.*fix or delete it/);
+  });
+
+  it('validates a document against its schema and names the file, what is wrong and the fix', async () => {
+    const store = await open();
+    const docs = { version: 1, sources: {} };
+    const schema = z.object({ version: z.literal(1), sources: z.record(z.string(), z.unknown()) });
+    const recover = 'delete it: the next scrape starts again from `since`';
+    await store.write('_state/cursors.json', 'null');
+    const err = await new StateStore(store).read('cursors', docs, { schema, recover }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PulseError);
+    expect((err as PulseError).exitCode).toBe(2);
+    expect((err as Error).message).toContain(store.url('_state/cursors.json'));
+    expect((err as Error).message).toMatch(/expected object, received null.*To recover: delete it: the next scrape starts again from `since`/);
+    await store.write('_state/cursors.json', '{"version": 1, "sources": []}');
+    await expect(new StateStore(store).read('cursors', docs, { schema, recover })).rejects.toThrow(/cursors\.json.*sources: expected record/);
+    await store.write('_state/cursors.json', '{"version": 1, "sources": {"mastodon": {}}}');
+    expect(await new StateStore(store).read('cursors', docs, { schema, recover })).toEqual({ version: 1, sources: { mastodon: {} } });
   });
 
   it('lands raw pages once each, in landing order', async () => {

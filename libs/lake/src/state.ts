@@ -1,5 +1,33 @@
+import { PulseError } from '@social-pulse/runtime';
 import { LAKE } from '@social-pulse/schema';
 import type { LakeStore } from './store/store.ts';
+
+/** What a state document's schema must do: a zod schema fits (`z.object({…})`). */
+export interface StateSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/** How to check a state document when it is read. */
+export interface StateReadOptions<T> {
+  schema: StateSchema<T>;
+  /** What the user can do about a document that fails the check, e.g. "delete it: …". */
+  recover: string;
+}
+
+/**
+ * A state document that cannot be used as it is: names the file, says what is wrong and how
+ * to recover. Exit code 2: a new attempt reads the same file, so the step is not retried.
+ */
+export class StateError extends PulseError {
+  override readonly name = 'StateError';
+  constructor(
+    readonly file: string,
+    problem: string,
+    recover: string,
+  ) {
+    super(`lake state ${file}: ${problem}. To recover: ${recover}`, 2);
+  }
+}
 
 /**
  * Small JSON documents under `_state/` (cursors, watermarks). Each write replaces the whole
@@ -20,7 +48,17 @@ export class StateStore {
     return `${LAKE.state}/${name}.json`;
   }
 
-  async read<T>(name: string, fallback: T): Promise<T> {
+  /** The document's location, for messages: an absolute path or a `gs://` URL. */
+  url(name: string): string {
+    return this.store.url(this.key(name));
+  }
+
+  /**
+   * The document, or `fallback` when there is none. With `check`, a document of the wrong
+   * shape (`null`, a number where a string belongs) fails with a {@link StateError} instead of
+   * reaching code that would silently misread it.
+   */
+  async read<T>(name: string, fallback: T, check?: StateReadOptions<T>): Promise<T> {
     const key = this.key(name);
     const st = await this.store.stat(key);
     if (!st) {
@@ -30,11 +68,17 @@ export class StateStore {
     const text = (await this.store.read(key)).toString('utf8');
     // Read after stat: if it was rewritten in between, the stale generation makes the next write fail, never lose data.
     this.seen.set(name, st.generation);
+    let value: unknown;
     try {
-      return JSON.parse(text) as T;
+      value = JSON.parse(text);
     } catch (e) {
       throw new Error(`lake state ${key} is not valid JSON (${(e as Error).message}); fix or delete it`);
     }
+    if (!check) return value as T;
+    const parsed = check.schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.map(String).join('.') : 'the document'}: ${i.message.replace(/^Invalid input: /, '')}`);
+    throw new StateError(this.url(name), issues.join('; '), check.recover);
   }
 
   /** Replace the document; conditional on the version read, unconditional when it was never read. */

@@ -111,4 +111,33 @@ describe('data-quality checks', () => {
     expect(checks[3]!.message).toBe('never scraped successfully');
     await w.close();
   });
+  it('catch raw pages that landed while the lake writer merged nothing (a watermark ahead of them)', async () => {
+    const w = await warehouse();
+    const step = (step: 'scrape' | 'lake-write', run: string, hoursAgo: number, rows: number): PipelineRun => {
+      const t = new Date(NOW.getTime() - hoursAgo * HOUR).toISOString();
+      return {
+        run_id: run, step, source: '*', started_at: t, finished_at: t, status: 'ok', rows_in: step === 'scrape' ? 1 : rows,
+        rows_out: step === 'scrape' ? rows : 0, rows_rejected: 0, retries: 0, error: null, details: null,
+      };
+    };
+    await w.recordRun(step('scrape', 'r1', 5, 30));
+    await w.recordRun(step('lake-write', 'r1', 4.9, 30));
+    // A run that found nothing new, then one whose scrape landed posts that the lake writer did not read.
+    await w.recordRun(step('scrape', 'r2', 3, 0));
+    await w.recordRun(step('lake-write', 'r2', 2.9, 0));
+    const quiet = (await runQualityChecks(w, opts)).find((c) => c.check_name === 'raw_merged');
+    expect(quiet).toMatchObject({ status: 'pass', observed: 0 });
+    await w.recordRun(step('scrape', 'r3', 1, 12));
+    await w.recordRun({ ...step('scrape', 'r3', 1, 0), source: 'hackernews' }); // per-source rows are not counted twice
+    await w.recordRun(step('lake-write', 'r3', 0.9, 0));
+    const checks = await runQualityChecks(w, opts);
+    const merged = checks.find((c) => c.check_name === 'raw_merged');
+    expect(merged).toMatchObject({ status: 'fail', severity: 'error', source: '*', observed: 0 });
+    expect(merged!.message).toBe(
+      'scrapes landed 12 posts in raw/ since the previous lake-write, but lake-write of run r3 merged none: ' +
+        'its watermark (_state/lake-writer.json, rawThrough) may be ahead of the raw pages; deleting that file makes the next lake-write merge every raw page again',
+    );
+    expect(describeFailedChecks(checks)).toContain(`FAILED raw_merged: ${merged!.message}`);
+    await w.close();
+  });
 });

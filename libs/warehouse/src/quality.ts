@@ -17,6 +17,8 @@ const FUTURE_SKEW_MINUTES = 10;
 /** Scrapes of a source the volume check compares with, and how many it needs before it judges. */
 const VOLUME_HISTORY = 20;
 const VOLUME_MIN_HISTORY = 3;
+/** Steps the raw_merged check looks back over (scrapes since the previous successful lake-write). */
+const MERGED_HISTORY = 200;
 
 /** Count columns that can never be negative (`score` can: Stack Exchange and Reddit votes). */
 const NON_NEGATIVE = ['like_count', 'repost_count', 'reply_count', 'quote_count', 'author_followers'] as const;
@@ -77,6 +79,15 @@ ORDER BY source, started_at DESC`,
   FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source
 ) r LEFT JOIN (SELECT source, MAX(created_at) AS newest_post FROM posts GROUP BY source) p ON p.source = r.source`,
   },
+  // The latest scrapes and lake-writes (whole steps), newest first: what was landed against what was merged.
+  merged: {
+    duckdb: `SELECT step, run_id, started_at, status, rows_in, rows_out FROM pipeline_runs
+WHERE step IN ('scrape', 'lake-write') AND source = '*' AND status <> 'running'
+ORDER BY started_at DESC LIMIT ${MERGED_HISTORY}`,
+    bigquery: `SELECT step, run_id, started_at, status, rows_in, rows_out FROM pipeline_runs
+WHERE step IN ('scrape', 'lake-write') AND source = '*' AND status <> 'running'
+ORDER BY started_at DESC LIMIT ${MERGED_HISTORY}`,
+  },
 } satisfies Record<string, DialectSql>;
 
 const num = (v: unknown): number => (v == null ? 0 : Number(v));
@@ -106,7 +117,8 @@ function hours(ms: number): string {
  * Runs the data-quality checks over the warehouse (after a load), records each result in
  * dq_checks and returns them. A failed check is a row with status `fail` and a message; the
  * caller reports it. Checks: post_id unique, required fields not null, counts not negative,
- * created_at not in the future, each source's volume within its usual range, freshness per source.
+ * created_at not in the future, each source's volume within its usual range, freshness per source,
+ * and (once a lake-write is in the history) posts landed in raw/ were merged.
  */
 export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise<DqCheck[]> {
   const checkedAt = o.now.toISOString();
@@ -138,6 +150,9 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
   const futureRows = future.reduce((a, r) => a + num(r.n), 0);
   add('created_at_not_future', '*', 'error', futureRows > 0, futureRows, `= 0 (created_at ≤ now + ${FUTURE_SKEW_MINUTES}m)`,
     future.length ? `posts dated in the future: ${future.map((r) => `${r.source} ${num(r.n)} (up to ${iso(r.newest)})`).join(', ')}` : null);
+
+  const merged = rawMerged(await w.query<StepRow>(QUALITY_SQL.merged));
+  if (merged) add('raw_merged', '*', 'error', merged.failed, merged.observed, merged.expected, merged.message);
 
   const scrapes = await w.query<{ source: string; run_id: string; rows_out: unknown }>(QUALITY_SQL.volume);
   const fresh = await w.query<{ source: string; last_ok: unknown; last_status: string | null; last_error: string | null; newest_post: unknown }>(QUALITY_SQL.freshness);
@@ -172,6 +187,43 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
   const masked = out.map((c) => maskSecretsDeep(c));
   await w.recordChecks(masked);
   return masked;
+}
+
+interface StepRow {
+  step: string;
+  run_id: string;
+  started_at: unknown;
+  status: string;
+  rows_in: unknown;
+  rows_out: unknown;
+}
+
+/**
+ * Posts landed by the scrapes since the previous successful lake-write, against what the latest
+ * successful lake-write merged: "landed but none merged" is a lake writer that no longer sees new
+ * raw pages (a watermark ahead of them) while reporting ok. Undefined without a lake-write to judge.
+ */
+function rawMerged(rows: StepRow[]): { failed: boolean; observed: number; expected: string; message: string | null } | undefined {
+  const time = (v: unknown) => Date.parse(iso(v) ?? '');
+  const writes = rows.filter((r) => r.step === 'lake-write' && (r.status === 'ok' || r.status === 'partial'));
+  const [latest, previous] = writes;
+  if (!latest) return undefined;
+  const from = previous ? time(previous.started_at) : -Infinity;
+  const to = time(latest.started_at);
+  const landed = rows
+    .filter((r) => r.step === 'scrape' && time(r.started_at) > from && time(r.started_at) < to)
+    .reduce((a, r) => a + num(r.rows_out), 0);
+  const read = num(latest.rows_in);
+  const failed = landed > 0 && read === 0;
+  return {
+    failed,
+    observed: read,
+    expected: landed > 0 ? `> 0 (${landed} posts landed since the previous lake-write)` : '≥ 0 (no posts landed since the previous lake-write)',
+    message: failed
+      ? `scrapes landed ${landed} posts in raw/ since the previous lake-write, but lake-write of run ${latest.run_id} merged none: ` +
+        'its watermark (_state/lake-writer.json, rawThrough) may be ahead of the raw pages; deleting that file makes the next lake-write merge every raw page again'
+      : null,
+  };
 }
 
 /** One line per failed check, for the run's report and `pulse status`. */
