@@ -33,7 +33,7 @@ describe('BigQuery statements under ZetaSQL', () => {
     const from = fake.calls.length;
     await w.ensureSchema();
     objects.set('gs://b/posts.parquet', await readFile(await parquetOf(postsTable, [post('1'), post('2')])));
-    objects.set('gs://b/nlp.parquet', await readFile(await parquetOf(postNlpTable, [sampleNlp('x:1')])));
+    objects.set('gs://b/nlp.parquet', await readFile(await parquetOf(postNlpTable, [sampleNlp('1')])));
     const r = await w.loadPosts(['gs://b/posts.parquet']);
     await w.loadNlp(['gs://b/nlp.parquet']);
     await w.setState('k', 'v');
