@@ -80,7 +80,7 @@ function paramType(t: BqParamType): TypeProto {
  * inference from each value, and STRING for a null (as the warehouse declares it).
  */
 export function bigQueryParamTypes(params: Params = {}): Record<string, BqParamType> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === null ? { type: 'STRING' } : (BigQuery.getTypeDescriptorFromValue(v) as BqParamType)]));
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === null ? { type: 'STRING' } : (BigQuery.getTypeDescriptorFromValue_(v) as BqParamType)]));
 }
 
 interface Column {
