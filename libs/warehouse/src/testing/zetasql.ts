@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { LanguageOptions, ZetaSQLClient } from '@fivetrandevelopers/zetasql';
 import { BigQuery } from '@google-cloud/bigquery';
 import { postNlp, posts, TABLES, type FieldType, type TableSchema } from '@social-pulse/schema';
 import { PULSE_STATE } from '../bigquery/warehouse.ts';
@@ -134,7 +135,8 @@ async function freePort(): Promise<number> {
  */
 export async function startZetaSql(opts: { project: string; dataset: string }): Promise<ZetaSql> {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the ZetaSQL server of @fivetrandevelopers/zetasql runs here on linux x64 only, not ${process.platform} ${process.arch}`);
-  const pkg = require('@fivetrandevelopers/zetasql') as typeof import('@fivetrandevelopers/zetasql');
+  // Loaded here, not at import: the fake BigQuery's users need none of gRPC.
+  const pkg = require('@fivetrandevelopers/zetasql') as { ZetaSQLClient: typeof ZetaSQLClient; LanguageOptions: typeof LanguageOptions };
   const binary = path.join(path.dirname(require.resolve('@fivetrandevelopers/zetasql')), 'zetasql', 'remote_server.so');
   const port = await freePort();
   const child: ChildProcess = spawn(binary, ['127.0.0.1', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -159,7 +161,8 @@ export async function startZetaSql(opts: { project: string; dataset: string }): 
       child.once('error', reject);
       check();
     });
-    pkg.ZetaSQLClient.HOST = '127.0.0.1';
+    // The client's default host is `localhost`, which may resolve to ::1 where the server is not.
+    (pkg.ZetaSQLClient as unknown as { HOST: string }).HOST = '127.0.0.1';
     pkg.ZetaSQLClient.init(port);
     const client = pkg.ZetaSQLClient.getInstance();
     const language = { ...(await new pkg.LanguageOptions().enableMaximumLanguageFeatures()).serialize(), productMode: 'PRODUCT_EXTERNAL' };
