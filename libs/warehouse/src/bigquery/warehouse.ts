@@ -246,7 +246,8 @@ export class BigQueryWarehouse implements Warehouse {
         inserted: Number(dml?.insertedRowCount ?? 0),
         updated: Number(dml?.updatedRowCount ?? 0),
         bytesBilled: billedBy(counted.meta, meta),
-        partitions: bounds ? { from: bounds.from, to: bounds.to } : null,
+        // Without a bound (a table not partitioned), checks read the whole table.
+        ...(bounds ? { partitions: { from: bounds.from, to: bounds.to } } : {}),
       };
     } finally {
       await dataset.table(stageName).delete({ ignoreNotFound: true }).catch((e: Error) => this.log.warn(`could not drop ${stageName} (it expires in a day): ${e.message}`));
