@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGcs, type FakeGcs } from '@social-pulse/lake/testing';
 import { algoliaHit, startFakeAlgolia, startFakeMastodon, statusRun, type HitJson, type ReplayServer } from '@social-pulse/sources/testing';
-import { startFakeBigQuery, type FakeBigQuery } from '@social-pulse/warehouse/testing';
+import { startFakeBigQuery, startZetaSql, type FakeBigQuery } from '@social-pulse/warehouse/testing';
 import { pulse, workspace } from './helpers.ts';
 
 /**
@@ -72,7 +72,7 @@ sources:
     // New posts upstream: the second run fetches, rewrites and loads only those partitions.
     hits.push(...Array.from({ length: 5 }, (_, i) => algoliaHit(String(43000000 + i), t0 + 3600 + i * 60)));
     const second = await pulse(['run', '--skip', 'enrich', '--config', ws.config], env);
-    expect(second.code).toBe(0);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
     // The newest known item is fetched again (the cursor's overlap), with fresher metrics: 1 updated.
     expect(second.stdout).toMatch(/hackernews\s+ok\s+1 pages, 6 posts/);
     expect(second.stdout).toMatch(/load\s+1 Parquet files → bigquery:\/\/pulse-e2e-proj\/social_pulse: 5 posts inserted, 1 updated/);
@@ -92,6 +92,25 @@ sources:
     expect(doctor.stdout).toMatch(/ok\s+lake\s+gs:\/\/pulse-e2e-lake\/pulse is writable/);
     expect(doctor.stdout).toMatch(/ok\s+warehouse\s+bigquery:\/\/pulse-e2e-proj\/social_pulse: 75 posts/);
     expect(doctor.code).toBe(0);
+
+    // pipeline_runs says what each load cost in BigQuery; the MERGE named the days it could touch.
+    const loadRuns = await bq.sql<{ details: string }>(`SELECT details FROM social_pulse.pipeline_runs WHERE step = 'load' AND source = '*' ORDER BY started_at`);
+    expect(loadRuns.map((r) => JSON.parse(r.details).bytesBilled > 0)).toEqual([true, true]);
+    const sent = bq.calls.map((c) => c.body?.configuration?.query?.query as string | undefined).filter((q): q is string => !!q);
+    const merges = sent.filter((q) => q.startsWith('MERGE INTO `pulse-e2e-proj.social_pulse.posts`'));
+    expect(merges).toHaveLength(2);
+    for (const q of merges) expect(q).toMatch(/AND t\.`created_at` >= TIMESTAMP\('2026-11-\d\dT00:00:00\.000Z'\) AND t\.`created_at` < TIMESTAMP\(/);
+
+    // Every statement BigQuery received (loads, checks, runs, watermarks, the orchestrator's,
+    // status, doctor) resolves under ZetaSQL against the schema, with the types the client sent.
+    const zeta = await startZetaSql({ project: PROJECT, dataset: 'social_pulse' });
+    closers.push(zeta);
+    const { analysed, problems } = await zeta.analyzeJobs(bq.calls);
+    expect(problems).toEqual([]);
+    expect(analysed).toBe(sent.length);
+    for (const from of [/FROM dq_checks/, /QUALIFY row_number\(\) OVER \(PARTITION BY step, source/, /^SELECT count\(\*\) AS n FROM posts$/, /^UPDATE pipeline_runs/]) {
+      expect(sent.some((q) => from.test(q)), String(from)).toBe(true);
+    }
   });
 
   it('doctor says what to fix when the bucket and the dataset are missing', async () => {

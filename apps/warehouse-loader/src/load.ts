@@ -2,7 +2,7 @@ import { parseDuration } from '@social-pulse/config';
 import { checkLakeFiles, openLake, postsFilesAfter } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { describeError } from '@social-pulse/runtime';
-import { describeFailedChecks, openWarehouse, runQualityChecks, type Warehouse } from '@social-pulse/warehouse';
+import { describeFailedChecks, openWarehouse, runQualityChecks, type LoadResult, type Warehouse } from '@social-pulse/warehouse';
 import { loadNlpFiles } from './load-nlp.ts';
 
 /** Warehouse state key: the last posts/ file merged. */
@@ -12,13 +12,15 @@ export const POSTS_WATERMARK = 'loader.posts_through';
  * The data-quality checks after a load: recorded in dq_checks, and every failure (or a check
  * that could not run) turned into report lines and an error, so none goes unnoticed.
  */
-async function checkQuality(w: Warehouse, ctx: StepContext): Promise<{ lines: string[]; problems: string[]; details: Record<string, unknown> }> {
+async function checkQuality(w: Warehouse, ctx: StepContext, partitions: LoadResult['partitions']): Promise<{ lines: string[]; problems: string[]; details: Record<string, unknown> }> {
   try {
     const checks = await runQualityChecks(w, {
       runId: ctx.runId,
       now: new Date(),
       sources: ctx.config.sources.filter((s) => s.enabled).map((s) => s.type),
       scheduleMs: parseDuration(ctx.config.schedule) ?? 3_600_000,
+      // BigQuery: only the days this load touched (DuckDB gives none: the whole table, which costs nothing).
+      ...(partitions !== undefined ? { partitions } : {}),
     });
     const failed = describeFailedChecks(checks);
     const passed = checks.filter((c) => c.status === 'pass').length;
@@ -64,7 +66,9 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     }
     // After the posts, so that every label loaded has its post.
     const nlp = await loadNlpFiles(lake, w);
-    const dq = await checkQuality(w, ctx);
+    const dq = await checkQuality(w, ctx, r.partitions);
+    // Every query of the step (MERGEs, watermarks, checks), so that pipeline_runs says what the load cost.
+    const billed = w.bytesBilled;
     return {
       status: dq.problems.length ? 'partial' : 'ok',
       rowsIn: r.rowsIn,
@@ -72,11 +76,12 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
       rowsRejected: 0,
       retries: 0,
       ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
-      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(r.bytesBilled !== undefined ? { bytesBilled: r.bytesBilled } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, ...dq.details },
+      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(billed !== undefined ? { bytesBilled: billed } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, ...dq.details },
       lines: [
-        `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated${r.bytesBilled ? ` (${(r.bytesBilled / 2 ** 20).toFixed(0)} MiB billed)` : ''}`,
+        `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`,
         ...(nlp.files ? [`              ${nlp.files} nlp/ files → post_nlp: ${nlp.inserted} labels inserted, ${nlp.updated} updated`] : []),
         ...dq.lines,
+        ...(billed !== undefined ? [`              BigQuery billed ${(billed / 2 ** 20).toFixed(0)} MiB for this step`] : []),
       ],
     };
   } finally {

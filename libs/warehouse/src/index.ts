@@ -1,4 +1,4 @@
-export type { Warehouse, LoadResult, DialectSql, Params } from './types.ts';
+export type { Warehouse, LoadResult, LoadPartitions, DialectSql, Params } from './types.ts';
 export { DuckDBWarehouse } from './duckdb/warehouse.ts';
 export { DUCKDB_DDL } from './duckdb/ddl.ts';
 export { BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery/warehouse.ts';

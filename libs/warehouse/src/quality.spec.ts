@@ -138,6 +138,20 @@ describe('data-quality checks', () => {
         'its watermark (_state/lake-writer.json, rawThrough) may be ahead of the raw pages; deleting that file makes the next lake-write merge every raw page again',
     );
     expect(describeFailedChecks(checks)).toContain(`FAILED raw_merged: ${merged!.message}`);
+  });
+
+  it('read only the days of the load when given them (BigQuery bills what they read), the whole table otherwise', async () => {
+    const w = await warehouse();
+    await w.query(`CREATE OR REPLACE TABLE posts AS SELECT * FROM posts WHERE false`);
+    await insertPost(w, 'old', { created_at: `TIMESTAMPTZ '2026-11-10 10:00:00+00'`, like_count: '-1', author_handle: `''` });
+    await insertPost(w, 'new');
+    const status = (checks: { check_name: string; status: string }[]) => Object.fromEntries(checks.map((c) => [c.check_name, c.status]));
+    const all = status(await runQualityChecks(w, { ...opts, sources: [] }));
+    expect(all).toMatchObject({ required_not_null: 'fail', counts_not_negative: 'fail' });
+    const load = status(await runQualityChecks(w, { ...opts, sources: [], partitions: { from: '2026-11-24T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' } }));
+    expect(load).toMatchObject({ required_not_null: 'pass', counts_not_negative: 'pass' });
+    const nothing = status(await runQualityChecks(w, { ...opts, sources: [], partitions: null }));
+    expect(nothing).toMatchObject({ required_not_null: 'pass', counts_not_negative: 'pass', created_at_not_future: 'pass' });
     await w.close();
   });
 });

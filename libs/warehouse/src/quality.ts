@@ -1,6 +1,6 @@
 import { maskSecretsDeep } from '@social-pulse/runtime';
 import { posts, type DqCheck, type DqSeverity, type Field } from '@social-pulse/schema';
-import type { DialectSql, Warehouse } from './types.ts';
+import type { DialectSql, LoadPartitions, Warehouse } from './types.ts';
 
 /** What the checks need to know beyond the warehouse: the run, the clock and the configured sources. */
 export interface QualityOptions {
@@ -10,7 +10,21 @@ export interface QualityOptions {
   sources: string[];
   /** The configured `schedule` in milliseconds: data older than twice this is stale. */
   scheduleMs: number;
+  /**
+   * The days of posts the load touched (LoadResult.partitions): the row checks read only
+   * those partitions, so that their cost follows what is new rather than the whole history.
+   * `null`: the load brought no posts, nothing to read. Absent: the whole table.
+   */
+  partitions?: LoadPartitions | null;
 }
+
+/** The whole table, for checks given no partitions. */
+const ALL_TIME: LoadPartitions = { from: '0001-01-01T00:00:00.000Z', to: '9999-12-31T23:59:59.999Z' };
+const NOTHING: LoadPartitions = { from: '1970-01-01T00:00:00.000Z', to: '1970-01-01T00:00:00.000Z' };
+
+/** The partition filter of the row checks (parameters `loadFrom`, `loadTo`): a plain range, which BigQuery prunes on. */
+const D_IN_LOAD = `created_at >= CAST($loadFrom AS TIMESTAMPTZ) AND created_at < CAST($loadTo AS TIMESTAMPTZ)`;
+const B_IN_LOAD = `created_at >= TIMESTAMP(@loadFrom) AND created_at < TIMESTAMP(@loadTo)`;
 
 /** Posts created this far ahead of the check's clock count as "in the future" (clock skew between hosts). */
 const FUTURE_SKEW_MINUTES = 10;
@@ -35,13 +49,19 @@ function countPerColumn(cols: readonly string[], cond: (quoted: string, name: st
   const dq = (c: string) => `"${c}"`;
   const bq = (c: string) => `\`${c}\``;
   return {
-    duckdb: `SELECT\n  ${cols.map((c) => `count(*) FILTER (WHERE ${cond(dq(c), c)}) AS ${dq(c)}`).join(',\n  ')}\nFROM posts`,
-    bigquery: `SELECT\n  ${cols.map((c) => `COUNTIF(${cond(bq(c), c)}) AS ${bq(c)}`).join(',\n  ')}\nFROM posts`,
+    duckdb: `SELECT\n  ${cols.map((c) => `count(*) FILTER (WHERE ${cond(dq(c), c)}) AS ${dq(c)}`).join(',\n  ')}\nFROM posts WHERE ${D_IN_LOAD}`,
+    bigquery: `SELECT\n  ${cols.map((c) => `COUNTIF(${cond(bq(c), c)}) AS ${bq(c)}`).join(',\n  ')}\nFROM posts WHERE ${B_IN_LOAD}`,
   };
 }
 
-/** The checks' SQL, both dialects side by side. Parameters: `now` (ISO timestamp). */
+/**
+ * The checks' SQL, both dialects side by side. Parameters: `now` (ISO timestamp); `loadFrom` and
+ * `loadTo` (the load's days, see QualityOptions.partitions) for the checks that read rows of posts.
+ */
 export const QUALITY_SQL = {
+  // The whole table, on purpose: a post whose created_at moved to another day would escape
+  // the MERGE's partition bound and be inserted twice, and only this check would see it.
+  // It reads one column (post_id), a small fraction of what the row checks below would.
   duplicates: {
     duckdb: `SELECT count(*) - count(DISTINCT post_id) AS n FROM posts`,
     bigquery: `SELECT COUNT(*) - COUNT(DISTINCT post_id) AS n FROM posts`,
@@ -50,9 +70,9 @@ export const QUALITY_SQL = {
   negatives: countPerColumn(NON_NEGATIVE, (c) => `${c} < 0`),
   future: {
     duckdb: `SELECT source, count(*) AS n, max(created_at) AS newest FROM posts
-WHERE created_at > CAST($now AS TIMESTAMPTZ) + INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE GROUP BY source ORDER BY source`,
+WHERE ${D_IN_LOAD} AND created_at > CAST($now AS TIMESTAMPTZ) + INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE GROUP BY source ORDER BY source`,
     bigquery: `SELECT source, COUNT(*) AS n, MAX(created_at) AS newest FROM posts
-WHERE created_at > TIMESTAMP_ADD(TIMESTAMP(@now), INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE) GROUP BY source ORDER BY source`,
+WHERE ${B_IN_LOAD} AND created_at > TIMESTAMP_ADD(TIMESTAMP(@now), INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE) GROUP BY source ORDER BY source`,
   },
   // The latest successful scrapes of each source, newest first: the first is judged against the rest.
   volume: {
@@ -65,19 +85,16 @@ WHERE step = 'scrape' AND source <> '*' AND status IN ('ok', 'partial')
 QUALIFY ROW_NUMBER() OVER (PARTITION BY source ORDER BY started_at DESC) <= ${VOLUME_HISTORY + 1}
 ORDER BY source, started_at DESC`,
   },
-  // Per source: the last successful scrape, the latest scrape whatever its outcome, and the newest post.
+  // Per source: the last successful scrape, and the latest scrape whatever its outcome. (No
+  // newest post: it would read created_at of every partition, and no check used it.)
   freshness: {
-    duckdb: `SELECT r.source, r.last_ok, r.last_status, r.last_error, p.newest_post FROM (
-  SELECT source, max(finished_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_ok,
-         arg_max(status, started_at) AS last_status, arg_max(error, started_at) AS last_error
-  FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source
-) r LEFT JOIN (SELECT source, max(created_at) AS newest_post FROM posts GROUP BY source) p ON p.source = r.source`,
-    bigquery: `SELECT r.source, r.last_ok, r.last_status, r.last_error, p.newest_post FROM (
-  SELECT source, MAX(IF(status IN ('ok', 'partial'), finished_at, NULL)) AS last_ok,
-         ARRAY_AGG(status ORDER BY started_at DESC LIMIT 1)[OFFSET(0)] AS last_status,
-         ARRAY_AGG(error IGNORE NULLS ORDER BY started_at DESC LIMIT 1)[SAFE_OFFSET(0)] AS last_error
-  FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source
-) r LEFT JOIN (SELECT source, MAX(created_at) AS newest_post FROM posts GROUP BY source) p ON p.source = r.source`,
+    duckdb: `SELECT source, max(finished_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_ok,
+       arg_max(status, started_at) AS last_status, arg_max(error, started_at) AS last_error
+FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source`,
+    bigquery: `SELECT source, MAX(IF(status IN ('ok', 'partial'), finished_at, NULL)) AS last_ok,
+       ARRAY_AGG(status ORDER BY started_at DESC LIMIT 1)[OFFSET(0)] AS last_status,
+       ARRAY_AGG(error IGNORE NULLS ORDER BY started_at DESC LIMIT 1)[SAFE_OFFSET(0)] AS last_error
+FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source`,
   },
   // The latest scrapes and lake-writes (whole steps), newest first: what was landed against what was merged.
   merged: {
@@ -123,6 +140,8 @@ function hours(ms: number): string {
 export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise<DqCheck[]> {
   const checkedAt = o.now.toISOString();
   const now = { now: checkedAt };
+  const p = o.partitions === undefined ? ALL_TIME : (o.partitions ?? NOTHING);
+  const inLoad = { loadFrom: p.from, loadTo: p.to };
   const out: DqCheck[] = [];
   const add = (check_name: string, source: string, severity: DqSeverity, failed: boolean | 'skipped', observed: number | null, expected: string, message: string | null) =>
     out.push({
@@ -134,19 +153,19 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
   const dups = num(dup?.n);
   add('post_id_unique', '*', 'error', dups > 0, dups, '= 0', dups ? `${dups} posts share a post_id with another row` : null);
 
-  const [nulls = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.nulls);
+  const [nulls = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.nulls, inLoad);
   const nullCols = Object.entries(nulls).filter(([, v]) => num(v) > 0);
   const nullRows = nullCols.reduce((a, [, v]) => a + num(v), 0);
   add('required_not_null', '*', 'error', nullRows > 0, nullRows, '= 0',
     nullCols.length ? `null or empty required fields: ${nullCols.map(([c, v]) => `${c} (${num(v)})`).join(', ')}` : null);
 
-  const [neg = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.negatives);
+  const [neg = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.negatives, inLoad);
   const negCols = Object.entries(neg).filter(([, v]) => num(v) > 0);
   const negRows = negCols.reduce((a, [, v]) => a + num(v), 0);
   add('counts_not_negative', '*', 'error', negRows > 0, negRows, '= 0',
     negCols.length ? `negative counts: ${negCols.map(([c, v]) => `${c} (${num(v)})`).join(', ')}` : null);
 
-  const future = await w.query<{ source: string; n: unknown; newest: unknown }>(QUALITY_SQL.future, now);
+  const future = await w.query<{ source: string; n: unknown; newest: unknown }>(QUALITY_SQL.future, { ...now, ...inLoad });
   const futureRows = future.reduce((a, r) => a + num(r.n), 0);
   add('created_at_not_future', '*', 'error', futureRows > 0, futureRows, `= 0 (created_at ≤ now + ${FUTURE_SKEW_MINUTES}m)`,
     future.length ? `posts dated in the future: ${future.map((r) => `${r.source} ${num(r.n)} (up to ${iso(r.newest)})`).join(', ')}` : null);
@@ -155,7 +174,7 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
   if (merged) add('raw_merged', '*', 'error', merged.failed, merged.observed, merged.expected, merged.message);
 
   const scrapes = await w.query<{ source: string; run_id: string; rows_out: unknown }>(QUALITY_SQL.volume);
-  const fresh = await w.query<{ source: string; last_ok: unknown; last_status: string | null; last_error: string | null; newest_post: unknown }>(QUALITY_SQL.freshness);
+  const fresh = await w.query<{ source: string; last_ok: unknown; last_status: string | null; last_error: string | null }>(QUALITY_SQL.freshness);
   const stale = 2 * o.scheduleMs;
   for (const source of o.sources) {
     const runs = scrapes.filter((r) => r.source === source);

@@ -7,6 +7,17 @@ export interface LoadResult {
   updated: number;
   /** BigQuery: bytes billed by the load's queries (load jobs themselves are free); absent for DuckDB. */
   bytesBilled?: number;
+  /**
+   * BigQuery: the days of the partition column the loaded rows fall in, `[from, to)` (null
+   * when nothing was loaded), for checks that read only what the load touched.
+   */
+  partitions?: LoadPartitions | null;
+}
+
+/** A range of whole days, ISO instants at midnight UTC. */
+export interface LoadPartitions {
+  from: string;
+  to: string;
 }
 
 /** SQL written once per dialect, side by side, so both backends answer the same question. */
@@ -25,6 +36,8 @@ export interface Warehouse {
   readonly kind: 'duckdb' | 'bigquery';
   /** For messages: the file or `project.dataset`. */
   readonly uri: string;
+  /** BigQuery: the bytes billed by every query this connection ran so far; absent for DuckDB. */
+  readonly bytesBilled?: number;
   /** Create the tables and views if missing (idempotent). */
   ensureSchema(): Promise<void>;
   /**

@@ -6,21 +6,46 @@ export function bqIdent(name: string): string {
   return `\`${name}\``;
 }
 
+/** The target partitions a MERGE may touch: `[from, to)` on the table's partition column, whole UTC days. */
+export interface PartitionBounds {
+  column: string;
+  /** ISO instants, midnight UTC. */
+  from: string;
+  to: string;
+}
+
+/** A TIMESTAMP constant BigQuery can prune partitions with (a query parameter in ON would not be). */
+function timestampLiteral(iso: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso)) throw new Error(`not an ISO instant: ${iso}`);
+  return `TIMESTAMP('${iso}')`;
+}
+
 /**
  * The MERGE of a staging table into its target: the newest state of each key in the stage
  * (by `versionCol`) inserts a new row, or replaces an existing one that is older. The
  * column lists are explicit so that the statement says exactly what it writes.
+ *
+ * With `bounds`, the ON clause also names the target partitions the stage's rows fall in,
+ * as constants: BigQuery then reads only those days of the target instead of all of it (a
+ * MERGE bills every column of every partition it scans). This is right only because the
+ * partition column of a row never changes between loads (see README, BigQuery cost): a
+ * row whose day moved would not be found, and would be inserted a second time.
  */
-export function mergeFromStage(table: TableSchema, target: string, stage: string, versionCol: string): string {
+export function mergeFromStage(table: TableSchema, target: string, stage: string, versionCol: string, bounds?: PartitionBounds): string {
   const cols = columnNames(table);
   const keys = table.primaryKey;
   const v = bqIdent(versionCol);
+  const on = keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`);
+  if (bounds) {
+    const c = bqIdent(bounds.column);
+    on.push(`t.${c} >= ${timestampLiteral(bounds.from)} AND t.${c} < ${timestampLiteral(bounds.to)}`);
+  }
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (
   SELECT * FROM ${bqIdent(stage)} WHERE TRUE
   QUALIFY ROW_NUMBER() OVER (PARTITION BY ${keys.map(bqIdent).join(', ')} ORDER BY ${v} DESC) = 1
 ) AS s
-ON ${keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ')}
+ON ${on.join(' AND ')}
 WHEN MATCHED AND s.${v} > t.${v} THEN
   UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
 WHEN NOT MATCHED THEN

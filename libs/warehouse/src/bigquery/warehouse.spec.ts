@@ -4,6 +4,7 @@ import { bigQuerySchema, posts as postsTable, TABLES } from '@social-pulse/schem
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorClientOptions, parquetOf, samplePost as post, startFakeBigQuery, type FakeBigQuery } from '../testing/index.ts';
+import { runQualityChecks } from '../quality.ts';
 import { BigQueryWarehouse } from './warehouse.ts';
 
 /** What the BigQuery warehouse sends, checked against the REST reference (API v2). */
@@ -104,7 +105,7 @@ USING (
   SELECT * FROM \`pulse-test.${ds}.${stage.tableReference.tableId}\` WHERE TRUE
   QUALIFY ROW_NUMBER() OVER (PARTITION BY \`post_id\` ORDER BY \`collected_at\` DESC) = 1
 ) AS s
-ON t.\`post_id\` = s.\`post_id\`
+ON t.\`post_id\` = s.\`post_id\` AND t.\`created_at\` >= TIMESTAMP('2026-11-20T00:00:00.000Z') AND t.\`created_at\` < TIMESTAMP('2026-11-21T00:00:00.000Z')
 WHEN MATCHED AND s.\`collected_at\` > t.\`collected_at\` THEN
   UPDATE SET ${cols.filter((c) => c !== 'post_id').map((c) => `\`${c}\` = s.\`${c}\``).join(', ')}
 WHEN NOT MATCHED THEN
@@ -112,6 +113,11 @@ WHEN NOT MATCHED THEN
   VALUES (${cols.map((c) => `s.\`${c}\``).join(', ')})`,
     );
     expect(merge).toMatchObject({ useLegacySql: false, defaultDataset: { projectId: 'pulse-test', datasetId: ds } });
+    // The bound comes from a look at the stage alone, before the MERGE.
+    const look = queries.find((q) => q.query.includes('MIN(`created_at`)'))!;
+    expect(look.query).toBe(`SELECT COUNT(DISTINCT \`post_id\`) AS n, MIN(\`created_at\`) AS lo, MAX(\`created_at\`) AS hi FROM \`pulse-test.${ds}.${stage.tableReference.tableId}\``);
+    expect(queries.indexOf(look)).toBeLessThan(queries.indexOf(merge));
+    expect(r.partitions).toEqual({ from: '2026-11-20T00:00:00.000Z', to: '2026-11-21T00:00:00.000Z' });
     expect(calls.some((c) => c.method === 'GET' && c.path.startsWith('/projects/pulse-test/queries/'))).toBe(true);
     const drop = calls.find((c) => c.method === 'DELETE')!;
     expect(drop.path).toBe(`/projects/pulse-test/datasets/${ds}/tables/${stage.tableReference.tableId}`);
@@ -152,5 +158,57 @@ WHEN NOT MATCHED THEN
     expect(rec.queryParameters.find((p: { name: string }) => p.name === 'r0_started_at')).toEqual({ name: 'r0_started_at', parameterType: { type: 'TIMESTAMP' }, parameterValue: { value: '2026-11-24T00:00:00.000Z' } });
     expect(rec.queryParameters.find((p: { name: string }) => p.name === 'r0_finished_at')).toMatchObject({ parameterType: { type: 'TIMESTAMP' } });
     expect(rec.queryParameters.find((p: { name: string }) => p.name === 'r0_rows_in')).toEqual({ name: 'r0_rows_in', parameterType: { type: 'INT64' }, parameterValue: { value: 0 } });
+  });
+
+  it('bounds the MERGE to the days of the stage and still finds every existing row; a row whose day moved is caught by the duplicate check', async () => {
+    const w = open();
+    await w.ensureSchema();
+    const ds = w.uri.split('/').pop()!;
+    const load = async (name: string, rows: ReturnType<typeof post>[]) => {
+      objects.set(`gs://lake-bkt/${ds}/${name}`, await readFile(await parquetOf(postsTable, rows)));
+      const from = fake.calls.length;
+      const r = await w.loadPosts([`gs://lake-bkt/${ds}/${name}`]);
+      const merge = since(from).map((c) => c.body?.configuration?.query?.query as string | undefined).find((q) => q?.startsWith('MERGE'));
+      return { r, merge: merge! };
+    };
+    const count = async () => Number((await fake.sql<{ n: bigint }>(`SELECT count(*) AS n FROM "${ds}".posts`))[0]!.n);
+    // Three posts, on three days; the last one a millisecond before midnight.
+    const first = await load('a.parquet', [post('1'), post('2', { created_at: '2026-11-22T23:59:59.999Z' }), post('3', { created_at: '2026-11-18T00:00:00.000Z' })]);
+    expect(first.merge).toContain("t.`created_at` >= TIMESTAMP('2026-11-18T00:00:00.000Z') AND t.`created_at` < TIMESTAMP('2026-11-23T00:00:00.000Z')");
+    expect(first.r).toMatchObject({ inserted: 3, updated: 0, partitions: { from: '2026-11-18T00:00:00.000Z', to: '2026-11-23T00:00:00.000Z' } });
+
+    // Newer states of two of them: found within the bound, whatever the instant within their day.
+    const later = { collected_at: '2026-11-23T00:00:00.000Z', like_count: 9 };
+    const second = await load('b.parquet', [post('1', { ...later, created_at: '2026-11-20T10:00:00.500Z' }), post('2', { ...later, created_at: '2026-11-22T23:59:59.999Z' })]);
+    expect(second.merge).toContain("t.`created_at` >= TIMESTAMP('2026-11-20T00:00:00.000Z') AND t.`created_at` < TIMESTAMP('2026-11-23T00:00:00.000Z')");
+    expect(second.r).toMatchObject({ rowsIn: 2, inserted: 0, updated: 2 });
+    expect(await count()).toBe(3);
+
+    // A post whose created_at moved to another day (no source does this: see README, BigQuery
+    // cost) escapes the bound and is inserted again; the whole-table duplicate check says so.
+    const third = await load('c.parquet', [post('3', { ...later, created_at: '2026-11-23T08:00:00.000Z' })]);
+    expect(third.r).toMatchObject({ inserted: 1, updated: 0, partitions: { from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T00:00:00.000Z' } });
+    const from = fake.calls.length;
+    const checks = await runQualityChecks(w, { runId: 'r', now: new Date('2026-11-24T12:00:00Z'), sources: [], scheduleMs: 3_600_000, partitions: third.r.partitions });
+    expect(checks.find((c) => c.check_name === 'post_id_unique')).toMatchObject({ status: 'fail', observed: 1 });
+    // The row checks read only the load's days: the range is in their parameters.
+    const nulls = since(from).find((c) => /COUNTIF\(`post_id` IS NULL/.test(c.body?.configuration?.query?.query ?? ''))!.body.configuration.query;
+    expect(nulls.query).toMatch(/WHERE created_at >= TIMESTAMP\(@loadFrom\) AND created_at < TIMESTAMP\(@loadTo\)$/);
+    expect(nulls.queryParameters).toEqual([
+      { name: 'loadFrom', parameterType: { type: 'STRING' }, parameterValue: { value: '2026-11-23T00:00:00.000Z' } },
+      { name: 'loadTo', parameterType: { type: 'STRING' }, parameterValue: { value: '2026-11-24T00:00:00.000Z' } },
+    ]);
+  });
+
+  it('counts the bytes billed by every query it ran, for the step to record', async () => {
+    const w = open();
+    await w.ensureSchema();
+    expect(w.bytesBilled).toBeGreaterThan(0); // the view's DDL
+    const before = w.bytesBilled;
+    objects.set('gs://lake-bkt/billed.parquet', await readFile(await parquetOf(postsTable, [post('1')])));
+    const r = await w.loadPosts(['gs://lake-bkt/billed.parquet']);
+    expect(w.bytesBilled).toBe(before + r.bytesBilled!);
+    await w.setState('k', 'v');
+    expect(w.bytesBilled).toBeGreaterThan(before + r.bytesBilled!);
   });
 });

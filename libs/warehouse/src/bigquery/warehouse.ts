@@ -16,7 +16,7 @@ import {
 } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { VIEWS } from '../views.ts';
-import { bqIdent, mergeFromStage, upsertRowsSql } from './sql.ts';
+import { bqIdent, mergeFromStage, upsertRowsSql, type PartitionBounds } from './sql.ts';
 
 /** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
 export const PULSE_STATE: TableSchema = {
@@ -58,6 +58,20 @@ function relaxed(fields: BigQueryField[]): BigQueryField[] {
   return fields.map((f) => ({ ...f, mode: f.mode === 'REQUIRED' ? 'NULLABLE' : f.mode, ...(f.fields ? { fields: relaxed(f.fields) } : {}) }));
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The whole UTC days from the one of `lo` to the one after `hi`: the partitions (DAY
+ * partitioning) that hold every row of the stage. Whole days, so that the microseconds a
+ * JavaScript Date drops can never push a row out of the bound.
+ */
+function dayBounds(column: string, lo: unknown, hi: unknown): PartitionBounds | undefined {
+  if (!(lo instanceof Date) || !(hi instanceof Date)) return undefined; // no value: the MERGE's REQUIRED column will say so
+  const from = Math.floor(lo.getTime() / DAY_MS) * DAY_MS;
+  const to = (Math.floor(hi.getTime() / DAY_MS) + 1) * DAY_MS;
+  return { column, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
 /** Query results as DuckDB gives them: INT64 as bigint, TIMESTAMP as Date. */
 function plain(v: unknown): unknown {
   if (v instanceof BigQueryTimestamp) return new Date(v.value);
@@ -80,11 +94,17 @@ export class BigQueryWarehouse implements Warehouse {
   readonly uri: string;
   readonly bq: BigQuery;
   private readonly log: Logger;
+  private billed = 0;
 
   constructor(private readonly opts: BigQueryWarehouseOptions) {
     this.uri = `bigquery://${opts.project}/${opts.dataset}`;
     this.bq = new BigQuery({ projectId: opts.project, ...(opts.location ? { location: opts.location } : {}), ...opts.client });
     this.log = (opts.log ?? createLogger('bigquery')).child({ warehouse: this.uri });
+  }
+
+  /** Bytes billed by every query job this warehouse ran so far (load jobs are free). */
+  get bytesBilled(): number {
+    return this.billed;
   }
 
   private path(table: string): string {
@@ -163,6 +183,7 @@ export class BigQueryWarehouse implements Warehouse {
     const err = jobError(what, meta);
     if (err) throw err;
     const q = meta.statistics?.query;
+    this.billed += Number(q?.totalBytesBilled ?? 0);
     this.log.info({ job: job.id, what, bytesProcessed: Number(q?.totalBytesProcessed ?? 0), bytesBilled: Number(q?.totalBytesBilled ?? 0) }, `BigQuery ${what}`);
     return { rows: rows.map((r) => plain(r) as Record<string, unknown>), meta };
   }
@@ -206,11 +227,28 @@ export class BigQueryWarehouse implements Warehouse {
       const load = await this.waitJob(job, `load of ${uris.length} files into ${stageName}`);
       this.log.info({ job: job.id, files: uris.length, inputBytes: Number(load.statistics?.load?.inputFileBytes ?? 0), rows: Number(load.statistics?.load?.outputRows ?? 0) }, 'BigQuery load job');
       const stage = this.path(stageName);
-      const counted = await this.run(`SELECT COUNT(DISTINCT ${table.primaryKey.map(bqIdent).join(', ')}) AS n FROM ${bqIdent(stage)}`, {}, `count of ${stageName}`);
-      const { meta } = await this.run(mergeFromStage(table, this.path(table.name), stage, versionCol), {}, `merge into ${table.name}`);
+      // A cheap look at the stage alone (it holds only what is new): its rows, and the days
+      // of the partition column they fall in, which bound the MERGE's read of the target.
+      const part = table.partitionBy;
+      const counted = await this.run(
+        `SELECT COUNT(DISTINCT ${table.primaryKey.map(bqIdent).join(', ')}) AS n${part ? `, MIN(${bqIdent(part)}) AS lo, MAX(${bqIdent(part)}) AS hi` : ''} FROM ${bqIdent(stage)}`,
+        {},
+        `count of ${stageName}`,
+      );
+      const rowsIn = Number(counted.rows[0]?.n ?? 0);
+      const billedBy = (...m: JobMetadata[]) => m.reduce((sum, x) => sum + Number(x.statistics?.query?.totalBytesBilled ?? 0), 0);
+      if (!rowsIn) return { rowsIn: 0, inserted: 0, updated: 0, bytesBilled: billedBy(counted.meta), partitions: null };
+      const bounds = part ? dayBounds(part, counted.rows[0]?.lo, counted.rows[0]?.hi) : undefined;
+      const { meta } = await this.run(mergeFromStage(table, this.path(table.name), stage, versionCol, bounds), {}, `merge into ${table.name}`);
       const dml = meta.statistics?.query?.dmlStats;
-      const billed = [counted.meta, meta].reduce((sum, m) => sum + Number(m.statistics?.query?.totalBytesBilled ?? 0), 0);
-      return { rowsIn: Number(counted.rows[0]?.n ?? 0), inserted: Number(dml?.insertedRowCount ?? 0), updated: Number(dml?.updatedRowCount ?? 0), bytesBilled: billed };
+      return {
+        rowsIn,
+        inserted: Number(dml?.insertedRowCount ?? 0),
+        updated: Number(dml?.updatedRowCount ?? 0),
+        bytesBilled: billedBy(counted.meta, meta),
+        // Without a bound (a table not partitioned), checks read the whole table.
+        ...(bounds ? { partitions: { from: bounds.from, to: bounds.to } } : {}),
+      };
     } finally {
       await dataset.table(stageName).delete({ ignoreNotFound: true }).catch((e: Error) => this.log.warn(`could not drop ${stageName} (it expires in a day): ${e.message}`));
     }

@@ -15,7 +15,7 @@ describe('the fake BigQuery', () => {
     const w = new BigQueryWarehouse({ project: 'pulse-test', dataset: 'fake_sql', client: emulatorClientOptions(fake.url), log: silentLogger });
     await w.ensureSchema();
     for (const [name, sql] of Object.entries(QUALITY_SQL)) {
-      await expect(w.query(sql, { now: '2026-11-24T00:00:00.000Z' }), name).resolves.toBeInstanceOf(Array);
+      await expect(w.query(sql, { now: '2026-11-24T00:00:00.000Z', loadFrom: '2026-11-23T00:00:00.000Z', loadTo: '2026-11-25T00:00:00.000Z' }), name).resolves.toBeInstanceOf(Array);
     }
   });
 
