@@ -10,3 +10,5 @@ export type { MergeResult, PostsMergeOptions } from './posts.ts';
 export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';
 export { checkGcsLake, type LakeCheck } from './check.ts';
+export { MAX_NLP_SHARDS, nlpShardOf, nlpShardProgress, nlpShardStateName, nlpShardTag, parseNlpShard } from './shard.ts';
+export type { NlpShard, NlpShardProgress } from './shard.ts';
