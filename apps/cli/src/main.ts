@@ -25,10 +25,14 @@ for (const [name, step, description] of [
   ['enrich', 'enrich', 'label new posts with topics, entities and sentiment into nlp/ (Parquet)'],
   ['load', 'load', 'load new lake files into the warehouse'],
 ] as const) {
-  program
-    .command(name)
-    .description(description)
-    .action(async () => (await import('./commands/run.ts')).stepCommand(program.opts(), step));
+  const command = program.command(name).description(description);
+  if (step === 'enrich') {
+    command.option(
+      '--shard <I/N|auto>',
+      'label only shard I of N (from 1), split by text; run all N, anywhere and in any order, for the labels of one run. auto: from BATCH_TASK_INDEX/BATCH_TASK_COUNT (Cloud Batch)',
+    );
+  }
+  command.action(async (o: { shard?: string }) => (await import('./commands/run.ts')).stepCommand(program.opts(), step, o));
 }
 
 const models = program
