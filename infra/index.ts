@@ -11,6 +11,7 @@ import { Warehouse } from './components/warehouse.ts';
 import { loadConfig } from './config.ts';
 import { labels as labelsFor, serviceAccountId } from './names.ts';
 import { DASHBOARD_PORT, pulseConfigYaml } from './pulse-config.ts';
+import { EnrichBatchJob, parseEnrichJob } from './components/enrich-batch-job.ts';
 import { startupScript } from './startup-script.ts';
 
 // 1. Configuration, validated before anything is declared.
@@ -99,3 +100,19 @@ export const serviceAccountEmail = identity.email;
 export const dashboardTunnel = pulumi.interpolate`gcloud compute ssh ${vm.name} --zone ${vm.zone} --project ${project} --tunnel-through-iap -- -N -L ${DASHBOARD_PORT}:127.0.0.1:${DASHBOARD_PORT}`;
 /** The pulse.config.yaml the VM runs with. */
 export const pulseConfig = configYaml;
+
+// 8. Optional: the enrich step as a Cloud Batch job of shards (`enrichJob`), submitted by `pulse enrich --batch`.
+const enrichJobSetting = parseEnrichJob(new pulumi.Config().getObject<unknown>('enrichJob'));
+const enrichBatch = enrichJobSetting
+  ? new EnrichBatchJob(
+      'pulse-enrich',
+      {
+        project, job: enrichJobSetting, repoUrl: settings.repoUrl, repoRef: settings.repoRef, pulseConfig: configYaml,
+        serviceAccountEmail: identity.email, serviceAccountId: pulumi.interpolate`projects/${project}/serviceAccounts/${identity.email}`,
+        subnetworkId: network.subnetworkId, labels,
+      },
+      { dependsOn: [apis, identity, network] },
+    )
+  : undefined;
+/** The Cloud Batch job body (JSON) when `enrichJob` is set. */
+export const enrichJob = enrichBatch?.spec;
