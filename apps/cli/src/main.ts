@@ -32,7 +32,17 @@ for (const [name, step, description] of [
       'label only shard I of N (from 1), split by text; run all N, anywhere and in any order, for the labels of one run. auto: from BATCH_TASK_INDEX/BATCH_TASK_COUNT (Cloud Batch)',
     );
   }
-  command.action(async (o: { shard?: string }) => (await import('./commands/run.ts')).stepCommand(program.opts(), step, o));
+  if (step === 'enrich') {
+    command
+      .option('--batch <job.json>', 'submit the Cloud Batch job of shards in job.json (`pulumi stack output enrichJob`) and follow it to the end')
+      .option('--project <id>', 'with --batch: the GCP project (default GOOGLE_CLOUD_PROJECT)')
+      .option('--region <region>', 'with --batch: the Batch region (default us-central1)');
+  }
+  command.action(async (o: { shard?: string; batch?: string; project?: string; region?: string }) =>
+    o.batch !== undefined
+      ? (await import('./commands/batch-enrich.ts')).batchEnrichCommand({ ...o, batch: o.batch })
+      : (await import('./commands/run.ts')).stepCommand(program.opts(), step, o),
+  );
 }
 
 const models = program
