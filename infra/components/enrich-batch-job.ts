@@ -25,7 +25,9 @@ export function parseEnrichJob(raw: unknown): EnrichJobSetting | undefined {
   const known = ['tasks', 'parallelism', 'machineType', 'gpu', 'maxRetryCount'];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new Error(`enrichJob.${k}: unknown setting (known: ${known.join(', ')})`);
   const int = (k: string, min: number, max: number, fallback?: number): number => {
-    const v = o[k] ?? fallback;
+    // `pulumi config set --path enrichJob.tasks 8` may store the number as a string.
+    const given = o[k] ?? fallback;
+    const v = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`enrichJob.${k}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(o[k])}`);
     return v;
   };

@@ -46,6 +46,7 @@ describe('enrichJob: the enrich shards as a Cloud Batch job', () => {
   it('refuses bad settings with the field named', () => {
     expect(parseEnrichJob(undefined)).toBeUndefined();
     expect(parseEnrichJob({ tasks: 4 })).toEqual({ tasks: 4, parallelism: 4, machineType: 'c3-standard-8', gpu: undefined, maxRetryCount: 3 });
+    expect(parseEnrichJob({ tasks: '6', parallelism: '2', gpu: 'nvidia-l4' })).toMatchObject({ tasks: 6, parallelism: 2, machineType: 'g2-standard-4', gpu: 'nvidia-l4' });
     expect(() => parseEnrichJob({ tasks: 0 })).toThrow(/enrichJob\.tasks: expected a whole number from 1/);
     expect(() => parseEnrichJob({ tasks: 2, parallelism: 3 })).toThrow(/enrichJob\.parallelism/);
     expect(() => parseEnrichJob({ tasks: 2, gpu: 'h100' })).toThrow(/enrichJob\.gpu: expected one of none, nvidia-l4/);
