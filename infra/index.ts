@@ -13,6 +13,7 @@ import { resolveCommit } from './commit.ts';
 import { loadConfig } from './config.ts';
 import { labels as labelsFor, serviceAccountId } from './names.ts';
 import { DASHBOARD_PORT, pulseConfigYaml } from './pulse-config.ts';
+import { EnrichBatchJob, parseEnrichJob } from './components/enrich-batch-job.ts';
 import { startupScript } from './startup-script.ts';
 import { VM } from './vm-layout.ts';
 
@@ -126,3 +127,19 @@ export const runLogsQuery = vm.name.apply((name) => runOutputFilter(project, nam
 export const failedRunsQuery = alerts.filter;
 /** The pulse.config.yaml the VM runs with. */
 export const pulseConfig = configYaml;
+
+// 8. Optional: the enrich step as a Cloud Batch job of shards (`enrichJob`), submitted by `pulse enrich --batch`.
+const enrichJobSetting = parseEnrichJob(new pulumi.Config().getObject<unknown>('enrichJob'));
+const enrichBatch = enrichJobSetting
+  ? new EnrichBatchJob(
+      'pulse-enrich',
+      {
+        project, job: enrichJobSetting, repoUrl: settings.repoUrl, commit: pin.commit, pulseConfig: configYaml,
+        serviceAccountEmail: identity.email, serviceAccountId: pulumi.interpolate`projects/${project}/serviceAccounts/${identity.email}`,
+        subnetworkId: network.subnetworkId, labels,
+      },
+      { dependsOn: [apis, identity, network] },
+    )
+  : undefined;
+/** The Cloud Batch job body (JSON) when `enrichJob` is set. */
+export const enrichJob = enrichBatch?.spec;

@@ -35,10 +35,24 @@ for (const [name, step, description] of [
   ['enrich', 'enrich', 'label new posts with topics, entities and sentiment into nlp/ (Parquet)'],
   ['load', 'load', 'load new lake files into the warehouse'],
 ] as const) {
-  program
-    .command(name)
-    .description(description)
-    .action(async () => (await import('./commands/run.ts')).stepCommand(program.opts(), step));
+  const command = program.command(name).description(description);
+  if (step === 'enrich') {
+    command.option(
+      '--shard <I/N|auto>',
+      'label only shard I of N (from 1), split by text; run all N, anywhere and in any order, for the labels of one run. auto: from BATCH_TASK_INDEX/BATCH_TASK_COUNT (Cloud Batch)',
+    );
+  }
+  if (step === 'enrich') {
+    command
+      .option('--batch <job.json>', 'submit the Cloud Batch job of shards in job.json (`pulumi stack output enrichJob`) and follow it to the end')
+      .option('--project <id>', 'with --batch: the GCP project (default GOOGLE_CLOUD_PROJECT)')
+      .option('--region <region>', 'with --batch: the Batch region (default us-central1)');
+  }
+  command.action(async (o: { shard?: string; batch?: string; project?: string; region?: string }) =>
+    o.batch !== undefined
+      ? (await import('./commands/batch-enrich.ts')).batchEnrichCommand({ ...o, batch: o.batch })
+      : (await import('./commands/run.ts')).stepCommand(program.opts(), step, o),
+  );
 }
 
 const models = program

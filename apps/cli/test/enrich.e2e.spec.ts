@@ -82,6 +82,45 @@ describe('pulse run with NLP, on tiny models from PULSE_MODELS_DIR', { timeout: 
     expect(relabel.stdout).toMatch(/1 nlp\/ files → post_nlp: 0 labels inserted, 23 updated/);
   });
 
+  it('pulse enrich --shard: two shards, one killed and run again, one from Cloud Batch variables, load the labels of one unsharded run', async () => {
+    const hn = await startFakeAlgolia(() => HITS);
+    servers.push(hn);
+    const single = await workspace(config(hn.url));
+    expect((await pulse(['run', '--config', single.config])).code).toBe(0);
+
+    const ws = await workspace(config(hn.url));
+    expect((await pulse(['run', '--skip', 'enrich', '--config', ws.config])).code).toBe(0);
+    const bad = await pulse(['enrich', '--shard', '3/2', '--config', ws.config]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shard: 3\/2 is not a shard: need 1 ≤ I ≤ N/);
+    const noBatch = await pulse(['enrich', '--shard', 'auto', '--config', ws.config], { BATCH_TASK_INDEX: undefined, BATCH_TASK_COUNT: undefined });
+    expect(noBatch.code).toBe(2);
+    expect(noBatch.stderr).toMatch(/--shard auto: expected BATCH_TASK_INDEX and BATCH_TASK_COUNT/);
+
+    // Killed (SIGKILL) right after writing its labels, before saving its progress.
+    const killed = await pulse(['enrich', '--shard', '1/2', '--config', ws.config], { PULSE_TEST_CRASH_AT: 'enrich.written' });
+    expect(killed.code).toBe(1);
+    expect(killed.stdout).toMatch(/killed by SIGKILL/);
+    const batch = await pulse(['enrich', '--shard', 'auto', '--config', ws.config], { BATCH_TASK_INDEX: '1', BATCH_TASK_COUNT: '2' });
+    expect(batch.code).toBe(0);
+    expect(batch.stdout).toMatch(/enrich\s+shard 2\/2: 23 posts read, \d+ in this shard, 0 already labelled/);
+    const partway = await pulse(['status', '--config', ws.config]);
+    expect(partway.stdout).toMatch(/enrich shard\s+labelled through\s+pending posts\/ files\s+saved at/);
+    expect(partway.stdout).toMatch(/\n2\/2\s+part-\S+\.parquet\s+0\s+20\d\d-/);
+    expect(partway.stdout).not.toMatch(/\n1\/2 /);
+    const rerun = await pulse(['enrich', '--shard', '1/2', '--config', ws.config]);
+    expect(rerun.code).toBe(0);
+    // What the killed run wrote is kept: nothing left to compute.
+    const m = /shard 1\/2: 23 posts read, (\d+) in this shard, (\d+) already labelled; 0 labelled/.exec(rerun.stdout);
+    expect(m?.[1]).toBe(m?.[2]);
+    const load = await pulse(['load', '--config', ws.config]);
+    expect(load.stdout).toMatch(/nlp\/ files → post_nlp: 23 labels inserted, 0 updated/);
+    expect(await enriched(ws.dir)).toEqual(await enriched(single.dir));
+
+    const st = JSON.parse((await pulse(['status', '--json', '--config', ws.config])).stdout);
+    expect(st.enrich_shards.map((s: { shard: string; pending_posts_files: number }) => [s.shard, s.pending_posts_files])).toEqual([['1/2', 0], ['2/2', 0]]);
+  }, 600_000);
+
   it('when the models cannot be had, enrich fails saying how to fix it, and load still loads the posts', async () => {
     const hn = await startFakeAlgolia(() => HITS);
     servers.push(hn);

@@ -1,20 +1,65 @@
 import path from 'node:path';
-import { StateError, StateStore, openLake, watermarkFromFuture, type StateSchema, postsFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp, type PostText } from '@social-pulse/lake';
-import { NLP_TASKS, createEnricherPool, nlpConfigRelativeTo, planEnrichment, resolveModelVersions, resolveModelsDir, type Enricher, type ModelVersion } from '@social-pulse/nlp';
+import {
+  StateError,
+  StateStore,
+  nlpShardOf,
+  nlpShardStateName,
+  nlpShardTag,
+  openLake,
+  parseNlpShard,
+  postsFilesAfter,
+  readNlpIndex,
+  readNlpRows,
+  readPostTexts,
+  watermarkFromFuture,
+  writeNlp,
+  type LakeStore,
+  type NlpShard,
+  type PostText,
+  type StateSchema,
+} from '@social-pulse/lake';
+import {
+  NLP_TASKS,
+  createEnricherPool,
+  nlpConfigRelativeTo,
+  planEnrichment,
+  postText,
+  prepareText,
+  resolveModelVersions,
+  resolveModelsDir,
+  type Enricher,
+  type ModelVersion,
+} from '@social-pulse/nlp';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
 import { z } from 'zod';
 
-/** `_state/nlp-enricher.json`: the last posts/ file read, and the models that labelled it. */
+/**
+ * `_state/nlp-enricher.json` (or `nlp-enricher.shard-I-of-N.json` for a shard): the last
+ * posts/ file read, and the models that labelled it.
+ */
 export interface EnricherState {
   postsThrough?: string;
   models?: ModelVersion[];
+  /** Shards only: when the progress was saved (shown by `pulse status`). */
+  updatedAt?: string;
+}
+
+/** Set by `pulse enrich --shard I/N|auto` for the step process: label only that shard's posts. */
+export const SHARD_ENV = 'PULSE_ENRICH_SHARD';
+
+export interface EnrichOptions {
+  /** The lake to use instead of the configured one (tests: a fake Cloud Storage). */
+  lake?: LakeStore;
+  /** Posts per written chunk (default CHUNK_POSTS). */
+  chunkPosts?: number;
 }
 
 const enricherState: StateSchema<EnricherState> = z.looseObject({
   postsThrough: z.string().min(1).optional(),
   models: z.array(z.looseObject({ task: z.enum(NLP_TASKS), model: z.string() })).optional(),
+  updatedAt: z.string().optional(),
 });
 const RECOVER = 'delete it; the next enrich reads every posts/ file again and labels only what is not labelled yet';
 
@@ -49,16 +94,20 @@ function modelsUnavailable(e: unknown, offline: boolean): PulseError {
  * every post is labelled again. The watermark moves only after the labels are written, so a
  * crash redoes at most the unfinished chunk.
  */
-export async function enrich(ctx: StepContext): Promise<Report> {
+export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promise<Report> {
   const nlp = nlpConfigRelativeTo(ctx.config.nlp, path.dirname(path.resolve(ctx.config.file)));
   if (!nlp.enabled) {
     return { status: 'skipped', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: ['enrich        skipped: nlp.enabled is false'] };
   }
-  const lake = await openLake(ctx.config.lakeLocation);
+  const shardSpec = ctx.env[SHARD_ENV];
+  const shard: NlpShard | undefined = shardSpec ? parseNlpShard(shardSpec, ctx.env) : undefined;
+  const chunkPosts = opts.chunkPosts ?? CHUNK_POSTS;
+  const lake = opts.lake ?? (await openLake(ctx.config.lakeLocation));
   const state = new StateStore(lake);
-  const st = await state.read<EnricherState>('nlp-enricher', {}, { schema: enricherState, recover: RECOVER });
+  const stateName = shard ? nlpShardStateName(shard) : 'nlp-enricher';
+  const st = await state.read<EnricherState>(stateName, {}, { schema: enricherState, recover: RECOVER });
   const future = st.postsThrough ? watermarkFromFuture(st.postsThrough, new Date()) : undefined;
-  if (future) throw new StateError(state.url('nlp-enricher'), `postsThrough ${future}`, RECOVER);
+  if (future) throw new StateError(state.url(stateName), `postsThrough ${future}`, RECOVER);
   // With the fingerprints of the model files: files replaced in place are new models.
   const models = await resolveModelVersions(nlp, ctx.env);
   const modelsChanged = !sameModels(st.models, models);
@@ -70,14 +119,20 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   const saveState = async () => {
     if (!through && !modelsChanged) return;
     const name = through ? through.slice(through.lastIndexOf('/') + 1) : st.postsThrough;
-    await state.write('nlp-enricher', { ...(name ? { postsThrough: name } : {}), models: labelledWith } satisfies EnricherState);
+    const doc: EnricherState = { ...(name ? { postsThrough: name } : {}), models: labelledWith, ...(shard ? { updatedAt: new Date().toISOString() } : {}) };
+    await state.write(stateName, doc);
   };
+  const label = shard ? `enrich        shard ${shard.index}/${shard.count}: ` : 'enrich        ';
   if (!files.length) {
     await saveState();
-    return { status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, details: { postsFiles: 0 }, lines: ['enrich        no new posts'] };
+    return { status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, details: { postsFiles: 0 }, lines: [`${label}no new posts`] };
   }
 
-  const posts = await readPostTexts(lake, files.map((f) => f.key));
+  const read = await readPostTexts(lake, files.map((f) => f.key));
+  // A shard keeps the posts whose prepared text hashes to it: identical texts (cross-posts,
+  // reposts) meet in one shard, where the enricher computes them once, and no other shard
+  // ever writes labels for them, so shards never need to see each other's work.
+  const posts = shard ? read.filter((p) => nlpShardOf(prepareText(postText(p), { maxChars: nlp.maxChars }), shard.count) === shard.index) : read;
   const existing = await readNlpIndex(lake);
   // Planning needs no model: it hashes prepared texts with the configured model versions.
   const plan = planEnrichment<PostText>(posts, existing, nlp, models);
@@ -88,7 +143,8 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   let filesWritten = 0;
   const write = async (rows: PostNlp[]) => {
     if (!rows.length) return;
-    const r = await writeNlp(lake, rows, ctx.runId, seq);
+    // The shard in the file name keeps concurrent shards' files apart even within one run id.
+    const r = await writeNlp(lake, rows, shard ? `${ctx.runId}-${nlpShardTag(shard)}` : ctx.runId, seq);
     seq += r.files.length;
     filesWritten += r.files.length;
     rowsOut += r.rows;
@@ -120,9 +176,9 @@ export async function enrich(ctx: StepContext): Promise<Report> {
     labelledWith = [...enricher.models];
     const progress = createProgress('enrich', { total: plan.todo.length, unit: 'posts' });
     try {
-      for (let i = 0; i < plan.todo.length; i += CHUNK_POSTS) {
+      for (let i = 0; i < plan.todo.length; i += chunkPosts) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        const chunk = plan.todo.slice(i, i + CHUNK_POSTS);
+        const chunk = plan.todo.slice(i, i + chunkPosts);
         let shown = 0;
         const rows = await enricher.enrich(chunk, (p) => {
           progress.increment(p.done - shown);
@@ -142,19 +198,20 @@ export async function enrich(ctx: StepContext): Promise<Report> {
   const seconds = (Date.now() - started) / 1000;
   const rate = plan.todo.length && seconds > 0 ? ` at ${(plan.todo.length / seconds).toFixed(1)} posts/s on ${device}` : '';
   const lines = [
-    `enrich        ${posts.length} posts read, ${plan.upToDate} already labelled; ${plan.todo.length} labelled (${textsComputed} distinct texts computed${rate}), ` +
+    `${label}${shard ? `${read.length} posts read, ${posts.length} in this shard` : `${posts.length} posts read`}, ${plan.upToDate} already labelled; ${plan.todo.length} labelled (${textsComputed} distinct texts computed${rate}), ` +
       `${copies.length} copied from identical texts; ${rowsOut} rows → nlp/ in ${filesWritten} files`,
   ];
   if (modelsChanged && st.models) lines.push('              models or settings changed since the last run: every post is relabelled');
   ctx.log.info(lines[0]!);
   return {
     status: 'ok',
-    rowsIn: posts.length,
+    rowsIn: read.length,
     rowsOut,
     rowsRejected: 0,
     retries: 0,
     details: {
       postsFiles: files.length,
+      ...(shard ? { shard: `${shard.index}/${shard.count}`, inShard: posts.length } : {}),
       upToDate: plan.upToDate,
       labelled: plan.todo.length,
       textsComputed,

@@ -11,3 +11,5 @@ export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writ
 export type { NlpWriteResult, PostText } from './nlp.ts';
 export { checkGcsLake, type LakeCheck } from './check.ts';
 export { checkLakeFiles, LakeFileError, type ParquetZone } from './columns.ts';
+export { MAX_NLP_SHARDS, nlpShardOf, nlpShardProgress, nlpShardStateName, nlpShardTag, parseNlpShard } from './shard.ts';
+export type { NlpShard, NlpShardProgress } from './shard.ts';

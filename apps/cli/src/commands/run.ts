@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, parseDuration } from '@social-pulse/config';
 import { acquireLock, configSecrets, forkStep, lockPath, runPipeline, STEPS, type RunSummary, type StepName } from '@social-pulse/pipeline';
+import { nlpShardTag, parseNlpShard } from '@social-pulse/lake';
 import { PulseError, maskSecrets, newRunId, registerSecrets } from '@social-pulse/runtime';
 import { stepAvailable, stepEntry } from '../steps.ts';
 
@@ -66,13 +67,20 @@ export async function runCommand(g: GlobalOpts, o: { every?: string; dashboard?:
   process.exitCode = failed ? 1 : 0;
 }
 
-/** `pulse scrape|write|load`: one step, under the same lock as a whole run. */
-export async function stepCommand(g: GlobalOpts, step: StepName): Promise<void> {
+/**
+ * `pulse scrape|write|enrich|load`: one step, under the same lock as a whole run. A shard of
+ * enrich (`--shard`) takes a lock of its own instead: shards are made to run side by side,
+ * and each writes only files and a state document of its own.
+ */
+export async function stepCommand(g: GlobalOpts, step: StepName, o: { shard?: string } = {}): Promise<void> {
+  const shard = o.shard !== undefined ? parseNlpShard(o.shard, process.env) : undefined;
   const config = await loadConfig(g.config);
   registerSecrets(configSecrets(config));
-  const release = await acquireLock(lockPath(config.lakeLocation));
+  const lock = lockPath(config.lakeLocation);
+  const release = await acquireLock(shard ? lock.replace(/\.lock$/, `.enrich-${nlpShardTag(shard)}.lock`) : lock);
   try {
-    const report = await forkStep(step, stepEntry(step), ['--config', config.file, '--run-id', newRunId()]);
+    const env = shard ? { env: { PULSE_ENRICH_SHARD: `${shard.index}/${shard.count}` } } : {};
+    const report = await forkStep(step, stepEntry(step), ['--config', config.file, '--run-id', newRunId()], env);
     for (const line of report.lines) out(line);
     process.exitCode = report.status === 'failed' ? 1 : 0;
   } finally {

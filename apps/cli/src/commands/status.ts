@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '@social-pulse/config';
+import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
 import { configSecrets } from '@social-pulse/pipeline';
-import { PulseError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
+import { PulseError, describeError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
 
 interface SourceStatus {
@@ -109,8 +110,19 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       failed: checks.filter((c) => c.status === 'fail').length,
       checks: checks.map((c) => ({ ...c, observed: c.observed == null ? null : Number(c.observed), checked_at: iso(c.checked_at) })),
     };
+    // Sharded enrich (`pulse enrich --shard`) keeps its progress in the lake, not the warehouse.
+    let shards: NlpShardProgress[] = [];
+    let shardsError: string | null = null;
+    try {
+      shards = await nlpShardProgress(await openLake(config.lakeLocation));
+    } catch (e) {
+      shardsError = describeError(e);
+    }
+    const enrich_shards = shards.map((p) => ({ shard: `${p.shard.index}/${p.shard.count}`, posts_through: p.postsThrough, pending_posts_files: p.pendingPostsFiles, updated_at: p.updatedAt }));
     if (o.json) {
-      process.stdout.write(`${JSON.stringify(maskSecretsDeep({ lake: config.lake, warehouse: config.warehouse, sources, last_run, steps, quality }), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(maskSecretsDeep({ lake: config.lake, warehouse: config.warehouse, sources, last_run, steps, quality, enrich_shards, ...(shardsError ? { enrich_shards_error: shardsError } : {}) }), null, 2)}\n`,
+      );
       return;
     }
     const lines = [`warehouse ${config.warehouse}`, '', 'source          posts  newest post            last scrape'];
@@ -128,6 +140,13 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
     }
     lines.push('', 'step        last run');
     for (const s of steps) lines.push(`${s.step.padEnd(11)} ${s.status} at ${s.started_at} (${s.rows_out} rows)${s.error ? ` — ${s.error}` : ''}`);
+    if (shardsError) lines.push('', `enrich shards: could not read the lake (${shardsError})`);
+    else if (enrich_shards.length) {
+      lines.push('', 'enrich shard  labelled through                              pending posts/ files  saved at');
+      for (const p of enrich_shards) {
+        lines.push(`${p.shard.padEnd(13)} ${(p.posts_through ?? 'nothing yet').padEnd(44)} ${String(p.pending_posts_files).padStart(20)}  ${p.updated_at ?? '-'}`);
+      }
+    }
     lines.push('');
     if (!checks.length) lines.push('data quality: no checks yet (they run after each load)');
     else {
