@@ -129,9 +129,10 @@ async function runAndKill(config: string, ms: number, parentOnly: boolean): Prom
   return 'killed';
 }
 
-// The bound is for a slow, shared machine: on two cores kept busy by other work the runs below
-// took 120 s each (issue 19); nothing asserted depends on how long they take.
-describe('crash safety: SIGKILL anywhere, then one more run, gives exactly the posts of an uninterrupted run', { timeout: 2_400_000 }, () => {
+// The bound only stops a hung test; nothing asserted depends on how long the runs take. On two
+// cores shared with other work (load average 35) one uninterrupted run below took 397 s, and
+// the whole test runs about nine.
+describe('crash safety: SIGKILL anywhere, then one more run, gives exactly the posts of an uninterrupted run', { timeout: 5_400_000 }, () => {
   it(`survives named crash points and ${KILLS} kills at seeded random times (seed ${SEED})`, async () => {
     const m1 = await startFakeMastodon(() => statuses('mastodon.social', 130, 109000000000001000n));
     const m2 = await startFakeMastodon(() => statuses('fosstodon.org', 90, 109000000000005000n));
