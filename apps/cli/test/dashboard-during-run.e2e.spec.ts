@@ -27,7 +27,9 @@ afterAll(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-describe('the dashboard polled without pause during a run', { timeout: 600_000 }, () => {
+// A hang guard only: on two cores shared with other work (load average 30–35) the two runs
+// below took 160 s and 241 s (the second with the dashboard polled), and the test 471 s.
+describe('the dashboard polled during a run', { timeout: 1_800_000 }, () => {
   it('keeps every pipeline_runs row of the run, and the run loads', async () => {
     let mastodonPosts = 30;
     const t0 = Date.UTC(2026, 10, 10) / 1000;
