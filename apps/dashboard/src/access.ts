@@ -8,41 +8,42 @@ export class WarehouseNotReady extends Error {
 }
 
 /**
- * The dashboard's hold on the warehouse. A DuckDB file admits one writer *or* readers, so
- * the dashboard opens it read-only for a burst of queries and lets go once idle: the loader
- * of a scheduled run can then take it. Queries are serialized (one connection).
+ * The dashboard's hold on the warehouse. A DuckDB file admits one writer *or* readers, and
+ * the pipeline's writes (the load, each step's row of pipeline_runs) must never wait for the
+ * dashboard: so each request opens the file read-only, runs its queries and closes it at
+ * once, and no request opens it while a writer of the pipeline is announced (see
+ * @social-pulse/warehouse's writers.ts). A writer thus waits for one request at most; a
+ * request that finds the run writing waits for it a while, then gets a 503 (WarehouseBusy)
+ * that the page shows. Queries are serialized (one connection at a time).
  */
 export class WarehouseAccess {
-  private warehouse: Warehouse | undefined;
-  private opening: Promise<Warehouse> | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** BigQuery has no file to let go of: one client serves every request. */
+  private held: Warehouse | undefined;
 
   private constructor(
     private readonly location: WarehouseLocation | undefined,
-    fixed: Warehouse | undefined,
-    private readonly idleMs: number,
-  ) {
-    this.warehouse = fixed;
-  }
+    private readonly fixed: Warehouse | undefined,
+  ) {}
 
-  static of(location: WarehouseLocation, opts: { idleMs?: number } = {}): WarehouseAccess {
-    return new WarehouseAccess(location, undefined, opts.idleMs ?? 1500);
+  static of(location: WarehouseLocation): WarehouseAccess {
+    return new WarehouseAccess(location, undefined);
   }
 
   /** An already-open warehouse that stays open (tests, BigQuery). */
   static fixed(w: Warehouse): WarehouseAccess {
-    return new WarehouseAccess(undefined, w, 0);
+    return new WarehouseAccess(undefined, w);
   }
 
   use<T>(fn: (w: Warehouse) => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
-      clearTimeout(this.idleTimer);
+      if (this.fixed) return fn(this.fixed);
+      if (this.location!.kind !== 'duckdb') return fn((this.held ??= await openWarehouse(this.location!, { readOnly: true })));
       const w = await this.open();
       try {
         return await fn(w);
       } finally {
-        this.scheduleClose();
+        await w.close();
       }
     });
     this.queue = next.catch(() => undefined);
@@ -50,7 +51,6 @@ export class WarehouseAccess {
   }
 
   private async open(): Promise<Warehouse> {
-    if (this.warehouse) return this.warehouse;
     const loc = this.location!;
     if (loc.kind === 'duckdb' && loc.path !== ':memory:') {
       try {
@@ -59,34 +59,14 @@ export class WarehouseAccess {
         throw new WarehouseNotReady(`the warehouse ${loc.path} does not exist yet: run \`pulse run\` to fill it`);
       }
     }
-    this.opening ??= openWarehouse(loc, { readOnly: true });
-    try {
-      this.warehouse = await this.opening;
-    } finally {
-      this.opening = undefined;
-    }
-    return this.warehouse;
+    return openWarehouse(loc, { readOnly: true });
   }
 
-  private scheduleClose(): void {
-    if (!this.location || this.location.kind !== 'duckdb') return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.queue = this.queue.then(() => this.release());
-    }, this.idleMs);
-    this.idleTimer.unref();
-  }
-
-  private async release(): Promise<void> {
-    const w = this.warehouse;
-    this.warehouse = undefined;
-    if (w && this.location) await w.close();
-  }
-
-  /** Lets go of a warehouse this object opened (a fixed one belongs to its caller). */
+  /** Waits for the requests under way (a fixed warehouse belongs to its caller). */
   async close(): Promise<void> {
-    clearTimeout(this.idleTimer);
     await this.queue;
-    if (this.location) await this.release();
+    const w = this.held;
+    this.held = undefined;
+    await w?.close();
   }
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { WarehouseAccess } from './access.ts';
 import { WarehouseNotReady } from './access.ts';
+import { WarehouseBusy } from '@social-pulse/warehouse';
 import { loadAssets } from './assets.ts';
 import { FilterError, parseFilters } from './filters.ts';
 import { SERVER_CSP, serverPage, staticPage } from './page.ts';
@@ -24,7 +25,7 @@ export function allowedHostsFor(host: string): string[] {
 
 function sendError(reply: FastifyReply, e: unknown) {
   if (e instanceof FilterError) return reply.code(400).send({ error: e.message, problems: e.problems });
-  if (e instanceof WarehouseNotReady) return reply.code(503).send({ error: e.message });
+  if (e instanceof WarehouseNotReady || e instanceof WarehouseBusy) return reply.code(503).send({ error: e.message });
   reply.log.error({ err: e }, 'dashboard query failed');
   return reply.code(500).send({ error: `the warehouse query failed: ${(e as Error).message}` });
 }

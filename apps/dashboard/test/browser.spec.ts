@@ -29,7 +29,7 @@ beforeAll(async () => {
   const w = await DuckDBWarehouse.open(file);
   await seedWarehouse(w, knownData());
   await w.close();
-  access = WarehouseAccess.of({ kind: 'duckdb', path: file }, { idleMs: 200 });
+  access = WarehouseAccess.of({ kind: 'duckdb', path: file });
   app = buildServer({ access, context: { scheduleSeconds: 3600, configuredSources: ['mastodon', 'hackernews'] }, now: () => new Date(END), allowedHosts: ['127.0.0.1'] });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchBrowser(base);

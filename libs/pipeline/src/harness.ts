@@ -141,7 +141,10 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
   if (process.send) {
     // Forked by `pulse run`: if that process dies, stop at once rather than work on unsupervised
     // while the next run takes the lock over. Stopping here is a crash like any other, and
-    // every step is safe against those.
+    // every step is safe against those. A parent that died while this process was still
+    // starting (tsx compiling the sources takes many seconds on a busy machine) closed the
+    // channel before anyone listened, and no 'disconnect' comes any more: look first.
+    if (!process.connected) orphaned();
     process.once('disconnect', orphaned);
   }
   let report: StepReport;

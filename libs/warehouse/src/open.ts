@@ -7,7 +7,7 @@ import { DuckDBWarehouse } from './duckdb/warehouse.ts';
 import type { Warehouse } from './types.ts';
 
 /** The warehouse a configuration names, with its schema in place unless read-only. */
-export async function openWarehouse(location: WarehouseLocation, opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<Warehouse> {
+export async function openWarehouse(location: WarehouseLocation, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number } = {}): Promise<Warehouse> {
   if (location.kind === 'duckdb') {
     if (location.path !== ':memory:') await mkdir(path.dirname(location.path), { recursive: true });
     const w = await DuckDBWarehouse.open(location.path, opts);

@@ -11,6 +11,9 @@ interface GlobalOpts {
 
 const out = (line: string) => process.stdout.write(`${maskSecrets(line)}\n`);
 
+/** The step attempt running now, for the line printed when the run is stopped from outside. */
+let current: { step: StepName; attempt: string } | undefined;
+
 /**
  * One pipeline run under the lock: each step in its own process, retried on failure; a step
  * that still fails stops the ones after it (see runPipeline).
@@ -20,7 +23,10 @@ export async function pipelineOnce(configFile: string, skip: Set<string> = new S
   return runPipeline(
     config,
     {
-      launch: (step, args, opts) => forkStep(step, stepEntry(step), args, opts),
+      launch: (step, args, opts) => {
+        current = { step, attempt: args[args.indexOf('--attempt') + 1] ?? '1' };
+        return forkStep(step, stepEntry(step), args, opts).finally(() => (current = undefined));
+      },
       enabled: async (step) => step !== 'enrich' || (config.nlp.enabled && (await stepAvailable(step))),
       out,
     },
@@ -37,9 +43,18 @@ export async function runCommand(g: GlobalOpts, o: { every?: string; dashboard?:
   let dashboard: { done: Promise<number>; stop(): void } | undefined;
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
+  // SIGTERM during a run (systemd stopping the unit, a supervisor's timeout) used to end it
+  // without a word: exit 143 and nothing on stdout. Say what was stopped. The step process
+  // sees its parent gone and stops too; every step is safe against that, and the next run
+  // takes the lock over and resumes.
+  const stopped = () => {
+    out(`pulse run: stopped by SIGTERM${current ? ` while ${current.step} (attempt ${current.attempt}) ran` : ''}; the next run resumes from the last saved state`);
+    process.exit(143);
+  };
   for (;;) {
     const started = Date.now();
-    const summary = await pipelineOnce(g.config, skip);
+    process.on('SIGTERM', stopped);
+    const summary = await pipelineOnce(g.config, skip).finally(() => process.off('SIGTERM', stopped));
     failed = summary.status === 'failed';
     if (!every || controller.signal.aborted) break;
     // With --every the dashboard serves between runs; it lets go of a DuckDB warehouse when

@@ -4,22 +4,72 @@ import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@so
 import { columnNames, dqChecks, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { DUCKDB_DDL } from './ddl.ts';
+import { announceWriter, announcedWriters } from './writers.ts';
 
-/** How long to wait for another process (a loader, a dashboard) to release the file. */
-const LOCK_WAIT_MS = 30_000;
+/**
+ * How long a writer waits for the file. Readers of this project step aside for an announced
+ * writer (see writers.ts), so this bounds only the wait for another writer or for a process
+ * that does not announce itself (a DuckDB shell left open on the file).
+ */
+const WRITE_WAIT_MS = 30_000;
+/** How long a reader (the dashboard) waits for writers before it says the warehouse is busy. */
+const READ_WAIT_MS = 10_000;
 
-async function openWithRetry(path: string, readOnly: boolean, memoryLimit: string | undefined) {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      return await openDuckDB(path, { readOnly, ...(memoryLimit ? { memoryLimit } : {}) });
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (!/lock|Conflicting/i.test(msg) || Date.now() > deadline) {
-        throw new Error(`cannot open the DuckDB warehouse ${path}: ${msg}`, { cause: e });
+/** The warehouse file is being written by another process; reading it later will work. */
+export class WarehouseBusy extends Error {
+  override readonly name = 'WarehouseBusy';
+}
+
+const isLockConflict = (e: unknown) => /Could not set lock|Conflicting lock/i.test((e as Error).message);
+
+/** Who holds the file, from DuckDB's message ("Conflicting lock is held in /usr/bin/node (PID 123)"). */
+function holderOf(e: unknown): string {
+  const m = /held in (.+?) \(PID (\d+)\)/.exec((e as Error).message);
+  return m ? `process ${m[2]} (${m[1]})` : 'another process';
+}
+
+/** Waits 25–100 ms: short, since an announced writer gets the file as soon as the reads under way end. */
+const pause = () => sleep(25 + Math.random() * 75);
+
+async function openWriter(file: string, memoryLimit: string | undefined, waitMs: number) {
+  const withdraw = file === ':memory:' ? async () => undefined : await announceWriter(file);
+  try {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        return { ...(await openDuckDB(file, memoryLimit ? { memoryLimit } : {})), withdraw };
+      } catch (e) {
+        if (!isLockConflict(e)) throw new Error(`cannot open the DuckDB warehouse ${file}: ${(e as Error).message}`, { cause: e });
+        if (Date.now() > deadline) {
+          throw new Error(
+            `cannot open the DuckDB warehouse ${file} for writing: ${holderOf(e)} has held it for more than ${waitMs / 1000} s (close a DuckDB shell or another program that has it open)`,
+            { cause: e },
+          );
+        }
+        await pause();
       }
-      await sleep(200 + Math.random() * 300);
     }
+  } catch (e) {
+    await withdraw();
+    throw e;
+  }
+}
+
+async function openReader(file: string, memoryLimit: string | undefined, waitMs: number) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const last = Date.now() > deadline;
+    // After the deadline, one attempt whatever the markers say (a stale one must not lock readers out).
+    const writers = file === ':memory:' || last ? [] : await announcedWriters(file);
+    if (!writers.length) {
+      try {
+        return await openDuckDB(file, { readOnly: true, ...(memoryLimit ? { memoryLimit } : {}) });
+      } catch (e) {
+        if (!isLockConflict(e)) throw new Error(`cannot open the DuckDB warehouse ${file}: ${(e as Error).message}`, { cause: e });
+        if (last) throw new WarehouseBusy(`the warehouse ${file} is being written by ${holderOf(e)}: try again in a moment`, { cause: e });
+      }
+    }
+    await pause();
   }
 }
 
@@ -34,12 +84,21 @@ export class DuckDBWarehouse implements Warehouse {
     readonly uri: string,
     private readonly db: { closeSync(): void },
     private readonly conn: DuckDBConnection,
+    private readonly withdraw: () => Promise<void>,
   ) {}
 
-  /** `memoryLimit`: DuckDB's memory limit (default 80% of RAM); beyond it, it spills next to the file. */
-  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<DuckDBWarehouse> {
-    const { db, conn } = await openWithRetry(path, Boolean(opts.readOnly), opts.memoryLimit);
-    return new DuckDBWarehouse(path, db, conn);
+  /**
+   * `memoryLimit`: DuckDB's memory limit (default 80% of RAM); beyond it, it spills next to the file.
+   * `waitMs`: how long to wait for other processes to let go of the file (readers wait for
+   * writers and then throw WarehouseBusy; writers are let in first, see writers.ts).
+   */
+  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number } = {}): Promise<DuckDBWarehouse> {
+    if (opts.readOnly) {
+      const { db, conn } = await openReader(path, opts.memoryLimit, opts.waitMs ?? READ_WAIT_MS);
+      return new DuckDBWarehouse(path, db, conn, async () => undefined);
+    }
+    const { db, conn, withdraw } = await openWriter(path, opts.memoryLimit, opts.waitMs ?? WRITE_WAIT_MS);
+    return new DuckDBWarehouse(path, db, conn, withdraw);
   }
 
   async ensureSchema(): Promise<void> {
@@ -141,7 +200,12 @@ export class DuckDBWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
-    this.conn.closeSync();
-    this.db.closeSync();
+    try {
+      this.conn.closeSync();
+      this.db.closeSync();
+    } finally {
+      // Only once the file is closed: readers that see no writer open it at once.
+      await this.withdraw();
+    }
   }
 }
