@@ -78,7 +78,7 @@ describe('DuckDBWarehouse', () => {
     await w.close();
   });
 
-  it('inserts a load in time order, so that a period query skips the row groups of other periods', async () => {
+  it('inserts a load in time order, so that a period query skips the row groups of other periods', { timeout: 300_000 }, async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
     const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'));
     await w.ensureSchema();
