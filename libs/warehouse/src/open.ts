@@ -3,13 +3,18 @@ import path from 'node:path';
 import type { WarehouseLocation } from '@social-pulse/config';
 import { emulatorClientOptions } from './bigquery/client.ts';
 import { BigQueryWarehouse } from './bigquery/warehouse.ts';
+import { createDuckDBWarehouseFile } from './duckdb/create.ts';
 import { DuckDBWarehouse } from './duckdb/warehouse.ts';
 import type { Warehouse } from './types.ts';
 
 /** The warehouse a configuration names, with its schema in place unless read-only. */
 export async function openWarehouse(location: WarehouseLocation, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number } = {}): Promise<Warehouse> {
   if (location.kind === 'duckdb') {
-    if (location.path !== ':memory:') await mkdir(path.dirname(location.path), { recursive: true });
+    if (location.path !== ':memory:') {
+      await mkdir(path.dirname(location.path), { recursive: true });
+      // A new warehouse appears whole, schema included, or not at all (a kill cannot leave it empty).
+      if (!opts.readOnly) await createDuckDBWarehouseFile(location.path);
+    }
     const w = await DuckDBWarehouse.open(location.path, opts);
     if (!opts.readOnly) await w.ensureSchema();
     return w;

@@ -101,8 +101,16 @@ export class DuckDBWarehouse implements Warehouse {
     return new DuckDBWarehouse(path, db, conn, withdraw);
   }
 
+  /** In one transaction: a process killed half-way leaves the schema as it was, never half of it. */
   async ensureSchema(): Promise<void> {
-    for (const ddl of DUCKDB_DDL) await this.conn.run(ddl);
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (const ddl of DUCKDB_DDL) await this.conn.run(ddl);
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
   }
 
   private async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
