@@ -4,7 +4,7 @@ import { link, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { PulseError } from '@social-pulse/runtime';
+import { PulseError, pidAlive } from '@social-pulse/runtime';
 
 interface LockInfo {
   pid: number;
@@ -58,11 +58,7 @@ export function processStart(pid: number): string | undefined {
 }
 
 function alive(pid: number, start: string | undefined): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!pidAlive(pid)) return false;
   // Recorded and readable now: the same pid with another start time is another process.
   const now = start === undefined ? undefined : processStart(pid);
   return now === undefined || now === start;

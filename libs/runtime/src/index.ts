@@ -10,3 +10,4 @@ export { newRunId, seededRandom } from './ids.ts';
 export { VERSION } from './version.ts';
 export { openDuckDB, queryRows, sqlString, sqlStringList } from './duckdb.ts';
 export type { DuckOptions, DuckDBConnection } from './duckdb.ts';
+export { pidAlive } from './process.ts';

@@ -2,19 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { link, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { openDuckDB } from '@social-pulse/runtime';
+import { openDuckDB, pidAlive } from '@social-pulse/runtime';
 import { DUCKDB_DDL } from './ddl.ts';
 
 const PARTIAL = '.creating-';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Creates the DuckDB warehouse file with its whole schema, or leaves it as it is if it exists.
@@ -30,7 +21,7 @@ export async function createDuckDBWarehouseFile(file: string): Promise<void> {
   const base = path.basename(file);
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const pid = name.startsWith(base + PARTIAL) ? Number(name.slice(base.length + PARTIAL.length).split('-')[0]) : NaN;
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) await rm(path.join(dir, name), { force: true });
+    if (Number.isInteger(pid) && pid !== process.pid && !pidAlive(pid)) await rm(path.join(dir, name), { force: true });
   }
   const partial = `${file}${PARTIAL}${process.pid}-${randomBytes(4).toString('hex')}`;
   try {

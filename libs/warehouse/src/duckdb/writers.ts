@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pidAlive } from '@social-pulse/runtime';
 
 /**
  * Writers first, on a DuckDB file shared between processes.
@@ -19,16 +20,6 @@ import path from 'node:path';
 
 const dirOf = (file: string) => `${file}.writers`;
 let seq = 0;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, under another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Announces a writer of `file`; the returned function withdraws the announcement. */
 export async function announceWriter(file: string): Promise<() => Promise<void>> {
@@ -50,7 +41,7 @@ export async function announcedWriters(file: string): Promise<number[]> {
   const pids: number[] = [];
   for (const name of names) {
     const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) pids.push(pid);
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) pids.push(pid);
     else await rm(path.join(dirOf(file), name), { force: true });
   }
   return pids;
