@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { gcsClient } from '@social-pulse/lake';
-import { PulseError, newRunId } from '@social-pulse/runtime';
+import { PulseError, maskSecrets, newRunId } from '@social-pulse/runtime';
 import { BatchClient, followJob } from '../batch.ts';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+// Task failures quote what Batch and the task's VM said: masked like every other report line.
+const out = (line: string) => process.stdout.write(`${maskSecrets(line)}\n`);
 
 /**
  * `pulse enrich --batch job.json`: submit the Cloud Batch job of enrich shards that the Pulumi
