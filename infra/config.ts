@@ -40,6 +40,17 @@ export const CONFIG_DEFAULTS = {
 } as const;
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
 
+/**
+ * The keys of the project's config namespace whose value is an object, with their default.
+ * Pulumi.yaml declares them with a description and this default but no `type` (a project's
+ * config types are scalars and arrays only; an untyped key takes any value), so that
+ * `pulumi config` shows them and a stack need not set them. The default `{}` means "none".
+ */
+export const OBJECT_CONFIG_DEFAULTS = {
+  /** The enrich step as a Cloud Batch job of shards (components/enrich-batch-job.ts). */
+  enrichJob: {},
+} as const satisfies Record<string, Record<string, never>>;
+
 /** The credentials kept in Secret Manager: config key, environment variable, secret id suffix. */
 export const CREDENTIALS = [
   { key: 'xBearerToken', env: 'X_BEARER_TOKEN', name: 'x-bearer-token' },

@@ -18,9 +18,13 @@ export interface EnrichJobSetting {
   maxRetryCount: number;
 }
 
-/** Validates the raw `enrichJob` object; throws a message that names the bad field. */
+/**
+ * Validates the raw `enrichJob` object; throws a message that names the bad field. Unset, or
+ * `{}` (its default in Pulumi.yaml), declares no job.
+ */
 export function parseEnrichJob(raw: unknown): EnrichJobSetting | undefined {
   if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error('enrichJob: expected an object such as {"tasks": 8, "parallelism": 8, "machineType": "c3-standard-8"}');
   const o = raw as Record<string, unknown>;
   const known = ['tasks', 'parallelism', 'machineType', 'gpu', 'maxRetryCount'];

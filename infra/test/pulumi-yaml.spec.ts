@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS } from '../config.ts';
+import { parseEnrichJob } from '../components/enrich-batch-job.ts';
+import { CONFIG_DEFAULTS, OBJECT_CONFIG_DEFAULTS } from '../config.ts';
 
 const projectFile = readFileSync(new URL('../../Pulumi.yaml', import.meta.url), 'utf8');
 
@@ -36,7 +37,21 @@ describe('Pulumi.yaml', () => {
   });
 
   it('declares exactly the keys the program reads', () => {
-    expect([...declaredConfig().keys()].sort()).toEqual(Object.keys(CONFIG_DEFAULTS).sort());
+    expect([...declaredConfig().keys()].sort()).toEqual([...Object.keys(CONFIG_DEFAULTS), ...Object.keys(OBJECT_CONFIG_DEFAULTS)].sort());
+  });
+
+  it.each(Object.entries(OBJECT_CONFIG_DEFAULTS))('declares the object %s with a description, its default and no type', (key, value) => {
+    const declared = declaredConfig().get(key) ?? {};
+    // Pulumi types project config as scalars and arrays only; a typed key would refuse an object.
+    expect(declared['type']).toBeUndefined();
+    expect(String(declared['description'] ?? '')).not.toBe('');
+    expect(declared['default']).toBe(JSON.stringify(value));
+  });
+
+  it('declares no Cloud Batch job by default', () => {
+    const declared = declaredConfig().get('enrichJob') ?? {};
+    expect(parseEnrichJob(JSON.parse(String(declared['default'])))).toBeUndefined();
+    expect(parseEnrichJob({ tasks: 2 })).toMatchObject({ tasks: 2 });
   });
 
   it.each(Object.entries(CONFIG_DEFAULTS))('declares %s with type, description and the same default', (key, value) => {
