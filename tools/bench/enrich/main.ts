@@ -7,11 +7,18 @@
  *    batching, tensors, ONNX Runtime calls, entity grouping), since they compute almost nothing;
  * 2. a synthetic encoder with BERT-base-width feed-forward layers and random weights (one
  *    task): compute-bound like a real model, so batching, sorting, int8 and threads show;
- * 3. the real default models, when PULSE_MODELS_DIR holds them (`pulse models pull`).
+ * 3. the real default models, when PULSE_MODELS_DIR holds them (`pulse models pull`);
+ * 4. three synthetic models of roberta-base's shape (12 layers, 768 wide, 12 heads, int8, random
+ *    weights; roberta-shape.ts): posts/s per core for sentiment, zero-shot topics over 6 labels
+ *    and entities, one post at a time vs sorted batches, all three tasks together, printed
+ *    beside the original project's rate (about 0.8 posts/s per vCPU for topic + NER) and turned
+ *    into a cost per million posts on a Cloud Batch machine at its on-demand price.
  *
- * Not a test: it prints tables and one summary line per model set.
+ * Not a test: it prints tables and one summary line per model set. `--sections 4` runs only
+ * the roberta-shaped part (the others take minutes on a small machine).
  *
- *   npx tsx tools/bench/enrich/main.ts [--posts 1024] [--synthetic-posts 256] [--real-posts 96] [--repeat 3] [--layers 4]
+ *   npx tsx tools/bench/enrich/main.ts [--sections 1,2,3,4] [--posts 1024] [--synthetic-posts 256] [--real-posts 96] [--repeat 3] [--layers 4]
+ *                                      [--width-posts 48] [--width-topic-posts 24] [--width-layers 12]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +29,7 @@ import { buildTinyModels, tinyNlpConfig, type NlpConfigInput } from '@social-pul
 import { corpus, meanWords, OTHER_WORDS, TOPIC_WORDS, type BenchPost } from './corpus.ts';
 import { formatTable, measure, type Measurement, type Scenario } from './measure.ts';
 import { buildSyntheticModel } from './synthetic-model.ts';
+import { widthSection } from './width.ts';
 import { parseCount } from '../../generate/count.ts';
 
 function arg(name: string, fallback: number): number {
@@ -73,8 +81,29 @@ async function run(title: string, list: Scenario[], posts: BenchPost[], naivePos
 }
 
 const repeat = arg('repeat', 3);
+const sectionsArg = process.argv.indexOf('--sections');
+const sections = new Set((sectionsArg >= 0 ? (process.argv[sectionsArg + 1] ?? '') : '1,2,3,4').split(',').map((x) => Number(x.trim())));
+if (![...sections].every((n) => [1, 2, 3, 4].includes(n))) throw new Error('--sections expects a comma-separated list of 1, 2, 3 and 4');
 const dirs: string[] = [];
 try {
+  if (sections.has(1)) await tinySection();
+  if (sections.has(2)) await syntheticSection();
+  if (sections.has(3)) await realSection();
+  if (sections.has(4)) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-bench-width-'));
+    dirs.push(dir);
+    await widthSection(dir, {
+      posts: arg('width-posts', 48),
+      topicPosts: arg('width-topic-posts', 24),
+      cores,
+      layers: arg('width-layers', 12),
+    });
+  }
+} finally {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+}
+
+async function tinySection(): Promise<void> {
   // 1. Tiny models, every task.
   const tinyDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-bench-tiny-'));
   dirs.push(tinyDir);
@@ -87,7 +116,9 @@ try {
     posts.slice(0, 256),
     repeat,
   );
+}
 
+async function syntheticSection(): Promise<void> {
   // 2. A compute-bound synthetic encoder, one task.
   const layers = arg('layers', 4);
   const synDir = await mkdtemp(path.join(os.tmpdir(), 'pulse-bench-synthetic-'));
@@ -106,7 +137,9 @@ try {
     synPosts.slice(0, 64),
     repeat,
   );
+}
 
+async function realSection(): Promise<void> {
   // 3. The real default models, when present.
   const modelsDir = resolveModelsDir({}, process.env);
   const realBase = (o: NlpConfigInput) => nlpSchema.parse({ modelsDir, ...o });
@@ -127,6 +160,4 @@ try {
       1,
     );
   }
-} finally {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 }
