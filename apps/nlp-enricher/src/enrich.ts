@@ -10,7 +10,7 @@ import {
   postsFilesAfter,
   readNlpIndex,
   readNlpRows,
-  readPostTexts,
+  streamPostTexts,
   watermarkFromFuture,
   writeNlp,
   type LakeStore,
@@ -21,8 +21,10 @@ import {
 import {
   NLP_TASKS,
   createEnricherPool,
+  labelIndex,
   nlpConfigRelativeTo,
   planEnrichment,
+  recordLabels,
   postText,
   prepareText,
   resolveModelVersions,
@@ -31,7 +33,7 @@ import {
   type ModelVersion,
 } from '@social-pulse/nlp';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
-import { PulseError, createProgress, describeError } from '@social-pulse/runtime';
+import { PulseError, createProgress, describeError, type Progress } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
 import { z } from 'zod';
 
@@ -64,8 +66,10 @@ const enricherState: StateSchema<EnricherState> = z.looseObject({
 const RECOVER = 'delete it; the next enrich reads every posts/ file again and labels only what is not labelled yet';
 
 /**
- * Posts labelled between two nlp/ files. Each chunk is written as soon as it is labelled, so
- * a long first run that is interrupted keeps what it did, and memory stays bounded.
+ * Posts read, planned and labelled at a time, and at most labelled between two nlp/ files.
+ * The posts/ files are read as a stream of such windows (a relabelling after a model change
+ * reads every post, and never holds more than one window of texts); each is written as soon
+ * as it is labelled, so a long run that is interrupted keeps what it did.
  */
 export const CHUNK_POSTS = 4096;
 
@@ -128,14 +132,9 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
     return { status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, details: { postsFiles: 0 }, lines: [`${label}no new posts`] };
   }
 
-  const read = await readPostTexts(lake, files.map((f) => f.key));
-  // A shard keeps the posts whose prepared text hashes to it: identical texts (cross-posts,
-  // reposts) meet in one shard, where the enricher computes them once, and no other shard
-  // ever writes labels for them, so shards never need to see each other's work.
-  const posts = shard ? read.filter((p) => nlpShardOf(prepareText(postText(p), { maxChars: nlp.maxChars }), shard.count) === shard.index) : read;
-  const existing = await readNlpIndex(lake);
-  // Planning needs no model: it hashes prepared texts with the configured model versions.
-  const plan = planEnrichment<PostText>(posts, existing, nlp, models);
+  // The labels already stored, kept current as windows are written, so that identical texts
+  // in a later window are copied rather than computed again.
+  const index = labelIndex(await readNlpIndex(lake));
   const started = Date.now();
   const enrichedAt = new Date().toISOString();
   let seq = 0;
@@ -148,47 +147,74 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
     seq += r.files.length;
     filesWritten += r.files.length;
     rowsOut += r.rows;
+    recordLabels(index, rows);
     crashPoint('enrich.written', ctx.env);
   };
-
-  // Cross-posts and reposts whose text is already labelled: copy the labels.
-  const sources = new Map((await readNlpRows(lake, plan.copies.map((c) => c.from))).map((r) => [r.post_id, r]));
-  const copies: PostNlp[] = [];
-  for (const c of plan.copies) {
-    const from = sources.get(c.from);
-    if (from) copies.push({ ...from, post_id: c.post.post_id, created_at: c.post.created_at, enriched_at: enrichedAt });
-    else plan.todo.push(c.post); // vanished between the index and now: compute it
-  }
-  await write(copies);
 
   let enricher: Enricher | undefined;
   let device = 'none';
   let textsComputed = 0;
-  if (plan.todo.length) {
-    const offline = Boolean(resolveModelsDir(nlp, ctx.env)) || ctx.env.HF_HUB_OFFLINE === '1';
-    try {
-      // One set of models on every core, or `nlp.workers` worker threads each with its own.
-      enricher = await createEnricherPool(nlp, { log: ctx.log, env: ctx.env });
-    } catch (e) {
-      throw modelsUnavailable(e, offline);
-    }
-    device = enricher.device;
-    labelledWith = [...enricher.models];
-    const progress = createProgress('enrich', { total: plan.todo.length, unit: 'posts' });
-    try {
-      for (let i = 0; i < plan.todo.length; i += chunkPosts) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        const chunk = plan.todo.slice(i, i + chunkPosts);
-        let shown = 0;
-        const rows = await enricher.enrich(chunk, (p) => {
-          progress.increment(p.done - shown);
-          shown = p.done;
-        });
-        progress.increment(chunk.length - shown);
-        await write(rows);
+  let read = 0;
+  let inShard = 0;
+  let upToDate = 0;
+  let labelled = 0;
+  let copied = 0;
+  let windows = 0;
+  let largestWindow = 0;
+  const offline = Boolean(resolveModelsDir(nlp, ctx.env)) || ctx.env.HF_HUB_OFFLINE === '1';
+  let progress: Progress | undefined;
+  try {
+    // One window of posts at a time: the texts of every posts/ file are never all in memory.
+    for await (const window of streamPostTexts(lake, files.map((f) => f.key), chunkPosts)) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      windows++;
+      largestWindow = Math.max(largestWindow, window.length);
+      read += window.length;
+      // A shard keeps the posts whose prepared text hashes to it: identical texts (cross-posts,
+      // reposts) meet in one shard, where the enricher computes them once, and no other shard
+      // ever writes labels for them, so shards never need to see each other's work.
+      const posts = shard ? window.filter((p) => nlpShardOf(prepareText(postText(p), { maxChars: nlp.maxChars }), shard.count) === shard.index) : window;
+      inShard += posts.length;
+      // Planning needs no model: it hashes prepared texts with the configured model versions.
+      const plan = planEnrichment<PostText>(posts, index, nlp, models);
+      upToDate += plan.upToDate;
+
+      // Cross-posts and reposts whose text is already labelled: copy the labels.
+      const sources = plan.copies.length ? new Map((await readNlpRows(lake, plan.copies.map((c) => c.from))).map((r) => [r.post_id, r])) : new Map<string, PostNlp>();
+      const copies: PostNlp[] = [];
+      for (const c of plan.copies) {
+        const from = sources.get(c.from);
+        if (from) copies.push({ ...from, post_id: c.post.post_id, created_at: c.post.created_at, enriched_at: enrichedAt });
+        else plan.todo.push(c.post); // vanished between the index and now: compute it
       }
-    } finally {
-      progress.stop();
+      await write(copies);
+      copied += copies.length;
+      if (!plan.todo.length) continue;
+
+      if (!enricher) {
+        try {
+          // One set of models on every core, or `nlp.workers` worker threads each with its own.
+          enricher = await createEnricherPool(nlp, { log: ctx.log, env: ctx.env });
+        } catch (e) {
+          throw modelsUnavailable(e, offline);
+        }
+        device = enricher.device;
+        labelledWith = [...enricher.models];
+      }
+      labelled += plan.todo.length;
+      const bar = (progress ??= createProgress('enrich', { unit: 'posts' }));
+      bar.setTotal(labelled);
+      let shown = 0;
+      const rows = await enricher.enrich(plan.todo, (p) => {
+        bar.increment(p.done - shown);
+        shown = p.done;
+      });
+      bar.increment(plan.todo.length - shown);
+      await write(rows);
+    }
+  } finally {
+    progress?.stop();
+    if (enricher) {
       textsComputed = enricher.stats().textsComputed;
       await enricher.close();
     }
@@ -196,26 +222,29 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
   await saveState();
 
   const seconds = (Date.now() - started) / 1000;
-  const rate = plan.todo.length && seconds > 0 ? ` at ${(plan.todo.length / seconds).toFixed(1)} posts/s on ${device}` : '';
+  const rate = labelled && seconds > 0 ? ` at ${(labelled / seconds).toFixed(1)} posts/s on ${device}` : '';
   const lines = [
-    `${label}${shard ? `${read.length} posts read, ${posts.length} in this shard` : `${posts.length} posts read`}, ${plan.upToDate} already labelled; ${plan.todo.length} labelled (${textsComputed} distinct texts computed${rate}), ` +
-      `${copies.length} copied from identical texts; ${rowsOut} rows → nlp/ in ${filesWritten} files`,
+    `${label}${shard ? `${read} posts read, ${inShard} in this shard` : `${read} posts read`}, ${upToDate} already labelled; ${labelled} labelled (${textsComputed} distinct texts computed${rate}), ` +
+      `${copied} copied from identical texts; ${rowsOut} rows → nlp/ in ${filesWritten} files`,
   ];
   if (modelsChanged && st.models) lines.push('              models or settings changed since the last run: every post is relabelled');
   ctx.log.info(lines[0]!);
   return {
     status: 'ok',
-    rowsIn: read.length,
+    rowsIn: read,
     rowsOut,
     rowsRejected: 0,
     retries: 0,
     details: {
       postsFiles: files.length,
-      ...(shard ? { shard: `${shard.index}/${shard.count}`, inShard: posts.length } : {}),
-      upToDate: plan.upToDate,
-      labelled: plan.todo.length,
+      ...(shard ? { shard: `${shard.index}/${shard.count}`, inShard } : {}),
+      upToDate,
+      labelled,
       textsComputed,
-      copied: copies.length,
+      copied,
+      // Posts read per window (at most `chunkPosts`): the texts held at once.
+      windows,
+      largestWindow,
       filesWritten,
       device,
       modelsChanged,

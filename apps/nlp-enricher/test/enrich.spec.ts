@@ -8,7 +8,7 @@ import { withTinyModels, type NlpConfigInput, type TinyModels } from '@social-pu
 import type { StepContext } from '@social-pulse/pipeline';
 import { createLogger } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
-import { enrich } from '../src/enrich.ts';
+import { enrich, type EnrichOptions } from '../src/enrich.ts';
 
 let tiny: TinyModels;
 beforeAll(async () => {
@@ -39,10 +39,10 @@ async function setup(nlp: NlpConfigInput = {}) {
   const file = path.join(dir, 'pulse.config.yaml');
   await writeFile(file, '# written by the test\n');
   let run = 0;
-  const step = (over: NlpConfigInput = {}, env: NodeJS.ProcessEnv = {}) => {
+  const step = (over: NlpConfigInput = {}, env: NodeJS.ProcessEnv = {}, opts: EnrichOptions = {}) => {
     const config = resolveConfig({ lake: './lake', warehouse: 'duckdb:./wh.duckdb', sources: [], nlp: section(over) }, file, { env: {} });
     const ctx: StepContext = { config, runId: `20261124T10000${run++}Z-abcdef`, log: createLogger('enrich'), env, signal: new AbortController().signal };
-    return enrich(ctx);
+    return enrich(ctx, opts);
   };
   const labels = async () => {
     const ids = [...new Set((await nlpFiles(lake)).map((f) => f.key))];
@@ -193,5 +193,36 @@ describe('the enrich step', { timeout: 60_000 }, () => {
     expect((await step({ modelsDir: empty }, { PULSE_MODELS_DIR: tiny.dir })).rowsOut).toBe(4);
 
     expect(await step({ enabled: false })).toMatchObject({ status: 'skipped', lines: ['enrich        skipped: nlp.enabled is false'] });
+  });
+
+  it('relabels after a model change one window of posts at a time, never every text at once, with the labels of one whole pass', async () => {
+    // 23 posts over three days; post 21 repeats post 2's text, in another window.
+    const texts = ['Kafka streaming is great', 'The Airflow scheduler outage was terrible', 'dbt tests in BigQuery', 'Snowflake cost review'];
+    const text = (i: number): string => (i === 20 ? text(1) : `${texts[i % texts.length]} ${i}`);
+    const many = Array.from({ length: 23 }, (_, i) => post(String(i + 1).padStart(2, '0'), text(i), { created_at: `2026-11-${18 + (i % 3)}T10:00:00.000Z` }));
+    const windowed = await setup();
+    const whole = await setup();
+    for (const w of [windowed, whole]) {
+      await mergePosts(w.lake, many, 'r1');
+      expect((await w.step()).details).toMatchObject({ labelled: 23, windows: 1, largestWindow: 23 });
+    }
+    const change = { sentiment: { model: tiny.ids.sentimentLabelIds } };
+    const stepped = await windowed.step(change, {}, { chunkPosts: 5 });
+    // Every post read again, in windows of at most 5 posts: 5 + 5 + 5 + 5 + 3.
+    expect(stepped.details).toMatchObject({ modelsChanged: true, upToDate: 0, windows: 5, largestWindow: 5 });
+    // Post 21 meets the text of post 2, labelled in an earlier window: copied, not computed.
+    expect(stepped.details).toMatchObject({ labelled: 22, copied: 1, textsComputed: 22 });
+    expect((await whole.step(change)).details).toMatchObject({ windows: 1, largestWindow: 23, labelled: 23, textsComputed: 22 });
+
+    const rows = async (lake: typeof windowed.lake) => {
+      const all = await readNlpRows(lake, many.map((p) => p.post_id));
+      return all.map((r) => ({ ...r, enriched_at: '' }));
+    };
+    const relabelled = await rows(windowed.lake);
+    expect(relabelled).toHaveLength(23);
+    expect(relabelled).toEqual(await rows(whole.lake));
+    expect(relabelled.every((r) => r.models.some((m) => m.model.startsWith(tiny.ids.sentimentLabelIds)))).toBe(true);
+    // And nothing is left to do.
+    expect((await windowed.step(change, {}, { chunkPosts: 5 })).rowsOut).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ export { RawZone, rawOrder, rawFilesAfter, rawWatermarkProblem, watermarkFromFut
 export { StateError, StateStore, type StateReadOptions, type StateSchema } from './state.ts';
 export { mergePosts, PostsMerge, postsFilesAfter } from './posts.ts';
 export type { MergeResult, PostsMergeOptions } from './posts.ts';
-export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp } from './nlp.ts';
+export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';
 export { checkGcsLake, type LakeCheck } from './check.ts';
 export { checkLakeFiles, LakeFileError, type ParquetZone } from './columns.ts';

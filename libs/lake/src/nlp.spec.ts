@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Post, PostNlp } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
-import { nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, writeNlp } from './nlp.ts';
+import { nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
 import { mergePosts } from './posts.ts';
 import { LocalStore } from './store/local.ts';
 
@@ -59,5 +59,33 @@ describe('lake nlp/ zone', () => {
       { post_id: 'hackernews:1', created_at: '2026-11-20T10:00:00.000Z', text: 'new', title: 'T1' },
       { post_id: 'hackernews:2', created_at: '2026-11-20T10:00:00.000Z', text: 'text', title: null },
     ]);
+  });
+
+  it('streams the same posts in windows of at most `window` texts, over a lake that holds many more', async () => {
+    const store = new LocalStore(await mkdtemp(path.join(os.tmpdir(), 'lake-nlp-')));
+    // 23 posts over three days (three partitions), then post 5 collected again with a new text.
+    const day = (i: number) => `2026-11-${18 + (i % 3)}T10:00:00.000Z`;
+    await mergePosts(store, Array.from({ length: 23 }, (_, i) => post(String(i + 1).padStart(2, '0'), { text: `text ${i + 1}`, created_at: day(i) })), 'r1');
+    await mergePosts(store, [post('05', { text: 'edited', created_at: day(4), collected_at: '2026-11-22T00:00:00.000Z' })], 'r2');
+    const keys = (await store.list('posts/')).map((f) => f.key);
+    const all = await readPostTexts(store, keys);
+    expect(all).toHaveLength(23);
+    expect(all.find((p) => p.post_id === 'hackernews:05')!.text).toBe('edited');
+
+    const windows: number[] = [];
+    const streamed = [];
+    for await (const w of streamPostTexts(store, keys, 4)) {
+      windows.push(w.length);
+      streamed.push(...w);
+    }
+    // Never more than 4 texts handed over at once, and together exactly what one read returns.
+    expect(windows).toEqual([4, 4, 4, 4, 4, 3]);
+    expect(streamed).toEqual(all);
+
+    const whole = [];
+    for await (const w of streamPostTexts(store, keys, 1000)) whole.push(w);
+    expect(whole).toEqual([all]);
+    for await (const w of streamPostTexts(store, [], 4)) throw new Error(`no posts/ files, yet a window of ${w.length}`);
+    await expect(streamPostTexts(store, keys, 0).next()).rejects.toThrow(/window must be a positive whole number/);
   });
 });

@@ -139,17 +139,53 @@ export interface PostText {
   title: string | null;
 }
 
+const POST_TEXTS_SQL = (paths: readonly string[]) =>
+  `SELECT post_id, created_at, text, title FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
+   QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
+   ORDER BY post_id`;
+
+type PostTextRow = Omit<PostText, 'created_at'> & { created_at: Date };
+const postTextOf = (r: PostTextRow): PostText => ({ post_id: r.post_id, created_at: r.created_at.toISOString(), text: r.text, title: r.title });
+
 /** The newest state of each post in these posts/ files: its id, creation time, text and title. */
 export async function readPostTexts(store: LakeStore, keys: readonly string[]): Promise<PostText[]> {
   if (!keys.length) return [];
   return withDuck(async (conn) => {
     const paths = await checkedPaths(conn, store, keys, 'posts');
-    const rows = await queryRows<Omit<PostText, 'created_at'> & { created_at: Date }>(
-      conn,
-      `SELECT post_id, created_at, text, title FROM read_parquet(${sqlStringList(paths)}, hive_partitioning = false, union_by_name = true)
-       QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) = 1
-       ORDER BY post_id`,
-    );
-    return rows.map((r) => ({ ...r, created_at: r.created_at.toISOString() }));
+    return (await queryRows<PostTextRow>(conn, POST_TEXTS_SQL(paths))).map(postTextOf);
   });
+}
+
+/**
+ * What `readPostTexts` returns, in windows of at most `window` posts (in post_id order), for
+ * a relabelling of millions of posts: the caller holds one window of texts at a time, not
+ * every text at once. DuckDB streams the query's result a chunk (2,048 rows) at a time and
+ * spills its sort to a temporary folder instead of growing without bound. Each post comes
+ * once, in its newest state, as from `readPostTexts`.
+ */
+export async function* streamPostTexts(store: LakeStore, keys: readonly string[], window: number): AsyncGenerator<PostText[]> {
+  if (!Number.isInteger(window) || window < 1) throw new RangeError(`streamPostTexts: window must be a positive whole number, got ${window}`);
+  if (!keys.length) return;
+  const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-nlp-'));
+  const { db, conn } = await openDuckDB(':memory:');
+  try {
+    await conn.run(`SET temp_directory = ${sqlString(work)}`);
+    const paths = await checkedPaths(conn, store, keys, 'posts');
+    const result = await conn.stream(POST_TEXTS_SQL(paths));
+    let pending: PostText[] = [];
+    for await (const rows of result.yieldRowObjectJs()) {
+      for (const r of rows as unknown as PostTextRow[]) {
+        pending.push(postTextOf(r));
+        if (pending.length === window) {
+          yield pending;
+          pending = [];
+        }
+      }
+    }
+    if (pending.length) yield pending;
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+    await rm(work, { recursive: true, force: true });
+  }
 }

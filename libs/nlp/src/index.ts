@@ -1,9 +1,9 @@
 export { createEnricher } from './enricher.ts';
 export { createEnricherPool, workerCount } from './pool.ts';
 export type { Enricher, EnricherOptions, EnricherStats, EnrichProgress } from './enricher.ts';
-export { planEnrichment, modelVersions, textHash } from './plan.ts';
+export { labelIndex, planEnrichment, modelVersions, recordLabels, textHash } from './plan.ts';
 export { modelFingerprint, resolveModelVersions } from './fingerprint.ts';
-export type { EnrichItem, EnrichmentPlan, ExistingLabels, ModelVersion, PlanItem } from './plan.ts';
+export type { EnrichItem, EnrichmentPlan, ExistingLabels, LabelIndex, ModelVersion, PlanItem } from './plan.ts';
 export { prepareText, postText, DEFAULT_MAX_CHARS } from './prepare.ts';
 export type { PrepareOptions } from './prepare.ts';
 export { DEFAULT_TOPIC_LABELS, DEFAULT_ENTITY_LABEL_MAP, entityTypeOf, sentimentLabels } from './labels.ts';

@@ -77,22 +77,53 @@ export interface EnrichmentPlan<T extends PlanItem> {
 export type ExistingLabels = Iterable<{ post_id: string; text_hash: string }> | ReadonlyMap<string, string>;
 
 /**
+ * The labels already stored, indexed both ways: what `planEnrichment` compares with. Build it
+ * once (`labelIndex`) and keep it current with `recordLabels` when labelling in windows, so
+ * that each window's plan costs that window's posts, not a copy of every label.
+ */
+export interface LabelIndex {
+  /** post_id → the text_hash of its newest labels. */
+  readonly byPost: Map<string, string>;
+  /** text_hash → a post whose newest labels have it (the one to copy from). */
+  readonly byHash: Map<string, string>;
+}
+
+export function labelIndex(existing: ExistingLabels): LabelIndex {
+  const byPost = new Map<string, string>();
+  if (existing instanceof Map) for (const [id, hash] of existing) byPost.set(id, hash);
+  else for (const row of existing as Iterable<{ post_id: string; text_hash: string }>) byPost.set(row.post_id, row.text_hash);
+  const byHash = new Map<string, string>();
+  for (const [id, hash] of byPost) if (!byHash.has(hash)) byHash.set(hash, id);
+  return { byPost, byHash };
+}
+
+/** Labels just written: later plans see them as stored (and as sources to copy from). */
+export function recordLabels(index: LabelIndex, rows: Iterable<{ post_id: string; text_hash: string }>): void {
+  for (const { post_id, text_hash } of rows) {
+    const before = index.byPost.get(post_id);
+    // The post no longer carries its old labels: it is no source for that hash any more.
+    if (before !== undefined && before !== text_hash && index.byHash.get(before) === post_id) index.byHash.delete(before);
+    index.byPost.set(post_id, text_hash);
+    if (!index.byHash.has(text_hash)) index.byHash.set(text_hash, post_id);
+  }
+}
+
+const isLabelIndex = (x: unknown): x is LabelIndex =>
+  typeof x === 'object' && x !== null && !(x instanceof Map) && (x as LabelIndex).byPost instanceof Map && (x as LabelIndex).byHash instanceof Map;
+
+/**
  * Decide which posts need labelling, given the labels already stored (`post_id` →
- * `text_hash`, e.g. from the lake's nlp/ files or the warehouse's post_nlp table). A post
- * listed twice counts once (the last one).
+ * `text_hash`, e.g. from the lake's nlp/ files or the warehouse's post_nlp table, or a
+ * `LabelIndex` of them). A post listed twice counts once (the last one).
  */
 export function planEnrichment<T extends PlanItem>(
   posts: Iterable<T>,
-  existing: ExistingLabels,
+  existing: ExistingLabels | LabelIndex,
   config: NlpConfig,
   /** The versions to label with (`resolveModelVersions`, with the files' fingerprints); by default those of the configuration alone. */
   models: readonly ModelVersion[] = modelVersions(config),
 ): EnrichmentPlan<T> {
-  const stored = new Map<string, string>();
-  if (existing instanceof Map) for (const [id, hash] of existing) stored.set(id, hash);
-  else for (const row of existing as Iterable<{ post_id: string; text_hash: string }>) stored.set(row.post_id, row.text_hash);
-  const byHash = new Map<string, string>();
-  for (const [id, hash] of stored) if (!byHash.has(hash)) byHash.set(hash, id);
+  const { byPost: stored, byHash } = isLabelIndex(existing) ? existing : labelIndex(existing);
 
   const latest = new Map<string, T>();
   for (const p of posts) {
