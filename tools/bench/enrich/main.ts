@@ -18,7 +18,7 @@
  * the roberta-shaped part (the others take minutes on a small machine).
  *
  *   npx tsx tools/bench/enrich/main.ts [--sections 1,2,3,4] [--posts 1024] [--synthetic-posts 256] [--real-posts 96] [--repeat 3] [--layers 4]
- *                                      [--width-posts 48] [--width-topic-posts 24] [--width-layers 12]
+ *                                      [--width-posts 48] [--width-topic-posts 24] [--width-layers 12] [--width-repeat 3]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -97,6 +97,7 @@ try {
       topicPosts: arg('width-topic-posts', 24),
       cores,
       layers: arg('width-layers', 12),
+      repeat: arg('width-repeat', 3),
     });
   }
 } finally {
