@@ -1,6 +1,6 @@
 import { nlpSchema } from '@social-pulse/config';
 import { describe, expect, it } from 'vitest';
-import { modelVersions, planEnrichment, textHash } from './plan.ts';
+import { labelIndex, modelVersions, planEnrichment, recordLabels, textHash } from './plan.ts';
 import { prepareText } from './prepare.ts';
 
 const config = nlpSchema.parse({});
@@ -84,5 +84,20 @@ describe('planEnrichment', () => {
       config,
     );
     expect(plan).toEqual({ todo: [], copies: [], upToDate: 1 });
+  });
+
+  it('plans window after window against one index kept current with the labels written', () => {
+    const index = labelIndex([{ post_id: 'x:1', text_hash: hashOf('Kafka is great') }]);
+    // Window 1: x:1 is up to date, x:2 is new.
+    const first = planEnrichment([posts[0]!, posts[1]!], index, config, models);
+    expect([first.upToDate, first.todo.map((p) => p.post_id)]).toEqual([1, ['x:2']]);
+    recordLabels(index, [{ post_id: 'x:2', text_hash: hashOf('dbt is slow') }]);
+    // Window 2: x:6 has the text x:2 was just labelled for: a copy, not a computation.
+    const second = planEnrichment([{ post_id: 'x:6', text: 'dbt is slow' }], index, config, models);
+    expect(second.copies).toEqual([{ post: { post_id: 'x:6', text: 'dbt is slow' }, from: 'x:2' }]);
+    // x:1 relabelled with another text: it is no source for its old text any more.
+    recordLabels(index, [{ post_id: 'x:1', text_hash: hashOf('Kafka is slow') }]);
+    const third = planEnrichment([{ post_id: 'x:7', text: 'Kafka is great' }], index, config, models);
+    expect([third.copies, third.todo.map((p) => p.post_id)]).toEqual([[], ['x:7']]);
   });
 });
