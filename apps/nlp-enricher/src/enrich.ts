@@ -54,7 +54,7 @@ export const SHARD_ENV = 'PULSE_ENRICH_SHARD';
 export interface EnrichOptions {
   /** The lake to use instead of the configured one (tests: a fake Cloud Storage). */
   lake?: LakeStore;
-  /** Posts per written chunk (default CHUNK_POSTS). */
+  /** Posts read, labelled and written at a time (default CHUNK_POSTS). */
   chunkPosts?: number;
 }
 
