@@ -18,7 +18,7 @@
  * the roberta-shaped part (the others take minutes on a small machine).
  *
  *   npx tsx tools/bench/enrich/main.ts [--sections 1,2,3,4] [--posts 1024] [--synthetic-posts 256] [--real-posts 96] [--repeat 3] [--layers 4]
- *                                      [--width-posts 48] [--width-topic-posts 24] [--width-layers 12] [--width-repeat 3]
+ *                                      [--width-posts 48] [--width-topic-posts 24] [--width-layers 12] [--width-repeat 3] [--width-device cpu|cuda]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -80,6 +80,13 @@ async function run(title: string, list: Scenario[], posts: BenchPost[], naivePos
   );
 }
 
+function widthDevice(): 'cpu' | 'cuda' {
+  const i = process.argv.indexOf('--width-device');
+  const v = i >= 0 ? process.argv[i + 1] : 'cpu';
+  if (v !== 'cpu' && v !== 'cuda') throw new Error('--width-device expects cpu or cuda');
+  return v;
+}
+
 const repeat = arg('repeat', 3);
 const sectionsArg = process.argv.indexOf('--sections');
 const sections = new Set((sectionsArg >= 0 ? (process.argv[sectionsArg + 1] ?? '') : '1,2,3,4').split(',').map((x) => Number(x.trim())));
@@ -98,6 +105,7 @@ try {
       cores,
       layers: arg('width-layers', 12),
       repeat: arg('width-repeat', 3),
+      device: widthDevice(),
     });
   }
 } finally {

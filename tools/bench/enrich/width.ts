@@ -32,6 +32,8 @@ export interface WidthOptions {
   cores: number;
   /** Runs per scenario; the fastest is kept (the one least slowed by other work on the machine). */
   repeat: number;
+  /** nlp.device for every scenario: cpu (the default), or cuda on a GPU machine. */
+  device?: 'cpu' | 'cuda';
   /** Fewer layers than roberta-base's 12, only to try the benchmark out quickly. */
   layers?: number;
 }
@@ -46,6 +48,7 @@ export async function widthSection(dir: string, o: WidthOptions): Promise<void> 
     tinyNlpConfig(dir, {
       threads: 0,
       batchSize: BATCH,
+      device: o.device ?? 'cpu',
       ...over,
       topics: { enabled: tasks.includes('topics'), model: ids.nli, labels: SIX_LABELS },
       entities: { enabled: tasks.includes('entities'), model: ids.ner },
@@ -56,7 +59,7 @@ export async function widthSection(dir: string, o: WidthOptions): Promise<void> 
   const { layers, hidden, heads, ffn } = shape;
   console.log(
     `\n4. roberta-base shape: ${layers} layers, ${hidden} wide, ${heads} heads, feed-forward ${ffn}, int8 (dynamic quantization), random weights; ` +
-      `zero-shot topics over ${SIX_LABELS.length} labels; nlp.maxTokens 128; built in ${buildSeconds.toFixed(0)} s\n` +
+      `zero-shot topics over ${SIX_LABELS.length} labels; nlp.maxTokens 128; device ${o.device ?? 'cpu'}; built in ${buildSeconds.toFixed(0)} s\n` +
       `${posts.length} posts (${meanWords(posts).toFixed(0)} words on average), ${o.cores} cores, the fastest of ${o.repeat} runs each; one at a time and batched label the same posts`,
   );
   const threads = o.cores;
