@@ -48,6 +48,9 @@ describe('enrichJob: the enrich shards as a Cloud Batch job', () => {
 
   it('refuses bad settings with the field named', () => {
     expect(parseEnrichJob(undefined)).toBeUndefined();
+    // Pulumi.yaml's default: no job.
+    expect(parseEnrichJob({})).toBeUndefined();
+    expect(() => parseEnrichJob([])).toThrow(/enrichJob: expected an object/);
     expect(parseEnrichJob({ tasks: 4 })).toEqual({ tasks: 4, parallelism: 4, machineType: 'c3-standard-8', gpu: undefined, maxRetryCount: 3 });
     expect(parseEnrichJob({ tasks: '6', parallelism: '2', gpu: 'nvidia-l4' })).toMatchObject({ tasks: 6, parallelism: 2, machineType: 'g2-standard-4', gpu: 'nvidia-l4' });
     expect(() => parseEnrichJob({ tasks: 0 })).toThrow(/enrichJob\.tasks: expected a whole number from 1/);
