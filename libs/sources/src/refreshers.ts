@@ -69,14 +69,14 @@ function mastodon(src: MastodonSource): Refresher {
   };
 }
 
-/** Hacker News: stories by their `story_<id>` tags (comments carry no points in Algolia, so only stories). */
+/** Hacker News: stories (Ask HN too) by their `story_<id>` tags; comments carry no points in Algolia, so they are not asked for. */
 function hackernews(src: HackernewsSource): Refresher {
   const SIZE = 100;
   return {
     batchSize: SIZE,
     batches(targets) {
       const base = trim(src.config.baseUrl ?? 'https://hn.algolia.com');
-      const stories = targets.filter((t) => t.kind === 'story' && /^\d+$/.test(t.native_id));
+      const stories = targets.filter((t) => t.kind !== 'reply' && /^\d+$/.test(t.native_id));
       return chunks(stories, SIZE).map((group) => ({
         targets: group,
         call: (c) =>
