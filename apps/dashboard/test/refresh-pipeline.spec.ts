@@ -28,6 +28,7 @@ import {
   xTweet,
   xUsers,
   type ReplayServer,
+  type StatusJson,
 } from '@social-pulse/sources/testing';
 import { DuckDBWarehouse } from '@social-pulse/warehouse';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,7 +64,7 @@ describe('pulse run twice with growing counts on all six sources', { timeout: 60
     const at = (i: number) => new Date(t0 + i * 60e3);
     const s = (i: number) => Math.floor(at(i).getTime() / 1000);
     // Mastodon has 25 statuses and a budget of one request (20 statuses): the 5 oldest wait.
-    const statuses = statusRun(25, 'mastodon.social').map((x, i) => ({ ...x, created_at: at(i).toISOString() }));
+    const statuses: StatusJson[] = statusRun(25, 'mastodon.social').map((x, i) => ({ ...x, created_at: at(i).toISOString() }));
     const hits = [0, 1, 2].map((i) => algoliaHit(String(41_500_000 + i), s(i)));
     const skeets = [0, 1, 2].map((i) => blueskyPost(`3lrf${i}`, at(i)));
     const tweets = [0, 1, 2].map((i) => xTweet(at(i), 500 + i));
