@@ -16,8 +16,9 @@ export async function refreshSource(source: Source, config: Config, lake: LakeSt
   if (!refresher || maxRequests <= 0) return undefined;
   const windowMs = parseDuration(config.refresh.window) ?? 48 * 3_600_000;
   try {
-    // Enough candidates to fill the budget; the Mastodon fallback (one status a request) uses fewer.
-    const targets = await recentPosts(lake, source.name, new Date(ctx.now().getTime() - windowMs), maxRequests * refresher.batchSize);
+    // Enough candidates to fill the budget, and one more to tell whether older posts must wait
+    // (the Mastodon fallback, one status a request, uses fewer).
+    const targets = await recentPosts(lake, source.name, new Date(ctx.now().getTime() - windowMs), maxRequests * refresher.batchSize + 1);
     return await refreshPosts(source.name, refresher, targets, ctx, {
       maxRequests,
       // The raw zone scrubs every registered secret from the page before it lands, as for search pages.

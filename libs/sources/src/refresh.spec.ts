@@ -182,7 +182,7 @@ describe('engagement refresh: budget and fallbacks', () => {
     const out = await refreshPosts('mastodon', refresherFor(src)!, first.posts.map(targetOf), testContext({}, later), { maxRequests: 2, land: async (p) => void landed.push(p) });
     expect(srv.requests.length - before).toBe(2);
     expect(out).toMatchObject({ requests: 2, asked: 40, observed: 40, skipped: 10 });
-    expect(out.problems.join(' ')).toMatch(/budget of 2 spent; 10 older posts wait/);
+    expect(out.problems.join(' ')).toMatch(/budget of 2 spent; 10 older posts asked for wait/);
     const newest40 = [...first.posts].sort((a, b) => (a.created_at > b.created_at ? -1 : 1)).slice(0, 40).map((p) => p.post_id).sort();
     expect(landed.flatMap((p) => p.raw.meta.refresh ?? []).sort()).toEqual(newest40);
     const none = await refreshPosts('mastodon', refresherFor(src)!, first.posts.map(targetOf), testContext({}, later), { maxRequests: 0, land: async () => undefined });

@@ -190,7 +190,7 @@ export async function refreshPosts(
   }
   for (; i < batches.length; i++) out.skipped += batches[i]!.targets.length;
   if (out.skipped && out.requests >= opts.maxRequests) {
-    out.problems.push(`refresh: request budget of ${opts.maxRequests} spent; ${out.skipped} older posts wait for the next run (refresh.maxRequests)`);
+    out.problems.push(`refresh: request budget of ${opts.maxRequests} spent; ${out.skipped} older posts asked for wait for the next run (refresh.maxRequests)`);
   }
   return out;
 }
