@@ -37,7 +37,7 @@ export interface RefreshBatch {
   targets: RefreshTarget[];
   call(ctx: FetchContext): Promise<HttpResponse>;
   /**
-   * Batches of one group (a Mastodon instance) share a fallback: once the batch call is
+   * Batches of one group (a Mastodon instance) share a fallback (used only with a group): once the batch call is
    * refused with one of `on`, the group's posts are asked for one at a time with `one`.
    */
   group?: string;
@@ -171,9 +171,9 @@ export async function refreshPosts(
     } catch (e) {
       if (ctx.signal?.aborted) throw e;
       const status = e instanceof HttpError ? e.status : undefined;
-      if (b.fallback && status !== undefined && b.fallback.on.includes(status)) {
+      if (b.fallback && b.group !== undefined && status !== undefined && b.fallback.on.includes(status)) {
         // The server has no batch lookup (Mastodon before 4.3): this group goes one post at a time.
-        oneByOne.add(b.group ?? '');
+        oneByOne.add(b.group);
         i -= 1;
         continue;
       }
