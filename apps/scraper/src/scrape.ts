@@ -177,7 +177,7 @@ export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' 
         (limited ? `, limit reached on ${queries(limited)} (the rest next run)` : '') +
         (capped ? `, page cap reached on ${queries(capped)} (the rest next run)` : '') +
         (looped ? `, paging loop stopped on ${queries(looped)}` : '') +
-        (r.refresh ? `; refreshed ${r.refresh.observed} posts in ${r.refresh.requests} request${r.refresh.requests === 1 ? '' : 's'}${r.refresh.deleted ? `, ${r.refresh.deleted} deleted` : ''}${r.refresh.skipped ? ', older posts wait for the next run' : ''}` : ''),
+        (r.refresh?.requests ? `; refreshed ${r.refresh.observed} posts in ${r.refresh.requests} request${r.refresh.requests === 1 ? '' : 's'}${r.refresh.deleted ? `, ${r.refresh.deleted} deleted` : ''}${r.refresh.skipped ? ', older posts wait for the next run' : ''}` : ''),
     );
     if (r.error) lines.push(`  ${''.padEnd(14)} ${r.error}`);
     perSource.push({
