@@ -11,10 +11,12 @@ import { refresherFor, refreshPosts, type FetchContext, type RefreshOutcome, typ
  * when the refresh is off for this source; a failure is reported in the outcome, never thrown.
  */
 export async function refreshSource(source: Source, config: Config, lake: LakeStore, raw: RawZone, ctx: FetchContext): Promise<RefreshOutcome | undefined> {
-  const maxRequests = refreshBudget(config.refresh, source.name, DEFAULT_REFRESH_REQUESTS);
+  // A configuration built by hand (not through the schema) may lack the key: its defaults then.
+  const settings = config.refresh ?? { enabled: true, window: '48h' };
+  const maxRequests = refreshBudget(settings, source.name, DEFAULT_REFRESH_REQUESTS);
   const refresher = refresherFor(source);
   if (!refresher || maxRequests <= 0) return undefined;
-  const windowMs = parseDuration(config.refresh.window) ?? 48 * 3_600_000;
+  const windowMs = parseDuration(settings.window) ?? 48 * 3_600_000;
   try {
     // Enough candidates to fill the budget, and one more to tell whether older posts must wait
     // (the Mastodon fallback, one status a request, uses fewer).
