@@ -62,8 +62,10 @@ sources:
 
     const count = async () => Number((await bq.sql<{ n: bigint }>('SELECT count(*) AS n FROM social_pulse.posts'))[0]!.n);
     expect(await count()).toBe(70);
-    const loads = [...bq.jobs.values()].filter((j) => j.configuration.load);
+    const loads = [...bq.jobs.values()].filter((j) => j.configuration.load?.destinationTable.tableId.startsWith('_pulse_stage_posts_'));
     expect(loads).toHaveLength(1);
+    // The first observation of every post, at scrape time, is loaded into post_metrics too.
+    expect(Number((await bq.sql<{ n: bigint }>('SELECT count(*) AS n FROM social_pulse.post_metrics'))[0]!.n)).toBe(70);
     expect([...loads[0]!.configuration.load.sourceUris].sort()).toEqual(parquet.map((k) => `gs://${BUCKET}/${k}`).sort());
     expect(bq.calls.some((c) => c.path.endsWith('/insertAll'))).toBe(false);
     const runs = await bq.sql<{ step: string; status: string }>(`SELECT step, status FROM social_pulse.pipeline_runs WHERE source = '*' ORDER BY started_at`);

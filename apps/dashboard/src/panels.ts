@@ -102,6 +102,8 @@ function card(r: Row): PostCard {
     engagement: num(r.eng),
     normalized: num(r.normalized),
     velocity: num(r.velocity),
+    ...('gain' in r ? { gainPerHour: r.gain === null || r.gain === undefined ? null : num(r.gain) } : {}),
+    ...('spark' in r ? { spark: Array.isArray(r.spark) ? (r.spark as Row[]).map((x) => ({ t: num(x.t), e: num(x.e) })) : [] } : {}),
     topics: strings(r.topics),
     entities: Array.isArray(r.entities) ? (r.entities as Row[]).map((e) => ({ type: str(e.type), text: str(e.text) })) : [],
     sentiment: strOrNull(r.sentiment),

@@ -205,8 +205,8 @@ ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')},
   };
 }
 
-/** Trending now: engagement velocity (see ranked). */
-export const TRENDING = ranked({ duckdb: 'velocity DESC', bigquery: 'velocity DESC' });
+/** Rising now: engagement gained per hour between the last two observations (see rising). */
+export const TRENDING = rising();
 /** Top posts of the period: normalized engagement, age ignored. */
 export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' });
 
@@ -393,3 +393,107 @@ export const POSTS_ONLY = {
   hashtags: postsOnly(HASHTAGS),
   links: postsOnly(LINKS),
 };
+
+/**
+ * Rising now (issue 15): posts ranked by engagement gained per hour between their last two
+ * observations (post_metrics: one at scrape time, one per refresh), normalized by source:
+ *
+ *   gain        G = (E at the last observation - E at the one before) / hours between them
+ *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
+ *               (0 when that mean is 0)
+ *
+ * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
+ * V = N / (age in hours + 2) ^ 1.8. A post whose last observation found it deleted is left
+ * out. Each post also carries its count curve (`spark`: its last 48 observations, time in
+ * epoch seconds and engagement), drawn as a sparkline. post_metrics is read only for the
+ * period (observations of a post come after its creation), which BigQuery prunes by
+ * partition, and only for the posts in the view.
+ */
+function rising(): DialectSql {
+  // Engagement of one observation (a post_metrics row `x`), summed as ENG sums a post's counts.
+  const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
+  return {
+    duckdb: `
+WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  ${D_FROM}
+  WHERE ${D_PERIOD} AND ${D_MATCH}),
+m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+o AS (
+  SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+         row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+  FROM post_metrics AS x
+  WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)
+    AND x.post_id IN (SELECT post_id FROM f)),
+g AS (
+  SELECT post_id, bool_or(k = 1 AND deleted) AS gone,
+         (max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WHERE k = 2))
+           / greatest((epoch(max(observed_at) FILTER (WHERE k = 1)) - epoch(max(observed_at) FILTER (WHERE k = 2))) / 3600.0, 1 / 60.0) AS gain
+  FROM o WHERE k <= 2 GROUP BY post_id),
+s AS (
+  SELECT f.post_id, f.source, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, g.gain, COALESCE(g.gone, false) AS gone
+  FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
+gm AS (SELECT source, avg(greatest(gain, 0)) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+r AS (
+  SELECT s.post_id, s.eng, s.normalized, s.gain,
+         CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
+              ELSE s.normalized / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(s.created_at), 0) / 3600.0 + 2, 1.8) END AS velocity
+  FROM s LEFT JOIN gm USING (source)
+  WHERE NOT s.gone
+  ORDER BY velocity DESC, s.post_id LIMIT $limit),
+sp AS (
+  SELECT o.post_id, list({'t': epoch(o.observed_at), 'e': o.eng} ORDER BY o.observed_at) AS spark
+  FROM o JOIN r USING (post_id) WHERE o.k <= 48 AND NOT o.deleted GROUP BY o.post_id)
+SELECT r.eng, r.normalized, r.velocity, r.gain, COALESCE(sp.spark, []) AS spark,
+       p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
+       [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= CAST($start AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ)
+  LEFT JOIN sp ON sp.post_id = r.post_id
+WHERE ${D_PERIOD}
+ORDER BY r.velocity DESC, p.post_id`,
+    bigquery: `
+WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  ${B_FROM}
+  WHERE ${B_PERIOD} AND ${B_MATCH}),
+m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+o AS (
+  SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+         ROW_NUMBER() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+  FROM post_metrics AS x
+  WHERE x.observed_at >= TIMESTAMP(@start) AND x.observed_at < TIMESTAMP(@end)
+    AND x.post_id IN (SELECT post_id FROM f)),
+g AS (
+  SELECT post_id, LOGICAL_OR(k = 1 AND deleted) AS gone,
+         (MAX(IF(k = 1, eng, NULL)) - MAX(IF(k = 2, eng, NULL)))
+           / GREATEST(TIMESTAMP_DIFF(MAX(IF(k = 1, observed_at, NULL)), MAX(IF(k = 2, observed_at, NULL)), SECOND) / 3600.0, 1 / 60.0) AS gain
+  FROM o WHERE k <= 2 GROUP BY post_id),
+s AS (
+  SELECT f.post_id, f.source, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized, g.gain, IFNULL(g.gone, FALSE) AS gone
+  FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
+gm AS (SELECT source, AVG(GREATEST(gain, 0)) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+r AS (
+  SELECT s.post_id, s.eng, s.normalized, s.gain,
+         IF(s.gain IS NOT NULL, IFNULL(SAFE_DIVIDE(GREATEST(s.gain, 0), gm.mean_gain), 0),
+            s.normalized / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), s.created_at, SECOND), 0) / 3600.0 + 2, 1.8)) AS velocity
+  FROM s LEFT JOIN gm USING (source)
+  WHERE NOT s.gone
+  ORDER BY velocity DESC, s.post_id LIMIT @limit),
+sp AS (
+  SELECT o.post_id, ARRAY_AGG(STRUCT(UNIX_SECONDS(o.observed_at) AS t, o.eng AS e) ORDER BY o.observed_at) AS spark
+  FROM o JOIN r USING (post_id) WHERE o.k <= 48 AND NOT o.deleted GROUP BY o.post_id)
+SELECT r.eng, r.normalized, r.velocity, r.gain, IFNULL(sp.spark, []) AS spark,
+       p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       SUBSTR(p.text, 1, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
+       ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= TIMESTAMP(@start) AND n.created_at < TIMESTAMP(@end)
+  LEFT JOIN sp ON sp.post_id = r.post_id
+WHERE ${B_PERIOD}
+ORDER BY r.velocity DESC, p.post_id`,
+  };
+}

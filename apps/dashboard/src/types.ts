@@ -48,8 +48,12 @@ export interface PostCard {
   engagement: number;
   /** engagement divided by the mean engagement of the post's source in the view. */
   normalized: number;
-  /** normalized / (age in hours + 2)^1.8 */
+  /** Rising now: gain per hour / its source's mean gain; posts observed once: normalized / (age in hours + 2)^1.8 */
   velocity: number;
+  /** Engagement gained per hour between the last two observations (null when observed once; absent outside Rising now). */
+  gainPerHour?: number | null;
+  /** The count curve: observations (epoch seconds, engagement), oldest first (Rising now only). */
+  spark?: { t: number; e: number }[];
   topics: string[];
   entities: { type: string; text: string }[];
   sentiment: string | null;

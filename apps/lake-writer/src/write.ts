@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
 import { PostsMerge, StateError, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder, rawWatermarkProblem } from '@social-pulse/lake';
+import { writeMetrics } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
-import type { Post } from '@social-pulse/schema';
+import type { Post, PostMetric } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
+import { observationsOf } from '@social-pulse/sources';
 import { z } from 'zod';
 
 /** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
@@ -58,6 +60,16 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   let movedExamples: string[] = [];
   const malformed: string[] = [];
   const rejections: string[] = [];
+  // post_metrics: one observation per post of every page, and the deletions refreshes found.
+  let observations: PostMetric[] = [];
+  let observed = 0;
+  let metricsFiles = 0;
+  // Written in batches too (names carry a hash of their rows: a redone step rewrites nothing).
+  const flushMetrics = async () => {
+    metricsFiles += (await writeMetrics(lake, observations, ctx.runId)).files.length;
+    observed += observations.length;
+    observations = [];
+  };
   try {
     for (const f of files) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -69,6 +81,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
         rejected += n.rejected.length;
         rowsIn += n.posts.length;
         batch.push(...n.posts);
+        for (const o of observationsOf(page, n)) observations.push(o);
+        if (observations.length >= BATCH_POSTS) await flushMetrics();
       } catch (e) {
         malformed.push(`${f.key}: ${describeError(e)}`);
       }
@@ -94,6 +108,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       }
       crashPoint('lake-write.merged', ctx.env);
     }
+    // Before the watermark: a crash here redoes the step, and the same observations land under the same names.
+    await flushMetrics();
     if (files.length) await state.write('lake-writer', { rawThrough: rawOrder(files.at(-1)!.key) } satisfies LakeWriterState);
   } finally {
     progress.stop();
@@ -104,6 +120,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const lines = [
     `lake-write    ${files.length} raw pages → ${rowsIn} posts, ${newPosts} new; ${rowsOut} rows rewritten in ${filesWritten} Parquet files`,
   ];
+  if (observed) lines.push(`              ${observed} observations → post_metrics (${metricsFiles} metrics/ files)`);
   if (malformed.length) lines.push(`              ${malformed.length} pages skipped (kept in raw/): ${malformed.slice(0, 3).join('; ')}`);
   if (rejected) lines.push(`              ${rejected} items rejected: ${rejections.slice(0, 3).join('; ')}`);
   if (movedPosts) {
@@ -119,7 +136,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     rowsRejected: rejected + malformed.length,
     retries: 0,
     ...(malformed.length || rejected ? { error: [...malformed, ...rejections].slice(0, 5).join('; ') } : {}),
-    details: { rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
+    details: { observations: observed, rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
     lines,
   };
 }

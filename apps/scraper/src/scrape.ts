@@ -1,10 +1,11 @@
 import { resolveSince, type Config } from '@social-pulse/config';
-import { RawZone, StateStore, openLake } from '@social-pulse/lake';
+import { RawZone, StateStore, openLake, type LakeStore } from '@social-pulse/lake';
 import { combineStatus, crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { HttpClient, createProgress, describeError, userAgent, VERSION } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
-import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type QueryOutcome, type Source } from '@social-pulse/sources';
+import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type RefreshOutcome, type QueryOutcome, type Source } from '@social-pulse/sources';
 import { z } from 'zod';
+import { refreshSource } from './refresh.ts';
 
 /** `_state/cursors.json`: per source, per query key, the incremental cursor. */
 export type CursorDoc = { version: 1; sources: Record<string, Record<string, QueryCursor>> };
@@ -47,11 +48,13 @@ interface SourceResult {
   outcomes: QueryOutcome[];
   retries: number;
   error?: string;
+  /** The engagement refresh after the search pages (absent when off). */
+  refresh?: RefreshOutcome;
   startedAt: string;
   finishedAt: string;
 }
 
-async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, raw: RawZone): Promise<SourceResult> {
+async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, raw: RawZone, lake?: LakeStore): Promise<SourceResult> {
   const cfg = ctx.config;
   const startedAt = new Date().toISOString();
   const http = new HttpClient({
@@ -67,6 +70,7 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
   const since = resolveSince(source.config.since ?? cfg.since, new Date())!;
   const progress = createProgress(source.name, { unit: 'posts' });
   const outcomes: QueryOutcome[] = [];
+  let refresh: RefreshOutcome | undefined;
   try {
     for (const query of source.queries()) {
       if (ctx.signal.aborted) break;
@@ -95,6 +99,10 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
       outcomes.push(outcome);
       for (const p of outcome.problems) ctx.log.warn(`${source.name}: ${p}`);
     }
+    if (lake && !ctx.signal.aborted) {
+      refresh = await refreshSource(source, cfg, lake, raw, { http, runId: ctx.runId, now: () => new Date(), log: ctx.log, env: ctx.env, signal: ctx.signal });
+      for (const p of refresh?.problems ?? []) ctx.log.warn(`${source.name}: ${p}`);
+    }
   } finally {
     progress.stop();
   }
@@ -105,9 +113,13 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
   // Why a query stopped early is its last problem: those lead, so that item rejections cannot crowd them out of the line.
   const stops = outcomes.flatMap((o) => (o.stoppedBy !== 'caught-up' && o.stoppedBy !== 'limit' ? o.problems.slice(-1) : []));
   const problems = [...stops, ...outcomes.flatMap((o) => (o.stoppedBy !== 'caught-up' && o.stoppedBy !== 'limit' ? o.problems.slice(0, -1) : o.problems))];
+  // A refresh that failed leaves the search's pages as they are: the source is partial, not failed.
+  const refreshFailed = refresh !== undefined && refresh.problems.some((p) => !p.includes('refresh.maxRequests'));
+  if (refresh) problems.push(...refresh.problems);
   return {
     name: source.name,
-    status: combineStatus(statuses),
+    status: combineStatus(refreshFailed ? [...statuses, 'partial'] : statuses),
+    ...(refresh ? { refresh } : {}),
     outcomes,
     retries: http.retries,
     ...(problems.length ? { error: problems.slice(0, 5).join('; ') } : {}),
@@ -143,7 +155,7 @@ export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' 
   const ready = statuses.flatMap((s) => (s.kind === 'ready' ? [s.source] : []));
   const results = await Promise.all(
     ready.map((src) =>
-      scrapeSource(src, ctx, cursors, raw).catch(
+      scrapeSource(src, ctx, cursors, raw, lake).catch(
         (e): SourceResult => ({ name: src.name, status: 'failed', outcomes: [], retries: 0, error: describeError(e), startedAt: now, finishedAt: new Date().toISOString() }),
       ),
     ),
@@ -164,13 +176,14 @@ export async function scrape(ctx: StepContext): Promise<Omit<StepReport, 'step' 
         (r.retries ? `, ${r.retries} retries` : '') +
         (limited ? `, limit reached on ${queries(limited)} (the rest next run)` : '') +
         (capped ? `, page cap reached on ${queries(capped)} (the rest next run)` : '') +
-        (looped ? `, paging loop stopped on ${queries(looped)}` : ''),
+        (looped ? `, paging loop stopped on ${queries(looped)}` : '') +
+        (r.refresh?.requests ? `; refreshed ${r.refresh.observed} posts in ${r.refresh.requests} request${r.refresh.requests === 1 ? '' : 's'}${r.refresh.deleted ? `, ${r.refresh.deleted} deleted` : ''}${r.refresh.skipped ? ', older posts wait for the next run' : ''}` : ''),
     );
     if (r.error) lines.push(`  ${''.padEnd(14)} ${r.error}`);
     perSource.push({
       source: r.name, started_at: r.startedAt, finished_at: r.finishedAt, status: r.status, rows_in: pages, rows_out: posts,
       rows_rejected: rejected + malformed, retries: r.retries, error: r.error ?? null,
-      details: JSON.stringify({ pages, malformedPages: malformed, queries: r.outcomes.map((o) => ({ query: o.query, pages: o.pages, items: o.items, stoppedBy: o.stoppedBy })) }),
+      details: JSON.stringify({ pages, malformedPages: malformed, ...(r.refresh ? { refresh: { requests: r.refresh.requests, pages: r.refresh.pages, asked: r.refresh.asked, observed: r.refresh.observed, deleted: r.refresh.deleted, skipped: r.refresh.skipped } } : {}), queries: r.outcomes.map((o) => ({ query: o.query, pages: o.pages, items: o.items, stoppedBy: o.stoppedBy })) }),
     });
   }
   const status = combineStatus(perSource.map((p) => p.status));

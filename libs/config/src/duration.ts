@@ -47,3 +47,15 @@ export function resolveSince(text: string, now: Date): Date | null {
   }
   return parseDate(text);
 }
+
+/** The requests an engagement refresh of `source` may make in one run (`refresh.maxRequests`, else the default). */
+export function refreshBudget(
+  refresh: { enabled: boolean; maxRequests?: number | Partial<Record<string, number | undefined>> | undefined },
+  source: string,
+  defaults: Record<string, number>,
+): number {
+  if (!refresh.enabled) return 0;
+  const m = refresh.maxRequests;
+  if (typeof m === 'number') return m;
+  return m?.[source] ?? defaults[source] ?? 0;
+}

@@ -1,6 +1,7 @@
 export { loadConfig, resolveConfig, pathProblems, ConfigError, formatPath } from './load.ts';
 export type { Config, LoadOptions } from './load.ts';
 export { configSchema, sourceSchema, DEFAULT_MAX_PAGES } from './schema.ts';
+export { DEFAULT_REFRESH_REQUESTS } from './schema.ts';
 export type {
   SourceConfig,
   MastodonSourceConfig,
@@ -15,5 +16,6 @@ export type { NlpConfig } from './nlp.ts';
 export { parseLakeUri, parseWarehouseUri } from './uris.ts';
 export type { LakeLocation, WarehouseLocation } from './uris.ts';
 export { parseDuration, resolveSince } from './duration.ts';
+export { refreshBudget } from './duration.ts';
 export { CREDENTIALS, missingCredentials, secretValues } from './credentials.ts';
 export type { CredentialSource } from './credentials.ts';

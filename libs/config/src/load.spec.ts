@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, pathProblems, resolveConfig } from './load.ts';
 import { missingCredentials, secretValues } from './credentials.ts';
-import { resolveSince } from './duration.ts';
+import { refreshBudget, resolveSince } from './duration.ts';
+import { DEFAULT_REFRESH_REQUESTS } from './schema.ts';
 
 const problemsOf = (doc: unknown, env: NodeJS.ProcessEnv = {}) => {
   try {
@@ -78,6 +79,18 @@ sources:
     expect(resolveConfig({ maxPages: 1000 }, '<defaults>', { env: {} }).maxPages).toBe(1000);
     expect(problemsOf({ maxPages: 0 })[0]).toMatch(/^maxPages: /);
     expect(problemsOf({ sources: [{ type: 'x', queries: ['y'], maxPages: 'all' }] })[0]).toMatch(/^sources\[0\]\.maxPages: /);
+  });
+
+  it('reads refresh: on by default with a 48h window, a budget per source, off with enabled: false', () => {
+    const c = resolveConfig({}, '<defaults>', { env: {} });
+    expect(c.refresh).toEqual({ enabled: true, window: '48h' });
+    expect(refreshBudget(c.refresh, 'bluesky', DEFAULT_REFRESH_REQUESTS)).toBe(DEFAULT_REFRESH_REQUESTS.bluesky);
+    const per = resolveConfig({ refresh: { maxRequests: { x: 0, reddit: 3 } } }, '<defaults>', { env: {} }).refresh;
+    expect(['x', 'reddit', 'mastodon'].map((s) => refreshBudget(per, s, DEFAULT_REFRESH_REQUESTS))).toEqual([0, 3, DEFAULT_REFRESH_REQUESTS.mastodon]);
+    expect(refreshBudget(resolveConfig({ refresh: { maxRequests: 7 } }, '<defaults>', { env: {} }).refresh, 'x', DEFAULT_REFRESH_REQUESTS)).toBe(7);
+    expect(refreshBudget(resolveConfig({ refresh: { enabled: false } }, '<defaults>', { env: {} }).refresh, 'x', DEFAULT_REFRESH_REQUESTS)).toBe(0);
+    expect(problemsOf({ refresh: { window: 'two days' } })[0]).toMatch(/^refresh\.window: /);
+    expect(problemsOf({ refresh: { maxRequests: { myspace: 3 } } })[0]).toMatch(/^refresh\.maxRequests/);
   });
 
   it('lets PULSE_LAKE and PULSE_WAREHOUSE override the file', () => {

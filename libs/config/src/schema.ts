@@ -19,6 +19,22 @@ const TIMER_MAX_MS = 2 ** 31 - 1;
 const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
+const REFRESH_SOURCES = ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'] as const;
+
+/**
+ * Requests one refresh may make per source and run when `refresh.maxRequests` does not say:
+ * sized to each API's rate limit and price (README, "Engagement refresh"). X reads are paid
+ * per post, so its default stays small.
+ */
+export const DEFAULT_REFRESH_REQUESTS: Record<(typeof REFRESH_SOURCES)[number], number> = {
+  mastodon: 20,
+  hackernews: 10,
+  bluesky: 20,
+  reddit: 10,
+  x: 1,
+  stackexchange: 5,
+};
+
 /** Pages one query may fetch in one run unless `maxPages` says otherwise (a server whose paging never ends stops here). */
 export const DEFAULT_MAX_PAGES = 200;
 const maxPages = z.number().int().positive().max(1_000_000);
@@ -171,6 +187,25 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8787),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Engagement refresh: each run re-reads the counts of posts younger than `window` through
+     * each source's batch lookup, newest first, within `maxRequests` requests per source (a
+     * number for every source, or per source name; unset sources keep their default, see
+     * DEFAULT_REFRESH_REQUESTS).
+     */
+    refresh: z
+      .object({
+        enabled: z.boolean().default(true),
+        window: z.string().regex(/^\d+\s*[mhdw]$/, 'expected a duration such as 48h').default('48h'),
+        maxRequests: z
+          .union([
+            z.number().int().min(0).max(100_000),
+            z.object(Object.fromEntries(REFRESH_SOURCES.map((s) => [s, z.number().int().min(0).max(100_000).optional()])) as Record<(typeof REFRESH_SOURCES)[number], z.ZodOptional<z.ZodNumber>>).strict(),
+          ])
+          .optional(),
       })
       .strict()
       .prefault({}),

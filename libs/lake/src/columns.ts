@@ -1,11 +1,12 @@
 import { openDuckDB, PulseError, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { postNlp, posts, type Field, type TableSchema } from '@social-pulse/schema';
+import { postMetrics, postNlp, posts, type Field, type TableSchema } from '@social-pulse/schema';
 import type { LakeStore } from './store/store.ts';
 
 /** The Parquet zones of the lake and the table each holds; posts/ files also carry their `dt`. */
 const ZONES = {
   posts: { table: posts, extra: ['dt'] },
   nlp: { table: postNlp, extra: [] as string[] },
+  metrics: { table: postMetrics, extra: [] as string[] },
 } satisfies Record<string, { table: TableSchema; extra: string[] }>;
 
 export type ParquetZone = keyof typeof ZONES;

@@ -4,6 +4,7 @@ export {
   postNlp,
   pipelineRuns,
   dqChecks,
+  postMetrics,
   TABLES,
   POST_KINDS,
   SOURCE_NAMES,
@@ -15,6 +16,7 @@ export {
 } from './tables.ts';
 export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity } from './tables.ts';
 export type { Post, PostNlp, PipelineRun, DqCheck } from './rows.ts';
+export type { PostMetric } from './rows.ts';
 export {
   duckdbType,
   duckdbCreateTable,
@@ -26,3 +28,4 @@ export {
 } from './derive.ts';
 export type { BigQueryField } from './derive.ts';
 export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
+export { metricsPartition } from './lake-layout.ts';

@@ -7,6 +7,7 @@ export const LAKE = {
   posts: 'posts',
   nlp: 'nlp',
   state: '_state',
+  metrics: 'metrics',
 } as const;
 
 /** `2026-11-23` of an ISO timestamp or a Date (UTC). */
@@ -28,3 +29,8 @@ export function nlpPartition(day: string): string {
 
 /** Parquet settings used for every file the lake holds. */
 export const PARQUET = { compression: 'zstd', rowGroupSize: 122_880 } as const;
+
+/** post_metrics observations, partitioned by the day they were observed. */
+export function metricsPartition(day: string): string {
+  return `${LAKE.metrics}/dt=${day}`;
+}

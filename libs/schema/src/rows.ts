@@ -1,4 +1,5 @@
 import type { RowOf } from './types.ts';
+import type { postMetrics } from './tables.ts';
 import type { dqChecks, pipelineRuns, postNlp, posts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
@@ -15,3 +16,6 @@ export type PipelineRun = Narrow<RowOf<typeof pipelineRuns>, { status: RunStatus
 
 /** One data-quality check result (a row of dq_checks). */
 export type DqCheck = Narrow<RowOf<typeof dqChecks>, { status: DqStatus; severity: DqSeverity }>;
+
+/** One observation of a post's counts (a row of post_metrics). */
+export type PostMetric = Narrow<RowOf<typeof postMetrics>, { source: SourceName }>;

@@ -161,4 +161,31 @@ export const dqChecks = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [posts, postNlp, pipelineRuns, dqChecks] as const;
+/**
+ * One row per observation of a post's counts: the first at scrape time, then one per refresh
+ * (issue 15). A post that the source no longer returns is observed once more with `deleted`.
+ */
+export const postMetrics = {
+  name: 'post_metrics',
+  description: "One row per observation of a post's engagement counts (at scrape time and at each refresh).",
+  primaryKey: ['post_id', 'observed_at'],
+  partitionBy: 'observed_at',
+  clusterBy: ['source', 'post_id'],
+  fields: [
+    { name: 'post_id', type: 'string', required: true, description: 'the post observed (posts.post_id)' },
+    { name: 'source', type: 'string', required: true, description: 'mastodon, hackernews, bluesky, reddit, x, stackexchange' },
+    { name: 'observed_at', type: 'timestamp', required: true, description: 'when the counts were fetched (UTC): the raw page\'s fetched_at' },
+    { name: 'like_count', type: 'int64', required: false, description: 'likes, favourites (null when deleted or not given)' },
+    { name: 'repost_count', type: 'int64', required: false, description: 'reposts, boosts, retweets' },
+    { name: 'reply_count', type: 'int64', required: false, description: 'replies, comments, answers' },
+    { name: 'quote_count', type: 'int64', required: false, description: 'quotes' },
+    { name: 'score', type: 'int64', required: false, description: 'points, score, votes' },
+    { name: 'view_count', type: 'int64', required: false, description: 'views or impressions, where the source gives them (Stack Exchange, X)' },
+    { name: 'deleted', type: 'bool', required: true, description: 'true when the refresh found the post deleted or gone (counts are then null)' },
+  ],
+} as const satisfies TableSchema;
+
+export const TABLES = [
+  posts, postNlp, pipelineRuns, dqChecks,
+  postMetrics,
+] as const;

@@ -26,3 +26,6 @@ export { XSource } from './x/source.ts';
 export { RedditSource } from './reddit/source.ts';
 export { StackexchangeSource } from './stackexchange/source.ts';
 export { redactUrl } from './page.ts';
+export { REFRESH_QUERY, refreshPosts, refreshPage, normalizeRefreshPage, observationsOf } from './refresh.ts';
+export type { RefreshTarget, RefreshBatch, Refresher, RefreshOutcome, RefreshOptions, RefreshPage } from './refresh.ts';
+export { refresherFor } from './refreshers.ts';

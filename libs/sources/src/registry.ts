@@ -11,6 +11,7 @@ import { normalizeReddit } from './reddit/normalize.ts';
 import { RedditSource } from './reddit/source.ts';
 import { normalizeStackexchange } from './stackexchange/normalize.ts';
 import { StackexchangeSource } from './stackexchange/source.ts';
+import { normalizeRefreshPage } from './refresh.ts';
 import type { Normalized, RawPage, Source } from './types.ts';
 import { normalizeX } from './x/normalize.ts';
 import { XSource } from './x/source.ts';
@@ -53,6 +54,8 @@ const NORMALIZERS: Record<SourceName, (p: RawPage) => Normalized> = {
 
 /** Normalize a raw-zone page of any source (the lake writer's entry point). */
 export function normalizeRawPage(page: RawPage): Normalized {
+  // A refresh response (engagement refresh, see refresh.ts) names the posts it asked for.
+  if (page.meta.refresh) return normalizeRefreshPage(page);
   const n = NORMALIZERS[page.meta.source] as ((p: RawPage) => Normalized) | undefined;
   if (!n) return { posts: [], rejected: [], pageError: `no normalizer for source "${page.meta.source}"` };
   return n(page);

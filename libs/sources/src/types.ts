@@ -15,6 +15,8 @@ export interface RawMeta {
   run_id: string;
   /** Response headers that matter for paging and limits (link, rate limits). */
   headers: Record<string, string>;
+  /** Refresh pages only: the post_ids this request asked for (see refresh.ts). */
+  refresh?: string[];
 }
 
 /** A page as landed in the raw zone: the body verbatim, parsed when it is JSON. */
@@ -42,6 +44,8 @@ export interface Normalized {
    * reported with the run, without rejecting anything.
    */
   warnings?: string[];
+  /** Refresh pages only: post_ids asked for that the source says are deleted or gone. */
+  deleted?: string[];
 }
 
 /** One item's paging key (newest-first order) and publication time. */

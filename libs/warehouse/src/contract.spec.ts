@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '@social-pulse/runtime';
-import { postNlp as nlpTable, posts as postsTable, type DqCheck, type Post } from '@social-pulse/schema';
+import { postMetrics as metricsTable, postNlp as nlpTable, posts as postsTable, type DqCheck, type Post, type PostMetric } from '@social-pulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BigQueryWarehouse } from './bigquery/warehouse.ts';
 import { DuckDBWarehouse } from './duckdb/warehouse.ts';
@@ -83,6 +83,29 @@ describe.each(backends)('Warehouse contract: %s', (_name, b) => {
     );
     // A post not yet enriched has no topics: NULL in DuckDB, an empty array in BigQuery (it has no NULL arrays).
     expect(rows.map((r) => [r.post_id, r.sentiment, (r.topics ?? []).map((t) => t.label)])).toEqual([['x:1', 'negative', ['databases']], ['x:2', null, []]]);
+    await w.close();
+  });
+
+  it('loads post_metrics observations once per (post_id, observed_at), deleted ones included', async () => {
+    const w = await b.open();
+    await w.ensureSchema();
+    const obs = (id: string, at: string, likes: number | null, deleted = false): PostMetric => ({
+      post_id: `x:${id}`, source: 'x', observed_at: at, like_count: likes, repost_count: likes === null ? null : 1, reply_count: null,
+      quote_count: null, score: null, view_count: likes === null ? null : 10 * likes, deleted,
+    });
+    const f1 = await b.source(await parquetOf(metricsTable, [obs('1', '2026-11-20T10:00:00.000Z', 1), obs('1', '2026-11-20T11:00:00.000Z', 5)]));
+    expect(await w.loadMetrics([f1])).toMatchObject({ rowsIn: 2, inserted: 2, updated: 0 });
+    expect(await w.loadMetrics([f1])).toMatchObject({ inserted: 0, updated: 0 });
+    const f2 = await b.source(await parquetOf(metricsTable, [obs('1', '2026-11-20T12:00:00.000Z', null, true)]));
+    expect(await w.loadMetrics([f2])).toMatchObject({ rowsIn: 1, inserted: 1 });
+    const rows = await w.query<{ like_count: bigint | null; view_count: bigint | null; deleted: boolean }>(
+      "SELECT like_count, view_count, deleted FROM post_metrics WHERE post_id = 'x:1' ORDER BY observed_at",
+    );
+    expect(rows.map((r) => [r.like_count === null ? null : Number(r.like_count), r.view_count === null ? null : Number(r.view_count), r.deleted])).toEqual([
+      [1, 10, false],
+      [5, 50, false],
+      [null, null, true],
+    ]);
     await w.close();
   });
 

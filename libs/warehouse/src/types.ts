@@ -47,6 +47,8 @@ export interface Warehouse {
   loadPosts(files: string[]): Promise<LoadResult>;
   /** MERGE Parquet files of `post_nlp` rows on post_id; newer enriched_at wins. */
   loadNlp(files: string[]): Promise<LoadResult>;
+  /** MERGE Parquet files of `post_metrics` rows on (post_id, observed_at): an observation is written once. */
+  loadMetrics(files: string[]): Promise<LoadResult>;
   /** Insert or replace one row of pipeline_runs (keyed by run_id, step, source). */
   recordRun(run: PipelineRun): Promise<void>;
   /** Insert or replace rows of dq_checks (keyed by run_id, check_name, source). */

@@ -2,6 +2,7 @@ import type { DashboardData, EntityRow, PostCard, StatusTile, ViewFilters } from
 import { seriesChart } from './charts.ts';
 import { el, externalLink } from './dom.ts';
 import { age, change, fmt, fmtCompact, periodLabel, utc } from './format.ts';
+import { sparkline } from './sparkline.ts';
 
 export const PERIODS = ['24h', '7d', '30d', '90d', '365d'];
 export const SOURCES = ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'];
@@ -130,8 +131,10 @@ function postCard(p: PostCard, h: Handlers, live: boolean, rankBy: 'velocity' | 
       'div',
       { class: 'counts' },
       ...counts.filter(([, v]) => v !== null).map(([k, v]) => el('span', { class: 'count', 'data-count': k }, `${fmt(v!)} ${k}`)),
-      el('span', { class: 'count rank', title: rankBy === 'velocity' ? 'normalized engagement / (age h + 2)^1.8' : 'engagement / mean of its source' },
+      el('span', { class: 'count rank', title: rankBy === 'velocity' ? (p.gainPerHour != null ? 'engagement gained per hour / mean of its source' : 'observed once: normalized engagement / (age h + 2)^1.8') : 'engagement / mean of its source' },
         rankBy === 'velocity' ? `velocity ${p.velocity.toPrecision(3)}` : `${p.normalized.toFixed(1)}× source mean`),
+      rankBy === 'velocity' && p.gainPerHour != null ? el('span', { class: 'count gain', 'data-count': 'gain' }, `${p.gainPerHour >= 0 ? '+' : '−'}${Math.abs(p.gainPerHour).toPrecision(3)}/h`) : null,
+      rankBy === 'velocity' && p.spark ? sparkline(p.spark) : null,
     ),
     el(
       'div',
@@ -194,7 +197,7 @@ export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLEle
     el(
       'div',
       { class: 'grid posts-grid' },
-      postList('trending', 'Trending now', d.trending, h, live, 'velocity', 'Engagement relative to its source’s mean, decayed by age: N / (hours + 2)^1.8.'),
+      postList('trending', 'Rising now', d.trending, h, live, 'velocity', 'Engagement gained per hour between a post’s last two observations, relative to its source’s mean; posts seen once: N / (hours + 2)^1.8.'),
       postList('top-posts', 'Top posts', d.topPosts, h, live, 'normalized', 'Most engagement in the period, relative to each source’s mean.'),
     ),
     el(

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { duckdbColumnsLiteral, postNlp, posts as postsTable, type DqCheck, type PipelineRun, type Post, type PostNlp, type TableSchema } from '@social-pulse/schema';
+import { postMetrics, type PostMetric } from '@social-pulse/schema';
 import type { Warehouse } from '@social-pulse/warehouse';
 
 /** A post with plausible defaults; tests override what they assert on. */
@@ -45,7 +46,7 @@ async function parquetOf(table: TableSchema, rows: object[], dir: string): Promi
  * Loads posts, labels and run history through the warehouse's own MERGE and recordRun.
  * A label's created_at is its post's, as the enricher copies it.
  */
-export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: PostNlp[]; runs?: PipelineRun[]; checks?: DqCheck[] }): Promise<void> {
+export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: PostNlp[]; runs?: PipelineRun[]; checks?: DqCheck[]; metrics?: PostMetric[] }): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dash-seed-'));
   try {
     await w.ensureSchema();
@@ -53,6 +54,7 @@ export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: 
     const createdAt = new Map((data.posts ?? []).map((p) => [p.post_id, p.created_at]));
     const nlp = (data.nlp ?? []).map((n) => ({ ...n, created_at: createdAt.get(n.post_id) ?? n.created_at }));
     if (nlp.length) await w.loadNlp([await parquetOf(postNlp, nlp, dir)]);
+    if (data.metrics?.length) await w.loadMetrics([await parquetOf(postMetrics, data.metrics, dir)]);
     for (const r of data.runs ?? []) await w.recordRun(r);
     if (data.checks?.length) await w.recordChecks(data.checks);
   } finally {
@@ -64,5 +66,13 @@ export function makeRun(over: Partial<PipelineRun> & Pick<PipelineRun, 'run_id' 
   return {
     started_at: '2026-11-24T00:00:00.000Z', finished_at: '2026-11-24T00:01:00.000Z', status: 'ok',
     rows_in: 0, rows_out: 0, rows_rejected: 0, retries: 0, error: null, details: null, ...over,
+  };
+}
+
+/** One observation of a post's counts (a post_metrics row); counts default to 0. */
+export function makeMetric(postId: string, observedAt: string, over: Partial<PostMetric> = {}): PostMetric {
+  return {
+    post_id: postId, source: (postId.split(':')[0] ?? 'mastodon') as PostMetric['source'], observed_at: observedAt, like_count: 0, repost_count: 0,
+    reply_count: 0, quote_count: 0, score: null, view_count: null, deleted: false, ...over,
   };
 }

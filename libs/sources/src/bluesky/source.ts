@@ -101,7 +101,7 @@ export class BlueskySource implements Source<BlueskySourceConfig> {
   }
 
   /** GET an XRPC query with the session, renewing it once when the access token has expired. */
-  private async xrpc(ctx: FetchContext, method: string, params: Record<string, string | number | undefined>): Promise<HttpResponse> {
+  async xrpc(ctx: FetchContext, method: string, params: Record<string, string | number | undefined>): Promise<HttpResponse> {
     const s = await this.ensureSession(ctx);
     const call = (token: string) => ctx.http.get(`${this.base}/xrpc/${method}`, { headers: { authorization: `Bearer ${token}` }, searchParams: params });
     try {

@@ -69,7 +69,7 @@ export class RedditSource implements Source<RedditSourceConfig> {
     return this.token.value;
   }
 
-  private async get(ctx: FetchContext, path: string, params: Record<string, string | number | undefined>): Promise<HttpResponse> {
+  async get(ctx: FetchContext, path: string, params: Record<string, string | number | undefined>): Promise<HttpResponse> {
     const call = (token: string) => ctx.http.get(`${this.base}${path}`, { headers: { authorization: `Bearer ${token}` }, searchParams: params });
     try {
       return await call(await this.accessToken(ctx));

@@ -44,14 +44,14 @@ export class StackexchangeSource implements Source<StackexchangeSourceConfig> {
 
   normalize = normalizeStackexchange;
 
-  private async call(ctx: FetchContext, params: Record<string, string | number | undefined>) {
+  async call(ctx: FetchContext, params: Record<string, string | number | undefined>, path = '/2.3/questions') {
     const wait = this.notBefore - Date.now();
     if (wait > 0) {
       ctx.log.info(`stackexchange: backoff requested by the API, waiting ${Math.ceil(wait / 1000)} s`);
       await sleep(wait, ctx.signal);
     }
     const key = ctx.env.STACKEXCHANGE_KEY?.trim();
-    const res = await ctx.http.get(`${this.base}/2.3/questions`, {
+    const res = await ctx.http.get(`${this.base}${path}`, {
       ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}),
       searchParams: { site: this.config.site, order: 'desc', sort: 'creation', filter: 'withbody', ...params },
     });

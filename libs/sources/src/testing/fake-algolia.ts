@@ -17,10 +17,11 @@ function matchesNumeric(h: HitJson, filters: string): boolean {
     });
 }
 
+/** Algolia's `tags`: comma-separated terms are ANDed, a parenthesized group `(a,b)` is ORed. */
 function matchesTags(h: HitJson, tags: string | null): boolean {
   if (!tags) return true;
-  const alternatives = tags.replace(/^\(|\)$/g, '').split(',');
-  return alternatives.some((t) => (h._tags ?? []).includes(t));
+  const terms = tags.match(/\([^)]*\)|[^,]+/g) ?? [];
+  return terms.every((term) => term.replace(/^\(|\)$/g, '').split(',').some((t) => (h._tags ?? []).includes(t.trim())));
 }
 
 /**
@@ -30,7 +31,8 @@ function matchesTags(h: HitJson, tags: string | null): boolean {
  */
 export async function startFakeAlgolia(hits: () => HitJson[], faults?: FaultPlan): Promise<ReplayServer> {
   return startServer((url) => {
-    if (url.pathname !== '/api/v1/search_by_date') return json({ message: 'Not Found', status: 404 }, 404);
+    // `/api/v1/search` (by relevance) filters the same way; the refresh asks it by `story_<id>` tags.
+    if (url.pathname !== '/api/v1/search_by_date' && url.pathname !== '/api/v1/search') return json({ message: 'Not Found', status: 404 }, 404);
     const p = url.searchParams;
     const words = (p.get('query') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const hpp = Math.min(Number(p.get('hitsPerPage') ?? 20), 1000);

@@ -130,6 +130,25 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
       }
       return json({ posts: slice, ...(next ? { cursor: next } : {}), hitsTotal: matched.length }, 200, limits(remaining));
     }
+    if (path === '/xrpc/app.bsky.feed.getPosts') {
+      // `uris` repeated, at most 25; posts that no longer exist are left out of `posts`.
+      const t = bearer(req);
+      if (!t) return json({ error: 'AuthMissing', message: 'Authentication Required' }, 401);
+      const left = access.get(t);
+      if (left === undefined) return json({ error: 'InvalidToken', message: 'Bad token scope' }, 400);
+      if (left <= 0) return json({ error: 'ExpiredToken', message: 'Token has expired' }, 400);
+      access.set(t, left - 1);
+      remaining -= 1;
+      const uris = url.searchParams.getAll('uris');
+      if (!uris.length) return json({ error: 'InvalidRequest', message: 'Error: Params must have the property "uris"' }, 400);
+      if (uris.length > 25) return json({ error: 'InvalidRequest', message: 'Error: uris must not have more than 25 elements' }, 400);
+      const byUri = new Map(o.posts().map((p) => [p.uri, p]));
+      const posts = uris.flatMap((u) => (byUri.has(u) ? [byUri.get(u)!] : []));
+      if (o.echoSession && posts.length) {
+        posts[0] = { ...posts[0]!, record: { ...posts[0]!.record, text: `${posts[0]!.record.text} [session ${t} ${refreshOf.get(t) ?? ''}]` } };
+      }
+      return json({ posts }, 200, limits(remaining));
+    }
     return json({ error: 'MethodNotImplemented', message: 'Method Not Implemented' }, 501);
   }, o.faults)) as FakeBluesky;
   const fake = Object.assign(server, { logins: 0, refreshes: 0, issued: [] as string[] });

@@ -9,8 +9,21 @@ export type StatusJson = Record<string, unknown> & { id: string; tags?: ({ name:
  * `limit` (≤ 40), `max_id`, `since_id`, `min_id`, and a Link header with `rel="next"`
  * (max_id) and `rel="prev"` (min_id) as Mastodon sends it.
  */
-export async function startFakeMastodon(statuses: () => StatusJson[], faults?: FaultPlan): Promise<ReplayServer> {
+export async function startFakeMastodon(statuses: () => StatusJson[], faults?: FaultPlan, opts: { noBatchLookup?: boolean } = {}): Promise<ReplayServer> {
   const server: ReplayServer = await startServer((url) => {
+    // Mastodon 4.3+: `GET /api/v1/statuses?id[]=…` (up to 20) answers the statuses that exist;
+    // `GET /api/v1/statuses/:id` one status, or 404 `Record not found` for a deleted one.
+    if (url.pathname === '/api/v1/statuses' && !opts.noBatchLookup) {
+      const ids = url.searchParams.getAll('id[]');
+      if (ids.length > 20) return json({ error: 'Validation failed' }, 422);
+      const byId = new Map(statuses().map((s) => [s.id, s]));
+      return json(ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])));
+    }
+    const one = /^\/api\/v1\/statuses\/(\d+)$/.exec(url.pathname);
+    if (one) {
+      const s = statuses().find((x) => x.id === one[1]);
+      return s ? json(s) : json({ error: 'Record not found' }, 404);
+    }
     const m = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
     if (!m) return json({ error: 'Record not found' }, 404);
     const tag = decodeURIComponent(m[1]!).toLowerCase();

@@ -44,6 +44,22 @@ export async function startFakeReddit(o: FakeRedditOptions): Promise<ReplayServe
       fake.issued.push(token);
       return json({ access_token: token, token_type: 'bearer', expires_in: 86400, scope: '*' });
     }
+    if (url.pathname === '/api/info') {
+      // By fullname (`id=t3_a,t3_b`, up to 100): a Listing of the links that exist, in the order
+      // asked; a deleted link is still listed, with `removed_by_category` set and its text gone.
+      const t = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!t || !tokens.has(t)) return json({ message: 'Unauthorized', error: 401 }, 401, redditLimits(used));
+      used += 1;
+      const names = (url.searchParams.get('id') ?? '').split(',').filter(Boolean);
+      if (names.length > 100) return json({ message: 'Bad Request', error: 400 }, 400, redditLimits(used));
+      const byId = new Map(o.links().map((l) => [`t3_${l.id}`, l]));
+      const page = names.flatMap((n) => (byId.has(n) ? [byId.get(n)!] : []));
+      return json(
+        { kind: 'Listing', data: { after: null, dist: page.length, modhash: '', geo_filter: '', children: page.map((data) => ({ kind: 't3', data })), before: null } },
+        200,
+        redditLimits(used),
+      );
+    }
     const m = /^\/r\/([A-Za-z0-9_]+)\/new\/?$/.exec(url.pathname);
     if (!m) return json({ message: 'Not Found', error: 404 }, 404);
     const t = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];

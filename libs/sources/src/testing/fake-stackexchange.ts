@@ -24,7 +24,11 @@ export async function startFakeStackexchange(o: FakeStackexchangeOptions): Promi
   let quota = 300;
   let served = 0;
   return startServer((url, req: IncomingMessage) => {
-    if (url.pathname !== '/2.3/questions') return seError(404, 'no_method', 'no method found with this name', 404);
+    // `/2.3/questions/{ids}` (up to 100, `;`-separated): those questions that exist, same wrapper.
+    const byIds = /^\/2\.3\/questions\/([0-9;]+)$/.exec(url.pathname);
+    const ids = byIds ? byIds[1]!.split(';').filter(Boolean).map(Number) : undefined;
+    if (ids && ids.length > 100) return seError(400, 'bad_parameter', 'ids');
+    if (!ids && url.pathname !== '/2.3/questions') return seError(404, 'no_method', 'no method found with this name', 404);
     const p = url.searchParams;
     const auth = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (auth && auth !== o.key) return seError(407, 'key_invalid', `key is not valid`);
@@ -41,7 +45,7 @@ export async function startFakeStackexchange(o: FakeStackexchangeOptions): Promi
     const to = p.get('todate') ? Number(p.get('todate')) : undefined;
     const all = o
       .questions()
-      .filter((q) => tagged.every((t) => q.tags.includes(t)))
+      .filter((q) => (ids ? ids.includes(q.question_id) : tagged.every((t) => q.tags.includes(t))))
       .filter((q) => (from === undefined || q.creation_date >= from) && (to === undefined || q.creation_date <= to))
       .sort((a, b) => b.creation_date - a.creation_date || b.question_id - a.question_id);
     const withBody = p.get('filter') === 'withbody';

@@ -59,6 +59,25 @@ function matches(t: TweetJson, query: string): boolean {
 export async function startFakeX(o: FakeXOptions): Promise<ReplayServer> {
   let remaining = 450;
   return startServer((url, req: IncomingMessage) => {
+    if (url.pathname === '/2/tweets') {
+      // Tweets lookup: `ids` (comma-separated, 1 to 100); one that does not exist (deleted) is an
+      // entry of `errors[]` with `resource_id`, beside the `data` of the others.
+      if (req.headers.authorization !== `Bearer ${o.token}`) return json({ title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, 401);
+      remaining -= 1;
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
+      if (!ids.length || ids.length > 100) return invalid(`The \`ids\` query parameter value [${ids.length}] is not between 1 and 100`, { ids });
+      const pool = new Map(o.tweets().map((t) => [t.id, t]));
+      const data = ids.flatMap((id) => (pool.has(id) ? [pool.get(id)!] : []));
+      const errors = ids
+        .filter((id) => !pool.has(id))
+        .map((id) => ({ value: id, detail: `Could not find tweet with ids: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'ids', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' }));
+      const authorIds = new Set(data.map((t) => t.author_id));
+      return json(
+        { ...(data.length ? { data, includes: { users: o.users.filter((u) => authorIds.has(u.id)) } } : {}), ...(errors.length ? { errors } : {}) },
+        200,
+        xLimits(remaining),
+      );
+    }
     if (url.pathname !== '/2/tweets/search/recent') return json({ title: 'Not Found Error', detail: 'Not Found', type: 'about:blank', status: 404 }, 404);
     if (req.headers.authorization !== `Bearer ${o.token}`) {
       return json({ title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }, 401);

@@ -12,7 +12,7 @@ const PAGE_MAX = 100;
 /** Recent search reaches back 7 days; stay a minute inside so that a slow request is not refused. */
 const REACH_MS = 7 * 24 * 3600_000 - 60_000;
 
-const FIELDS = {
+export const FIELDS = {
   expansions: 'author_id,referenced_tweets.id,referenced_tweets.id.author_id',
   'tweet.fields': 'created_at,author_id,conversation_id,in_reply_to_user_id,lang,public_metrics,entities,referenced_tweets,note_tweet,possibly_sensitive,edit_history_tweet_ids',
   'user.fields': 'username,name,public_metrics,verified',

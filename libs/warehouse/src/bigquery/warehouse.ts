@@ -6,6 +6,7 @@ import {
   dqChecks,
   pipelineRuns,
   postNlp,
+  postMetrics,
   posts,
   TABLES,
   type BigQueryField,
@@ -231,7 +232,7 @@ export class BigQueryWarehouse implements Warehouse {
       // of the partition column they fall in, which bound the MERGE's read of the target.
       const part = table.partitionBy;
       const counted = await this.run(
-        `SELECT COUNT(DISTINCT ${table.primaryKey.map(bqIdent).join(', ')}) AS n${part ? `, MIN(${bqIdent(part)}) AS lo, MAX(${bqIdent(part)}) AS hi` : ''} FROM ${bqIdent(stage)}`,
+        `SELECT ${distinctKeys(table, bqIdent(stage))} AS n${part ? `, MIN(${bqIdent(part)}) AS lo, MAX(${bqIdent(part)}) AS hi` : ''} FROM ${bqIdent(stage)}`,
         {},
         `count of ${stageName}`,
       );
@@ -260,6 +261,10 @@ export class BigQueryWarehouse implements Warehouse {
 
   loadNlp(files: string[]): Promise<LoadResult> {
     return this.merge(postNlp, files, 'enriched_at');
+  }
+
+  loadMetrics(files: string[]): Promise<LoadResult> {
+    return this.merge(postMetrics, files, 'observed_at');
   }
 
   /** Insert-or-replace rows of a small table by DML, with typed parameters. */
@@ -307,4 +312,13 @@ export class BigQueryWarehouse implements Warehouse {
   async close(): Promise<void> {
     // The client holds no connection to release.
   }
+}
+
+/**
+ * The distinct keys of a stage: `COUNT(DISTINCT k)` for one key column; BigQuery's COUNT
+ * DISTINCT takes one expression, so a composite key (post_metrics) counts a DISTINCT subquery.
+ */
+function distinctKeys(table: TableSchema, stage: string): string {
+  const keys = table.primaryKey.map(bqIdent);
+  return keys.length === 1 ? `COUNT(DISTINCT ${keys[0]})` : `(SELECT COUNT(*) FROM (SELECT DISTINCT ${keys.join(', ')} FROM ${stage}))`;
 }

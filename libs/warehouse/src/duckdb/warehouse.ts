@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listValue, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, dqChecks, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, dqChecks, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { DUCKDB_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
@@ -158,6 +158,10 @@ export class DuckDBWarehouse implements Warehouse {
 
   loadNlp(files: string[]): Promise<LoadResult> {
     return this.merge(postNlp, files, 'enriched_at');
+  }
+
+  loadMetrics(files: string[]): Promise<LoadResult> {
+    return this.merge(postMetrics, files, 'observed_at');
   }
 
   private async upsert(table: TableSchema, row: Record<string, unknown>): Promise<void> {
