@@ -4,6 +4,9 @@ export {
   postNlp,
   pipelineRuns,
   dqChecks,
+  stories,
+  storyPosts,
+  storyKeys,
   TABLES,
   POST_KINDS,
   SOURCE_NAMES,
@@ -14,7 +17,7 @@ export {
   DQ_SEVERITIES,
 } from './tables.ts';
 export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity } from './tables.ts';
-export type { Post, PostNlp, PipelineRun, DqCheck } from './rows.ts';
+export type { Post, PostNlp, PipelineRun, DqCheck, Story, StoryPost } from './rows.ts';
 export {
   duckdbType,
   duckdbCreateTable,

@@ -1,5 +1,5 @@
 import type { RowOf } from './types.ts';
-import type { dqChecks, pipelineRuns, postNlp, posts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+import type { dqChecks, pipelineRuns, postNlp, posts, stories, storyPosts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
 
@@ -15,3 +15,9 @@ export type PipelineRun = Narrow<RowOf<typeof pipelineRuns>, { status: RunStatus
 
 /** One data-quality check result (a row of dq_checks). */
 export type DqCheck = Narrow<RowOf<typeof dqChecks>, { status: DqStatus; severity: DqSeverity }>;
+
+/** A story across networks (a row of stories). */
+export type Story = RowOf<typeof stories>;
+
+/** A post's membership of a story (a row of story_posts). */
+export type StoryPost = RowOf<typeof storyPosts>;
