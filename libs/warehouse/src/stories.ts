@@ -94,8 +94,8 @@ function textKeysSql(d: Dialect): string {
     const shingle = range(n).map((j) => `w[i + ${j}]`).join(` || ' ' || `);
     const mins = range(k).map((i) => `list_min([hash(s, ${i}) FOR s IN sh]) AS m${i}`).join(', ');
     const bands = range(LSH_BANDS).map((b) => `'t${b}:' || hash(${range(LSH_ROWS).map((r) => `m${b * LSH_ROWS + r}`).join(', ')})`).join(', ');
-    return `sh AS (SELECT post_id, list_distinct([${shingle} FOR i IN range(1, len(w) - ${n - 2})]) AS sh FROM tx WHERE len(w) >= ${MINHASH_MIN_WORDS}),
-mh AS (SELECT post_id, ${mins} FROM sh),
+    return `sg AS (SELECT post_id, list_distinct([${shingle} FOR i IN range(1, len(w) - ${n - 2})]) AS sh FROM tx WHERE len(w) >= ${MINHASH_MIN_WORDS}),
+mh AS (SELECT post_id, ${mins} FROM sg),
 tk AS (SELECT post_id, [${bands}] AS tkeys FROM mh)`;
   }
   const shingle = range(n).map((j) => `w[OFFSET(i + ${j})]`).join(`, ' ', `);
@@ -103,8 +103,8 @@ tk AS (SELECT post_id, [${bands}] AS tkeys FROM mh)`;
   const bands = range(LSH_BANDS)
     .map((b) => `CONCAT('t${b}:', CAST(FARM_FINGERPRINT(FORMAT('${range(LSH_ROWS).map(() => '%d').join(' ')}', ${range(LSH_ROWS).map((r) => `m.m${b * LSH_ROWS + r}`).join(', ')})) AS STRING))`)
     .join(', ');
-  return `sh AS (SELECT post_id, ARRAY(SELECT DISTINCT CONCAT(${shingle}) FROM UNNEST(GENERATE_ARRAY(0, ARRAY_LENGTH(w) - ${n})) AS i) AS sh FROM tx WHERE ARRAY_LENGTH(w) >= ${MINHASH_MIN_WORDS}),
-mh AS (SELECT post_id, (SELECT AS STRUCT ${mins} FROM UNNEST(sh) AS s) AS m FROM sh),
+  return `sg AS (SELECT post_id, ARRAY(SELECT DISTINCT CONCAT(${shingle}) FROM UNNEST(GENERATE_ARRAY(0, ARRAY_LENGTH(w) - ${n})) AS i) AS sh FROM tx WHERE ARRAY_LENGTH(w) >= ${MINHASH_MIN_WORDS}),
+mh AS (SELECT post_id, (SELECT AS STRUCT ${mins} FROM UNNEST(sg.sh) AS s) AS m FROM sg),
 tk AS (SELECT post_id, [${bands}] AS tkeys FROM mh)`;
 }
 
