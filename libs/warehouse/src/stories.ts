@@ -186,12 +186,12 @@ WHERE sp.post_id = p.post_id AND ${bound(d, 'sp')} AND sp.engagement <> p.eng`;
 function keysSql(d: Dialect): string {
   if (d === 'duckdb') {
     return `INSERT INTO story_keys (key, story_id)
-SELECT key, min(story_id) FROM (SELECT unnest(keys) AS key, story_id FROM story_posts WHERE updated_at >= CAST($since AS TIMESTAMPTZ)) AS k
+SELECT key, min(story_id) FROM (SELECT unnest(keys) AS key, story_id FROM story_posts WHERE updated_at > CAST($since AS TIMESTAMPTZ)) AS k
 WHERE key NOT IN (SELECT key FROM story_keys) GROUP BY key`;
   }
   return `INSERT INTO story_keys (key, story_id)
 SELECT key, MIN(story_id) FROM story_posts AS sp, UNNEST(sp.keys) AS key
-WHERE sp.updated_at >= TIMESTAMP(@since) AND key NOT IN (SELECT k.key FROM story_keys AS k) GROUP BY key`;
+WHERE sp.updated_at > TIMESTAMP(@since) AND key NOT IN (SELECT k.key FROM story_keys AS k) GROUP BY key`;
 }
 
 /**
@@ -202,7 +202,7 @@ WHERE sp.updated_at >= TIMESTAMP(@since) AND key NOT IN (SELECT k.key FROM story
 function storiesSql(d: Dialect): string {
   if (d === 'duckdb') {
     return `INSERT OR REPLACE INTO stories (story_id, canonical_url, title, first_seen, last_seen, posts, sources, engagement, updated_at)
-WITH changed AS (SELECT DISTINCT story_id FROM story_posts WHERE updated_at >= CAST($since AS TIMESTAMPTZ)),
+WITH changed AS (SELECT DISTINCT story_id FROM story_posts WHERE updated_at > CAST($since AS TIMESTAMPTZ)),
 agg AS (
   SELECT sp.story_id, min(sp.created_at) AS first_seen, max(sp.created_at) AS last_seen, count(*) AS posts,
          list_sort(list_distinct(list(sp.source))) AS sources, sum(sp.engagement) AS engagement
@@ -211,14 +211,14 @@ fresh AS (
   SELECT story_id,
          (list(canonical_url ORDER BY created_at, post_id) FILTER (WHERE canonical_url IS NOT NULL))[1] AS canonical_url,
          (list(title ORDER BY created_at, post_id) FILTER (WHERE title IS NOT NULL))[1] AS title
-  FROM story_posts WHERE updated_at >= CAST($since AS TIMESTAMPTZ) GROUP BY story_id)
+  FROM story_posts WHERE updated_at > CAST($since AS TIMESTAMPTZ) GROUP BY story_id)
 SELECT a.story_id, COALESCE(s.canonical_url, f.canonical_url), COALESCE(s.title, f.title), a.first_seen, a.last_seen, a.posts, a.sources,
        a.engagement, CAST($now AS TIMESTAMPTZ)
 FROM agg AS a LEFT JOIN stories AS s USING (story_id) LEFT JOIN fresh AS f USING (story_id)`;
   }
   return `MERGE INTO stories AS t
 USING (
-  WITH changed AS (SELECT DISTINCT story_id FROM story_posts WHERE updated_at >= TIMESTAMP(@since)),
+  WITH changed AS (SELECT DISTINCT story_id FROM story_posts WHERE updated_at > TIMESTAMP(@since)),
   agg AS (
     SELECT sp.story_id, MIN(sp.created_at) AS first_seen, MAX(sp.created_at) AS last_seen, COUNT(*) AS posts,
            ARRAY_AGG(DISTINCT sp.source ORDER BY sp.source) AS sources, SUM(sp.engagement) AS engagement
@@ -227,7 +227,7 @@ USING (
     SELECT story_id,
            ARRAY_AGG(canonical_url IGNORE NULLS ORDER BY created_at, post_id LIMIT 1)[SAFE_OFFSET(0)] AS canonical_url,
            ARRAY_AGG(title IGNORE NULLS ORDER BY created_at, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title
-    FROM story_posts WHERE updated_at >= TIMESTAMP(@since) GROUP BY story_id)
+    FROM story_posts WHERE updated_at > TIMESTAMP(@since) GROUP BY story_id)
   SELECT a.story_id, IFNULL(s.canonical_url, f.canonical_url) AS canonical_url, IFNULL(s.title, f.title) AS title,
          a.first_seen, a.last_seen, a.posts, a.sources, a.engagement
   FROM agg AS a LEFT JOIN stories AS s USING (story_id) LEFT JOIN fresh AS f USING (story_id)
@@ -276,8 +276,9 @@ const num = (v: unknown) => (v == null ? 0 : Number(v));
  * transaction; BigQuery one after the other (each idempotent, the watermark moved last).
  */
 export async function updateStories(w: Warehouse, opts: { now: Date; partitions?: LoadPartitions | null }): Promise<StoriesResult> {
-  const now = opts.now.toISOString();
   const since = (await w.getState(STORIES_WATERMARK)) ?? EPOCH;
+  // Strictly after the last run (a clock that stepped back must not hide this run's rows from its own later statements).
+  const now = new Date(Math.max(opts.now.getTime(), Date.parse(since) + 1)).toISOString();
   const p = opts.partitions === undefined ? ALL_TIME : opts.partitions;
   const params = { from: p?.from ?? EPOCH, to: p?.to ?? EPOCH, since, now };
   const duck = w.kind === 'duckdb';
