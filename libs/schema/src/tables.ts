@@ -211,4 +211,5 @@ export const storyKeys = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [posts, postNlp, pipelineRuns, dqChecks, stories, storyPosts, storyKeys] as const;
+/** Every table of the warehouse (both warehouses and the Pulumi dataset create each). Some have no partition column. */
+export const TABLES: readonly TableSchema[] = [posts, postNlp, pipelineRuns, dqChecks, stories, storyPosts, storyKeys];
