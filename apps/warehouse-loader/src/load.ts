@@ -72,12 +72,12 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     // Every query of the step (MERGEs, watermarks, checks), so that pipeline_runs says what the load cost.
     const billed = w.bytesBilled;
     return {
-      status: dq.problems.length || stories.problems.length ? 'partial' : 'ok',
+      status: dq.problems.length ? 'partial' : 'ok',
       rowsIn: r.rowsIn,
       rowsOut: r.inserted + r.updated,
       rowsRejected: 0,
       retries: 0,
-      ...(dq.problems.length || stories.problems.length ? { error: [...stories.problems, ...dq.problems].slice(0, 5).join('; ') } : {}),
+      ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
       details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(billed !== undefined ? { bytesBilled: billed } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, ...stories.details, ...dq.details },
       lines: [
         `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`,
