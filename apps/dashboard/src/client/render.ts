@@ -178,7 +178,7 @@ function storyItem(s: StoryRow): HTMLElement {
       {},
       el('span', { class: 'story-title' }, s.title || s.canonicalUrl || s.storyId),
       ' ',
-      ...s.sources.map((src) => el('span', { class: `source source-${src}` }, src)),
+      el('span', { class: 'story-sources' }, ...s.sources.flatMap((src, i) => [i ? ' ' : null, el('span', { class: `source source-${src}` }, src)])),
       ' ',
       el('span', { class: 'count', title: 'posts in this view (all time)' }, `${fmt(s.posts)} posts${s.totalPosts !== s.posts ? ` (${fmt(s.totalPosts)} in all)` : ''}`),
       ' ',
