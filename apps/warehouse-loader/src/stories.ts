@@ -5,9 +5,9 @@ import { updateStories, type LoadResult, type Warehouse } from '@social-pulse/wa
 /**
  * Stories after the posts are merged: the posts this load brought join stories, in warehouse
  * SQL, over the load's days (BigQuery; DuckDB looks for unassigned posts in the whole table,
- * which costs little). A failure is logged as an error and reported (report line, and
- * `storiesError` in the step's details) without failing the load: the posts are loaded, and the
- * next load assigns whatever this one could not.
+ * which costs little). A failure is a warning, reported (report line, and `storiesError` in
+ * the step's details) without failing the load: stories are derived from the posts, which are
+ * loaded, and the next load assigns whatever this one could not.
  */
 export async function assignStories(w: Warehouse, ctx: StepContext, partitions: LoadResult['partitions']): Promise<{ lines: string[]; details: Record<string, unknown> }> {
   try {
@@ -18,7 +18,7 @@ export async function assignStories(w: Warehouse, ctx: StepContext, partitions: 
     };
   } catch (e) {
     const why = `stories could not be computed: ${describeError(e)}`;
-    ctx.log.error(why);
+    ctx.log.warn(why);
     return { lines: [`stories       ${why}`], details: { storiesUpdated: null, storiesError: why } };
   }
 }
