@@ -21,8 +21,7 @@ import type { DialectSql, LoadPartitions, Warehouse } from './types.ts';
 
 /** Sources whose links are not a post's subject (Stack Exchange questions cite documentation). */
 export const STORY_LINKLESS_SOURCES = ['stackexchange'] as const;
-/** Query parameters that only track where a click came from, dropped from canonical links. */
-export const TRACKING_PARAMS = /^(utm_[^=]*|fbclid|gclid|ref|ref_src)(=|$)/;
+/** Query parameters that only track where a click came from, dropped from canonical links (any case). */
 const TRACKING_RE = '^(utm_[^=]*|fbclid|gclid|ref|ref_src)(=|$)';
 
 /** Words a text needs (after links and mentions are removed) to have text keys: shorter texts are too generic to match on. */
