@@ -48,6 +48,13 @@ try {
   await shot('?period=30d', 'dashboard-top.png', 'viewport');
   await shot('?period=7d', 'dashboard-trending.png', '.posts-grid');
   await shot('?period=30d&entity=DuckDB&lang=en', 'dashboard-filtered.png', 'main');
+  // The Stories panel with its first story opened to its posts.
+  await page.goto(`${base}/?period=30d`);
+  await page.waitForSelector('#app[data-ready=true]');
+  await page.locator('[data-panel=stories] details').first().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  await page.waitForTimeout(300);
+  await page.locator('[data-panel=stories]').screenshot({ path: path.join(out, 'dashboard-stories.png') });
+  process.stdout.write(`${path.join(out, 'dashboard-stories.png')}\n`);
 } finally {
   await browser.close();
   await app.close();

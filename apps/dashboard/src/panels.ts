@@ -14,12 +14,13 @@ import type {
   PostCard,
   QualityReport,
   Series,
+  StoryRow,
   StatusTile,
   ViewFilters,
 } from './types.ts';
 
 /** How many rows the list panels show. */
-export const LIMITS = { trending: 15, topPosts: 10, authors: 15, hashtags: 20, links: 15, entities: 20, topics: 8, options: 50 };
+export const LIMITS = { trending: 15, topPosts: 10, authors: 15, hashtags: 20, links: 15, stories: 15, entities: 20, topics: 8, options: 50 };
 
 export interface PanelContext {
   /** config `schedule` in seconds: data older than twice this is stale. */
@@ -176,6 +177,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     posts: num(r.posts),
     previous: num(r.previous),
   }));
+  const stories = await loadStories(run, labelled);
   const tiles = statusTiles(await run('status', SQL.STATUS), ctx, now);
   const quality = await loadQuality(run);
   const options: FilterOptions = {
@@ -206,6 +208,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     hashtags,
     links,
     entities,
+    stories,
     status: { scheduleSeconds: ctx.scheduleSeconds, tiles },
     quality,
     options,
@@ -268,4 +271,33 @@ async function loadQuality(run: Runner): Promise<QualityReport | null> {
       message: maskOrNull(strOrNull(r.message)),
     })),
   };
+}
+
+/** The Stories panel: empty when the warehouse has no stories tables (loaded before they existed). */
+async function loadStories(run: Runner, labelled: boolean): Promise<StoryRow[]> {
+  const found = await run('storiesTable', SQL.STORIES_TABLE).catch(() => []);
+  if (!found[0] || num(found[0].n) === 0) return [];
+  const rows = await run('stories', labelled ? SQL.STORIES : SQL.POSTS_ONLY_STORIES, { limit: LIMITS.stories });
+  return rows.map((r) => ({
+    storyId: str(r.story_id),
+    title: strOrNull(r.title),
+    canonicalUrl: strOrNull(r.canonical_url),
+    posts: num(r.posts),
+    sources: strings(r.sources),
+    totalPosts: num(r.total_posts),
+    allSources: strings(r.all_sources),
+    firstSeen: iso(r.first_seen),
+    lastSeen: iso(r.last_seen),
+    normalized: num(r.normalized),
+    velocity: num(r.velocity),
+    items: (Array.isArray(r.items) ? (r.items as Row[]) : []).map((i) => ({
+      postId: str(i.post_id),
+      source: str(i.source),
+      url: str(i.url),
+      authorHandle: str(i.author_handle),
+      createdAt: iso(i.created_at),
+      title: str(i.title),
+      engagement: num(i.eng),
+    })),
+  }));
 }

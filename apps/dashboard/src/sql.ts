@@ -497,3 +497,76 @@ WHERE ${B_PERIOD}
 ORDER BY r.velocity DESC, p.post_id`,
   };
 }
+
+/**
+ * Stories (tables stories and story_posts, computed after each load): those with at least two
+ * posts in the view, ranked by the sum of their posts' velocities (see ranked), with their
+ * normalized engagement, the networks they reached in the view, and their posts in the view
+ * (the first 20, oldest first) to expand.
+ */
+function storiesPanel(): DialectSql {
+  return {
+    duckdb: `
+WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  ${D_FROM}
+  WHERE ${D_PERIOD} AND ${D_MATCH}),
+m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+v AS (
+  SELECT f.post_id, f.source, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized,
+         COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(f.created_at), 0) / 3600.0 + 2, 1.8) AS velocity
+  FROM f JOIN m USING (source)),
+g AS (
+  SELECT sp.story_id, count(*) AS posts, list_sort(list_distinct(list(v.source))) AS sources, sum(v.normalized) AS normalized, sum(v.velocity) AS velocity
+  FROM v JOIN story_posts AS sp ON sp.post_id = v.post_id
+   AND sp.created_at >= CAST($start AS TIMESTAMPTZ) AND sp.created_at < CAST($end AS TIMESTAMPTZ)
+  GROUP BY sp.story_id HAVING count(*) >= 2
+  ORDER BY velocity DESC, sp.story_id LIMIT $limit),
+ps AS (
+  SELECT sp.story_id,
+         list({'post_id': p.post_id, 'source': p.source, 'url': p.url, 'author_handle': p.author_handle, 'created_at': p.created_at,
+               'title': COALESCE(p.title, left(p.text, 200)), 'eng': ${ENG}} ORDER BY p.created_at, p.post_id)[1:20] AS items
+  FROM g JOIN story_posts AS sp USING (story_id) JOIN posts AS p ON p.post_id = sp.post_id
+  WHERE ${D_PERIOD} AND sp.created_at >= CAST($start AS TIMESTAMPTZ) AND sp.created_at < CAST($end AS TIMESTAMPTZ)
+  GROUP BY sp.story_id)
+SELECT g.story_id, g.posts, g.sources, g.normalized, g.velocity, s.canonical_url, s.title, s.first_seen, s.last_seen,
+       s.posts AS total_posts, s.sources AS all_sources, ps.items
+FROM g JOIN stories AS s USING (story_id) LEFT JOIN ps USING (story_id)
+ORDER BY g.velocity DESC, g.story_id`,
+    bigquery: `
+WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  ${B_FROM}
+  WHERE ${B_PERIOD} AND ${B_MATCH}),
+m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+v AS (
+  SELECT f.post_id, f.source, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized,
+         IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), f.created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
+  FROM f JOIN m USING (source)),
+g AS (
+  SELECT sp.story_id, COUNT(*) AS posts, ARRAY_AGG(DISTINCT v.source ORDER BY v.source) AS sources, SUM(v.normalized) AS normalized, SUM(v.velocity) AS velocity
+  FROM v JOIN story_posts AS sp ON sp.post_id = v.post_id
+   AND sp.created_at >= TIMESTAMP(@start) AND sp.created_at < TIMESTAMP(@end)
+  GROUP BY sp.story_id HAVING COUNT(*) >= 2
+  ORDER BY velocity DESC, sp.story_id LIMIT @limit),
+ps AS (
+  SELECT sp.story_id,
+         ARRAY_AGG(STRUCT(p.post_id, p.source, p.url, p.author_handle, p.created_at, COALESCE(p.title, SUBSTR(p.text, 1, 200)) AS title, ${ENG} AS eng)
+                   ORDER BY p.created_at, p.post_id LIMIT 20) AS items
+  FROM g JOIN story_posts AS sp USING (story_id) JOIN posts AS p ON p.post_id = sp.post_id
+  WHERE ${B_PERIOD} AND sp.created_at >= TIMESTAMP(@start) AND sp.created_at < TIMESTAMP(@end)
+  GROUP BY sp.story_id)
+SELECT g.story_id, g.posts, g.sources, g.normalized, g.velocity, s.canonical_url, s.title, s.first_seen, s.last_seen,
+       s.posts AS total_posts, s.sources AS all_sources, ps.items
+FROM g JOIN stories AS s USING (story_id) LEFT JOIN ps USING (story_id)
+ORDER BY g.velocity DESC, g.story_id`,
+  };
+}
+export const STORIES = storiesPanel();
+export const POSTS_ONLY_STORIES = postsOnly(STORIES);
+
+/** Whether the warehouse has the stories tables (one loaded before they existed has none; the dashboard creates nothing). */
+export const STORIES_TABLE: DialectSql = {
+  duckdb: `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'story_posts'`,
+  bigquery: `SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TABLES WHERE table_name = 'story_posts'`,
+};

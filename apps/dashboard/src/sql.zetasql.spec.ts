@@ -25,7 +25,7 @@ function recorder(): { w: Warehouse; sent: { sql: string; params: Params }[] } {
     async query(sql: DialectSql | string, params: Params = {}) {
       const text = typeof sql === 'string' ? sql : sql.bigquery;
       sent.push({ sql: text, params });
-      return text === SQL.QUALITY_TABLE.bigquery ? [{ n: 1 }] : [];
+      return text === SQL.QUALITY_TABLE.bigquery || text === SQL.STORIES_TABLE.bigquery ? [{ n: 1 }] : [];
     },
   } as unknown as Warehouse;
   return { w, sent };

@@ -127,6 +127,25 @@ export interface FilterOptions {
   entities: string[];
 }
 
+/** A story across networks (see sql.ts STORIES): its figures over the posts in the view. */
+export interface StoryRow {
+  storyId: string;
+  title: string | null;
+  canonicalUrl: string | null;
+  /** Posts of the story in the view, and the networks they are on. */
+  posts: number;
+  sources: string[];
+  /** Over all its posts, whatever the view. */
+  totalPosts: number;
+  allSources: string[];
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** Sum of its posts' normalized engagement (E / mean E of the source in the view), and of their velocities. */
+  normalized: number;
+  velocity: number;
+  items: { postId: string; source: string; url: string; authorHandle: string; createdAt: string | null; title: string; engagement: number }[];
+}
+
 export interface DashboardData {
   generatedAt: string;
   warehouse: string;
@@ -142,6 +161,8 @@ export interface DashboardData {
   hashtags: HashtagRow[];
   links: LinkRow[];
   entities: EntityRow[];
+  /** Empty when the warehouse has no stories tables yet. */
+  stories: StoryRow[];
   status: { scheduleSeconds: number; tiles: StatusTile[] };
   quality: QualityReport | null;
   options: FilterOptions;

@@ -5,6 +5,7 @@ import { describeError } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse, runQualityChecks, type LoadResult, type Warehouse } from '@social-pulse/warehouse';
 import { loadNlpFiles } from './load-nlp.ts';
 import { loadMetricsFiles } from './load-metrics.ts';
+import { assignStories } from './stories.ts';
 
 /** Warehouse state key: the last posts/ file merged. */
 export const POSTS_WATERMARK = 'loader.posts_through';
@@ -68,6 +69,7 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     // After the posts, so that every label loaded has its post.
     const nlp = await loadNlpFiles(lake, w);
     const metrics = await loadMetricsFiles(lake, w);
+    const stories = await assignStories(w, ctx, r.partitions);
     const dq = await checkQuality(w, ctx, r.partitions);
     // Every query of the step (MERGEs, watermarks, checks), so that pipeline_runs says what the load cost.
     const billed = w.bytesBilled;
@@ -78,11 +80,12 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
       rowsRejected: 0,
       retries: 0,
       ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
-      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(billed !== undefined ? { bytesBilled: billed } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, metricsFiles: metrics.files, metricsInserted: metrics.inserted, ...dq.details },
+      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(billed !== undefined ? { bytesBilled: billed } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, metricsFiles: metrics.files, metricsInserted: metrics.inserted, ...stories.details, ...dq.details },
       lines: [
         `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`,
         ...(nlp.files ? [`              ${nlp.files} nlp/ files → post_nlp: ${nlp.inserted} labels inserted, ${nlp.updated} updated`] : []),
         ...(metrics.files ? [`              ${metrics.files} metrics/ files → post_metrics: ${metrics.inserted} observations inserted`] : []),
+        ...stories.lines,
         ...dq.lines,
         ...(billed !== undefined ? [`              BigQuery billed ${(billed / 2 ** 20).toFixed(0)} MiB for this step`] : []),
       ],

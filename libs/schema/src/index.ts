@@ -5,6 +5,9 @@ export {
   pipelineRuns,
   dqChecks,
   postMetrics,
+  stories,
+  storyPosts,
+  storyKeys,
   TABLES,
   POST_KINDS,
   SOURCE_NAMES,
@@ -15,7 +18,7 @@ export {
   DQ_SEVERITIES,
 } from './tables.ts';
 export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity } from './tables.ts';
-export type { Post, PostNlp, PipelineRun, DqCheck } from './rows.ts';
+export type { Post, PostNlp, PipelineRun, DqCheck, Story, StoryPost } from './rows.ts';
 export type { PostMetric } from './rows.ts';
 export {
   duckdbType,

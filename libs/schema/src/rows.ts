@@ -1,6 +1,6 @@
 import type { RowOf } from './types.ts';
 import type { postMetrics } from './tables.ts';
-import type { dqChecks, pipelineRuns, postNlp, posts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+import type { dqChecks, pipelineRuns, postNlp, posts, stories, storyPosts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
 
@@ -19,3 +19,8 @@ export type DqCheck = Narrow<RowOf<typeof dqChecks>, { status: DqStatus; severit
 
 /** One observation of a post's counts (a row of post_metrics). */
 export type PostMetric = Narrow<RowOf<typeof postMetrics>, { source: SourceName }>;
+/** A story across networks (a row of stories). */
+export type Story = RowOf<typeof stories>;
+
+/** A post's membership of a story (a row of story_posts). */
+export type StoryPost = RowOf<typeof storyPosts>;

@@ -185,7 +185,59 @@ export const postMetrics = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [
+export const stories = {
+  name: 'stories',
+  description: 'One row per story: posts across networks that share a canonical link or near-identical text (computed after each load, incrementally).',
+  primaryKey: ['story_id'],
+  // Not partitioned: a story's days change as posts join it. Clustered on its id for lookups.
+  clusterBy: ['story_id'],
+  fields: [
+    { name: 'story_id', type: 'string', required: true, description: 'stable id: from the canonical link (or the first post) that founded the story; never renumbered' },
+    { name: 'canonical_url', type: 'string', required: false, description: 'the canonical link most of its posts share (null for a text-only story)' },
+    { name: 'title', type: 'string', required: false, description: "the earliest post's title (or the start of its text)" },
+    { name: 'first_seen', type: 'timestamp', required: true, description: 'created_at of its earliest post (UTC)' },
+    { name: 'last_seen', type: 'timestamp', required: true, description: 'created_at of its latest post (UTC)' },
+    { name: 'posts', type: 'int64', required: true, description: 'number of posts in the story' },
+    { name: 'sources', type: { list: 'string' }, required: true, description: 'the networks it reached, sorted' },
+    { name: 'engagement', type: 'int64', required: true, description: 'likes + reposts + replies + quotes + score over its posts (raw; the dashboard normalizes per source)' },
+    { name: 'updated_at', type: 'timestamp', required: true, description: 'when the row was last recomputed (UTC)' },
+  ],
+} as const satisfies TableSchema;
+
+export const storyPosts = {
+  name: 'story_posts',
+  description: 'Which story each post belongs to (every post belongs to exactly one; a post that shares nothing is a story of one).',
+  primaryKey: ['post_id'],
+  // Partitioned like posts (a post's created_at never changes), so a load's refresh reads only its days.
+  partitionBy: 'created_at',
+  clusterBy: ['story_id'],
+  fields: [
+    { name: 'story_id', type: 'string', required: true, description: 'the story (stories.story_id)' },
+    { name: 'post_id', type: 'string', required: true, description: 'the post (posts.post_id)' },
+    { name: 'source', type: 'string', required: true, description: "the post's source" },
+    { name: 'created_at', type: 'timestamp', required: true, description: "the post's created_at" },
+    { name: 'canonical_url', type: 'string', required: false, description: "the canonical form of the post's primary link" },
+    { name: 'title', type: 'string', required: false, description: "the post's title, or the start of its text" },
+    { name: 'engagement', type: 'int64', required: true, description: "the post's likes + reposts + replies + quotes + score, as last loaded" },
+    { name: 'keys', type: { list: 'string' }, required: true, description: 'its matching keys: `u:` canonical link, `t<band>:` MinHash LSH bands of its text' },
+    { name: 'updated_at', type: 'timestamp', required: true, description: 'when the row was assigned or its engagement refreshed (UTC)' },
+  ],
+} as const satisfies TableSchema;
+
+export const storyKeys = {
+  name: 'story_keys',
+  description: 'The matching index of stories: each key (canonical link, text band) belongs to the first story that had it.',
+  primaryKey: ['key'],
+  clusterBy: ['key'],
+  fields: [
+    { name: 'key', type: 'string', required: true, description: '`u:` + canonical link, or `t<band>:` + MinHash band hash' },
+    { name: 'story_id', type: 'string', required: true, description: 'the story that claimed the key first' },
+  ],
+} as const satisfies TableSchema;
+
+/** Every table of the warehouse (both warehouses and the Pulumi dataset create each). Some have no partition column. */
+export const TABLES: readonly TableSchema[] = [
   posts, postNlp, pipelineRuns, dqChecks,
   postMetrics,
-] as const;
+  stories, storyPosts, storyKeys,
+];

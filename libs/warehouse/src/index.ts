@@ -7,3 +7,5 @@ export { VIEWS, type ViewDef } from './views.ts';
 export { openWarehouse } from './open.ts';
 export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from './quality.ts';
 export type { QualityOptions } from './quality.ts';
+export { updateStories, canonicalUrlSql, STORIES_SQL, STORIES_WATERMARK, NEAR_DUPLICATE_THRESHOLD, MINHASH_MIN_WORDS, LSH_BANDS, LSH_ROWS, PROPAGATION_ROUNDS } from './stories.ts';
+export type { StoriesResult } from './stories.ts';

@@ -1,4 +1,4 @@
-import type { DashboardData, EntityRow, PostCard, StatusTile, ViewFilters } from '../types.ts';
+import type { DashboardData, EntityRow, PostCard, StatusTile, StoryRow, ViewFilters } from '../types.ts';
 import { seriesChart } from './charts.ts';
 import { el, externalLink } from './dom.ts';
 import { age, change, fmt, fmtCompact, periodLabel, utc } from './format.ts';
@@ -171,6 +171,35 @@ function entityChange(e: EntityRow): string {
   return change(e.posts, e.previous).text;
 }
 
+/** One story: a summary row (title, networks, figures) that expands to its posts in the view. */
+function storyItem(s: StoryRow): HTMLElement {
+  return el(
+    'details',
+    { class: 'story', 'data-story-id': s.storyId },
+    el(
+      'summary',
+      {},
+      el('span', { class: 'story-title' }, s.title || s.canonicalUrl || s.storyId),
+      ' ',
+      el('span', { class: 'story-sources' }, ...s.sources.flatMap((src, i) => [i ? ' ' : null, el('span', { class: `source source-${src}` }, src)])),
+      ' ',
+      el('span', { class: 'count', title: 'posts in this view (all time)' }, `${fmt(s.posts)} posts${s.totalPosts !== s.posts ? ` (${fmt(s.totalPosts)} in all)` : ''}`),
+      ' ',
+      el('span', { class: 'count', title: 'sum of its posts’ engagement / mean of their source' }, `${s.normalized.toFixed(1)}× engagement`),
+      ' ',
+      el('span', { class: 'count rank', title: 'sum of its posts’ velocities: N / (age h + 2)^1.8' }, `velocity ${s.velocity.toPrecision(3)}`),
+    ),
+    s.canonicalUrl ? el('p', { class: 'story-link' }, externalLink(s.canonicalUrl, s.canonicalUrl, { class: 'shared-link' })) : null,
+    el(
+      'ul',
+      { class: 'story-posts' },
+      ...s.items.map((i) =>
+        el('li', { 'data-post-id': i.postId }, el('span', { class: `source source-${i.source}` }, i.source), ' ', el('span', { class: 'handle' }, `@${i.authorHandle}`), ' · ',
+          el('time', { class: 'time' }, i.createdAt ? utc(i.createdAt) : ''), ' · ', `${fmt(i.engagement)} engagement`, ' · ', externalLink(i.url, i.title || 'open ↗', { class: 'post-link' }))),
+    ),
+  );
+}
+
 export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLElement {
   const per = periodLabel(d.filters.period);
   const quality = d.quality;
@@ -200,6 +229,9 @@ export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLEle
       postList('trending', 'Rising now', d.trending, h, live, 'velocity', 'Engagement gained per hour between a post’s last two observations, relative to its source’s mean; posts seen once: N / (hours + 2)^1.8.'),
       postList('top-posts', 'Top posts', d.topPosts, h, live, 'normalized', 'Most engagement in the period, relative to each source’s mean.'),
     ),
+    section('stories', 'Stories across networks',
+      el('p', { class: 'note' }, 'Posts sharing a canonical link or near-identical text, with two posts or more in this view, by the sum of their velocities. Open one for its posts.'),
+      d.stories?.length ? el('div', { class: 'stories' }, ...d.stories.map(storyItem)) : el('p', { class: 'empty' }, 'No story with two posts or more in this view.')),
     el(
       'div',
       { class: 'grid tables' },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDuckDB, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { duckdbColumnsLiteral, postNlp, posts as postsTable, type DqCheck, type PipelineRun, type Post, type PostNlp, type TableSchema } from '@social-pulse/schema';
 import { postMetrics, type PostMetric } from '@social-pulse/schema';
-import type { Warehouse } from '@social-pulse/warehouse';
+import { updateStories, type Warehouse } from '@social-pulse/warehouse';
 
 /** A post with plausible defaults; tests override what they assert on. */
 export function makePost(id: string, over: Partial<Post> = {}): Post {
@@ -51,6 +51,8 @@ export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: 
   try {
     await w.ensureSchema();
     if (data.posts?.length) await w.loadPosts([await parquetOf(postsTable, data.posts, dir)]);
+    // As the loader does after each load: the posts join stories.
+    if (data.posts?.length) await updateStories(w, { now: new Date() });
     const createdAt = new Map((data.posts ?? []).map((p) => [p.post_id, p.created_at]));
     const nlp = (data.nlp ?? []).map((n) => ({ ...n, created_at: createdAt.get(n.post_id) ?? n.created_at }));
     if (nlp.length) await w.loadNlp([await parquetOf(postNlp, nlp, dir)]);

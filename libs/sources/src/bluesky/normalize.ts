@@ -47,7 +47,9 @@ function toPost(p: PostView, page: RawPage): Post {
   const bytes = Buffer.from(r.text, 'utf8');
   const tags: string[] = [...(r.tags ?? [])];
   const mentions: string[] = [];
-  const links: (string | null | undefined)[] = [];
+  // The external embed first: it is the post's primary link (what stories match on), then the facets'.
+  const embedView = p.embed as { external?: { uri?: unknown } } | undefined;
+  const links: (string | null | undefined)[] = [r.embed?.external?.uri, r.embed?.media?.external?.uri, typeof embedView?.external?.uri === 'string' ? embedView.external.uri : undefined];
   for (const f of r.facets ?? []) {
     for (const feat of f.features) {
       if (feat.$type === 'app.bsky.richtext.facet#tag' && feat.tag) tags.push(feat.tag);
@@ -58,9 +60,6 @@ function toPost(p: PostView, page: RawPage): Post {
       }
     }
   }
-  links.push(r.embed?.external?.uri, r.embed?.media?.external?.uri);
-  const embedView = p.embed as { external?: { uri?: unknown } } | undefined;
-  if (typeof embedView?.external?.uri === 'string') links.push(embedView.external.uri);
   const quoted = quotedUri(p);
   const kind: PostKind = r.reply ? 'reply' : quoted ? 'quote' : 'post';
   const postId = `bluesky:${p.uri}`;

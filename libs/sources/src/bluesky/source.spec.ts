@@ -66,6 +66,11 @@ describe('Bluesky normalization', () => {
     });
     expect(byRkey('3lawk0000004')).toMatchObject({ kind: 'quote', parent_id: 'bluesky:at://did:plc:zzzz/app.bsky.feed.post/3lquoted00001', quote_count: 3 });
     expect(byRkey('3lawk0000005').links).toEqual(['https://blog.example.org/lakehouse?utm=bsky']);
+    // The external embed is the primary link (stories match on the first link), before the facets' links.
+    const [withFacet] = normalize({
+      posts: [{ ...awkwardBlueskyPosts(t0)[4]!, record: { ...awkwardBlueskyPosts(t0)[4]!.record, text: 'see docs.example.org', facets: [{ index: { byteStart: 4, byteEnd: 20 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://docs.example.org/' }] }] } }],
+    }).posts;
+    expect(withFacet!.links).toEqual(['https://blog.example.org/lakehouse?utm=bsky', 'https://docs.example.org/']);
     expect(rejected).toEqual([]);
   });
 

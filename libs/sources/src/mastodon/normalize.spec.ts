@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRawPage } from '../envelope.ts';
 import type { RawMeta } from '../types.ts';
-import { awkwardStatuses } from '../testing/fixtures.ts';
+import { awkwardStatuses, mastodonStatus } from '../testing/fixtures.ts';
 import { normalizeMastodon } from './normalize.ts';
 
 const meta: RawMeta = {
@@ -80,5 +80,15 @@ describe('Mastodon normalization', () => {
     expect(normalize({ error: 'This API requires an authenticated user' }).pageError).toBe(
       'API error: This API requires an authenticated user',
     );
+  });
+
+  it("puts the card's link first (the post's primary link, which stories match on), then the text's", () => {
+    const [p] = normalize([
+      mastodonStatus('109000000000000099', 'mastodon.social', {
+        content: '<p>via <a href="https://other.example.net/x">other.example.net/x</a></p>',
+        card: { url: 'https://example.com/article', title: 'An article', description: '', type: 'link' },
+      }),
+    ]).posts;
+    expect(p!.links).toEqual(['https://example.com/article', 'https://other.example.net/x']);
   });
 });

@@ -52,7 +52,8 @@ function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
     score: null,
     hashtags: normalizeTags([...(s.tags ?? []).map((t) => t.name), ...hashtagsInText(text)]),
     mentions: [...new Set((s.mentions ?? []).map((m) => fullHandle(m.acct, m.url, instanceHost)))],
-    links: httpLinks([...contentLinks, s.card?.url]),
+    // The card's link first: it is the post's primary link (what stories match on), then the text's.
+    links: httpLinks([s.card?.url, ...contentLinks]),
     queries: [page.meta.query],
     extra: JSON.stringify({
       instance: instanceHost,
