@@ -7,19 +7,15 @@ import {
   loadModel,
   missingFiles,
   modelFolder,
-  modelSpecs,
   resolveModelsDir,
   threadCount,
   type Dtype,
   type LoadedModel,
   type NlpLogger,
-  type NlpTask,
   type RuntimeOptions,
 } from './models.ts';
 import { prepareText } from './prepare.ts';
-import { modelEntities } from './tasks/entities.ts';
-import { modelSentiment } from './tasks/sentiment.ts';
-import { classifierTopics, zeroShotTopics } from './tasks/topics.ts';
+import { modelSpecs, taskNamed } from './tasks/index.ts';
 
 /**
  * What `pulse models list|pull|verify` needs: which configured models are present (with the
@@ -28,7 +24,8 @@ import { classifierTopics, zeroShotTopics } from './tasks/topics.ts';
  */
 
 export interface ModelStatus {
-  task: NlpTask;
+  /** The task's name (tasks/index.ts). */
+  task: string;
   id: string;
   revision: string;
   dtype: Dtype;
@@ -130,7 +127,8 @@ export async function pullModels(config: NlpConfig, opts: PullOptions = {}): Pro
 }
 
 export interface VerifyResult {
-  task: NlpTask;
+  /** The task's name (tasks/index.ts). */
+  task: string;
   id: string;
   ok: boolean;
   /** Load and one inference, in milliseconds. */
@@ -148,18 +146,9 @@ export const VERIFY_SAMPLE =
 
 async function sampleOutput(loaded: LoadedModel, config: NlpConfig, log: NlpLogger): Promise<string> {
   const text = prepareText(VERIFY_SAMPLE, { maxChars: config.maxChars });
-  const opts = { batchSize: 1, sorted: true };
-  if (loaded.spec.task === 'topics') {
-    const runner = config.topics.mode === 'zero-shot' ? zeroShotTopics(loaded, config.topics, config.maxTokens) : classifierTopics(loaded, config.topics, config.maxTokens);
-    const [topics] = await runner.run([text], opts);
-    return topics!.map((t) => `${t.label} ${t.score.toFixed(2)}`).join(', ') || '(no topic above the threshold)';
-  }
-  if (loaded.spec.task === 'entities') {
-    const [entities] = await modelEntities(loaded, config.entities, config.maxTokens, log).run([text], opts);
-    return entities!.map((e) => `${e.text} (${e.type})`).join(', ') || '(no entity)';
-  }
-  const [s] = await modelSentiment(loaded, config.maxTokens).run([text], opts);
-  return `${s!.sentiment} ${s!.score.toFixed(2)}`;
+  const task = taskNamed(loaded.spec.task);
+  const [out] = await task.prepare(loaded, config, log).run([text], { batchSize: 1, sorted: true });
+  return task.describe(out);
 }
 
 /** Load each configured model (offline when a models dir is set) and run it on one sample post. */
