@@ -15,7 +15,7 @@ import {
   type RuntimeOptions,
 } from './models.ts';
 import { prepareText } from './prepare.ts';
-import { modelSpecs, taskNamed } from './tasks/index.ts';
+import { modelSpecs, taskNamed, type AnyNlpTask } from './tasks/index.ts';
 
 /**
  * What `pulse models list|pull|verify` needs: which configured models are present (with the
@@ -40,6 +40,8 @@ export interface ModelStatus {
 
 export interface ManageOptions {
   env?: NodeJS.ProcessEnv;
+  /** The tasks whose models are meant (default TASKS; tests add a fixture task). */
+  tasks?: readonly AnyNlpTask[];
 }
 
 async function folderBytes(dir: string): Promise<number> {
@@ -59,7 +61,7 @@ export async function listModels(config: NlpConfig, opts: ManageOptions = {}): P
   // Without a models dir, transformers.js keeps downloads in its own cache with the same layout.
   const lookIn = modelsDir ?? defaultCacheDir();
   const out: ModelStatus[] = [];
-  for (const spec of modelSpecs(config)) {
+  for (const spec of modelSpecs(config, opts.tasks)) {
     const folder = modelFolder(spec, lookIn);
     const missing = folder ? await missingFiles(folder, spec.dtype) : ['config.json'];
     const present = missing.length === 0;
@@ -109,7 +111,7 @@ export async function pullModels(config: NlpConfig, opts: PullOptions = {}): Pro
       results.push({ ...status, pulled: false });
       continue;
     }
-    const spec = modelSpecs(config).find((s) => s.task === status.task)!;
+    const spec = modelSpecs(config, opts.tasks).find((s) => s.task === status.task)!;
     try {
       const loaded = await loadModel(spec, runtime, {
         download: true,
@@ -144,9 +146,9 @@ export interface VerifyResult {
 export const VERIFY_SAMPLE =
   'Moved our nightly ETL from Airflow to Dagster last week, and streaming Kafka straight into Snowflake is great! @dataeng https://example.com/post';
 
-async function sampleOutput(loaded: LoadedModel, config: NlpConfig, log: NlpLogger): Promise<string> {
+async function sampleOutput(loaded: LoadedModel, config: NlpConfig, log: NlpLogger, tasks?: readonly AnyNlpTask[]): Promise<string> {
   const text = prepareText(VERIFY_SAMPLE, { maxChars: config.maxChars });
-  const task = taskNamed(loaded.spec.task);
+  const task = taskNamed(loaded.spec.task, tasks);
   const [out] = await task.prepare(loaded, config, log).run([text], { batchSize: 1, sorted: true });
   return task.describe(out);
 }
@@ -161,13 +163,13 @@ export async function verifyModels(config: NlpConfig, opts: ManageOptions = {}):
     offline: environment.HF_HUB_OFFLINE === '1',
   };
   const out: VerifyResult[] = [];
-  for (const spec of modelSpecs(config)) {
+  for (const spec of modelSpecs(config, opts.tasks)) {
     const started = Date.now();
     let loaded: LoadedModel | undefined;
     const warnings: string[] = [];
     try {
       loaded = await loadModel(spec, runtime);
-      const output = await sampleOutput(loaded, config, { info() {}, warn: (m) => warnings.push(m.replace(/^nlp: /, '')) });
+      const output = await sampleOutput(loaded, config, { info() {}, warn: (m) => warnings.push(m.replace(/^nlp: /, '')) }, opts.tasks);
       out.push({ task: spec.task, id: spec.id, ok: true, ms: Date.now() - started, output, ...(warnings.length ? { warnings } : {}) });
     } catch (e) {
       out.push({ task: spec.task, id: spec.id, ok: false, ms: Date.now() - started, error: describeError(e) });

@@ -275,6 +275,8 @@ export interface TinyModels {
   /** The folder to use as PULSE_MODELS_DIR / `nlp.modelsDir`. */
   dir: string;
   ids: typeof TINY_MODEL_IDS;
+  /** With `asDefaults`: the default models' ids the tiny models were also written under (one per task). */
+  defaults: string[];
 }
 
 /**
@@ -284,11 +286,13 @@ export interface TinyModels {
 export async function buildTinyModels(dir: string, opts: { asDefaults?: boolean } = {}): Promise<TinyModels> {
   const { vocab, tokenizerJson, tokenizerConfig } = buildTokenizer(vocabulary(), TINY_MAX_LENGTH);
   const defs = definitions(vocab);
+  const defaults: string[] = [];
   if (opts.asDefaults) {
     // The same tiny models again, under the ids of the default models, so that a configuration
     // without any nlp: section runs offline on them (end-to-end tests of `pulse run`).
-    const defaults = nlpSchema.parse({});
-    defs.push(...TASKS.map((t) => ({ ...defs.find((d) => d.id === tinyModelOf(t))!, id: t.defaultModel(defaults) })));
+    const config = nlpSchema.parse({});
+    defaults.push(...TASKS.map((t) => t.defaultModel(config)));
+    defs.push(...TASKS.map((t, i) => ({ ...defs.find((d) => d.id === tinyModelOf(t))!, id: defaults[i]! })));
   }
   for (const def of defs) {
     const folder = path.join(dir, ...def.id.split('/'));
@@ -323,5 +327,5 @@ export async function buildTinyModels(dir: string, opts: { asDefaults?: boolean 
       ),
     ]);
   }
-  return { dir, ids: TINY_MODEL_IDS };
+  return { dir, ids: TINY_MODEL_IDS, defaults };
 }
