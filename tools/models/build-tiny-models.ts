@@ -13,7 +13,6 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_MODELS } from '@social-pulse/nlp';
 import { buildTinyModels, TINY_MODEL_IDS } from '@social-pulse/nlp/testing';
 
 export const DEFAULT_OUT = '.pulse-models';
@@ -32,8 +31,7 @@ export async function buildTinyModelsCli(argv: readonly string[], cwd = process.
   }
   const dir = path.resolve(cwd, out);
   const built = await buildTinyModels(dir, { asDefaults });
-  const defaults = [DEFAULT_MODELS.topicsZeroShot, DEFAULT_MODELS.entities, DEFAULT_MODELS.sentiment];
-  return { help: false as const, dir: built.dir, ids: [...Object.values(TINY_MODEL_IDS), ...(asDefaults ? defaults : [])] };
+  return { help: false as const, dir: built.dir, ids: [...Object.values(TINY_MODEL_IDS), ...built.defaults] };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,6 +1,7 @@
 import { nlpSchema } from '@social-pulse/config';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODELS, modelSpecs, nlpConfigRelativeTo } from './models.ts';
+import { DEFAULT_MODELS } from './models.ts';
+import { modelSpecs, nlpConfigRelativeTo } from './tasks/index.ts';
 
 describe('nlp configuration', () => {
   it('has documented defaults for every task', () => {

@@ -3,8 +3,9 @@ import { createReadStream } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NlpConfig } from '@social-pulse/config';
-import { defaultCacheDir, modelFolder, modelSpecs, requiredFiles, resolveModelsDir, type Dtype } from './models.ts';
+import { defaultCacheDir, modelFolder, requiredFiles, resolveModelsDir, type Dtype } from './models.ts';
 import { modelVersions, type ModelVersion } from './plan.ts';
+import { modelSpecs, TASKS, type AnyNlpTask } from './tasks/index.ts';
 
 /**
  * A model's version must change when the files that decide its output change, not only its
@@ -99,11 +100,15 @@ export async function modelFingerprint(folder: string, dtype: Dtype): Promise<st
  * files are found: in the models folder, or transformers.js' cache when none is set. This is
  * what `post_nlp.models` stores and what decides whether a post is labelled again.
  */
-export async function resolveModelVersions(config: NlpConfig, environment: NodeJS.ProcessEnv = process.env): Promise<ModelVersion[]> {
+export async function resolveModelVersions(
+  config: NlpConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+  tasks: readonly AnyNlpTask[] = TASKS,
+): Promise<ModelVersion[]> {
   const lookIn = resolveModelsDir(config, environment) ?? defaultCacheDir();
-  const specs = modelSpecs(config);
+  const specs = modelSpecs(config, tasks);
   return Promise.all(
-    modelVersions(config).map(async (v, i) => {
+    modelVersions(config, tasks).map(async (v, i) => {
       const spec = specs[i]!;
       const folder = modelFolder(spec, lookIn);
       const fingerprint = folder ? await modelFingerprint(folder, spec.dtype) : null;

@@ -1,6 +1,8 @@
-export { createEnricher } from './enricher.ts';
+export { createEnricher, enricherOver } from './enricher.ts';
 export { createEnricherPool, workerCount } from './pool.ts';
 export type { Enricher, EnricherOptions, EnricherStats, EnrichProgress } from './enricher.ts';
+export { createLabeller, emptyLabels } from './labeller.ts';
+export type { Labeller, LabellerOptions, Labels, LabelledBatch } from './labeller.ts';
 export { labelIndex, planEnrichment, modelVersions, recordLabels, textHash } from './plan.ts';
 export { modelFingerprint, resolveModelVersions } from './fingerprint.ts';
 export type { EnrichItem, EnrichmentPlan, ExistingLabels, LabelIndex, ModelVersion, PlanItem } from './plan.ts';
@@ -11,18 +13,9 @@ export { DATA_DICTIONARY } from './dictionary.ts';
 export type { DictionaryEntry } from './dictionary.ts';
 export { buildDictionary, DictionaryMatcher } from './dictionary-match.ts';
 export type { Span } from './dictionary-match.ts';
-export {
-  DEFAULT_MODELS,
-  NLP_TASKS,
-  cudaProviderInstalled,
-  loadModel,
-  modelFolder,
-  modelSpecs,
-  nlpConfigRelativeTo,
-  requiredFiles,
-  resolveDevice,
-  resolveModelsDir,
-} from './models.ts';
-export type { Dtype, LoadedModel, ModelSpec, NlpLogger, NlpTask, RuntimeOptions } from './models.ts';
+export { DEFAULT_MODELS, cudaProviderInstalled, loadModel, modelFolder, requiredFiles, resolveDevice, resolveModelsDir } from './models.ts';
+export type { Dtype, LoadedModel, ModelSpec, NlpLogger, RuntimeOptions } from './models.ts';
+export { NLP_TASKS, TASKS, defineTask, modelSpecs, nlpConfigRelativeTo, taskNamed } from './tasks/index.ts';
+export type { AnyNlpTask, NlpTask, NlpTaskName, TaskRunner, TaskSection } from './tasks/index.ts';
 export { listModels, pullModels, verifyModels, VERIFY_SAMPLE } from './manage.ts';
 export type { ManageOptions, ModelStatus, PullOptions, PullResult, VerifyResult } from './manage.ts';

@@ -7,19 +7,15 @@ import {
   loadModel,
   missingFiles,
   modelFolder,
-  modelSpecs,
   resolveModelsDir,
   threadCount,
   type Dtype,
   type LoadedModel,
   type NlpLogger,
-  type NlpTask,
   type RuntimeOptions,
 } from './models.ts';
 import { prepareText } from './prepare.ts';
-import { modelEntities } from './tasks/entities.ts';
-import { modelSentiment } from './tasks/sentiment.ts';
-import { classifierTopics, zeroShotTopics } from './tasks/topics.ts';
+import { modelSpecs, taskNamed, type AnyNlpTask } from './tasks/index.ts';
 
 /**
  * What `pulse models list|pull|verify` needs: which configured models are present (with the
@@ -28,7 +24,8 @@ import { classifierTopics, zeroShotTopics } from './tasks/topics.ts';
  */
 
 export interface ModelStatus {
-  task: NlpTask;
+  /** The task's name (tasks/index.ts). */
+  task: string;
   id: string;
   revision: string;
   dtype: Dtype;
@@ -43,6 +40,8 @@ export interface ModelStatus {
 
 export interface ManageOptions {
   env?: NodeJS.ProcessEnv;
+  /** The tasks whose models are meant (default TASKS; tests add a fixture task). */
+  tasks?: readonly AnyNlpTask[];
 }
 
 async function folderBytes(dir: string): Promise<number> {
@@ -62,7 +61,7 @@ export async function listModels(config: NlpConfig, opts: ManageOptions = {}): P
   // Without a models dir, transformers.js keeps downloads in its own cache with the same layout.
   const lookIn = modelsDir ?? defaultCacheDir();
   const out: ModelStatus[] = [];
-  for (const spec of modelSpecs(config)) {
+  for (const spec of modelSpecs(config, opts.tasks)) {
     const folder = modelFolder(spec, lookIn);
     const missing = folder ? await missingFiles(folder, spec.dtype) : ['config.json'];
     const present = missing.length === 0;
@@ -112,7 +111,7 @@ export async function pullModels(config: NlpConfig, opts: PullOptions = {}): Pro
       results.push({ ...status, pulled: false });
       continue;
     }
-    const spec = modelSpecs(config).find((s) => s.task === status.task)!;
+    const spec = modelSpecs(config, opts.tasks).find((s) => s.task === status.task)!;
     try {
       const loaded = await loadModel(spec, runtime, {
         download: true,
@@ -130,7 +129,8 @@ export async function pullModels(config: NlpConfig, opts: PullOptions = {}): Pro
 }
 
 export interface VerifyResult {
-  task: NlpTask;
+  /** The task's name (tasks/index.ts). */
+  task: string;
   id: string;
   ok: boolean;
   /** Load and one inference, in milliseconds. */
@@ -146,20 +146,11 @@ export interface VerifyResult {
 export const VERIFY_SAMPLE =
   'Moved our nightly ETL from Airflow to Dagster last week, and streaming Kafka straight into Snowflake is great! @dataeng https://example.com/post';
 
-async function sampleOutput(loaded: LoadedModel, config: NlpConfig, log: NlpLogger): Promise<string> {
+async function sampleOutput(loaded: LoadedModel, config: NlpConfig, log: NlpLogger, tasks?: readonly AnyNlpTask[]): Promise<string> {
   const text = prepareText(VERIFY_SAMPLE, { maxChars: config.maxChars });
-  const opts = { batchSize: 1, sorted: true };
-  if (loaded.spec.task === 'topics') {
-    const runner = config.topics.mode === 'zero-shot' ? zeroShotTopics(loaded, config.topics, config.maxTokens) : classifierTopics(loaded, config.topics, config.maxTokens);
-    const [topics] = await runner.run([text], opts);
-    return topics!.map((t) => `${t.label} ${t.score.toFixed(2)}`).join(', ') || '(no topic above the threshold)';
-  }
-  if (loaded.spec.task === 'entities') {
-    const [entities] = await modelEntities(loaded, config.entities, config.maxTokens, log).run([text], opts);
-    return entities!.map((e) => `${e.text} (${e.type})`).join(', ') || '(no entity)';
-  }
-  const [s] = await modelSentiment(loaded, config.maxTokens).run([text], opts);
-  return `${s!.sentiment} ${s!.score.toFixed(2)}`;
+  const task = taskNamed(loaded.spec.task, tasks);
+  const [out] = await task.prepare(loaded, config, log).run([text], { batchSize: 1, sorted: true });
+  return task.describe(out);
 }
 
 /** Load each configured model (offline when a models dir is set) and run it on one sample post. */
@@ -172,13 +163,13 @@ export async function verifyModels(config: NlpConfig, opts: ManageOptions = {}):
     offline: environment.HF_HUB_OFFLINE === '1',
   };
   const out: VerifyResult[] = [];
-  for (const spec of modelSpecs(config)) {
+  for (const spec of modelSpecs(config, opts.tasks)) {
     const started = Date.now();
     let loaded: LoadedModel | undefined;
     const warnings: string[] = [];
     try {
       loaded = await loadModel(spec, runtime);
-      const output = await sampleOutput(loaded, config, { info() {}, warn: (m) => warnings.push(m.replace(/^nlp: /, '')) });
+      const output = await sampleOutput(loaded, config, { info() {}, warn: (m) => warnings.push(m.replace(/^nlp: /, '')) }, opts.tasks);
       out.push({ task: spec.task, id: spec.id, ok: true, ms: Date.now() - started, output, ...(warnings.length ? { warnings } : {}) });
     } catch (e) {
       out.push({ task: spec.task, id: spec.id, ok: false, ms: Date.now() - started, error: describeError(e) });

@@ -14,8 +14,6 @@ import { PulseError } from '@social-pulse/runtime';
  * CPU with one ONNX Runtime intra-op thread per core, or on CUDA where configured.
  */
 
-export type NlpTask = 'topics' | 'entities' | 'sentiment';
-export const NLP_TASKS: readonly NlpTask[] = ['topics', 'entities', 'sentiment'];
 export type PipelineTask = 'text-classification' | 'token-classification';
 export type Dtype = NlpConfig['dtype'];
 
@@ -32,38 +30,13 @@ export const DEFAULT_MODELS = {
 } as const;
 
 export interface ModelSpec {
-  task: NlpTask;
+  /** The task's name (tasks/index.ts). */
+  task: string;
   pipeline: PipelineTask;
   /** Hub id (`org/name`) or a folder path. */
   id: string;
   revision: string;
   dtype: Dtype;
-}
-
-/** The models the configuration asks for, one per enabled task. */
-export function modelSpecs(config: NlpConfig): ModelSpec[] {
-  if (!config.enabled) return [];
-  const specs: ModelSpec[] = [];
-  const { topics, entities, sentiment, dtype } = config;
-  if (topics.enabled) {
-    const zeroShot = topics.mode === 'zero-shot';
-    specs.push({
-      task: 'topics',
-      // An NLI model is a sequence classifier; the zero-shot pairing and batching happen in
-      // tasks/topics.ts, so it loads as one (and a non-NLI model gets our error, not a warning).
-      pipeline: 'text-classification',
-      id: topics.model ?? (zeroShot ? DEFAULT_MODELS.topicsZeroShot : DEFAULT_MODELS.topicsClassifier),
-      revision: topics.revision,
-      dtype,
-    });
-  }
-  if (entities.enabled) {
-    specs.push({ task: 'entities', pipeline: 'token-classification', id: entities.model ?? DEFAULT_MODELS.entities, revision: entities.revision, dtype });
-  }
-  if (sentiment.enabled) {
-    specs.push({ task: 'sentiment', pipeline: 'text-classification', id: sentiment.model ?? DEFAULT_MODELS.sentiment, revision: sentiment.revision, dtype });
-  }
-  return specs;
 }
 
 /** PULSE_MODELS_DIR wins over `nlp.modelsDir`; relative paths are taken from the working directory. */
@@ -72,24 +45,8 @@ export function resolveModelsDir(config: Pick<NlpConfig, 'modelsDir'>, environme
   return dir ? path.resolve(dir) : undefined;
 }
 
-const isPath = (id: string) => id.startsWith('.') || path.isAbsolute(id);
-
-/**
- * The `nlp` section with its paths (`modelsDir`, folder-path model ids) taken from `baseDir`,
- * the configuration file's folder, like every other path in that file. PULSE_MODELS_DIR is
- * still taken from the working directory (see resolveModelsDir).
- */
-export function nlpConfigRelativeTo(config: NlpConfig, baseDir: string): NlpConfig {
-  const abs = (p: string) => path.resolve(baseDir, p);
-  const model = <T extends { model?: string | undefined }>(task: T): T => (task.model && isPath(task.model) ? { ...task, model: abs(task.model) } : task);
-  return {
-    ...config,
-    ...(config.modelsDir ? { modelsDir: abs(config.modelsDir) } : {}),
-    topics: model(config.topics),
-    entities: model(config.entities),
-    sentiment: model(config.sentiment),
-  };
-}
+/** Whether a model id is a folder path rather than a hub id. */
+export const isPath = (id: string) => id.startsWith('.') || path.isAbsolute(id);
 
 /**
  * Where a model's files live offline. Matches the layout transformers.js' file cache writes

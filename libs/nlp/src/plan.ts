@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NlpConfig } from '@social-pulse/config';
-import { dictionaryOf } from './tasks/entities.ts';
-import { DEFAULT_TOPIC_LABELS } from './labels.ts';
-import { modelSpecs, type NlpTask } from './models.ts';
+import { modelSpecs, taskNamed, TASKS, type AnyNlpTask } from './tasks/index.ts';
 import { postText, prepareText } from './prepare.ts';
 
 /**
@@ -14,7 +12,8 @@ import { postText, prepareText } from './prepare.ts';
  */
 
 export interface ModelVersion {
-  task: NlpTask;
+  /** The task's name (tasks/index.ts). */
+  task: string;
   model: string;
 }
 
@@ -25,19 +24,9 @@ const short = (value: unknown) => createHash('sha256').update(JSON.stringify(val
  * `<id>@<revision> <dtype> #<settings hash>`. `resolveModelVersions` (fingerprint.ts) adds
  * the fingerprint of the model's files, without loading any model; that is the version stored.
  */
-export function modelVersions(config: NlpConfig): ModelVersion[] {
-  return modelSpecs(config).map((spec) => {
-    let settings: unknown;
-    if (spec.task === 'topics') {
-      const t = config.topics;
-      settings =
-        t.mode === 'zero-shot'
-          ? { mode: t.mode, labels: t.labels ?? DEFAULT_TOPIC_LABELS, template: t.hypothesisTemplate, threshold: t.threshold, max: t.maxTopics }
-          : { mode: t.mode, threshold: t.threshold, max: t.maxTopics };
-    } else if (spec.task === 'entities') {
-      const e = config.entities;
-      settings = { minScore: e.minScore, labelMap: e.labelMap, dictionary: dictionaryOf(e).entries };
-    }
+export function modelVersions(config: NlpConfig, tasks: readonly AnyNlpTask[] = TASKS): ModelVersion[] {
+  return modelSpecs(config, tasks).map((spec) => {
+    const settings = taskNamed(spec.task, tasks).settings(config);
     const hash = short({ settings, maxTokens: config.maxTokens, maxChars: config.maxChars });
     return { task: spec.task, model: `${spec.id}@${spec.revision} ${spec.dtype} #${hash}` };
   });

@@ -1,13 +1,13 @@
 /**
- * One worker of an enricher pool (see pool.ts): loads its own models with the ONNX threads
- * it is given, then labels the batches the main thread sends, reporting progress. On `close`
+ * One worker of an enricher pool (see pool.ts): loads its own models (a Labeller) with the
+ * ONNX threads it is given, then labels the texts the main thread sends, batch by batch. On `close`
  * it finishes the batch in hand, releases its ONNX sessions and lets the thread end by
  * itself: a worker is never terminated while it holds native sessions.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NlpConfig } from '@social-pulse/config';
-import { createEnricher, type Enricher } from './enricher.ts';
-import type { EnrichItem, ModelVersion } from './plan.ts';
+import { createLabeller, type Labeller, type Labels } from './labeller.ts';
+import type { ModelVersion } from './plan.ts';
 
 export interface PoolWorkerData {
   config: NlpConfig;
@@ -16,36 +16,36 @@ export interface PoolWorkerData {
   sortByLength: boolean;
 }
 
-export type ToWorker = { type: 'enrich'; id: number; items: EnrichItem[] } | { type: 'close' };
+export type ToWorker = { type: 'label'; id: number; texts: string[] } | { type: 'close' };
 export type FromWorker =
   | { type: 'ready'; device: 'cpu' | 'cuda'; models: ModelVersion[] }
   | { type: 'failed'; error: string }
   | { type: 'warn'; message: string }
-  | { type: 'progress'; id: number; done: number }
-  | { type: 'done'; id: number; rows: Awaited<ReturnType<Enricher['enrich']>>; textsComputed: number };
+  /** Texts labelled, by their index in the texts of message `id`. */
+  | { type: 'batch'; id: number; indices: number[]; labels: Labels[] }
+  | { type: 'done'; id: number };
 
 const data = workerData as PoolWorkerData;
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 
-let enricher: Enricher | undefined;
+let labeller: Labeller | undefined;
 try {
-  // No cache here: the pool sends each distinct text once. Warnings go to the pool, which says each once.
-  enricher = await createEnricher(data.config, {
+  // Warnings go to the pool, which says each once.
+  labeller = await createLabeller(data.config, {
     threads: data.threads,
     env: data.env,
     sortByLength: data.sortByLength,
-    cacheSize: 0,
     log: { info() {}, warn: (message) => send({ type: 'warn', message }) },
   });
-  send({ type: 'ready', device: enricher.device, models: [...enricher.models] });
+  send({ type: 'ready', device: labeller.device, models: [...labeller.models] });
 } catch (e) {
   // Nothing is listening on the port now, so the thread ends (a queued `close` is never read).
   send({ type: 'failed', error: (e as Error).message });
 }
 
-if (enricher) {
-  const e = enricher;
+if (labeller) {
+  const e = labeller;
   let work: Promise<unknown> = Promise.resolve();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'close') {
@@ -58,10 +58,9 @@ if (enricher) {
       return;
     }
     work = work.then(async () => {
-      const before = e.stats().textsComputed;
       try {
-        const rows = await e.enrich(m.items, (p) => send({ type: 'progress', id: m.id, done: p.done }));
-        send({ type: 'done', id: m.id, rows, textsComputed: e.stats().textsComputed - before });
+        await e.label(m.texts, ({ indices, labels }) => send({ type: 'batch', id: m.id, indices, labels }));
+        send({ type: 'done', id: m.id });
       } catch (err) {
         send({ type: 'failed', error: (err as Error).message });
       }

@@ -2,11 +2,11 @@ import { Worker } from 'node:worker_threads';
 import os from 'node:os';
 import type { NlpConfig } from '@social-pulse/config';
 import { PulseError } from '@social-pulse/runtime';
-import type { PostNlp } from '@social-pulse/schema';
-import { createEnricher, type Enricher, type EnricherOptions, type EnricherStats } from './enricher.ts';
+import { createEnricher, enricherOver, type Enricher, type EnricherOptions } from './enricher.ts';
+import type { Labeller, LabellerOptions, Labels } from './labeller.ts';
 import { quietLogger, resolveDevice, threadCount } from './models.ts';
-import { modelVersions, planEnrichment, textHash, type ModelVersion } from './plan.ts';
-import { postText, prepareText } from './prepare.ts';
+import { modelVersions, type ModelVersion } from './plan.ts';
+import { TASKS } from './tasks/index.ts';
 import type { FromWorker, PoolWorkerData, ToWorker } from './pool-worker.ts';
 
 /** How long closing waits for the workers to release their sessions and end before terminating them (a stuck worker only). */
@@ -20,17 +20,20 @@ export function workerCount(configured: number): number {
 /**
  * An enricher that spreads the work over worker threads, each with its own ONNX sessions and
  * an equal share of the ONNX threads (`nlp.workers`). With one worker it is `createEnricher`
- * itself. Identical texts are deduplicated here, before they are sent, so each distinct text
- * is computed once across all workers; texts are dealt out longest first so that every
- * worker gets a similar load.
+ * itself. It is the enricher (plan, cache, identical texts computed once) over a pool of
+ * labellers: each distinct text is computed once across all workers, and texts are dealt out
+ * longest first so that every worker gets a similar load. Workers run `TASKS`.
  */
 export async function createEnricherPool(config: NlpConfig, opts: EnricherOptions & { workers?: number } = {}): Promise<Enricher> {
   const n = workerCount(opts.workers ?? config.workers);
   if (n <= 1) return createEnricher(config, opts);
+  if (opts.tasks && opts.tasks !== TASKS) throw new PulseError('nlp: worker threads run TASKS only; other tasks run with one worker');
+  return enricherOver(await createLabellerPool(config, opts, n), config, opts);
+}
+
+async function createLabellerPool(config: NlpConfig, opts: LabellerOptions, n: number): Promise<Labeller> {
   const log = opts.log ?? quietLogger;
   const environment = opts.env ?? process.env;
-  const now = opts.now ?? (() => new Date());
-  const cacheSize = opts.cacheSize ?? 10_000;
   // Decide the device once, here: a worker must not fall back on its own.
   const device = resolveDevice(config.device, log);
   const threads = Math.max(1, Math.floor(threadCount(opts.threads ?? config.threads) / n));
@@ -111,84 +114,45 @@ export async function createEnricherPool(config: NlpConfig, opts: EnricherOption
   });
   log.info(`nlp: ${n} worker threads with ${threads} ONNX threads each, on ${usedDevice}`);
 
-  const cache = new Map<string, PostNlp>();
-  const stats: EnricherStats = { textsComputed: 0, postsLabelled: 0, cacheHits: 0 };
   let nextId = 0;
 
   return {
     models,
     device: usedDevice,
-    plan: (posts, existing) => planEnrichment(posts, existing, config, models),
-    stats: () => ({ ...stats }),
     close,
 
-    async enrich(items, onProgress) {
+    async label(texts, onBatch) {
       if (broken) throw broken;
       if (closing) throw new PulseError('nlp: the enricher pool is closed');
-      const started = Date.now();
-      const enrichedAt = now().toISOString();
-      const prepared = items.map((it) => prepareText(postText(it), { maxChars: config.maxChars }));
-      const hashes = prepared.map((p) => textHash(p, models));
-      // One representative per distinct text not in the cache.
-      const reps = new Map<string, number>();
-      hashes.forEach((h, i) => {
-        if (cache.has(h)) stats.cacheHits++;
-        else if (!reps.has(h)) reps.set(h, i);
-      });
-      const order = [...reps.values()].sort((a, b) => prepared[b]!.length - prepared[a]!.length || a - b);
+      // Longest first, dealt out in turn: every worker gets a similar load.
+      const order = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length || a - b);
       const shares: number[][] = Array.from({ length: n }, () => []);
       order.forEach((idx, k) => shares[k % n]!.push(idx));
-
-      const done = new Array<number>(n).fill(0);
-      const report = () => {
-        if (!onProgress) return;
-        // Distinct texts computed, scaled to posts (a text stands for every post that has it).
-        const computed = done.reduce((a, b) => a + b, 0);
-        const finished = order.length ? Math.min(items.length, Math.round((computed / order.length) * items.length)) : items.length;
-        const elapsedMs = Date.now() - started;
-        const rate = elapsedMs > 0 ? (finished / elapsedMs) * 1000 : 0;
-        onProgress({ done: finished, total: items.length, elapsedMs, rate, etaMs: rate > 0 ? ((items.length - finished) / rate) * 1000 : null });
-      };
+      const out: Labels[] = new Array(texts.length);
       const ids = shares.map(() => nextId++);
-      const results = await new Promise<PostNlp[][]>((resolve, reject) => {
-        const out: (PostNlp[] | undefined)[] = new Array(n);
+      await new Promise<void>((resolve, reject) => {
         let pending = shares.filter((s) => s.length).length;
-        if (!pending) resolve([]);
+        if (!pending) resolve();
         const l = (w: number, m: FromWorker) => {
           if (m.type === 'failed') {
             listeners.delete(l);
             reject(new PulseError(`nlp worker ${w}: ${m.error}`));
-          } else if (m.type === 'progress' && m.id === ids[w]) {
-            done[w] = m.done;
-            report();
-          } else if (m.type === 'done' && m.id === ids[w]) {
-            out[w] = m.rows;
-            stats.textsComputed += m.textsComputed;
-            if (--pending === 0) {
-              listeners.delete(l);
-              resolve(out.map((r) => r ?? []));
-            }
+          } else if (m.type === 'batch' && m.id === ids[w]) {
+            // The worker's indices are into its share.
+            const indices = m.indices.map((k) => shares[w]![k]!);
+            indices.forEach((k, j) => (out[k] = m.labels[j]!));
+            onBatch?.({ indices, labels: m.labels });
+          } else if (m.type === 'done' && m.id === ids[w] && --pending === 0) {
+            listeners.delete(l);
+            resolve();
           }
         };
         listeners.add(l);
         shares.forEach((share, w) => {
-          if (share.length) workers[w]!.postMessage({ type: 'enrich', id: ids[w]!, items: share.map((i) => ({ post_id: items[i]!.post_id, created_at: items[i]!.created_at, text: items[i]!.text, title: items[i]!.title ?? null })) } satisfies ToWorker);
+          if (share.length) workers[w]!.postMessage({ type: 'label', id: ids[w]!, texts: share.map((i) => texts[i]!) } satisfies ToWorker);
         });
       });
-      const byHash = new Map(results.flat().map((r) => [r.text_hash, r]));
-      const rows = items.map((it, i) => {
-        const l = byHash.get(hashes[i]!) ?? cache.get(hashes[i]!)!;
-        return { ...structuredClone(l), post_id: it.post_id, created_at: it.created_at, enriched_at: enrichedAt };
-      });
-      // Remembered for later calls (the enrich step calls once per chunk), oldest dropped first.
-      for (const [hash, row] of byHash) {
-        cache.delete(hash);
-        cache.set(hash, row);
-      }
-      while (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
-      stats.postsLabelled += items.length;
-      report();
-      return rows;
+      return out;
     },
   };
 }

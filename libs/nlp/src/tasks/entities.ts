@@ -4,8 +4,9 @@ import { argmax, encode, softmax } from '../batching.ts';
 import { buildDictionary, type DictionaryMatcher, type Span } from '../dictionary-match.ts';
 import { alignEntities, groupTokens, mergeEntities, pieceScheme, type TokenPrediction } from '../entity-spans.ts';
 import { bareEntityLabel, entityLabelMapped, entityTypeOf } from '../labels.ts';
-import { quietLogger, type LoadedModel, type NlpLogger } from '../models.ts';
+import { DEFAULT_MODELS, quietLogger, type LoadedModel, type NlpLogger } from '../models.ts';
 import { labelsOf, runBatches, type BatchOptions } from './run.ts';
+import { defineTask } from './task.ts';
 
 type Entity = PostNlp['entities'][number];
 type EntitiesConfig = NlpConfig['entities'];
@@ -85,3 +86,17 @@ export function modelEntities(loaded: LoadedModel, cfg: EntitiesConfig, maxToken
     },
   };
 }
+
+/** Named entities (tweet-ner7 types): a token-classification model merged with the dictionary. */
+export const entitiesTask = defineTask({
+  name: 'entities',
+  config: (nlp) => nlp.entities,
+  pipeline: 'token-classification',
+  defaultModel: () => DEFAULT_MODELS.entities,
+  settings: ({ entities: e }) => ({ minScore: e.minScore, labelMap: e.labelMap, dictionary: dictionaryOf(e).entries }),
+  prepare: (loaded, nlp, log) => modelEntities(loaded, nlp.entities, nlp.maxTokens, log),
+  columns: ['entities'],
+  toColumns: (entities: Entity[] | undefined) => ({ entities: entities ?? [] }),
+  describe: (entities) => entities.map((e) => `${e.text} (${e.type})`).join(', ') || '(no entity)',
+  testModel: 'ner',
+});

@@ -2,8 +2,9 @@ import type { Sentiment } from '@social-pulse/schema';
 import { argmax, encode, logitsRow, softmax } from '../batching.ts';
 import { round4 } from '../entity-spans.ts';
 import { sentimentLabels } from '../labels.ts';
-import type { LoadedModel } from '../models.ts';
+import { DEFAULT_MODELS, type LoadedModel } from '../models.ts';
 import { runBatches, type BatchOptions } from './run.ts';
+import { defineTask } from './task.ts';
 
 export interface SentimentResult {
   sentiment: Sentiment;
@@ -35,3 +36,17 @@ export function modelSentiment(loaded: LoadedModel, maxTokens: number): Sentimen
     },
   };
 }
+
+/** Sentiment: negative, neutral or positive, with its probability. */
+export const sentimentTask = defineTask({
+  name: 'sentiment',
+  config: (nlp) => nlp.sentiment,
+  pipeline: 'text-classification',
+  defaultModel: () => DEFAULT_MODELS.sentiment,
+  settings: () => undefined,
+  prepare: (loaded, nlp) => modelSentiment(loaded, nlp.maxTokens),
+  columns: ['sentiment', 'sentiment_score'],
+  toColumns: (s: SentimentResult | undefined) => ({ sentiment: s?.sentiment ?? null, sentiment_score: s?.score ?? null }),
+  describe: (s) => `${s.sentiment} ${s.score.toFixed(2)}`,
+  testModel: 'sentiment',
+});

@@ -6,6 +6,7 @@ import { round4 } from '../entity-spans.ts';
 import { DEFAULT_TOPIC_LABELS, prettyTopicLabel } from '../labels.ts';
 import { DEFAULT_MODELS, type LoadedModel } from '../models.ts';
 import { labelsOf, runBatches, type BatchOptions } from './run.ts';
+import { defineTask } from './task.ts';
 
 type Topic = PostNlp['topics'][number];
 type TopicsConfig = NlpConfig['topics'];
@@ -111,3 +112,26 @@ export function classifierTopics(loaded: LoadedModel, cfg: TopicsConfig, maxToke
     },
   };
 }
+
+/**
+ * Topics: zero-shot with an NLI model over the configured labels (default), or a multi-label
+ * topic classifier's own labels.
+ */
+export const topicsTask = defineTask({
+  name: 'topics',
+  config: (nlp) => nlp.topics,
+  // An NLI model is a sequence classifier; the zero-shot pairing and batching happen here, so
+  // it loads as one (and a non-NLI model gets our error, not a warning).
+  pipeline: 'text-classification',
+  defaultModel: (nlp) => (nlp.topics.mode === 'zero-shot' ? DEFAULT_MODELS.topicsZeroShot : DEFAULT_MODELS.topicsClassifier),
+  settings: ({ topics: t }) =>
+    t.mode === 'zero-shot'
+      ? { mode: t.mode, labels: t.labels ?? DEFAULT_TOPIC_LABELS, template: t.hypothesisTemplate, threshold: t.threshold, max: t.maxTopics }
+      : { mode: t.mode, threshold: t.threshold, max: t.maxTopics },
+  prepare: (loaded, nlp) =>
+    nlp.topics.mode === 'zero-shot' ? zeroShotTopics(loaded, nlp.topics, nlp.maxTokens) : classifierTopics(loaded, nlp.topics, nlp.maxTokens),
+  columns: ['topics'],
+  toColumns: (topics: Topic[] | undefined) => ({ topics: topics ?? [] }),
+  describe: (topics) => topics.map((t) => `${t.label} ${t.score.toFixed(2)}`).join(', ') || '(no topic above the threshold)',
+  testModel: 'nli',
+});

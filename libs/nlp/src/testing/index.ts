@@ -1,4 +1,4 @@
-export { buildTinyModels, TINY_MODEL_IDS, TINY_MAX_LENGTH } from './tiny-models.ts';
+export { buildTinyModels, tinyModelOf, TINY_MODEL_IDS, TINY_MAX_LENGTH } from './tiny-models.ts';
 export type { TinyModels, TinyModelName } from './tiny-models.ts';
 export { tinyNlpConfig, withTinyModels } from './config.ts';
 export type { NlpConfigInput } from './config.ts';

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_MODELS } from '../models.ts';
+import { nlpSchema } from '@social-pulse/config';
+import { TASKS, type AnyNlpTask } from '../tasks/index.ts';
 import { encodeModel, type Graph } from './onnx-proto.ts';
 import { nliGraph, sequenceClassifierGraph, tokenClassifierGraph, type Weights } from './tiny-graphs.ts';
 import { buildTokenizer, SPECIAL_TOKENS } from './tiny-tokenizer.ts';
@@ -36,6 +37,14 @@ export const TINY_MODEL_IDS = {
 } as const;
 
 export type TinyModelName = keyof typeof TINY_MODEL_IDS;
+
+/** The id of the tiny model that stands in for a task's model (its `testModel`). */
+export function tinyModelOf(task: AnyNlpTask): string {
+  if (!(task.testModel in TINY_MODEL_IDS)) {
+    throw new Error(`task ${task.name}: testModel ${task.testModel} is none of the tiny models (${Object.keys(TINY_MODEL_IDS).join(', ')})`);
+  }
+  return TINY_MODEL_IDS[task.testModel as TinyModelName];
+}
 
 /** Words of each topic concept; the tiny NLI model entails a label that shares a concept with the post. */
 const TOPIC_CONCEPTS: Record<string, string[]> = {
@@ -266,6 +275,8 @@ export interface TinyModels {
   /** The folder to use as PULSE_MODELS_DIR / `nlp.modelsDir`. */
   dir: string;
   ids: typeof TINY_MODEL_IDS;
+  /** With `asDefaults`: the default models' ids the tiny models were also written under (one per task). */
+  defaults: string[];
 }
 
 /**
@@ -275,11 +286,13 @@ export interface TinyModels {
 export async function buildTinyModels(dir: string, opts: { asDefaults?: boolean } = {}): Promise<TinyModels> {
   const { vocab, tokenizerJson, tokenizerConfig } = buildTokenizer(vocabulary(), TINY_MAX_LENGTH);
   const defs = definitions(vocab);
+  const defaults: string[] = [];
   if (opts.asDefaults) {
     // The same tiny models again, under the ids of the default models, so that a configuration
     // without any nlp: section runs offline on them (end-to-end tests of `pulse run`).
-    const as = (name: TinyModelName, id: string) => ({ ...defs.find((d) => d.id === TINY_MODEL_IDS[name])!, id });
-    defs.push(as('nli', DEFAULT_MODELS.topicsZeroShot), as('ner', DEFAULT_MODELS.entities), as('sentiment', DEFAULT_MODELS.sentiment));
+    const config = nlpSchema.parse({});
+    defaults.push(...TASKS.map((t) => t.defaultModel(config)));
+    defs.push(...TASKS.map((t, i) => ({ ...defs.find((d) => d.id === tinyModelOf(t))!, id: defaults[i]! })));
   }
   for (const def of defs) {
     const folder = path.join(dir, ...def.id.split('/'));
@@ -314,5 +327,5 @@ export async function buildTinyModels(dir: string, opts: { asDefaults?: boolean 
       ),
     ]);
   }
-  return { dir, ids: TINY_MODEL_IDS };
+  return { dir, ids: TINY_MODEL_IDS, defaults };
 }
