@@ -164,7 +164,7 @@ for (const N of sizes) {
         const since = new Date(runAt.getTime() - WINDOW_MS);
         // Incremental.
         const [cands, tc] = await time(async () => {
-          const out = new Map<string, RecentPost[]>();
+          const out = new Map<PostMetric['source'], RecentPost[]>();
           for (const src of SOURCES) out.set(src, await recentPosts(lake, src, since, capacity(src)));
           return out;
         });
