@@ -1,0 +1,193 @@
+// The compiled JavaScript that `pulse` runs: the CLI and each pipeline step bundled by esbuild
+// from the TypeScript sources into apps/cli/dist/, so that a run does not start tsx (and
+// compile every source file again) in each step's process. Packages from node_modules stay
+// outside the bundle and are imported at run time, lazily where the sources import them
+// lazily (code splitting keeps a dynamic import a separate chunk).
+//
+// A stale build must never run old code after a source edit: the build records the size,
+// mtime and SHA-256 of every file it was built from (and of this script, the workspace
+// packages' package.json and tsconfig.base.json), and `ensureCompiled` checks them before each
+// use: a file whose size or mtime changed is hashed, and a changed hash means a new build. If no
+// build can be made (esbuild missing, a read-only checkout), the caller runs the sources through
+// tsx, as before, and says so on stderr.
+//
+//   node apps/cli/bin/compiled.mjs          build now when stale (the cli project's build target)
+//   node apps/cli/bin/compiled.mjs --check  exit 0 when the build is up to date, 1 when not
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '../../..');
+/** Where builds go: one folder per build, and `current.json` naming the one in use. */
+export const DIST = path.join(ROOT, 'apps/cli/dist');
+const CURRENT = path.join(DIST, 'current.json');
+
+/** What is compiled: the CLI and the app of each pipeline step (the names are the output files). */
+export const ENTRIES = {
+  cli: 'apps/cli/src/main.ts',
+  scrape: 'apps/scraper/src/main.ts',
+  'lake-write': 'apps/lake-writer/src/main.ts',
+  enrich: 'apps/nlp-enricher/src/main.ts',
+  load: 'apps/warehouse-loader/src/main.ts',
+};
+
+/** Files that change the build without being bundled themselves. */
+async function extraInputs() {
+  const files = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'tsconfig.base.json', 'package.json'];
+  for (const dir of ['apps', 'libs']) {
+    for (const name of await readdir(path.join(ROOT, dir)).catch(() => [])) {
+      const pkg = path.join(dir, name, 'package.json');
+      if (existsSync(path.join(ROOT, pkg))) files.push(pkg);
+    }
+  }
+  return files;
+}
+
+const sha256 = async (file) => createHash('sha256').update(await readFile(file)).digest('hex');
+
+async function fingerprint(rel) {
+  const file = path.join(ROOT, rel);
+  const s = await stat(file);
+  return { path: rel, size: s.size, mtimeMs: s.mtimeMs, sha256: await sha256(file) };
+}
+
+/** The build in use and its manifest, or undefined. */
+async function current() {
+  try {
+    const { dir } = JSON.parse(await readFile(CURRENT, 'utf8'));
+    const manifest = JSON.parse(await readFile(path.join(DIST, dir, 'manifest.json'), 'utf8'));
+    return { dir: path.join(DIST, dir), manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the build is stale (a sentence), or undefined when every input is as it was built from.
+ * Only files whose size or mtime moved are read (a checkout that touches files without
+ * changing them costs a hash, not a build).
+ */
+export async function staleness(build) {
+  if (!build) return 'no compiled build yet';
+  const { manifest } = build;
+  if (manifest.node !== process.versions.modules) return `built for another Node ABI (${manifest.node})`;
+  for (const name of Object.keys(ENTRIES)) if (!existsSync(path.join(build.dir, `${name}.mjs`))) return `${name}.mjs is missing`;
+  for (const input of manifest.inputs) {
+    const file = path.join(ROOT, input.path);
+    let s;
+    try {
+      s = await stat(file);
+    } catch {
+      return `${input.path} is gone`;
+    }
+    if (s.size === input.size && s.mtimeMs === input.mtimeMs) continue;
+    if (s.size !== input.size || (await sha256(file)) !== input.sha256) return `${input.path} changed`;
+  }
+  for (const rel of await extraInputs()) if (!manifest.inputs.some((i) => i.path === rel)) return `${rel} is new`;
+  return undefined;
+}
+
+/** Replaces `import.meta.url` by the source file's own URL, so that paths found from it hold in the bundle. */
+const keepFileUrls = {
+  name: 'keep-file-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return undefined;
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return {
+        contents: text.replaceAll('import.meta.url', url).replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path))),
+        loader: 'ts',
+      };
+    });
+  },
+};
+
+/** Packages from node_modules stay imports; the workspace's own (TypeScript) packages are bundled. */
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@social-pulse/') || args.path.startsWith('node:')) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/** Builds into a fresh folder, then points current.json at it (atomically: a rename). */
+export async function build() {
+  const { build: esbuild, version } = await import('esbuild');
+  await mkdir(DIST, { recursive: true });
+  const name = `build-${Date.now()}-${randomBytes(4).toString('hex')}`;
+  const outdir = path.join(DIST, name);
+  const result = await esbuild({
+    absWorkingDir: ROOT,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, path.join(ROOT, v)])),
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [externalPackages, keepFileUrls],
+  });
+  const bundled = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'));
+  const inputs = await Promise.all([...new Set([...bundled, ...(await extraInputs())])].sort().map(fingerprint));
+  await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify({ esbuild: version, node: process.versions.modules, builtAt: new Date().toISOString(), inputs }, null, 1)}\n`);
+  const tmp = `${CURRENT}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify({ dir: name }));
+  await rename(tmp, CURRENT);
+  await removeOldBuilds(name);
+  return { dir: outdir, manifest: { inputs } };
+}
+
+/** Other builds, once a day old (a run that started on one may still be forking its steps). */
+async function removeOldBuilds(keep) {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const entry of await readdir(DIST).catch(() => [])) {
+    if (!entry.startsWith('build-') || entry === keep) continue;
+    const s = await stat(path.join(DIST, entry)).catch(() => undefined);
+    if (s && s.mtimeMs < dayAgo) await rm(path.join(DIST, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The folder of an up-to-date build (built now when there is none or it is stale), or
+ * undefined with the reason when none can be had: the caller then runs the sources through tsx.
+ */
+export async function ensureCompiled() {
+  const found = await current();
+  const why = await staleness(found);
+  if (!why) return { dir: found.dir };
+  try {
+    const built = await build();
+    return { dir: built.dir, built: why };
+  } catch (e) {
+    return { error: `${why}, and building failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--check')) {
+    const why = await staleness(await current());
+    process.stdout.write(why ? `stale: ${why}\n` : 'up to date\n');
+    process.exitCode = why ? 1 : 0;
+  } else {
+    const r = await ensureCompiled();
+    if (r.error) {
+      process.stderr.write(`pulse build: ${r.error}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stdout.write(`${r.built ? `built (${r.built})` : 'up to date'}: ${path.relative(ROOT, r.dir)}\n`);
+    }
+  }
+}
