@@ -36,7 +36,8 @@ export const ENTRIES = {
 
 /** Files that change the build without being bundled themselves. */
 async function extraInputs() {
-  const files = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'tsconfig.base.json', 'package.json'];
+  // The lock file: an install that moves or changes a package changes the files imported.
+  const files = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'tsconfig.base.json', 'package.json', 'package-lock.json'];
   for (const dir of ['apps', 'libs']) {
     for (const name of await readdir(path.join(ROOT, dir)).catch(() => [])) {
       const pkg = path.join(dir, name, 'package.json');
@@ -73,7 +74,7 @@ async function current() {
 export async function staleness(build) {
   if (!build) return 'no compiled build yet';
   const { manifest } = build;
-  if (manifest.node !== process.versions.modules) return `built for another Node ABI (${manifest.node})`;
+  if (manifest.root !== ROOT) return `built in another folder (${manifest.root})`;
   for (const name of Object.keys(ENTRIES)) if (!existsSync(path.join(build.dir, `${name}.mjs`))) return `${name}.mjs is missing`;
   for (const input of manifest.inputs) {
     const file = path.join(ROOT, input.path);
@@ -107,13 +108,41 @@ const keepFileUrls = {
   },
 };
 
-/** Packages from node_modules stay imports; the workspace's own (TypeScript) packages are bundled. */
+/**
+ * Packages that stay imports of node_modules at run time instead of being bundled: native
+ * addons and what loads them, packages that find files or workers beside their own code
+ * (pino's transports, got-scraping's header data), and the heavy ones that the sources load
+ * lazily. Everything else from node_modules is bundled: Node then neither resolves nor
+ * lexes (CommonJS from ESM) hundreds of small files at each step's start.
+ */
+const EXTERNAL = [
+  '@duckdb/node-bindings',
+  '@huggingface/transformers',
+  'onnxruntime-node',
+  'onnxruntime-common',
+  'sharp',
+  'pino',
+  'pino-pretty',
+  'got-scraping',
+  '@google-cloud/storage',
+  '@google-cloud/bigquery',
+  'tsx',
+  'esbuild',
+];
+const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * An external package is imported as the very file Node would load from the importing file
+ * (workspaces may hold their own version of a package: libs/config's yaml is not the root's).
+ */
 const externalPackages = {
   name: 'external-packages',
   setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith('@social-pulse/') || args.path.startsWith('node:')) return undefined;
-      return { path: args.path, external: true };
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'inner' || !EXTERNAL.includes(packageName(args.path))) return undefined;
+      const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
+      if (r.errors.length) return { errors: r.errors };
+      return { path: r.external ? args.path : r.path, external: true };
     });
   },
 };
@@ -138,11 +167,13 @@ export async function build() {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'silent',
+    // Bundled CommonJS packages require Node's built-ins (and the external packages) at run time.
+    banner: { js: "import { createRequire as __pulseRequire } from 'node:module'; const require = __pulseRequire(import.meta.url);" },
     plugins: [externalPackages, keepFileUrls],
   });
   const bundled = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'));
   const inputs = await Promise.all([...new Set([...bundled, ...(await extraInputs())])].sort().map(fingerprint));
-  await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify({ esbuild: version, node: process.versions.modules, builtAt: new Date().toISOString(), inputs }, null, 1)}\n`);
+  await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify({ esbuild: version, root: ROOT, builtAt: new Date().toISOString(), inputs }, null, 1)}\n`);
   const tmp = `${CURRENT}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify({ dir: name }));
   await rename(tmp, CURRENT);
