@@ -21,9 +21,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../../..');
-/** Where builds go: one folder per build, and `current.json` naming the one in use. */
-export const DIST = path.join(ROOT, 'apps/cli/dist');
-const CURRENT = path.join(DIST, 'current.json');
 
 /** What is compiled: the CLI and the app of each pipeline step (the names are the output files). */
 export const ENTRIES = {
@@ -34,60 +31,74 @@ export const ENTRIES = {
   load: 'apps/warehouse-loader/src/main.ts',
 };
 
+/**
+ * The project to compile: `root`, its `entries` (name → source, relative to root) and `dist`,
+ * where builds go (one folder per build, and `current.json` naming the one in use). Tests
+ * compile a small project of their own.
+ */
+function project(opts = {}) {
+  const root = opts.root ?? ROOT;
+  return { root, entries: opts.entries ?? ENTRIES, dist: opts.dist ?? path.join(root, 'apps/cli/dist') };
+}
+
 /** Files that change the build without being bundled themselves. */
-async function extraInputs() {
+async function extraInputs(root) {
   // The lock file: an install that moves or changes a package changes the files imported.
-  const files = [path.relative(ROOT, fileURLToPath(import.meta.url)), 'tsconfig.base.json', 'package.json', 'package-lock.json'];
+  const files = [path.relative(root, fileURLToPath(import.meta.url)), 'tsconfig.base.json', 'package.json', 'package-lock.json'];
   for (const dir of ['apps', 'libs']) {
-    for (const name of await readdir(path.join(ROOT, dir)).catch(() => [])) {
-      const pkg = path.join(dir, name, 'package.json');
-      if (existsSync(path.join(ROOT, pkg))) files.push(pkg);
-    }
+    for (const name of await readdir(path.join(root, dir)).catch(() => [])) files.push(path.join(dir, name, 'package.json'));
   }
-  return files;
+  return files.filter((f) => existsSync(path.join(root, f)));
 }
 
 const sha256 = async (file) => createHash('sha256').update(await readFile(file)).digest('hex');
 
-async function fingerprint(rel) {
-  const file = path.join(ROOT, rel);
+/**
+ * Size, mtime and hash of an input. A file changed after the build started may not be what
+ * esbuild read: it gets no hash, so that the next check hashes it, finds a difference and
+ * builds again.
+ */
+async function fingerprint(root, rel, buildStarted) {
+  const file = path.join(root, rel);
   const s = await stat(file);
-  return { path: rel, size: s.size, mtimeMs: s.mtimeMs, sha256: await sha256(file) };
+  return { path: rel, size: s.size, mtimeMs: s.mtimeMs, sha256: s.mtimeMs >= buildStarted - 2000 ? null : await sha256(file) };
 }
 
 /** The build in use and its manifest, or undefined. */
-async function current() {
+async function current(p) {
   try {
-    const { dir } = JSON.parse(await readFile(CURRENT, 'utf8'));
-    const manifest = JSON.parse(await readFile(path.join(DIST, dir, 'manifest.json'), 'utf8'));
-    return { dir: path.join(DIST, dir), manifest };
+    const { dir } = JSON.parse(await readFile(path.join(p.dist, 'current.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(path.join(p.dist, dir, 'manifest.json'), 'utf8'));
+    return { dir: path.join(p.dist, dir), manifest };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Why the build is stale (a sentence), or undefined when every input is as it was built from.
- * Only files whose size or mtime moved are read (a checkout that touches files without
- * changing them costs a hash, not a build).
+ * Why the build in use is stale (a sentence), or undefined when every input is as it was
+ * built from. Only files whose size or mtime moved are read (a checkout that touches files
+ * without changing them costs a hash, not a build).
  */
-export async function staleness(build) {
+export async function staleness(opts = {}) {
+  const p = project(opts);
+  const build = await current(p);
   if (!build) return 'no compiled build yet';
   const { manifest } = build;
-  if (manifest.root !== ROOT) return `built in another folder (${manifest.root})`;
-  for (const name of Object.keys(ENTRIES)) if (!existsSync(path.join(build.dir, `${name}.mjs`))) return `${name}.mjs is missing`;
+  if (manifest.root !== p.root) return `built in another folder (${manifest.root})`;
+  for (const name of Object.keys(p.entries)) if (!existsSync(path.join(build.dir, `${name}.mjs`))) return `${name}.mjs is missing`;
   for (const input of manifest.inputs) {
-    const file = path.join(ROOT, input.path);
+    const file = path.join(p.root, input.path);
     let s;
     try {
       s = await stat(file);
     } catch {
       return `${input.path} is gone`;
     }
-    if (s.size === input.size && s.mtimeMs === input.mtimeMs) continue;
+    if (s.size === input.size && s.mtimeMs === input.mtimeMs && input.sha256) continue;
     if (s.size !== input.size || (await sha256(file)) !== input.sha256) return `${input.path} changed`;
   }
-  for (const rel of await extraInputs()) if (!manifest.inputs.some((i) => i.path === rel)) return `${rel} is new`;
+  for (const rel of await extraInputs(p.root)) if (!manifest.inputs.some((i) => i.path === rel)) return `${rel} is new`;
   return undefined;
 }
 
@@ -148,14 +159,16 @@ const externalPackages = {
 };
 
 /** Builds into a fresh folder, then points current.json at it (atomically: a rename). */
-export async function build() {
+export async function build(opts = {}) {
+  const p = project(opts);
   const { build: esbuild, version } = await import('esbuild');
-  await mkdir(DIST, { recursive: true });
+  await mkdir(p.dist, { recursive: true });
   const name = `build-${Date.now()}-${randomBytes(4).toString('hex')}`;
-  const outdir = path.join(DIST, name);
+  const outdir = path.join(p.dist, name);
+  const started = Date.now();
   const result = await esbuild({
-    absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, path.join(ROOT, v)])),
+    absWorkingDir: p.root,
+    entryPoints: Object.fromEntries(Object.entries(p.entries).map(([k, v]) => [k, path.join(p.root, v)])),
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -171,23 +184,25 @@ export async function build() {
     banner: { js: "import { createRequire as __pulseRequire } from 'node:module'; const require = __pulseRequire(import.meta.url);" },
     plugins: [externalPackages, keepFileUrls],
   });
-  const bundled = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/'));
-  const inputs = await Promise.all([...new Set([...bundled, ...(await extraInputs())])].sort().map(fingerprint));
-  await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify({ esbuild: version, root: ROOT, builtAt: new Date().toISOString(), inputs }, null, 1)}\n`);
-  const tmp = `${CURRENT}.${process.pid}.tmp`;
+  const bundled = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  const files = [...new Set([...bundled, ...(await extraInputs(p.root))])].sort();
+  const inputs = await Promise.all(files.map((f) => fingerprint(p.root, f, started)));
+  await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify({ esbuild: version, root: p.root, builtAt: new Date().toISOString(), inputs }, null, 1)}\n`);
+  const current = path.join(p.dist, 'current.json');
+  const tmp = `${current}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify({ dir: name }));
-  await rename(tmp, CURRENT);
-  await removeOldBuilds(name);
-  return { dir: outdir, manifest: { inputs } };
+  await rename(tmp, current);
+  await removeOldBuilds(p.dist, name);
+  return { dir: outdir };
 }
 
 /** Other builds, once a day old (a run that started on one may still be forking its steps). */
-async function removeOldBuilds(keep) {
+async function removeOldBuilds(dist, keep) {
   const dayAgo = Date.now() - 24 * 3600_000;
-  for (const entry of await readdir(DIST).catch(() => [])) {
+  for (const entry of await readdir(dist).catch(() => [])) {
     if (!entry.startsWith('build-') || entry === keep) continue;
-    const s = await stat(path.join(DIST, entry)).catch(() => undefined);
-    if (s && s.mtimeMs < dayAgo) await rm(path.join(DIST, entry), { recursive: true, force: true }).catch(() => undefined);
+    const s = await stat(path.join(dist, entry)).catch(() => undefined);
+    if (s && s.mtimeMs < dayAgo) await rm(path.join(dist, entry), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
@@ -195,12 +210,11 @@ async function removeOldBuilds(keep) {
  * The folder of an up-to-date build (built now when there is none or it is stale), or
  * undefined with the reason when none can be had: the caller then runs the sources through tsx.
  */
-export async function ensureCompiled() {
-  const found = await current();
-  const why = await staleness(found);
-  if (!why) return { dir: found.dir };
+export async function ensureCompiled(opts = {}) {
+  const why = await staleness(opts);
+  if (!why) return { dir: (await current(project(opts))).dir };
   try {
-    const built = await build();
+    const built = await build(opts);
     return { dir: built.dir, built: why };
   } catch (e) {
     return { error: `${why}, and building failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
@@ -209,7 +223,7 @@ export async function ensureCompiled() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--check')) {
-    const why = await staleness(await current());
+    const why = await staleness();
     process.stdout.write(why ? `stale: ${why}\n` : 'up to date\n');
     process.exitCode = why ? 1 : 0;
   } else {

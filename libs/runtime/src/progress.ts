@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 
 /** cli-progress is loaded only when a bar is shown (on a terminal). */
-const load = () => createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+const load = () => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 export interface Progress {
   /** Set or grow the total (unknown totals can be raised as pages arrive). */
