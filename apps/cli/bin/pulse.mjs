@@ -17,6 +17,10 @@ if (process.env.PULSE_FROM_SOURCE !== '1') {
 }
 if (compiled) {
   process.env.PULSE_COMPILED_DIR = compiled;
+  // Node 22.1+ keeps V8's compiled code of the build on disk: later starts skip compiling it.
+  // The variable carries it to the step processes; Node 20 ignores it.
+  process.env.NODE_COMPILE_CACHE ??= path.join(compiled, '.v8-cache');
+  (await import('node:module')).enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
   await import(pathToFileURL(path.join(compiled, 'cli.mjs')).href);
 } else {
   delete process.env.PULSE_COMPILED_DIR;
