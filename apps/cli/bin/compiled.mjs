@@ -15,7 +15,7 @@
 //   node apps/cli/bin/compiled.mjs --check  exit 0 when the build is up to date, 1 when not
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -102,18 +102,23 @@ export async function staleness(opts = {}) {
   return undefined;
 }
 
+// Spelled so that this file, bundled into the CLI itself (run.ts checks the build before each
+// run), does not have its own strings rewritten by the plugin below.
+const META_URL = ['import', 'meta', 'url'].join('.');
+const META_DIRNAME = ['import', 'meta', 'dirname'].join('.');
+
 /** Replaces `import.meta.url` by the source file's own URL, so that paths found from it hold in the bundle. */
 const keepFileUrls = {
   name: 'keep-file-urls',
   setup(build) {
-    build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
+    build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const text = await readFile(args.path, 'utf8');
-      if (!text.includes('import.meta.url') && !text.includes('import.meta.dirname')) return undefined;
+      if (!text.includes(META_URL) && !text.includes(META_DIRNAME)) return undefined;
       const url = JSON.stringify(pathToFileURL(args.path).href);
       return {
-        contents: text.replaceAll('import.meta.url', url).replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path))),
-        loader: 'ts',
+        contents: text.replaceAll(META_URL, url).replaceAll(META_DIRNAME, JSON.stringify(path.dirname(args.path))),
+        loader: /\.[cm]?js$/.test(args.path) ? 'js' : 'ts',
       };
     });
   },
@@ -181,7 +186,7 @@ export async function build(opts = {}) {
     metafile: true,
     logLevel: 'silent',
     // Bundled CommonJS packages require Node's built-ins (and the external packages) at run time.
-    banner: { js: "import { createRequire as __pulseRequire } from 'node:module'; const require = __pulseRequire(import.meta.url);" },
+    banner: { js: `import { createRequire as __pulseRequire } from 'node:module'; const require = __pulseRequire(${META_URL});` },
     plugins: [externalPackages, keepFileUrls],
   });
   const bundled = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
@@ -196,7 +201,7 @@ export async function build(opts = {}) {
   return { dir: outdir };
 }
 
-/** Other builds, once a day old (a run that started on one may still be forking its steps). */
+/** Other builds, once unused for a day (a run that started on one may still be forking its steps). */
 async function removeOldBuilds(dist, keep) {
   const dayAgo = Date.now() - 24 * 3600_000;
   for (const entry of await readdir(dist).catch(() => [])) {
@@ -212,7 +217,13 @@ async function removeOldBuilds(dist, keep) {
  */
 export async function ensureCompiled(opts = {}) {
   const why = await staleness(opts);
-  if (!why) return { dir: (await current(project(opts))).dir };
+  if (!why) {
+    const { dir } = await current(project(opts));
+    // In use: not one of the old builds that a later build removes after a day.
+    const now = new Date();
+    await utimes(dir, now, now).catch(() => undefined);
+    return { dir };
+  }
   try {
     const built = await build(opts);
     return { dir: built.dir, built: why };
