@@ -1,15 +1,17 @@
 // The compiled JavaScript that `pulse` runs: the CLI and each pipeline step bundled by esbuild
 // from the TypeScript sources into apps/cli/dist/, so that a run does not start tsx (and
-// compile every source file again) in each step's process. Packages from node_modules stay
-// outside the bundle and are imported at run time, lazily where the sources import them
-// lazily (code splitting keeps a dynamic import a separate chunk).
+// compile every source file again) in each step's process. Packages from node_modules are
+// bundled too, except those in EXTERNAL below (native addons, packages that find files beside
+// themselves, the heavy ones the sources load lazily), which stay imports resolved at run time;
+// code splitting keeps a dynamic import a separate chunk, loaded only when it runs.
 //
 // A stale build must never run old code after a source edit: the build records the size,
-// mtime and SHA-256 of every file it was built from (and of this script, the workspace
-// packages' package.json and tsconfig.base.json), and `ensureCompiled` checks them before each
-// use: a file whose size or mtime changed is hashed, and a changed hash means a new build. If no
-// build can be made (esbuild missing, a read-only checkout), the caller runs the sources through
-// tsx, as before, and says so on stderr.
+// mtime and SHA-256 of every source file it was built from (and of this script,
+// tsconfig.base.json, package.json, package-lock.json and the workspaces' package.json), and
+// `ensureCompiled` checks them before each use: a file whose size or mtime changed is hashed,
+// and a changed hash means a new build. (Files inside node_modules are not checked one by one:
+// an install changes package-lock.json.) If no build can be made (esbuild missing, a read-only
+// checkout), the caller runs the sources through tsx, as before, and says so on stderr.
 //
 //   node apps/cli/bin/compiled.mjs          build now when stale (the cli project's build target)
 //   node apps/cli/bin/compiled.mjs --check  exit 0 when the build is up to date, 1 when not
