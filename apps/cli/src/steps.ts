@@ -12,8 +12,13 @@ const APPS: Record<StepName, string> = {
   load: '@social-pulse/warehouse-loader',
 };
 
-/** The TypeScript entry point of a step's app, found through its workspace package. */
-export function stepEntry(step: StepName): string {
+/**
+ * The entry point of a step's app: its compiled JavaScript when `pulse` runs from a build
+ * (bin/pulse.mjs checked that the build is up to date and names it in PULSE_COMPILED_DIR),
+ * else its TypeScript main, found through its workspace package (forkStep runs it through tsx).
+ */
+export function stepEntry(step: StepName, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PULSE_COMPILED_DIR) return path.join(env.PULSE_COMPILED_DIR, `${step}.mjs`);
   return path.join(path.dirname(require.resolve(`${APPS[step]}/package.json`)), 'src', 'main.ts');
 }
 

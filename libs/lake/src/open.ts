@@ -1,4 +1,6 @@
-import { Storage, type StorageOptions } from '@google-cloud/storage';
+import { createRequire } from 'node:module';
+import type * as GcsClient from '@google-cloud/storage';
+import type { Storage, StorageOptions } from '@google-cloud/storage';
 import type { LakeLocation } from '@social-pulse/config';
 import { GcsStore } from './store/gcs.ts';
 import { LocalStore } from './store/local.ts';
@@ -16,6 +18,8 @@ export interface OpenLakeOptions {
 
 /** The Cloud Storage client of a lake: application default credentials, the client's own retries. */
 export function gcsClient(opts: StorageOptions = {}): Storage {
+  // Loaded here, not on import: a run on a local lake never loads Google's client.
+  const { Storage } = createRequire(import.meta.url)('@google-cloud/storage') as typeof GcsClient;
   return new Storage({ userAgent: 'social-pulse', ...opts });
 }
 

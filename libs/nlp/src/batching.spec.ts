@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { argmax, batchIndices, sigmoid, softmax, toTensors } from './batching.ts';
+import { loadTransformers } from './transformers.ts';
 
 describe('batching', () => {
+  // Tensors come from transformers.js, which a model load brings in.
+  beforeAll(async () => void (await loadTransformers()));
+
   it('cuts length-sorted batches, longest first, and keeps input order when asked', () => {
     const lengths = [5, 30, 7, 12, 30, 2];
     expect(batchIndices(lengths, 2)).toEqual([[1, 4], [3, 2], [0, 5]]);

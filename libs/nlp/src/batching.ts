@@ -1,5 +1,6 @@
-import { Tensor } from '@huggingface/transformers';
+import type { Tensor } from '@huggingface/transformers';
 import type { NlpTokenizer } from './models.ts';
+import { transformers } from './transformers.ts';
 
 /**
  * Batched inference helpers. Texts are tokenized once without padding, sorted by token
@@ -141,6 +142,7 @@ export function batchIndices(lengths: readonly number[], size: number, sorted = 
 
 /** Right-pad a batch into the input tensors of a transformers.js model. */
 export function toTensors(batch: readonly Encoded[], padId: number): Record<string, Tensor> {
+  const { Tensor } = transformers();
   const width = Math.max(...batch.map((e) => e.ids.length));
   const n = batch.length * width;
   const ids = new BigInt64Array(n).fill(BigInt(padId));

@@ -3,9 +3,10 @@ import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { env, pipeline, type Tensor } from '@huggingface/transformers';
+import type { Tensor } from '@huggingface/transformers';
 import type { NlpConfig } from '@social-pulse/config';
 import { PulseError } from '@social-pulse/runtime';
+import { loadTransformers } from './transformers.ts';
 
 /**
  * Model loading: one function (`loadModel`) turns a model id into a ready pipeline, the
@@ -162,12 +163,29 @@ export interface LoadedModel {
   dispose(): Promise<void>;
 }
 
-// transformers.js' own defaults, restored whenever a call does not override them.
-const HUB_DEFAULTS = { remoteHost: env.remoteHost, cacheDir: env.cacheDir, localModelPath: env.localModelPath };
+// transformers.js' own defaults, restored whenever a call does not override them (read from
+// its env when it is first loaded, before any call changed it).
+let HUB_DEFAULTS: { remoteHost: string; cacheDir: string | null; localModelPath: string } | undefined;
 
-/** Where transformers.js caches downloads when no models dir is set. */
+async function hubEnv(): Promise<Awaited<ReturnType<typeof loadTransformers>>['env']> {
+  const { env } = await loadTransformers();
+  HUB_DEFAULTS ??= { remoteHost: env.remoteHost, cacheDir: env.cacheDir, localModelPath: env.localModelPath };
+  return env;
+}
+
+/**
+ * Where transformers.js caches downloads when no models dir is set: its default, `.cache/` in
+ * its package folder (found without loading it, so that checking which models are present
+ * loads no ONNX Runtime), unless it is loaded already.
+ */
 export function defaultCacheDir(): string | undefined {
-  return HUB_DEFAULTS.cacheDir ?? undefined;
+  if (HUB_DEFAULTS) return HUB_DEFAULTS.cacheDir ?? undefined;
+  try {
+    // transformers.js' own rule: the folder above the file it runs from.
+    return path.join(path.dirname(path.dirname(createRequire(import.meta.url).resolve('@huggingface/transformers'))), '.cache') + path.sep;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -175,7 +193,9 @@ export function defaultCacheDir(): string | undefined {
  * setting is made on every call rather than once: the enricher and `pulse models` may use
  * different folders in one process.
  */
-export function configureHub(runtime: Pick<RuntimeOptions, 'modelsDir' | 'offline'>, opts: LoadOptions = {}): void {
+export async function configureHub(runtime: Pick<RuntimeOptions, 'modelsDir' | 'offline'>, opts: LoadOptions = {}): Promise<void> {
+  const env = await hubEnv();
+  if (!HUB_DEFAULTS) throw new Error('unreachable: hubEnv sets HUB_DEFAULTS');
   env.allowLocalModels = true;
   env.localModelPath = runtime.modelsDir ?? HUB_DEFAULTS.localModelPath;
   env.remoteHost = opts.remoteHost ? opts.remoteHost.replace(/\/?$/, '/') : HUB_DEFAULTS.remoteHost;
@@ -208,7 +228,8 @@ export async function loadModel(spec: ModelSpec, runtime: RuntimeOptions, opts: 
       );
     }
   }
-  configureHub(runtime, opts);
+  await configureHub(runtime, opts);
+  const { pipeline } = await loadTransformers();
   // A folder path loads directly; a hub id resolves under env.localModelPath (offline) or the hub.
   const source = !opts.download && folder && (isPath(spec.id) || spec.revision !== 'main') ? folder : spec.id;
   const onProgress = opts.onProgress;

@@ -13,15 +13,16 @@ export interface ForkOptions {
 /**
  * Runs a step app in its own process (so a crash, a leak or a native fault in one step
  * cannot take the orchestrator down) and returns the report it sends back. `entry` is the
- * app's TypeScript main, run through tsx. A child that dies without a report (a crash, a
- * kill, out of memory) gives a failed report that says how it ended.
+ * app's compiled main (plain Node, nothing to compile at start-up) or its TypeScript main,
+ * run through tsx. A child that dies without a report (a crash, a kill, out of memory) gives
+ * a failed report that says how it ended.
  */
 export function forkStep(step: StepName, entry: string, args: string[], opts: ForkOptions = {}): Promise<StepReport> {
   const started = new Date().toISOString();
   return new Promise((resolve) => {
     let report: StepReport | undefined;
     const child = fork(entry, args, {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: /\.[cm]?ts$/.test(entry) ? ['--import', import.meta.resolve('tsx')] : [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
       ...(opts.signal ? { signal: opts.signal, killSignal: 'SIGTERM' as const } : {}),

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { gotScraping, type Got, type OptionsInit, type RequestError } from 'got-scraping';
+import type { Got, OptionsInit, RequestError } from 'got-scraping';
 import pLimit from 'p-limit';
 import { HttpError } from './errors.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -89,7 +89,9 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export class HttpClient {
   /** Retries made so far (recorded in the run history). */
   retries = 0;
-  private readonly got: Got;
+  /** got-scraping is loaded with the first request: a process that sends none never loads it. */
+  private got?: Promise<Got>;
+  private readonly gotOptions: OptionsInit;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly log: Logger;
   private readonly maxWait: number;
@@ -103,7 +105,7 @@ export class HttpClient {
     this.limit = pLimit(opts.concurrency ?? 2);
     const base = opts.backoffBaseMs ?? 1000;
     const maxWait = this.maxWait;
-    this.got = gotScraping.extend({
+    this.gotOptions = {
       useHeaderGenerator: false,
       http2: false,
       ...(opts.lookup ? { dnsLookup: opts.lookup } : {}),
@@ -141,7 +143,12 @@ export class HttpClient {
           },
         ],
       },
-    } as OptionsInit) as Got;
+    } as OptionsInit;
+  }
+
+  private client(): Promise<Got> {
+    this.got ??= import('got-scraping').then(({ gotScraping }) => gotScraping.extend(this.gotOptions) as Got);
+    return this.got;
   }
 
   get(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
@@ -177,7 +184,8 @@ export class HttpClient {
       if (failedDns) throw new HttpError(dnsMessage(failedDns, target.hostname, where, 'not asked again this run'), undefined, where);
       await this.waitForWindow(target.host);
       try {
-        const res = await this.got(target.toString(), {
+        const got = await this.client();
+        const res = await got(target.toString(), {
           method,
           headers: options.headers,
           ...(options.json !== undefined ? { json: options.json } : {}),

@@ -1,4 +1,8 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+
+/** cli-progress is loaded only when a bar is shown (on a terminal). */
+const load = () => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 export interface Progress {
   /** Set or grow the total (unknown totals can be raised as pages arrive). */
@@ -16,6 +20,7 @@ const noop: Progress = { setTotal() {}, increment() {}, stop() {} };
 export function createProgress(label: string, opts: { total?: number; unit?: string; enabled?: boolean } = {}): Progress {
   const enabled = opts.enabled ?? (Boolean(process.stderr.isTTY) && process.env.PULSE_LOG_LEVEL !== 'silent');
   if (!enabled) return noop;
+  const cliProgress = load();
   const bar = new cliProgress.SingleBar(
     {
       format: `${label.padEnd(12)} {bar} {value}/{total} ${opts.unit ?? 'items'} | {rate}/s | ETA {eta_formatted} {note}`,

@@ -15,10 +15,28 @@ const out = (line: string) => process.stdout.write(`${maskSecrets(line)}\n`);
 let current: { step: StepName; attempt: string } | undefined;
 
 /**
+ * Before each run, when `pulse` runs compiled: the steps start from an up-to-date build, even
+ * in a `--every` process that has been running since before a source was edited (the build is
+ * made again; where it cannot be, the steps run from the sources through tsx).
+ */
+async function checkCompiled(): Promise<void> {
+  if (!process.env.PULSE_COMPILED_DIR) return;
+  const { ensureCompiled } = await import('../../bin/compiled.mjs');
+  const r = await ensureCompiled();
+  if (r.dir !== undefined) {
+    process.env.PULSE_COMPILED_DIR = r.dir;
+  } else {
+    process.stderr.write(`pulse: the steps run from the TypeScript sources through tsx (slower): ${r.error}\n`);
+    delete process.env.PULSE_COMPILED_DIR;
+  }
+}
+
+/**
  * One pipeline run under the lock: each step in its own process, retried on failure; a step
  * that still fails stops the ones after it (see runPipeline).
  */
 export async function pipelineOnce(configFile: string, skip: Set<string> = new Set()): Promise<RunSummary> {
+  await checkCompiled();
   const config = await loadConfig(configFile);
   return runPipeline(
     config,

@@ -1,6 +1,5 @@
-import { BigQuery } from '@google-cloud/bigquery';
 import type { WarehouseLocation } from '@social-pulse/config';
-import { emulatorClientOptions } from './client.ts';
+import { bigquery, emulatorClientOptions } from './client.ts';
 
 /** One line of `pulse doctor`: what was checked, whether it passed, and what to fix. */
 export interface CloudCheck {
@@ -18,7 +17,7 @@ const statusOf = (e: unknown) => (e as { code?: number }).code;
 export async function checkBigQuery(location: Extract<WarehouseLocation, { kind: 'bigquery' }>): Promise<CloudCheck[]> {
   const checks: CloudCheck[] = [];
   const emulator = process.env.BIGQUERY_EMULATOR_HOST;
-  const bq = new BigQuery({ projectId: location.project, ...(emulator ? emulatorClientOptions(emulator) : {}) });
+  const bq = new (bigquery().BigQuery)({ projectId: location.project, ...(emulator ? emulatorClientOptions(emulator) : {}) });
   if (emulator) {
     checks.push({ what: 'gcp credentials', ok: 'warn', detail: `BIGQUERY_EMULATOR_HOST=${emulator}: BigQuery requests go there, without credentials` });
   } else {

@@ -1,4 +1,9 @@
+import { createRequire } from 'node:module';
+import type * as BigQueryClient from '@google-cloud/bigquery';
 import type { BigQueryOptions } from '@google-cloud/bigquery';
+
+/** Google's BigQuery client, loaded when first used: a run on DuckDB never loads it. */
+export const bigquery = (): typeof BigQueryClient => createRequire(import.meta.url)('@google-cloud/bigquery');
 
 /**
  * Client options for a BigQuery stand-in at `endpoint` (an emulator, or the tests' fake):

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BigQuery, BigQueryTimestamp, type BigQueryOptions, type Job, type JobMetadata, type TableMetadata } from '@google-cloud/bigquery';
+import type { BigQuery, BigQueryOptions, Job, JobMetadata, TableMetadata } from '@google-cloud/bigquery';
 import { createLogger, type Logger } from '@social-pulse/runtime';
 import {
   bigQuerySchema,
@@ -17,6 +17,7 @@ import {
 } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { VIEWS } from '../views.ts';
+import { bigquery } from './client.ts';
 import { bqIdent, mergeFromStage, upsertRowsSql, type PartitionBounds } from './sql.ts';
 
 /** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
@@ -75,7 +76,7 @@ function dayBounds(column: string, lo: unknown, hi: unknown): PartitionBounds | 
 
 /** Query results as DuckDB gives them: INT64 as bigint, TIMESTAMP as Date. */
 function plain(v: unknown): unknown {
-  if (v instanceof BigQueryTimestamp) return new Date(v.value);
+  if (v instanceof bigquery().BigQueryTimestamp) return new Date(v.value);
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
@@ -99,7 +100,7 @@ export class BigQueryWarehouse implements Warehouse {
 
   constructor(private readonly opts: BigQueryWarehouseOptions) {
     this.uri = `bigquery://${opts.project}/${opts.dataset}`;
-    this.bq = new BigQuery({ projectId: opts.project, ...(opts.location ? { location: opts.location } : {}), ...opts.client });
+    this.bq = new (bigquery().BigQuery)({ projectId: opts.project, ...(opts.location ? { location: opts.location } : {}), ...opts.client });
     this.log = (opts.log ?? createLogger('bigquery')).child({ warehouse: this.uri });
   }
 
@@ -277,7 +278,7 @@ export class BigQueryWarehouse implements Warehouse {
         if (typeof f.type !== 'string') throw new Error(`${table.name}.${f.name}: only scalar columns can be upserted by parameters`);
         const v = row[f.name] ?? null;
         // The client sends a TIMESTAMP parameter's value only when given a timestamp object, never a bare string.
-        params[`r${i}_${f.name}`] = f.type === 'timestamp' && v !== null ? BigQuery.timestamp(new Date(v as string)) : v;
+        params[`r${i}_${f.name}`] = f.type === 'timestamp' && v !== null ? bigquery().BigQuery.timestamp(new Date(v as string)) : v;
         types[`r${i}_${f.name}`] = PARAM_TYPE[f.type];
       }
     });
