@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { PostsMerge, StateError, StateStore, gunzipText, openLake, rawFilesAfter, rawOrder, rawWatermarkProblem } from '@social-pulse/lake';
-import { writeMetrics } from '@social-pulse/lake';
+import { type NdjsonWriter, PostsMerge, StateError, StateStore, openLake, rawFilesAfter, rawOrder, rawWatermarkProblem, writeMetrics } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
-import type { Post, PostMetric } from '@social-pulse/schema';
-import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
-import { observationsOf } from '@social-pulse/sources';
+import type { PostMetric } from '@social-pulse/schema';
 import { z } from 'zod';
+import type { PageResult } from './normalize-page.ts';
+import { NormalizePool, poolSize } from './normalize-pool.ts';
 
 /** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
 export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
@@ -33,8 +32,8 @@ const BATCH_POSTS = 100_000;
 
 /**
  * The lake-write step: normalizes every raw page landed since the last success and merges
- * the posts into posts/ (DuckDB). Posts are normalized and staged on local disk batch by
- * batch, then every partition they touch is rewritten once, so a backfill of N posts costs
+ * the posts into posts/ (DuckDB). Posts are normalized (on one worker thread per core, see
+ * normalize-pool.ts) and staged on local disk batch by batch, then every partition they touch is rewritten once, so a backfill of N posts costs
  * O(N) whatever its spread over time. Pages that cannot be read stay in raw/ and are counted;
  * the watermark moves only after the merge, so a crash redoes the step (the merge is
  * idempotent).
@@ -47,9 +46,13 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   // A watermark that no page can follow would make every run read nothing and say ok.
   const problem = st.rawThrough && !files.length ? await rawWatermarkProblem(lake, st.rawThrough, new Date()) : undefined;
   if (problem) throw new StateError(state.url('lake-writer'), `rawThrough ${problem}`, RECOVER);
+  const threads = poolSize(files.length, ctx.env);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
-  let batch: Post[] = [];
+  const pool = NormalizePool.start(threads);
+  let batch: NdjsonWriter | undefined = merge.batch();
+  let batchRows = 0;
+  let staging: Promise<void> | undefined;
   let rowsIn = 0;
   let rowsOut = 0;
   let newPosts = 0;
@@ -70,29 +73,51 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     observed += observations.length;
     observations = [];
   };
+  // Pages are read and normalized ahead (on the pool's threads), and taken in order: posts,
+  // rejections and the malformed list come out as if read one by one.
+  const ahead = Math.max(4, pool.threads * 8);
+  const inflight: { key: string; result: Promise<PageResult> }[] = [];
+  const take = async () => {
+    const { key, result } = inflight.shift()!;
+    const r = await result;
+    if (r.error !== undefined) malformed.push(`${key}: ${r.error}`);
+    else {
+      if (r.pageError) malformed.push(`${key}: ${r.pageError}`);
+      for (const x of r.rejected) rejections.push(`${key}: item ${x.item}: ${x.reason}`);
+      rejected += r.rejected.length;
+      rowsIn += r.posts;
+      batchRows += r.posts;
+      await batch!.writeLines(r.lines);
+      for (const o of r.observations) observations.push(o);
+      if (observations.length >= BATCH_POSTS) await flushMetrics();
+    }
+    progress.increment();
+    if (batchRows >= BATCH_POSTS) {
+      // DuckDB stages this batch in its own threads while the next one fills; one at a time.
+      if (staging) await staging;
+      staging = merge.stageBatch(batch!, batchRows);
+      staging.catch(() => undefined);
+      batch = merge.batch();
+      batchRows = 0;
+    }
+  };
   try {
     for (const f of files) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      try {
-        const page = decodeRawPage(gunzipText(await lake.read(f.key)));
-        const n = normalizeRawPage(page);
-        if (n.pageError) malformed.push(`${f.key}: ${n.pageError}`);
-        for (const r of n.rejected) rejections.push(`${f.key}: item ${r.item}: ${r.reason}`);
-        rejected += n.rejected.length;
-        rowsIn += n.posts.length;
-        batch.push(...n.posts);
-        for (const o of observationsOf(page, n)) observations.push(o);
-        if (observations.length >= BATCH_POSTS) await flushMetrics();
-      } catch (e) {
-        malformed.push(`${f.key}: ${describeError(e)}`);
-      }
-      progress.increment();
-      if (batch.length >= BATCH_POSTS) {
-        await merge.stage(batch);
-        batch = [];
-      }
+      const result = lake.read(f.key).then(
+        (gz) => pool.normalize(gz),
+        (e: unknown): PageResult => ({ lines: '', posts: 0, rejected: [], observations: [], error: describeError(e) }),
+      );
+      // Awaited in order by take(); a failure met after the step already failed is not left unhandled.
+      result.catch(() => undefined);
+      inflight.push({ key: f.key, result });
+      while (inflight.length >= ahead) await take();
     }
-    await merge.stage(batch);
+    while (inflight.length) await take();
+    if (staging) await staging;
+    const last = batch;
+    batch = undefined;
+    await merge.stageBatch(last, batchRows);
     progress.stop();
     if (merge.staged) {
       const bar = createProgress('lake-merge', { unit: 'partitions' });
@@ -113,6 +138,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     if (files.length) await state.write('lake-writer', { rawThrough: rawOrder(files.at(-1)!.key) } satisfies LakeWriterState);
   } finally {
     progress.stop();
+    await batch?.close().catch(() => undefined);
+    await pool.close();
     await merge.close();
   }
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);

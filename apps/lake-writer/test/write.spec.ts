@@ -7,7 +7,7 @@ import { loadConfig } from '@social-pulse/config';
 import { LocalStore, RawZone, StateError } from '@social-pulse/lake';
 import { openDuckDB, queryRows, silentLogger, sqlStringList } from '@social-pulse/runtime';
 import { encodeRawPage, type RawMeta } from '@social-pulse/sources';
-import { mastodonStatus, statusRun } from '@social-pulse/sources/testing';
+import { awkwardStatuses, mastodonStatus, statusRun } from '@social-pulse/sources/testing';
 import { mergeWorkDir, writeLake } from '../src/write.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -73,6 +73,44 @@ async function lakeRows(dir: string) {
 }
 
 describe('lake-write step', () => {
+  it('writes the same lake and the same report whether pages are normalized on worker threads or inline', async () => {
+    const allRows = async (dir: string) => {
+      const { db, conn } = await openDuckDB(':memory:');
+      try {
+        return await queryRows(conn, `SELECT * FROM read_parquet(${sqlStringList([path.join(dir, 'lake/posts/**/*.parquet')])}, hive_partitioning = false) ORDER BY post_id`);
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+      }
+    };
+    const runId = '20261124T000000Z-aaaaaa';
+    const pages = [
+      JSON.stringify(statusRun(30, 'example.social')),
+      '{"truncated": [',
+      JSON.stringify(awkwardStatuses('example.social')),
+      JSON.stringify([mastodonStatus('109000000000009001', 'example.social', { favourites_count: 'many' }), ...statusRun(5, 'example.social', 109000000000001020n)]),
+      JSON.stringify(statusRun(12, 'example.social', 109000000000002000n)),
+    ];
+    const results = [];
+    for (const threads of ['0', '2']) {
+      const { dir, store, ctx } = await setup();
+      await land(store, runId, '2026-11-24T00:00:05.000Z', pages);
+      const report = await writeLake({ ...ctx(runId), env: { PULSE_LAKE_WRITE_THREADS: threads } });
+      results.push({ report, rows: await allRows(dir) });
+    }
+    const [inline, threaded] = results;
+    expect(inline!.report.status).toBe('partial');
+    expect(inline!.report.rowsRejected).toBe(2);
+    expect(inline!.rows.length).toBeGreaterThan(45);
+    expect(threaded!.report).toEqual(inline!.report);
+    expect(threaded!.rows).toEqual(inline!.rows);
+  });
+
+  it('refuses a thread count it cannot use', async () => {
+    const { ctx } = await setup();
+    await expect(writeLake({ ...ctx('20261124T000000Z-aaaaaa'), env: { PULSE_LAKE_WRITE_THREADS: 'many' } })).rejects.toThrow(/PULSE_LAKE_WRITE_THREADS must be a whole number/);
+  });
+
   it('merges raw pages into Parquet once per post, keeps a malformed page in raw/ and reports it, and resumes from its watermark', async () => {
     const { dir, store, ctx } = await setup();
     const run1 = '20261124T000000Z-aaaaaa';

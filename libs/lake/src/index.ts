@@ -6,6 +6,7 @@ export { openLake, gcsClient, type OpenLakeOptions } from './open.ts';
 export { RawZone, rawOrder, rawFilesAfter, rawWatermarkProblem, watermarkFromFuture, gunzipText } from './raw.ts';
 export { StateError, StateStore, type StateReadOptions, type StateSchema } from './state.ts';
 export { mergePosts, PostsMerge, postsFilesAfter } from './posts.ts';
+export { jsonLines, NdjsonWriter } from './ndjson.ts';
 export type { MergeResult, PostsMergeOptions } from './posts.ts';
 export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';

@@ -1,21 +1,54 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { scrubSecretsInJson } from '@social-pulse/runtime';
 
 /**
- * Writes rows as newline-delimited JSON (for DuckDB's read_json) without building one string
- * of them all: a batch of 100,000 posts would otherwise be a string of hundreds of MB.
- * Every Parquet file of the lake (posts/, nlp/) is made from these rows, so this is where they
- * are scrubbed of the registry's secrets (environment credentials, in any step's process).
+ * A newline-delimited JSON file (for DuckDB's read_json) written piece by piece, without
+ * building one string of it all: a batch of 100,000 posts would otherwise be a string of
+ * hundreds of MB. Every Parquet file of the lake (posts/, nlp/) is made from these files, so
+ * this is where rows are scrubbed of the registry's secrets (environment credentials, in any
+ * step's process): whatever a caller writes here goes through the mask first.
  */
-export async function writeNdjson(file: string, rows: readonly object[]): Promise<void> {
-  const out = createWriteStream(file);
-  const CHUNK = 2_000;
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const text = scrubSecretsInJson(rows.slice(i, i + CHUNK).map((r) => JSON.stringify(r)).join('\n') + '\n');
-    if (!out.write(text)) await once(out, 'drain');
+export class NdjsonWriter {
+  private readonly out: WriteStream;
+  private failed: Error | undefined;
+
+  constructor(readonly file: string) {
+    this.out = createWriteStream(file);
+    this.out.on('error', (e) => (this.failed = e));
   }
-  out.end();
-  await finished(out);
+
+  /** Appends lines of JSON (each ending with a newline), scrubbed of secrets. */
+  async writeLines(text: string): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!text) return;
+    if (!this.out.write(scrubSecretsInJson(text))) await once(this.out, 'drain');
+  }
+
+  /** Appends rows, one `JSON.stringify` line each. */
+  async writeRows(rows: readonly object[]): Promise<void> {
+    const CHUNK = 2_000;
+    for (let i = 0; i < rows.length; i += CHUNK) await this.writeLines(jsonLines(rows.slice(i, i + CHUNK)));
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await finished(this.out);
+  }
+}
+
+/** Rows as NDJSON text: one `JSON.stringify` per row, each line ending with a newline ('' for none). */
+export function jsonLines(rows: readonly object[]): string {
+  return rows.length ? rows.map((r) => JSON.stringify(r)).join('\n') + '\n' : '';
+}
+
+/** Writes rows as newline-delimited JSON, scrubbed of secrets (see {@link NdjsonWriter}). */
+export async function writeNdjson(file: string, rows: readonly object[]): Promise<void> {
+  const out = new NdjsonWriter(file);
+  try {
+    await out.writeRows(rows);
+  } finally {
+    await out.close();
+  }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbColumnsLiteral, LAKE, PARQUET, posts as postsTable, quoteIdent, type Post } from '@social-pulse/schema';
 import { checkColumns } from './columns.ts';
-import { writeNdjson } from './ndjson.ts';
+import { NdjsonWriter } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 
 export interface MergeResult {
@@ -63,6 +63,7 @@ export interface PostsMergeOptions {
  */
 export class PostsMerge {
   private batches = 0;
+  private copies = 0;
   private stagedRows = 0;
 
   private constructor(
@@ -87,7 +88,7 @@ export class PostsMerge {
     return new PostsMerge(store, runId, work, duck);
   }
 
-  /** Posts staged so far. */
+  /** Posts staged so far (by the batches whose staging has finished). */
   get staged(): number {
     return this.stagedRows;
   }
@@ -95,17 +96,68 @@ export class PostsMerge {
   /** Stages a batch of posts on local disk, partitioned as in the lake. */
   async stage(rows: readonly Post[]): Promise<void> {
     if (!rows.length) return;
-    const n = this.batches++;
-    const ndjson = path.join(this.work, `batch-${n}.ndjson`);
-    await writeNdjson(ndjson, rows);
-    await this.conn.run(`
-      COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt
-            FROM read_json(${sqlString(ndjson)}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postsTable)}))
-      TO ${sqlString(path.join(this.work, 'staged'))}
-      (FORMAT parquet, COMPRESSION ${PARQUET.compression}, PARTITION_BY (source, dt), WRITE_PARTITION_COLUMNS true,
-       FILENAME_PATTERN 'batch-${n}-{i}', OVERWRITE_OR_IGNORE true)`);
-    await rm(ndjson, { force: true });
-    this.stagedRows += rows.length;
+    const batch = this.batch();
+    try {
+      await batch.writeRows(rows);
+    } catch (e) {
+      await batch.close().catch(() => undefined);
+      throw e;
+    }
+    await this.stageBatch(batch, rows.length);
+  }
+
+  /**
+   * A new batch to fill with posts already serialized (one `JSON.stringify(post)` per line, as
+   * `jsonLines` (./ndjson.ts) makes them, possibly in another thread), then to hand to
+   * {@link stageBatch}. What is written goes through the secret mask like every row.
+   */
+  batch(): NdjsonWriter {
+    return new NdjsonWriter(path.join(this.work, `batch-${this.batches++}.ndjson`));
+  }
+
+  /**
+   * Stages a batch from {@link batch} holding `rows` posts. Batches are staged one at a time
+   * and in order; the caller may fill the next batch meanwhile (DuckDB works in its own
+   * threads). {@link commit} waits for every batch given.
+   */
+  stageBatch(batch: NdjsonWriter, rows: number): Promise<void> {
+    const staged = this.staging.then(async () => {
+      if (this.failure) {
+        await batch.close();
+        throw this.failure;
+      }
+      await this.copyBatch(batch, rows);
+    });
+    // The chain goes on past a failure (and keeps it for commit), so it never rejects itself.
+    this.staging = staged.then(
+      () => undefined,
+      (e: unknown) => {
+        this.failure ??= e;
+      },
+    );
+    return staged;
+  }
+
+  /** The batches given to {@link stageBatch}, one after the other; never rejects. */
+  private staging: Promise<void> = Promise.resolve();
+  /** The first error of a staged batch: nothing is committed after one. */
+  private failure: unknown;
+
+  private async copyBatch(batch: NdjsonWriter, rows: number): Promise<void> {
+    await batch.close();
+    try {
+      if (!rows) return;
+      const n = this.copies++;
+      await this.conn.run(`
+        COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt
+              FROM read_json(${sqlString(batch.file)}, format = 'newline_delimited', columns = ${duckdbColumnsLiteral(postsTable)}))
+        TO ${sqlString(path.join(this.work, 'staged'))}
+        (FORMAT parquet, COMPRESSION ${PARQUET.compression}, PARTITION_BY (source, dt), WRITE_PARTITION_COLUMNS true,
+         FILENAME_PATTERN 'batch-${n}-{i}', OVERWRITE_OR_IGNORE true)`);
+      this.stagedRows += rows;
+    } finally {
+      await rm(batch.file, { force: true });
+    }
   }
 
   /**
@@ -113,6 +165,8 @@ export class PostsMerge {
    * `onPartition` is called after each partition is in place, with the number to do.
    */
   async commit(onPartition?: (partition: string, total: number) => void): Promise<MergeResult> {
+    await this.staging;
+    if (this.failure) throw this.failure;
     const result: MergeResult = { rowsIn: this.stagedRows, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0, movedPosts: 0, movedExamples: [] };
     const staged = await this.stagedPartitions();
     // The partitions that only lose posts come last: a crash before them leaves a copy too
@@ -127,6 +181,8 @@ export class PostsMerge {
   }
 
   async close(): Promise<void> {
+    // A batch still being staged holds the connection: let it finish (or fail) first.
+    await this.staging;
     this.duck.conn.closeSync();
     this.duck.db.closeSync();
     await rm(this.work, { recursive: true, force: true });

@@ -15,17 +15,37 @@ const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const INVISIBLE = /[\u200B-\u200F\u2060\uFEFF]/g;
 
 // Half of a surrogate pair: what a text cut in the middle of an emoji leaves. It is not valid
-// Unicode, and DuckDB refuses the whole batch of JSON that holds one.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const wellFormed = (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+// Unicode, and DuckDB refuses the whole batch of JSON that holds one. Replaced by U+FFFD, as
+// String.prototype.toWellFormed does (ES2024, in every Node this project runs on; the lib
+// types here stop at ES2023). Checked first with isWellFormed, which allocates nothing: the
+// lake writer runs this on every string of every post.
+type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
+const wellFormed = (s: string) => ((s as WellFormedString).isWellFormed() ? s : (s as WellFormedString).toWellFormed());
 
 /** Every string of the post (and of its lists) as well-formed Unicode. */
 function wellFormedPost(p: Post): Post {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(p)) {
+  const src = p as unknown as Record<string, unknown>;
+  for (const k in src) {
+    const v = src[k];
     out[k] = typeof v === 'string' ? wellFormed(v) : Array.isArray(v) ? v.map((x: unknown) => (typeof x === 'string' ? wellFormed(x) : x)) : v;
   }
   return out as unknown as Post;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether {@link sanitize} changed anything (the fields it rewrites; the rest it copies). */
+function sanitized(before: Post, after: Post): boolean {
+  return (
+    before.text !== after.text ||
+    before.title !== after.title ||
+    before.author_name !== after.author_name ||
+    before.author_handle !== after.author_handle ||
+    before.author_id !== after.author_id ||
+    !sameList(before.hashtags, after.hashtags) ||
+    !sameList(before.mentions, after.mentions)
+  );
 }
 
 function cleanText(s: string): string {
@@ -60,7 +80,7 @@ function sanitize(p: Post): Post {
 export function guardPage(n: Normalized, fetchedAt: string): Normalized {
   const horizon = Date.parse(fetchedAt) + FUTURE_TOLERANCE_MS;
   const out: Normalized = { ...n, posts: [], rejected: [...n.rejected], warnings: [...(n.warnings ?? [])] };
-  const seen = new Map<string, string>();
+  const seen = new Map<string, Post>();
   let cleaned = 0;
   let replaced = 0;
   for (const raw of n.posts) {
@@ -75,16 +95,16 @@ export function guardPage(n: Normalized, fetchedAt: string): Normalized {
     }
     const wf = wellFormedPost(raw);
     const p = sanitize(wf);
-    if (JSON.stringify(p) !== JSON.stringify(wf)) cleaned += 1;
+    if (sanitized(wf, p)) cleaned += 1;
     if (p.text.includes('\uFFFD') || p.author_name.includes('\uFFFD')) replaced += 1;
-    const body = JSON.stringify(p);
     const before = seen.get(p.post_id);
     if (before !== undefined) {
       // The same post twice (a status and a boost of it) is one post; two contents under one id are a broken page.
-      if (before !== body) out.rejected.push({ item: p.native_id, reason: 'the same id appears earlier on this page with different content; the first is kept' });
+      // (Serialized only here, for the rare repeat: the lake writer runs this on every post.)
+      if (JSON.stringify(before) !== JSON.stringify(p)) out.rejected.push({ item: p.native_id, reason: 'the same id appears earlier on this page with different content; the first is kept' });
       continue;
     }
-    seen.set(p.post_id, body);
+    seen.set(p.post_id, p);
     out.posts.push(p);
   }
   if (cleaned) out.warnings!.push(`${cleaned} ${cleaned === 1 ? 'item' : 'items'}: invisible or direction-control characters removed`);

@@ -1,14 +1,24 @@
 /**
  * Benchmark of normalize + lake write: `pulse write` over a generated raw zone of N posts
- * (posts/s and peak memory), against the naive baseline (the same normalization, then one
- * INSERT per row into DuckDB, see naive.ts), measured in the same run. The lake is checked
- * after each write: exactly the generated posts, once each.
+ * (posts/s and peak memory), against two baselines measured in the same run:
+ *
+ * - the floor: reading, gunzipping and `JSON.parse`-ing the same raw pages in one Node
+ *   process and doing nothing else (floor.ts), the least any JavaScript normalizer must do.
+ *   Its time is taken inside that process (Node's start-up not counted), while `pulse write`
+ *   is timed from outside, start-up included: the ratio `floor ÷ pulse write` is the strict
+ *   one. It is printed for every size as `× floor` (1 = as fast as only parsing the pages).
+ * - the naive baseline: the same normalization, then one INSERT per row into DuckDB (see
+ *   naive.ts).
+ *
+ * The lake is checked after each write: exactly the generated posts, once each.
  *
  *   npx tsx tools/bench/lake-write/main.ts [--sizes 100k,1m,10m] [--baseline-posts 20000] [--seed 1]
+ *   (--baseline-posts 0 leaves the naive baseline out)
  *
  * The naive baseline is far slower (about 300 rows/s here), so it runs on `--baseline-posts`
  * posts only and is compared by rate.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDuckDB, queryRows, sqlStringList } from '@social-pulse/runtime';
@@ -23,7 +33,7 @@ const { values } = parseArgs({
   },
 });
 const sizes = parseSizes(values.sizes, [100_000], 'sizes');
-const baselinePosts = parseSizes(values['baseline-posts'], [20_000], 'baseline-posts')[0]!;
+const baselinePosts = values['baseline-posts'] === '0' ? 0 : parseSizes(values['baseline-posts'], [20_000], 'baseline-posts')[0]!;
 const seed = Number(values.seed);
 const END = '2026-11-24T00:00:00Z';
 
@@ -42,30 +52,39 @@ async function lakeCount(dir: string): Promise<{ rows: number; distinct: number;
   }
 }
 
-process.stdout.write(`lake-write benchmark on ${machine()}\n\n`);
+process.stdout.write(`lake-write benchmark on ${machine()}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at start\n\n`);
 const rows: (string | number)[][] = [];
 const summary: string[] = [];
 
 // Baseline first, on its own small lake.
-const base = await scratch('naive');
-await generatePosts(base, baselinePosts, { seed, end: END });
-const naive = await script('tools/bench/lake-write/naive.ts', [base.lake, path.join(base.dir, 'naive-out')]);
-const naiveRate = baselinePosts / naive.seconds;
-rows.push([`naive row-at-a-time (baseline)`, baselinePosts, naive.seconds, naiveRate, naive.peakMb, '']);
-await base.cleanup();
+let naiveRate = Number.NaN;
+if (baselinePosts) {
+  const base = await scratch('naive');
+  await generatePosts(base, baselinePosts, { seed, end: END });
+  const naive = await script('tools/bench/lake-write/naive.ts', [base.lake, path.join(base.dir, 'naive-out')]);
+  naiveRate = baselinePosts / naive.seconds;
+  rows.push([`naive row-at-a-time (baseline)`, baselinePosts, naive.seconds, naiveRate, naive.peakMb, '']);
+  await base.cleanup();
+}
 
 for (const n of sizes) {
   const s = await scratch(`write-${n}`);
   const gen = await generatePosts(s, n, { seed, end: END });
+  // The floor first, over the very pages `pulse write` reads next (both find them in the page cache).
+  const f = await script('tools/bench/lake-write/floor.ts', [s.lake]);
+  const floor = JSON.parse(f.stdout) as { seconds: number; pages: number };
+  rows.push([`floor: read + gunzip + JSON.parse`, n, floor.seconds, n / floor.seconds, f.peakMb, `${floor.pages} pages, in-process time (process wall ${fmt(f.seconds)} s)`]);
   const w = await pulse(s, ['write']);
   const check = await lakeCount(s.lake);
   if (check.rows !== n || check.distinct !== n) throw new Error(`lake holds ${check.rows} rows, ${check.distinct} distinct, expected ${n}`);
   const rate = n / w.seconds;
-  rows.push([`pulse write`, n, w.seconds, rate, w.peakMb, `${check.files} files; generated in ${fmt(gen.seconds)} s`]);
-  summary.push(`${fmt(n)} posts: ${fmt(rate)} posts/s, peak ${fmt(w.peakMb)} MB, ×${fmt(rate / naiveRate)} the naive baseline`);
+  const ofFloor = floor.seconds / w.seconds;
+  rows.push([`pulse write`, n, w.seconds, rate, w.peakMb, `×${ofFloor.toFixed(3)} floor; ${check.files} files; generated in ${fmt(gen.seconds)} s`]);
+  summary.push(`${fmt(n)} posts: ${fmt(rate)} posts/s, ×${ofFloor.toFixed(3)} the floor (${fmt(floor.seconds)} s vs ${fmt(w.seconds)} s), peak ${fmt(w.peakMb)} MB${baselinePosts ? `, ×${fmt(rate / naiveRate)} the naive baseline` : ''}`);
   if (!values.keep) await s.cleanup();
   else process.stdout.write(`kept ${s.dir}\n`);
 }
 
 process.stdout.write(`${table(['run', 'posts', 'seconds', 'posts/s', 'peak MB', 'notes'], rows)}\n\n`);
 process.stdout.write(`summary: lake-write ${summary.join('; ')}\n`);
+process.stdout.write(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} at the end\n`);

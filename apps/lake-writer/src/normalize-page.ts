@@ -1,0 +1,33 @@
+import { gunzipText, jsonLines } from '@social-pulse/lake';
+import { describeError } from '@social-pulse/runtime';
+import type { PostMetric } from '@social-pulse/schema';
+import { decodeRawPage, normalizeRawPage, observationsOf } from '@social-pulse/sources';
+
+/** What the lake writer keeps of one raw page: its posts as NDJSON lines, and what went wrong. */
+export interface PageResult {
+  /** One `JSON.stringify(post)` line per post (not yet scrubbed of secrets: the batch writer does that). */
+  lines: string;
+  posts: number;
+  rejected: { item: string; reason: string }[];
+  /** The page's post_metrics observations: one per post, and the deletions a refresh found. */
+  observations: PostMetric[];
+  /** Why the page as a whole could not be read (kept in raw/, reported), if it could not. */
+  pageError?: string;
+  /** Why the file could not be decoded at all (not gzip, not an envelope), if it could not. */
+  error?: string;
+}
+
+/**
+ * One raw page (gzip bytes as stored) → its normalized posts, serialized. Runs in a worker
+ * thread (normalize-worker.ts) or, for small runs, in the step's own thread: the same code
+ * either way, so the posts are the same.
+ */
+export function normalizePage(gz: Uint8Array): PageResult {
+  try {
+    const page = decodeRawPage(gunzipText(Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength)));
+    const n = normalizeRawPage(page);
+    return { lines: jsonLines(n.posts), posts: n.posts.length, rejected: n.rejected, observations: observationsOf(page, n), ...(n.pageError ? { pageError: n.pageError } : {}) };
+  } catch (e) {
+    return { lines: '', posts: 0, rejected: [], observations: [], error: describeError(e) };
+  }
+}
