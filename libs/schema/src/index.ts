@@ -26,3 +26,4 @@ export {
 } from './derive.ts';
 export type { BigQueryField } from './derive.ts';
 export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
+export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily } from './rollups.ts';

@@ -1,3 +1,4 @@
+import { ROLLUP_TABLES } from './rollups.ts';
 import type { TableSchema } from './types.ts';
 
 /** The kinds of post a source may report. */
@@ -161,4 +162,8 @@ export const dqChecks = {
   ],
 } as const satisfies TableSchema;
 
-export const TABLES = [posts, postNlp, pipelineRuns, dqChecks] as const;
+export const TABLES = [
+  posts, postNlp, pipelineRuns, dqChecks,
+  ...ROLLUP_TABLES,
+] as const;
+

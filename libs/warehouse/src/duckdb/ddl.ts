@@ -1,4 +1,5 @@
 import { dqChecks, duckdbCreateTable, pipelineRuns, postNlp, posts, quoteIdent } from '@social-pulse/schema';
+import { ROLLUPS } from '../rollups.ts';
 import { VIEWS } from '../views.ts';
 
 /** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
@@ -12,3 +13,10 @@ export const STATE_DDL = `CREATE TABLE IF NOT EXISTS pulse_state (
 export const VIEW_DDL = VIEWS.map((v) => `CREATE OR REPLACE VIEW ${quoteIdent(v.name)} AS\n${v.duckdb}`);
 
 export const DUCKDB_DDL = [duckdbCreateTable(posts), duckdbCreateTable(postNlp), duckdbCreateTable(pipelineRuns), duckdbCreateTable(dqChecks), STATE_DDL, ...VIEW_DDL];
+
+/**
+ * The rollup tables (../rollups.ts), without a primary key: the load replaces a day's rows
+ * whole, and an index over millions of rollup rows would cost memory and slow every load.
+ */
+export const ROLLUP_DDL = ROLLUPS.map((r) => duckdbCreateTable(r.table).replace(/,\n\s*PRIMARY KEY \([^)]*\)/, ''));
+DUCKDB_DDL.push(...ROLLUP_DDL);
