@@ -7,3 +7,4 @@ export { VIEWS, type ViewDef } from './views.ts';
 export { openWarehouse } from './open.ts';
 export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from './quality.ts';
 export type { QualityOptions } from './quality.ts';
+export { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from './rollups.ts';
