@@ -4,7 +4,7 @@ import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@so
 import { columnNames, dqChecks, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
-import { DUCKDB_DDL } from './ddl.ts';
+import { DUCKDB_DDL, ROLLUP_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
 
 /**
@@ -111,6 +111,9 @@ export class DuckDBWarehouse implements Warehouse {
       for (const ddl of DUCKDB_DDL) await this.conn.run(ddl);
       // A warehouse with posts but no rollups (or older ones) gets them built whole, once.
       if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION) {
+        // Tables of an older definition are replaced, not altered.
+        for (const r of ROLLUPS) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(r.table.name)}`);
+        for (const ddl of ROLLUP_DDL) await this.conn.run(ddl);
         await this.refreshRollups();
         await this.setState(ROLLUPS_STATE_KEY, ROLLUPS_VERSION);
       }
