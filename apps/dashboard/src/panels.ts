@@ -34,6 +34,22 @@ export interface PanelContext {
 const DAY_MS = 86_400_000;
 
 /**
+ * Where trending's scan may start and the engagement a top post needs, from RANK_BOUNDS (see
+ * sql.ts); without a k-th day to bound by, the whole period and no minimum.
+ */
+function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng: number } {
+  const r = rows[0] ?? {};
+  const from = r.trending_threshold === null || r.trending_threshold === undefined || r.scan_from === null || r.scan_from === undefined
+    ? w.start.getTime()
+    : Math.max(w.start.getTime(), Date.parse(iso(r.scan_from)!) - DAY_MS);
+  const top = r.top_threshold === null || r.top_threshold === undefined ? null : num(r.top_threshold);
+  const minMean = num(r.min_mean);
+  // A hair below the bound, so that rounding never drops a post that ties it.
+  const minEng = top !== null && top > 0 && minMean > 0 ? Math.floor(top * minMean * (1 - 1e-9)) - 1 : -Number.MAX_SAFE_INTEGER;
+  return { scanFrom: new Date(from).toISOString(), minEng };
+}
+
+/**
  * Whether the rollups can answer this view exactly: day buckets (they hold days), and no
  * topic, entity or text filter (none of them is a column of every rollup).
  */
@@ -173,13 +189,19 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     p.catch(() => undefined);
     return p;
   };
+  const bounds = rolled ? run('rankBounds', SQL.RANK_BOUNDS, { trendingSkip: LIMITS.trending - 1, topSkip: LIMITS.topPosts - 1, ...rp }).then((rows) => rankBounds(rows, win)) : null!;
+  const handled = <T,>(p: Promise<T>): Promise<T> => (p.catch(() => undefined), p);
   const q = {
     headline: started('headline', r('headline', v('headline', SQL.HEADLINE)), rp),
     volume: started('volume', r('volume', v('volume', SQL.VOLUME)), rp),
     sentiment: started('sentiment', r('sentiment', SQL.SENTIMENT), rp),
     topics: started('topics', r('topics', SQL.TOPICS), { limit: LIMITS.topics, ...rp }),
-    trending: started('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending }),
-    topPosts: started('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts }),
+    trending: rolled
+      ? handled(bounds.then((b) => run('trending', SQL.RANKED_FROM_ROLLUPS.trending, { limit: LIMITS.trending, scanFrom: b.scanFrom, ...rp })))
+      : started('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending }),
+    topPosts: rolled
+      ? handled(bounds.then((b) => run('topPosts', SQL.RANKED_FROM_ROLLUPS.topPosts, { limit: LIMITS.topPosts, minEng: b.minEng, ...rp })))
+      : started('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts }),
     authors: started('authors', r('authors', v('authors', SQL.AUTHORS)), { limit: LIMITS.authors, ...rp }),
     hashtags: started('hashtags', r('hashtags', v('hashtags', SQL.HASHTAGS)), { limit: LIMITS.hashtags, ...rp }),
     links: started('links', v('links', SQL.LINKS), { limit: LIMITS.links }),

@@ -62,7 +62,7 @@ function post(i: number, hoursAgo: number, collected = '2026-11-24T00:00:00.000Z
 function labels(p: Post, enrichedAt = '2026-11-24T01:00:00.000Z'): PostNlp {
   const entities = Array.from({ length: Math.floor(rnd() * 3) }, () => {
     const e = pick(SPELLINGS);
-    return { type: rnd() < 0.8 ? 'product' : 'corporation', text: pick(e), score: 0.9 };
+    return { type: rnd() < 0.8 ? ('product' as const) : ('corporation' as const), text: pick(e), score: 0.9 };
   });
   return makeNlp(p.post_id, {
     created_at: p.created_at,
@@ -74,16 +74,19 @@ function labels(p: Post, enrichedAt = '2026-11-24T01:00:00.000Z'): PostNlp {
 }
 
 /** The warehouse, recording the statements the panels send. */
-function recording(w: Warehouse): { w: Warehouse; sent: string[] } {
+function recording(w: Warehouse): { w: Warehouse; sent: string[]; params: Params[] } {
   const sent: string[] = [];
+  const params: Params[] = [];
   return {
     sent,
+    params,
     w: new Proxy(w, {
       get(target, prop) {
         if (prop === 'query') {
-          return (sql: DialectSql | string, params?: Params) => {
+          return (sql: DialectSql | string, p?: Params) => {
             sent.push(typeof sql === 'string' ? sql : sql.duckdb);
-            return target.query(sql, params);
+            params.push(p ?? {});
+            return target.query(sql, p);
           };
         }
         const v = Reflect.get(target, prop, target) as unknown;
@@ -135,6 +138,7 @@ const VIEWS: Record<string, string>[] = [
 
 describe('the dashboard from rollups', () => {
   it('shows the numbers the raw queries show, panel by panel, for every view', async () => {
+    const scanned: { view: Record<string, string>; scanFrom: string; start: string; minEng: number }[] = [];
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
@@ -145,11 +149,18 @@ describe('the dashboard from rollups', () => {
       for (const k of Object.keys(SQL.FROM_ROLLUPS) as (keyof typeof SQL.FROM_ROLLUPS)[]) {
         expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(SQL.FROM_ROLLUPS[k].duckdb);
       }
+      for (const k of ['trending', 'topPosts'] as const) expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS[k].duckdb);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
+      expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
+      const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
+      scanned.push({ view, scanFrom: String(bound(SQL.RANKED_FROM_ROLLUPS.trending.duckdb, 'scanFrom')), start: String(rolled.window.start), minEng: Number(bound(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb, 'minEng')) });
       const { timings: _a, ...a } = rolled;
       const { timings: _b, ...b } = raw;
       expect(a, JSON.stringify(view)).toEqual(b);
     }
+    // The bounds did cut the scans of the longer views (what they must not change is checked above).
+    expect(scanned.filter((x) => Date.parse(x.scanFrom) > Date.parse(x.start)).length).toBeGreaterThanOrEqual(3);
+    expect(scanned.filter((x) => x.minEng > 0).length).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
   it('has after many incremental loads exactly the rows a build from scratch gives', async () => {

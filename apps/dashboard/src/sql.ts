@@ -163,14 +163,14 @@ SELECT t.bucket, t.name, COUNT(*) AS n FROM t JOIN top USING (name) GROUP BY 1, 
  * V is Hacker News' gravity ranking ((points - 1) / (T + 2)^1.8) with points replaced by N,
  * so that a post twice as engaging as its source's average counts the same on every network.
  */
-function ranked(order: { duckdb: string; bigquery: string }): DialectSql {
+function ranked(order: { duckdb: string; bigquery: string }, rolled?: { duckdb: string; bigquery: string }): DialectSql {
   return {
     duckdb: `
 WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+  ${rolled ? 'FROM posts AS p' : D_FROM}
+  WHERE ${D_PERIOD} AND ${rolled ? `${D_MATCH_POSTS} AND ${rolled.duckdb}` : D_MATCH}),
+m AS (${rolled ? D_ROLLED_MEAN() : 'SELECT source, CAST(sum(eng) AS DOUBLE) / count(*) AS mean_eng FROM f GROUP BY source'}),
 s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, eng, normalized,
@@ -187,9 +187,9 @@ ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p
     bigquery: `
 WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${B_FROM}
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+  ${rolled ? 'FROM posts AS p' : B_FROM}
+  WHERE ${B_PERIOD} AND ${rolled ? `${B_MATCH_POSTS} AND ${rolled.bigquery}` : B_MATCH}),
+m AS (${rolled ? B_ROLLED_MEAN() : 'SELECT source, SUM(eng) / COUNT(*) AS mean_eng FROM f GROUP BY source'}),
 s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, eng, normalized,
@@ -556,3 +556,69 @@ QUALIFY ROW_NUMBER() OVER (PARTITION BY kind ORDER BY SUM(posts) DESC, value) <=
 ORDER BY kind, SUM(posts) DESC, value`,
   },
 } satisfies Record<string, DialectSql>;
+
+// Trending and top posts rank posts, so they read posts; with the rollups they read only the
+// posts that can rank. rollup_daily keeps each day's most engaging post's engagement: the
+// day's best normalized engagement is then known, and so are bounds of its velocity (its age
+// lies within the day). The k-th largest lower bound over the whole days is a velocity that k
+// posts reach, so no post of a day whose upper bound is below it can rank: the scan starts at
+// the first day that can (scanFrom, a day earlier for safety). Top posts (age ignored) keep
+// only posts whose engagement reaches the k-th best day's normalized engagement times the
+// smallest source mean (minEng). Both bounds only drop posts that cannot rank, so the lists
+// equal the raw queries' (the test compares them).
+
+/** The view's mean engagement per source, from the rollups (the raw panels take it from posts). */
+function D_ROLLED_MEAN(): string {
+  return `SELECT source, CAST(sum(engagement) AS DOUBLE) / sum(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r GROUP BY source`;
+}
+function B_ROLLED_MEAN(): string {
+  return `SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r GROUP BY source`;
+}
+
+/** scan_from, the k-th lower bounds (trending_threshold, top_threshold) and the smallest source mean, for rankedBounds in panels.ts. */
+export const RANK_BOUNDS: DialectSql = {
+  duckdb: `
+WITH m AS (${D_ROLLED_MEAN()}),
+g AS (
+  SELECT day, source, max(max_engagement) AS mx FROM rollup_daily AS r
+  WHERE day > CAST($start AS TIMESTAMPTZ) - INTERVAL 1 DAY AND day < CAST($end AS TIMESTAMPTZ)
+    AND ($source = '' OR r.source = $source) AND ($lang = '' OR r.lang = $lang)
+  GROUP BY 1, 2),
+v AS (
+  SELECT day, day >= CAST($cLo AS TIMESTAMPTZ) AND day < CAST($cHi AS TIMESTAMPTZ) AS whole, n,
+         n / pow((epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day)) / 3600.0 + 2, 1.8) AS v_lo,
+         n / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
+  FROM (SELECT g.day, COALESCE(g.mx / NULLIF(m.mean_eng, 0), 0) AS n FROM g JOIN m USING (source))),
+tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip),
+tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET $topSkip)
+SELECT (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean`,
+  bigquery: `
+WITH m AS (${B_ROLLED_MEAN()}),
+g AS (
+  SELECT day, source, MAX(max_engagement) AS mx FROM rollup_daily AS r
+  WHERE day > TIMESTAMP_SUB(TIMESTAMP(@start), INTERVAL 1 DAY) AND day < TIMESTAMP(@end)
+    AND (@source = '' OR r.source = @source) AND (@lang = '' OR r.lang = @lang)
+  GROUP BY 1, 2),
+v AS (
+  SELECT day, day >= TIMESTAMP(@cLo) AND day < TIMESTAMP(@cHi) AS whole, n,
+         n / POW(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) / 3600.0 + 2, 1.8) AS v_lo,
+         n / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
+  FROM (SELECT g.day, IFNULL(SAFE_DIVIDE(g.mx, m.mean_eng), 0) AS n FROM g JOIN m USING (source))),
+tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip),
+tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET @topSkip)
+SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean`,
+};
+
+/** Trending and top posts over the posts that can rank (see RANK_BOUNDS). */
+export const RANKED_FROM_ROLLUPS = {
+  trending: ranked(
+    { duckdb: 'velocity DESC', bigquery: 'velocity DESC' },
+    { duckdb: 'p.created_at >= CAST($scanFrom AS TIMESTAMPTZ)', bigquery: 'p.created_at >= TIMESTAMP(@scanFrom)' },
+  ),
+  topPosts: ranked(
+    { duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' },
+    { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
+  ),
+};

@@ -23,6 +23,7 @@ export const rollupDaily = {
     { name: 'sentiment', type: 'string', required: true, description: "negative, neutral, positive, '' when not labelled yet" },
     { name: 'posts', type: 'int64', required: true, description: 'posts' },
     { name: 'engagement', type: 'int64', required: true, description: 'sum of likes + reposts + replies + quotes + score' },
+    { name: 'max_engagement', type: 'int64', required: true, description: "the most engaging post's engagement (bounds the trending and top-posts scans)" },
   ],
 } as const satisfies TableSchema;
 

@@ -32,7 +32,7 @@ export interface RollupDef {
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /** Bumped whenever a rollup's definition changes: warehouses then rebuild theirs on open. */
-export const ROLLUPS_VERSION = '1';
+export const ROLLUPS_VERSION = '2';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -46,13 +46,13 @@ export const ROLLUPS: readonly RollupDef[] = [
     table: rollupDaily,
     duckdb: (pw, nw) => `
 SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, COALESCE(n.sentiment, '') AS sentiment,
-       count(*) AS posts, CAST(COALESCE(sum(${ENG}), 0) AS BIGINT) AS engagement
+       count(*) AS posts, CAST(COALESCE(sum(${ENG}), 0) AS BIGINT) AS engagement, max(${ENG}) AS max_engagement
 FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}
 WHERE ${pw}
 GROUP BY 1, 2, 3, 4`,
     bigquery: (pw, nw) => `
 SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, COALESCE(n.sentiment, '') AS sentiment,
-       COUNT(*) AS posts, COALESCE(SUM(${ENG}), 0) AS engagement
+       COUNT(*) AS posts, COALESCE(SUM(${ENG}), 0) AS engagement, MAX(${ENG}) AS max_engagement
 FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}
 WHERE ${pw}
 GROUP BY 1, 2, 3, 4`,

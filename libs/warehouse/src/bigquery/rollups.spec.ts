@@ -1,6 +1,6 @@
 import { postNlp, posts as postsTable, type Post } from '@social-pulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLLUPS } from '../rollups.ts';
+import { ROLLUPS, ROLLUPS_VERSION } from '../rollups.ts';
 import { emulatorClientOptions, parquetOf, sampleNlp, samplePost, startFakeBigQuery, type FakeBigQuery } from '../testing/index.ts';
 import { BigQueryWarehouse } from './warehouse.ts';
 
@@ -39,7 +39,7 @@ describe('BigQuery rollups', () => {
     const w = new BigQueryWarehouse({ project: 'pulse-test', dataset: 'rollups', client: emulatorClientOptions(fake.url) });
     await w.ensureSchema();
     // A new dataset's rollup tables are labelled built (the next open runs no query for them).
-    expect(fake.tables.get('rollups.rollup_daily')?.labels).toEqual({ pulse_rollups: 'v1' });
+    expect(fake.tables.get('rollups.rollup_daily')?.labels).toEqual({ pulse_rollups: `v${ROLLUPS_VERSION}` });
 
     const first = Array.from({ length: 60 }, (_, i) => post(i, 10 + (i % 6)));
     await w.loadPosts([await gs(postsTable, first)]);
