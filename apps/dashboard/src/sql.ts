@@ -447,14 +447,14 @@ export const FROM_ROLLUPS = {
 WITH d AS (${both('rollup_daily', 'duckdb')}),
 a AS (${both('rollup_authors_daily', 'duckdb')}),
 h AS (SELECT is_current, sum(posts) AS posts, count(DISTINCT source) AS sources, sum(engagement) AS engagement FROM d GROUP BY 1),
-u AS (SELECT is_current, count(DISTINCT source || ':' || author_id) AS authors FROM a GROUP BY 1)
+u AS (SELECT is_current, count(*) AS authors FROM (SELECT DISTINCT is_current, source, author_id FROM a) GROUP BY 1)
 SELECT h.is_current, h.posts, COALESCE(u.authors, 0) AS authors, h.sources, h.engagement
 FROM h LEFT JOIN u ON u.is_current = h.is_current`,
     bigquery: `
 WITH d AS (${both('rollup_daily', 'bigquery')}),
 a AS (${both('rollup_authors_daily', 'bigquery')}),
 h AS (SELECT is_current, SUM(posts) AS posts, COUNT(DISTINCT source) AS sources, SUM(engagement) AS engagement FROM d GROUP BY 1),
-u AS (SELECT is_current, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors FROM a GROUP BY 1)
+u AS (SELECT is_current, COUNT(*) AS authors FROM (SELECT DISTINCT is_current, source, author_id FROM a) GROUP BY 1)
 SELECT h.is_current, h.posts, IFNULL(u.authors, 0) AS authors, h.sources, h.engagement
 FROM h LEFT JOIN u ON u.is_current = h.is_current`,
   },
@@ -511,12 +511,12 @@ ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
   },
   hashtags: {
     duckdb: `
-SELECT tag, sum(posts) AS posts, count(DISTINCT source || ':' || author_id) AS authors
-FROM (${rollupRows('rollup_hashtags_daily', 'duckdb', CUR)}) AS r
+SELECT tag, sum(posts) AS posts, count(*) AS authors
+FROM (SELECT tag, source, author_id, sum(posts) AS posts FROM (${rollupRows('rollup_hashtags_daily', 'duckdb', CUR)}) AS r GROUP BY 1, 2, 3) AS a
 GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT $limit`,
     bigquery: `
-SELECT tag, SUM(posts) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
-FROM (${rollupRows('rollup_hashtags_daily', 'bigquery', CUR)}) AS r
+SELECT tag, SUM(posts) AS posts, COUNT(*) AS authors
+FROM (SELECT tag, source, author_id, SUM(posts) AS posts FROM (${rollupRows('rollup_hashtags_daily', 'bigquery', CUR)}) AS r GROUP BY 1, 2, 3) AS a
 GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT @limit`,
   },
   entities: {
