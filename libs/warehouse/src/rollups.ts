@@ -1,5 +1,4 @@
 import {
-  columnNames,
   rollupAuthorsDaily,
   rollupDaily,
   rollupEntitiesDaily,
