@@ -28,6 +28,51 @@ export interface PanelContext {
   /** Sources in the configuration, shown as tiles even before their first run. */
   configuredSources: string[];
   now?: Date;
+  /** Read posts for every panel, never the rollups (the equality test and the benchmark's baseline). */
+  raw?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Where trending's scan may start and the engagement a top post needs, from RANK_BOUNDS (see
+ * sql.ts); without a k-th day to bound by, the whole period and no minimum.
+ */
+function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng: number } {
+  const r = rows[0] ?? {};
+  const from = r.trending_threshold === null || r.trending_threshold === undefined || r.scan_from === null || r.scan_from === undefined
+    ? w.start.getTime()
+    : Math.max(w.start.getTime(), Date.parse(iso(r.scan_from)!) - DAY_MS);
+  const top = r.top_threshold === null || r.top_threshold === undefined ? null : num(r.top_threshold);
+  const minMean = num(r.min_mean);
+  // A hair below the bound, so that rounding never drops a post that ties it.
+  const minEng = top !== null && top > 0 && minMean > 0 ? Math.floor(top * minMean * (1 - 1e-9)) - 1 : -Number.MAX_SAFE_INTEGER;
+  return { scanFrom: new Date(from).toISOString(), minEng };
+}
+
+/**
+ * Whether the rollups can answer this view exactly: day buckets (they hold days), and no
+ * topic, entity or text filter (none of them is a column of every rollup).
+ */
+export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boolean {
+  return w.bucketSeconds === DAY_MS / 1000 && f.topic === '' && f.entity === '' && f.q === '';
+}
+
+/**
+ * The whole UTC days of the period [start, end) and of the previous one [prevStart, start),
+ * as [cLo, cHi) and [pLo, pHi); what lies outside them (the partial days at each edge) the
+ * panels compute from posts. A period without a whole day has cLo = cHi = end.
+ */
+export function rollupParams(w: { start: Date; end: Date; previousStart: Date }): Params {
+  const whole = (lo: number, hi: number): [string, string] => {
+    const a = Math.ceil(lo / DAY_MS) * DAY_MS;
+    const b = Math.floor(hi / DAY_MS) * DAY_MS;
+    const [x, y] = a < b ? [a, b] : [hi, hi];
+    return [new Date(x).toISOString(), new Date(y).toISOString()];
+  };
+  const [cLo, cHi] = whole(w.start.getTime(), w.end.getTime());
+  const [pLo, pHi] = whole(w.previousStart.getTime(), w.start.getTime());
+  return { cLo, cHi, pLo, pHi };
 }
 
 // ---- Values as the warehouses return them → plain JSON ----------------------------------
@@ -135,7 +180,42 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   const labelled = filters.topic !== '' || filters.entity !== '';
   // Without a topic or entity filter, panels that show no label need not read post_nlp.
   const v = <K extends keyof typeof SQL.POSTS_ONLY>(k: K, full: DialectSql) => (labelled ? full : SQL.POSTS_ONLY[k]);
-  const head = await run('headline', v('headline', SQL.HEADLINE));
+  // The charts, the headline and the aggregate lists read the daily rollups where they answer
+  // exactly (see sql.ts, Rollups); the same panels otherwise read posts. `raw` forces the latter.
+  const rolled = !ctx.raw && rollupsAnswer(filters, win) && num((await run('rollups', SQL.ROLLUPS_READY).catch(() => []))[0]?.n) > 0;
+  const rp = rolled ? rollupParams(win) : {};
+  const r = <K extends keyof typeof SQL.FROM_ROLLUPS>(k: K, raw: DialectSql) => (rolled ? SQL.FROM_ROLLUPS[k] : raw);
+  // Independent panels run at once (DuckDB: a connection each; BigQuery: a job each); each is
+  // awaited below in the page's order (a failure surfaces there, not as an unhandled rejection).
+  const started = (panel: string, sql: DialectSql, extra: Params = {}): Promise<Row[]> => {
+    const p = run(panel, sql, extra);
+    p.catch(() => undefined);
+    return p;
+  };
+  const bounds = rolled ? run('rankBounds', SQL.RANK_BOUNDS, { trendingSkip: LIMITS.trending - 1, topSkip: LIMITS.topPosts - 1, ...rp }).then((rows) => rankBounds(rows, win)) : null!;
+  const handled = <T,>(p: Promise<T>): Promise<T> => (p.catch(() => undefined), p);
+  const q = {
+    headline: started('headline', r('headline', v('headline', SQL.HEADLINE)), rp),
+    volume: started('volume', r('volume', v('volume', SQL.VOLUME)), rp),
+    sentiment: started('sentiment', r('sentiment', SQL.SENTIMENT), rp),
+    topics: started('topics', r('topics', SQL.TOPICS), { limit: LIMITS.topics, ...rp }),
+    // Rising now ranks by the gain between a post's last two observations (post_metrics), which
+    // no daily rollup bounds: it reads posts and post_metrics for the period, rolled up or not.
+    trending: started('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending }),
+    topPosts: rolled
+      ? handled(bounds.then((b) => run('topPosts', SQL.RANKED_FROM_ROLLUPS.topPosts, { limit: LIMITS.topPosts, minEng: b.minEng, ...rp })))
+      : started('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts }),
+    authors: started('authors', r('authors', v('authors', SQL.AUTHORS)), { limit: LIMITS.authors, ...rp }),
+    hashtags: started('hashtags', r('hashtags', v('hashtags', SQL.HASHTAGS)), { limit: LIMITS.hashtags, ...rp }),
+    links: started('links', v('links', SQL.LINKS), { limit: LIMITS.links }),
+    entities: started('entities', r('entities', SQL.ENTITIES), { limit: LIMITS.entities, ...rp }),
+    status: started('status', SQL.STATUS),
+    quality: loadQuality(run),
+    options: started('options', r('options', SQL.OPTIONS), { limit: LIMITS.options, ...rp }),
+    stories: handled(loadStories(run, labelled)),
+  };
+  q.quality.catch(() => undefined);
+  const head = await q.headline;
   const headline = { current: emptyHeadline(), previous: emptyHeadline() };
   for (const r of head) {
     const h: Headline = { posts: num(r.posts), authors: num(r.authors), sources: num(r.sources), engagement: num(r.engagement) };
@@ -143,15 +223,15 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     else headline.previous = h;
   }
 
-  const volume = series(await run('volume', v('volume', SQL.VOLUME)), win);
-  const sentiment = series(await run('sentiment', SQL.SENTIMENT), win, ['negative', 'neutral', 'positive', 'not labelled']);
-  const topics = series(await run('topics', SQL.TOPICS, { limit: LIMITS.topics }), win);
+  const volume = series(await q.volume, win);
+  const sentiment = series(await q.sentiment, win, ['negative', 'neutral', 'positive', 'not labelled']);
+  const topics = series(await q.topics, win);
   // Biggest topic first, in the legend and the table.
   const total = (v: number[]) => v.reduce((a, b) => a + b, 0);
   topics.series.sort((a, b) => total(b.values) - total(a.values) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const trending = (await run('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending })).map(card);
-  const topPosts = (await run('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts })).map(card);
-  const authors: AuthorRow[] = (await run('authors', v('authors', SQL.AUTHORS), { limit: LIMITS.authors })).map((r) => ({
+  const trending = (await q.trending).map(card);
+  const topPosts = (await q.topPosts).map(card);
+  const authors: AuthorRow[] = (await q.authors).map((r) => ({
     source: str(r.source),
     handle: str(r.handle),
     name: str(r.name),
@@ -159,34 +239,34 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     engagement: num(r.engagement),
     normalized: num(r.normalized),
   }));
-  const hashtags: HashtagRow[] = (await run('hashtags', v('hashtags', SQL.HASHTAGS), { limit: LIMITS.hashtags })).map((r) => ({
+  const hashtags: HashtagRow[] = (await q.hashtags).map((r) => ({
     tag: str(r.tag),
     posts: num(r.posts),
     authors: num(r.authors),
   }));
-  const links: LinkRow[] = (await run('links', v('links', SQL.LINKS), { limit: LIMITS.links })).map((r) => ({
+  const links: LinkRow[] = (await q.links).map((r) => ({
     url: str(r.url),
     domain: str(r.domain),
     title: strOrNull(r.title),
     posts: num(r.posts),
     authors: num(r.authors),
   }));
-  const entities: EntityRow[] = (await run('entities', SQL.ENTITIES, { limit: LIMITS.entities })).map((r) => ({
+  const entities: EntityRow[] = (await q.entities).map((r) => ({
     type: str(r.type) as EntityRow['type'],
     text: str(r.text),
     posts: num(r.posts),
     previous: num(r.previous),
   }));
-  const stories = await loadStories(run, labelled);
-  const tiles = statusTiles(await run('status', SQL.STATUS), ctx, now);
-  const quality = await loadQuality(run);
+  const stories = await q.stories;
+  const tiles = statusTiles(await q.status, ctx, now);
+  const quality = await q.quality;
   const options: FilterOptions = {
     sources: [],
     languages: [],
     topics: topics.series.map((x) => x.name),
     entities: [...new Set(entities.map((e) => e.text))],
   };
-  for (const r of await run('options', SQL.OPTIONS, { limit: LIMITS.options })) {
+  for (const r of await q.options) {
     const key = ({ source: 'sources', lang: 'languages' } as const)[str(r.kind) as 'source'];
     if (key) options[key].push(str(r.value));
   }

@@ -7,7 +7,8 @@
  * the period is [start, end) and the previous one [prevStart, start)), bucket (seconds),
  * source, topic, entity, lang, q ('' = no filter), limit.
  */
-import type { DialectSql } from '@social-pulse/warehouse';
+import { columnNames } from '@social-pulse/schema';
+import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
 
 /**
  * Engagement of a post: every count the source reports, summed (a missing count is 0).
@@ -162,14 +163,14 @@ SELECT t.bucket, t.name, COUNT(*) AS n FROM t JOIN top USING (name) GROUP BY 1, 
  * V is Hacker News' gravity ranking ((points - 1) / (T + 2)^1.8) with points replaced by N,
  * so that a post twice as engaging as its source's average counts the same on every network.
  */
-function ranked(order: { duckdb: string; bigquery: string }): DialectSql {
+function ranked(order: { duckdb: string; bigquery: string }, rolled?: { duckdb: string; bigquery: string }): DialectSql {
   return {
     duckdb: `
 WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+  ${rolled ? 'FROM posts AS p' : D_FROM}
+  WHERE ${D_PERIOD} AND ${rolled ? `${D_MATCH_POSTS} AND ${rolled.duckdb}` : D_MATCH}),
+m AS (${rolled ? D_ROLLED_MEAN() : 'SELECT source, CAST(sum(eng) AS DOUBLE) / count(*) AS mean_eng FROM f GROUP BY source'}),
 s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, eng, normalized,
@@ -186,9 +187,9 @@ ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p
     bigquery: `
 WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${B_FROM}
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+  ${rolled ? 'FROM posts AS p' : B_FROM}
+  WHERE ${B_PERIOD} AND ${rolled ? `${B_MATCH_POSTS} AND ${rolled.bigquery}` : B_MATCH}),
+m AS (${rolled ? B_ROLLED_MEAN() : 'SELECT source, SUM(eng) / COUNT(*) AS mean_eng FROM f GROUP BY source'}),
 s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, eng, normalized,
@@ -217,23 +218,23 @@ WITH f AS (
   SELECT p.source, p.author_id, p.author_handle, p.author_name, p.created_at, ${ENG} AS eng
   ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source)
+m AS (SELECT source, CAST(sum(eng) AS DOUBLE) / count(*) AS mean_eng FROM f GROUP BY source)
 SELECT f.source, arg_max(f.author_handle, f.created_at) AS handle, arg_max(f.author_name, f.created_at) AS name,
-       count(*) AS posts, sum(f.eng) AS engagement, sum(COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0)) AS normalized
+       count(*) AS posts, sum(f.eng) AS engagement, COALESCE(sum(f.eng) / NULLIF(m.mean_eng, 0), 0) AS normalized
 FROM f JOIN m USING (source)
-GROUP BY f.source, f.author_id
+GROUP BY f.source, f.author_id, m.mean_eng
 ORDER BY posts DESC, normalized DESC, handle LIMIT $limit`,
   bigquery: `
 WITH f AS (
   SELECT p.source, p.author_id, p.author_handle, p.author_name, p.created_at, ${ENG} AS eng
   ${B_FROM}
   WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source)
+m AS (SELECT source, SUM(eng) / COUNT(*) AS mean_eng FROM f GROUP BY source)
 SELECT f.source, ARRAY_AGG(f.author_handle ORDER BY f.created_at DESC LIMIT 1)[OFFSET(0)] AS handle,
        ARRAY_AGG(f.author_name ORDER BY f.created_at DESC LIMIT 1)[OFFSET(0)] AS name,
-       COUNT(*) AS posts, SUM(f.eng) AS engagement, SUM(IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0)) AS normalized
+       COUNT(*) AS posts, SUM(f.eng) AS engagement, IFNULL(SAFE_DIVIDE(SUM(f.eng), m.mean_eng), 0) AS normalized
 FROM f JOIN m USING (source)
-GROUP BY f.source, f.author_id
+GROUP BY f.source, f.author_id, m.mean_eng
 ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
 };
 
@@ -292,24 +293,30 @@ WITH x AS (
   SELECT p.post_id, p.created_at >= CAST($start AS TIMESTAMPTZ) AS is_current, unnest(p.entities) AS en
   ${D_FROM_TWO}
   WHERE ${D_TWO_PERIODS} AND ${D_MATCH}),
-y AS (SELECT post_id, is_current, en.type AS type, en.text AS text FROM x WHERE en.type IN ('product', 'corporation'))
-SELECT type, mode(text) AS text,
-       count(DISTINCT post_id) FILTER (WHERE is_current) AS posts,
-       count(DISTINCT post_id) FILTER (WHERE NOT is_current) AS previous
-FROM y GROUP BY type, lower(text)
-HAVING count(DISTINCT post_id) FILTER (WHERE is_current) > 0
-ORDER BY posts DESC, previous, text LIMIT $limit`,
+y AS (SELECT post_id, is_current, en.type AS type, en.text AS text FROM x WHERE en.type IN ('product', 'corporation')),
+s AS (SELECT type, lower(text) AS entity, text, count(*) AS m FROM y GROUP BY 1, 2, 3),
+b AS (SELECT type, entity, first(text ORDER BY m DESC, text) AS text FROM s GROUP BY 1, 2)
+SELECT y.type, b.text,
+       count(DISTINCT y.post_id) FILTER (WHERE y.is_current) AS posts,
+       count(DISTINCT y.post_id) FILTER (WHERE NOT y.is_current) AS previous
+FROM y JOIN b ON b.type = y.type AND b.entity = lower(y.text)
+GROUP BY y.type, b.entity, b.text
+HAVING count(DISTINCT y.post_id) FILTER (WHERE y.is_current) > 0
+ORDER BY posts DESC, previous, text, type LIMIT $limit`,
   bigquery: `
 WITH y AS (
   SELECT p.post_id, p.created_at >= TIMESTAMP(@start) AS is_current, x.type AS type, x.text AS text
   ${B_FROM_TWO}, UNNEST(p.entities) AS x
-  WHERE ${B_TWO_PERIODS} AND ${B_MATCH} AND x.type IN ('product', 'corporation'))
-SELECT type, APPROX_TOP_COUNT(text, 1)[OFFSET(0)].value AS text,
-       COUNT(DISTINCT IF(is_current, post_id, NULL)) AS posts,
-       COUNT(DISTINCT IF(is_current, NULL, post_id)) AS previous
-FROM y GROUP BY type, LOWER(text)
-HAVING COUNT(DISTINCT IF(is_current, post_id, NULL)) > 0
-ORDER BY posts DESC, previous, text LIMIT @limit`,
+  WHERE ${B_TWO_PERIODS} AND ${B_MATCH} AND x.type IN ('product', 'corporation')),
+s AS (SELECT type, LOWER(text) AS entity, text, COUNT(*) AS m FROM y GROUP BY 1, 2, 3),
+b AS (SELECT type, entity, ARRAY_AGG(text ORDER BY m DESC, text LIMIT 1)[OFFSET(0)] AS text FROM s GROUP BY 1, 2)
+SELECT y.type, b.text,
+       COUNT(DISTINCT IF(y.is_current, y.post_id, NULL)) AS posts,
+       COUNT(DISTINCT IF(y.is_current, NULL, y.post_id)) AS previous
+FROM y JOIN b ON b.type = y.type AND b.entity = LOWER(y.text)
+GROUP BY y.type, b.entity, b.text
+HAVING COUNT(DISTINCT IF(y.is_current, y.post_id, NULL)) > 0
+ORDER BY posts DESC, previous, text, type LIMIT @limit`,
 };
 
 /** Per step and source: the last run (any outcome) and the last success. */
@@ -569,4 +576,225 @@ export const POSTS_ONLY_STORIES = postsOnly(STORIES);
 export const STORIES_TABLE: DialectSql = {
   duckdb: `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'story_posts'`,
   bigquery: `SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TABLES WHERE table_name = 'story_posts'`,
+};
+
+// ---- Rollups -------------------------------------------------------------------------------
+// The same panels read from the daily rollups (libs/warehouse/src/rollups.ts) where they can
+// answer exactly: chart buckets of a day, and no topic, entity or text filter (source and
+// language are columns of every rollup). A view is the whole days it covers, read from the
+// rollups, plus its partial days at either edge, computed from posts by the rollup's own
+// SELECT: extra parameters cLo/cHi and pLo/pHi bound the whole days of the period and of the
+// previous one (see rollupParams in panels.ts); an edge is empty when it starts at a midnight.
+
+const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Record<string, RollupDef>;
+type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi';
+
+/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi). */
+function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, fHi, hi]: [Bound, Bound, Bound, Bound], filtered = true): string {
+  const r = ROLLUP[name]!;
+  const t = (x: Bound) => (dialect === 'duckdb' ? `CAST($${x} AS TIMESTAMPTZ)` : `TIMESTAMP(@${x})`);
+  const cols = columnNames(r.table).join(', ');
+  const edge = (a: Bound, b: Bound) =>
+    r[dialect](`p.created_at >= ${t(a)} AND p.created_at < ${t(b)}`, `n.created_at >= ${t(a)} AND n.created_at < ${t(b)}`);
+  const rows = `
+    SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}
+    UNION ALL SELECT ${cols} FROM (${edge(lo, fLo)}) AS e1
+    UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
+  if (!filtered) return rows;
+  const s = dialect === 'duckdb' ? '$' : '@';
+  return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;
+}
+const CUR: [Bound, Bound, Bound, Bound] = ['start', 'cLo', 'cHi', 'end'];
+const PREV: [Bound, Bound, Bound, Bound] = ['prevStart', 'pLo', 'pHi', 'start'];
+/** Both periods, with is_current. */
+const both = (name: string, d: 'duckdb' | 'bigquery') =>
+  `SELECT TRUE AS is_current, c.* FROM (${rollupRows(name, d, CUR)}) AS c
+  UNION ALL SELECT FALSE AS is_current, q.* FROM (${rollupRows(name, d, PREV)}) AS q`;
+
+/** Whether this warehouse's rollups are complete (pulse_state, set by the build that made them). */
+export const ROLLUPS_READY: DialectSql = {
+  duckdb: `SELECT count(*) AS n FROM pulse_state WHERE "key" = '${ROLLUPS_STATE_KEY}' AND "value" = '${ROLLUPS_VERSION}'`,
+  bigquery: `SELECT COUNT(*) AS n FROM pulse_state WHERE \`key\` = '${ROLLUPS_STATE_KEY}' AND \`value\` = '${ROLLUPS_VERSION}'`,
+};
+
+/** The panels served by rollups: same columns, same numbers as their raw versions above. */
+export const FROM_ROLLUPS = {
+  headline: {
+    duckdb: `
+WITH d AS (${both('rollup_daily', 'duckdb')}),
+a AS (${both('rollup_authors_daily', 'duckdb')}),
+h AS (SELECT is_current, sum(posts) AS posts, count(DISTINCT source) AS sources, sum(engagement) AS engagement FROM d GROUP BY 1),
+u AS (SELECT is_current, count(*) AS authors FROM (SELECT DISTINCT is_current, source, author_id FROM a) GROUP BY 1)
+SELECT h.is_current, h.posts, COALESCE(u.authors, 0) AS authors, h.sources, h.engagement
+FROM h LEFT JOIN u ON u.is_current = h.is_current`,
+    bigquery: `
+WITH d AS (${both('rollup_daily', 'bigquery')}),
+a AS (${both('rollup_authors_daily', 'bigquery')}),
+h AS (SELECT is_current, SUM(posts) AS posts, COUNT(DISTINCT source) AS sources, SUM(engagement) AS engagement FROM d GROUP BY 1),
+u AS (SELECT is_current, COUNT(*) AS authors FROM (SELECT DISTINCT is_current, source, author_id FROM a) GROUP BY 1)
+SELECT h.is_current, h.posts, IFNULL(u.authors, 0) AS authors, h.sources, h.engagement
+FROM h LEFT JOIN u ON u.is_current = h.is_current`,
+  },
+  volume: {
+    duckdb: `
+SELECT CAST(epoch(day) AS BIGINT) AS bucket, source AS name, sum(posts) AS n
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r
+GROUP BY 1, 2 ORDER BY 1, 2`,
+    bigquery: `
+SELECT UNIX_SECONDS(day) AS bucket, source AS name, SUM(posts) AS n
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r
+GROUP BY 1, 2 ORDER BY 1, 2`,
+  },
+  sentiment: {
+    duckdb: `
+SELECT CAST(epoch(day) AS BIGINT) AS bucket, CASE WHEN sentiment = '' THEN 'not labelled' ELSE sentiment END AS name, sum(posts) AS n
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r
+GROUP BY 1, 2 ORDER BY 1, 2`,
+    bigquery: `
+SELECT UNIX_SECONDS(day) AS bucket, IF(sentiment = '', 'not labelled', sentiment) AS name, SUM(posts) AS n
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r
+GROUP BY 1, 2 ORDER BY 1, 2`,
+  },
+  topics: {
+    duckdb: `
+WITH t AS (SELECT CAST(epoch(day) AS BIGINT) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'duckdb', CUR)}) AS r),
+top AS (SELECT name FROM t GROUP BY name ORDER BY sum(posts) DESC, name LIMIT $limit)
+SELECT t.bucket, t.name, sum(t.posts) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
+    bigquery: `
+WITH t AS (SELECT UNIX_SECONDS(day) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'bigquery', CUR)}) AS r),
+top AS (SELECT name FROM t GROUP BY name ORDER BY SUM(posts) DESC, name LIMIT @limit)
+SELECT t.bucket, t.name, SUM(t.posts) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
+  },
+  authors: {
+    duckdb: `
+WITH f AS (${rollupRows('rollup_authors_daily', 'duckdb', CUR)}),
+m AS (SELECT source, CAST(sum(engagement) AS DOUBLE) / sum(posts) AS mean_eng FROM f GROUP BY source),
+a AS (SELECT source, author_id, arg_max(author_handle, last_at) AS handle, arg_max(author_name, last_at) AS name,
+             sum(posts) AS posts, sum(engagement) AS engagement
+      FROM f GROUP BY source, author_id)
+SELECT a.source, a.handle, a.name, a.posts, a.engagement, COALESCE(a.engagement / NULLIF(m.mean_eng, 0), 0) AS normalized
+FROM a JOIN m USING (source)
+ORDER BY posts DESC, normalized DESC, handle LIMIT $limit`,
+    bigquery: `
+WITH f AS (${rollupRows('rollup_authors_daily', 'bigquery', CUR)}),
+m AS (SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM f GROUP BY source),
+a AS (SELECT source, author_id, ARRAY_AGG(author_handle ORDER BY last_at DESC LIMIT 1)[OFFSET(0)] AS handle,
+             ARRAY_AGG(author_name ORDER BY last_at DESC LIMIT 1)[OFFSET(0)] AS name,
+             SUM(posts) AS posts, SUM(engagement) AS engagement
+      FROM f GROUP BY source, author_id)
+SELECT a.source, a.handle, a.name, a.posts, a.engagement, IFNULL(SAFE_DIVIDE(a.engagement, m.mean_eng), 0) AS normalized
+FROM a JOIN m USING (source)
+ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
+  },
+  hashtags: {
+    duckdb: `
+SELECT tag, sum(posts) AS posts, count(*) AS authors
+FROM (SELECT tag, source, author_id, sum(posts) AS posts FROM (${rollupRows('rollup_hashtags_daily', 'duckdb', CUR)}) AS r GROUP BY 1, 2, 3) AS a
+GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT $limit`,
+    bigquery: `
+SELECT tag, SUM(posts) AS posts, COUNT(*) AS authors
+FROM (SELECT tag, source, author_id, SUM(posts) AS posts FROM (${rollupRows('rollup_hashtags_daily', 'bigquery', CUR)}) AS r GROUP BY 1, 2, 3) AS a
+GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT @limit`,
+  },
+  entities: {
+    duckdb: `
+WITH g AS (
+  SELECT type, entity, text, sum(mentions) AS m,
+         COALESCE(sum(posts) FILTER (WHERE is_current), 0) AS cur, COALESCE(sum(posts) FILTER (WHERE NOT is_current), 0) AS prev
+  FROM (${both('rollup_entities_daily', 'duckdb')}) AS e
+  WHERE type IN ('product', 'corporation') GROUP BY 1, 2, 3)
+SELECT type, first(text ORDER BY m DESC, text) AS text, sum(cur) AS posts, sum(prev) AS previous
+FROM g GROUP BY type, entity
+HAVING sum(cur) > 0
+ORDER BY posts DESC, previous, text, type LIMIT $limit`,
+    bigquery: `
+WITH g AS (
+  SELECT type, entity, text, SUM(mentions) AS m,
+         SUM(IF(is_current, posts, 0)) AS cur, SUM(IF(is_current, 0, posts)) AS prev
+  FROM (${both('rollup_entities_daily', 'bigquery')}) AS e
+  WHERE type IN ('product', 'corporation') GROUP BY 1, 2, 3)
+SELECT type, ARRAY_AGG(text ORDER BY m DESC, text LIMIT 1)[OFFSET(0)] AS text, SUM(cur) AS posts, SUM(prev) AS previous
+FROM g GROUP BY type, entity
+HAVING SUM(cur) > 0
+ORDER BY posts DESC, previous, text, type LIMIT @limit`,
+  },
+  options: {
+    duckdb: `
+WITH r AS (${rollupRows('rollup_daily', 'duckdb', CUR, false)}),
+v AS (SELECT 'source' AS kind, source AS value, posts FROM r UNION ALL SELECT 'lang', lang, posts FROM r WHERE lang <> '')
+SELECT kind, value FROM v GROUP BY kind, value
+QUALIFY row_number() OVER (PARTITION BY kind ORDER BY sum(posts) DESC, value) <= $limit
+ORDER BY kind, sum(posts) DESC, value`,
+    bigquery: `
+WITH r AS (${rollupRows('rollup_daily', 'bigquery', CUR, false)}),
+v AS (SELECT 'source' AS kind, source AS value, posts FROM r UNION ALL SELECT 'lang', lang, posts FROM r WHERE lang <> '')
+SELECT kind, value FROM v GROUP BY kind, value
+QUALIFY ROW_NUMBER() OVER (PARTITION BY kind ORDER BY SUM(posts) DESC, value) <= @limit
+ORDER BY kind, SUM(posts) DESC, value`,
+  },
+} satisfies Record<string, DialectSql>;
+
+// Trending and top posts rank posts, so they read posts; with the rollups they read only the
+// posts that can rank. rollup_daily keeps each day's most engaging post's engagement: the
+// day's best normalized engagement is then known, and so are bounds of its velocity (its age
+// lies within the day). The k-th largest lower bound over the whole days is a velocity that k
+// posts reach, so no post of a day whose upper bound is below it can rank: the scan starts at
+// the first day that can (scanFrom, a day earlier for safety). Top posts (age ignored) keep
+// only posts whose engagement reaches the k-th best day's normalized engagement times the
+// smallest source mean (minEng). Both bounds only drop posts that cannot rank, so the lists
+// equal the raw queries' (the test compares them).
+
+/** The view's mean engagement per source, from the rollups (the raw panels take it from posts). */
+function D_ROLLED_MEAN(): string {
+  return `SELECT source, CAST(sum(engagement) AS DOUBLE) / sum(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r GROUP BY source`;
+}
+function B_ROLLED_MEAN(): string {
+  return `SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r GROUP BY source`;
+}
+
+/** scan_from, the k-th lower bounds (trending_threshold, top_threshold) and the smallest source mean, for rankedBounds in panels.ts. */
+export const RANK_BOUNDS: DialectSql = {
+  duckdb: `
+WITH m AS (${D_ROLLED_MEAN()}),
+g AS (
+  SELECT day, source, max(max_engagement) AS mx FROM rollup_daily AS r
+  WHERE day > CAST($start AS TIMESTAMPTZ) - INTERVAL 1 DAY AND day < CAST($end AS TIMESTAMPTZ)
+    AND ($source = '' OR r.source = $source) AND ($lang = '' OR r.lang = $lang)
+  GROUP BY 1, 2),
+v AS (
+  SELECT day, day >= CAST($cLo AS TIMESTAMPTZ) AND day < CAST($cHi AS TIMESTAMPTZ) AS whole, n,
+         n / pow((epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day)) / 3600.0 + 2, 1.8) AS v_lo,
+         n / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
+  FROM (SELECT g.day, COALESCE(g.mx / NULLIF(m.mean_eng, 0), 0) AS n FROM g JOIN m USING (source))),
+tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip),
+tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET $topSkip)
+SELECT (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean`,
+  bigquery: `
+WITH m AS (${B_ROLLED_MEAN()}),
+g AS (
+  SELECT day, source, MAX(max_engagement) AS mx FROM rollup_daily AS r
+  WHERE day > TIMESTAMP_SUB(TIMESTAMP(@start), INTERVAL 1 DAY) AND day < TIMESTAMP(@end)
+    AND (@source = '' OR r.source = @source) AND (@lang = '' OR r.lang = @lang)
+  GROUP BY 1, 2),
+v AS (
+  SELECT day, day >= TIMESTAMP(@cLo) AND day < TIMESTAMP(@cHi) AS whole, n,
+         n / POW(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) / 3600.0 + 2, 1.8) AS v_lo,
+         n / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
+  FROM (SELECT g.day, IFNULL(SAFE_DIVIDE(g.mx, m.mean_eng), 0) AS n FROM g JOIN m USING (source))),
+tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip),
+tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET @topSkip)
+SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean`,
+};
+
+/**
+ * Top posts over the posts that can rank (see RANK_BOUNDS). Rising now is not here: it ranks by
+ * the gain between a post's last two post_metrics observations, which no daily rollup bounds.
+ */
+export const RANKED_FROM_ROLLUPS = {
+  topPosts: ranked(
+    { duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' },
+    { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
+  ),
 };

@@ -16,7 +16,7 @@ const statements = Object.entries(SQL).flatMap(([name, v]): [string, DialectSql]
   typeof v === 'function' ? [] : 'duckdb' in v ? [[name, v as DialectSql]] : Object.entries(v).map(([k, s]) => [`${name}.${k}`, s as DialectSql]),
 );
 
-/** A BigQuery warehouse that records what the panels ask (and answers "the checks table exists", so that every panel runs). */
+/** A BigQuery warehouse that records what the panels ask (and answers "the checks table exists" and "the rollups are built", so that every panel runs). */
 function recorder(): { w: Warehouse; sent: { sql: string; params: Params }[] } {
   const sent: { sql: string; params: Params }[] = [];
   const w = {
@@ -25,7 +25,7 @@ function recorder(): { w: Warehouse; sent: { sql: string; params: Params }[] } {
     async query(sql: DialectSql | string, params: Params = {}) {
       const text = typeof sql === 'string' ? sql : sql.bigquery;
       sent.push({ sql: text, params });
-      return text === SQL.QUALITY_TABLE.bigquery || text === SQL.STORIES_TABLE.bigquery ? [{ n: 1 }] : [];
+      return text === SQL.QUALITY_TABLE.bigquery || text === SQL.STORIES_TABLE.bigquery || text === SQL.ROLLUPS_READY.bigquery ? [{ n: 1 }] : [];
     },
   } as unknown as Warehouse;
   return { w, sent };

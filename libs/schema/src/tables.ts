@@ -1,3 +1,4 @@
+import { ROLLUP_TABLES } from './rollups.ts';
 import type { TableSchema } from './types.ts';
 
 /** The kinds of post a source may report. */
@@ -240,4 +241,5 @@ export const TABLES: readonly TableSchema[] = [
   posts, postNlp, pipelineRuns, dqChecks,
   postMetrics,
   stories, storyPosts, storyKeys,
+  ...ROLLUP_TABLES,
 ];

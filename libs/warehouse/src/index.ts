@@ -9,3 +9,4 @@ export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from 
 export type { QualityOptions } from './quality.ts';
 export { updateStories, canonicalUrlSql, STORIES_SQL, STORIES_WATERMARK, NEAR_DUPLICATE_THRESHOLD, MINHASH_MIN_WORDS, LSH_BANDS, LSH_ROWS, PROPAGATION_ROUNDS } from './stories.ts';
 export type { StoriesResult } from './stories.ts';
+export { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from './rollups.ts';

@@ -7,11 +7,17 @@
  * 2. Starts the real dashboard app (its own process, as `pulse dashboard` does) and asks
  *    /api/dashboard for several views; the server reports each panel's query time, from
  *    which p50 and p95 per panel are printed, with the whole request's time.
- * 3. Baseline, in the same run: the naive design — read the view's rows into Node and build
+ *    The warehouse is opened for writing once first, which builds its rollups (timed): the
+ *    charts, the headline and the aggregate lists read them (see apps/dashboard/src/sql.ts).
+ * 3. Raw queries, in the same run: the same server and views with the rollups hidden from the
+ *    dashboard (their pulse_state entry removed for the while, then put back), so that every
+ *    panel reads posts, as before the rollups; p95 of the whole request is printed beside the
+ *    rollups' with the ratio.
+ * 4. Baseline, in the same run: the naive design — read the view's rows into Node and build
  *    the headline, hashtags and trending panels there, row by row.
  *
- *   npx tsx tools/bench/dashboard/main.ts [--posts 1000000] [--repeat 7] [--keep FILE]
- *       [--baseline-periods 7,30,365]
+ *   npx tsx tools/bench/dashboard/main.ts [--posts 1000000] [--repeat 7] [--raw-repeat 5] [--keep FILE]
+ *       [--baseline-periods 7,30,365|none]
  *
  * The baseline holds every row of its view in Node's heap: at 10M posts, leave 365 out of
  * --baseline-periods (10M rows do not fit in Node's default heap, which is the point).
@@ -26,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
-import { DUCKDB_DDL } from '@social-pulse/warehouse';
+import { DUCKDB_DDL, DuckDBWarehouse, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '@social-pulse/warehouse';
 import { parseCount } from '../../generate/count.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -196,10 +202,96 @@ async function main(): Promise<void> {
       ['30d', `period=30d&end=${END}`],
       ['365d', `period=365d&end=${END}`],
       ['30d source', `period=30d&end=${END}&source=mastodon`],
+      // A view that ends mid-day (as one ending now does): its partial days are read from posts.
+      ['30d mid-day', 'period=30d&end=2026-11-23T13:30:00Z'],
       ['30d topic', `period=30d&end=${END}&topic=databases`],
       ['30d entity', `period=30d&end=${END}&entity=duckdb`],
       ['30d search', `period=30d&end=${END}&q=lakehouse`],
     ];
+    const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+    process.stdout.write(`load average before: ${load()}\n`);
+    // Opening the warehouse for writing builds its rollups when it has none.
+    const tb = performance.now();
+    const wh = await DuckDBWarehouse.open(file);
+    try {
+      await wh.ensureSchema();
+    } finally {
+      await wh.close();
+    }
+    process.stdout.write(`rollups ready (built if missing) in ${((performance.now() - tb) / 1000).toFixed(1)} s\n\n`);
+
+    const rolled = await measure(config, views, repeat);
+    const rawRepeat = Math.min(repeat, arg('raw-repeat', 5));
+    // The raw queries: the rollups hidden from the dashboard for the while (then put back).
+    await setRollupsVisible(file, false);
+    let raw: Awaited<ReturnType<typeof measure>>;
+    try {
+      raw = await measure(config, views, rawRepeat);
+    } finally {
+      await setRollupsVisible(file, true);
+    }
+    const { timings, posts, serverPeak } = rolled;
+    for (const [name] of views) {
+      if (raw.posts.get(name) !== posts.get(name)) throw new Error(`${name}: the raw queries count ${raw.posts.get(name)} posts, the rollups ${posts.get(name)}`);
+    }
+    printTable('rollups', timings, posts, views);
+    process.stdout.write(`peak memory of the dashboard process: ${serverPeak.toFixed(0)} MB\n\n`);
+    printTable(`raw queries (same server and views, rollups hidden; ${rawRepeat} timed requests per view)`, raw.timings, raw.posts, views);
+    process.stdout.write(`peak memory of the dashboard process: ${raw.serverPeak.toFixed(0)} MB\n\n`);
+    const pageRows = views.map(([v]) => {
+      const a = timings.get(v)!.get('whole request')!;
+      const b = raw.timings.get(v)!.get('whole request')!;
+      return [v, `${ms(pct(a, 50))}/${ms(pct(a, 95))}`, `${ms(pct(b, 50))}/${ms(pct(b, 95))}`, `${(pct(b, 95) / pct(a, 95)).toFixed(1)}×`];
+    });
+    process.stdout.write(`whole page (ms, p50/p95), rollups beside raw queries, same run:\n${table(['view', 'rollups', 'raw queries', 'raw p95 / rollups p95'], pageRows)}\n\n`);
+    process.stdout.write(`load average after: ${load()}\n\n`);
+
+    const bi = process.argv.indexOf('--baseline-periods');
+    const baselineDays = (bi >= 0 ? process.argv[bi + 1]! : '7,30,365') === 'none' ? [] : (bi >= 0 ? process.argv[bi + 1]! : '7,30,365').split(',').map(Number);
+    for (const d of baselineDays) if (![7, 30, 365].includes(d)) throw new Error('--baseline-periods takes some of 7,30,365, or none');
+    const base: string[][] = [];
+    const ratios: string[] = [];
+    for (const days of baselineDays) {
+      const xs: number[] = [];
+      for (let k = 0; k < Math.max(3, Math.ceil(repeat / 2)); k++) xs.push(await naive(file, days));
+      const sql = timings.get(`${days}d`)!;
+      const ours = ['headline', 'hashtags', 'trending'].map((p) => pct(sql.get(p)!, 50)).reduce((a, b) => a + b, 0);
+      base.push([`${days}d`, `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}`, ms(ours), `${(pct(xs, 50) / ours).toFixed(1)}×`]);
+      ratios.push(`${days}d ×${(pct(xs, 50) / ours).toFixed(1)}`);
+    }
+    if (baselineDays.length) {
+      process.stdout.write(`baseline: the view's rows into Node, headline + hashtags + trending computed per row\n`);
+      process.stdout.write(`${table(['period', 'naive p50/p95', 'SQL panels p50 (sum of 3)', 'naive / SQL'], base)}\n\n`);
+    }
+
+    // The summary: the whole page at p95 per view, rollups and raw queries, and the slowest panel.
+    const slowest = views.map(([v]) => {
+      const [panel, xs] = [...timings.get(v)!].filter(([p]) => p !== 'whole request').sort((a, b) => pct(b[1], 50) - pct(a[1], 50))[0]!;
+      const page = timings.get(v)!.get('whole request')!;
+      const rawPage = raw.timings.get(v)!.get('whole request')!;
+      return `${v} ${ms(pct(page, 95))} ms (raw ${ms(pct(rawPage, 95))} ms, ×${(pct(rawPage, 95) / pct(page, 95)).toFixed(1)}; slowest panel ${panel} ${ms(pct(xs, 50))} ms)`;
+    });
+    process.stdout.write(`summary: dashboard over ${n.toLocaleString('en-US')} posts, whole page at p95 per view: ${slowest.join(', ')}` +
+      `${ratios.length ? `; naive baseline slower by ${ratios.join(', ')}` : ''}; dashboard peak ${serverPeak.toFixed(0)} MB; load average ${load()}\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Hides the rollups from the dashboard (it then reads posts for every panel), or shows them again. */
+async function setRollupsVisible(file: string, visible: boolean): Promise<void> {
+  const { db, conn } = await openDuckDB(file);
+  try {
+    await conn.run(`DELETE FROM pulse_state WHERE "key" = '${ROLLUPS_STATE_KEY}'`);
+    if (visible) await conn.run(`INSERT INTO pulse_state VALUES ('${ROLLUPS_STATE_KEY}', '${ROLLUPS_VERSION}', now())`);
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
+/** Each view requested repeat + 1 times (the first warms up); every panel's time and the whole request's. */
+async function measure(config: string, views: [string, string][], repeat: number) {
     const server = await startDashboard(config);
     const timings = new Map<string, Map<string, number[]>>(); // view → panel → ms
     const posts = new Map<string, number>();
@@ -226,41 +318,18 @@ async function main(): Promise<void> {
     } finally {
       await server.stop();
     }
-    const panels = [...timings.get('7d')!.keys()];
-    const head = ['panel (ms, p50/p95)', ...views.map(([v]) => v)];
-    const rows = panels.map((p) => [p, ...views.map(([v]) => {
-      const xs = timings.get(v)!.get(p) ?? [];
-      return `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}`;
-    })]);
-    rows.push(['posts in view', ...views.map(([v]) => (posts.get(v) ?? 0).toLocaleString('en-US'))]);
-    process.stdout.write(`${table(head, rows)}\n\npeak memory of the dashboard process: ${serverPeak.toFixed(0)} MB\n\n`);
+    return { timings, posts, serverPeak };
+}
 
-    const bi = process.argv.indexOf('--baseline-periods');
-    const baselineDays = (bi >= 0 ? process.argv[bi + 1]! : '7,30,365').split(',').map(Number);
-    for (const d of baselineDays) if (![7, 30, 365].includes(d)) throw new Error('--baseline-periods takes some of 7,30,365');
-    const base: string[][] = [];
-    const ratios: string[] = [];
-    for (const days of baselineDays) {
-      const xs: number[] = [];
-      for (let k = 0; k < Math.max(3, Math.ceil(repeat / 2)); k++) xs.push(await naive(file, days));
-      const sql = timings.get(`${days}d`)!;
-      const ours = ['headline', 'hashtags', 'trending'].map((p) => pct(sql.get(p)!, 50)).reduce((a, b) => a + b, 0);
-      base.push([`${days}d`, `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}`, ms(ours), `${(pct(xs, 50) / ours).toFixed(1)}×`]);
-      ratios.push(`${days}d ×${(pct(xs, 50) / ours).toFixed(1)}`);
-    }
-    process.stdout.write(`baseline: the view's rows into Node, headline + hashtags + trending computed per row\n`);
-    process.stdout.write(`${table(['period', 'naive p50/p95', 'SQL panels p50 (sum of 3)', 'naive / SQL'], base)}\n\n`);
-
-    // The summary: the slowest panel of each view at p50, and the whole request.
-    const slowest = views.map(([v]) => {
-      const [panel, xs] = [...timings.get(v)!].filter(([p]) => p !== 'whole request').sort((a, b) => pct(b[1], 50) - pct(a[1], 50))[0]!;
-      return `${v} ${ms(pct(xs, 50))} ms (${panel}; page ${ms(pct(timings.get(v)!.get('whole request')!, 50))} ms)`;
-    });
-    process.stdout.write(`summary: dashboard over ${n.toLocaleString('en-US')} posts, slowest panel at p50 per view: ${slowest.join(', ')}; ` +
-      `naive baseline slower by ${ratios.join(', ')}; dashboard peak ${serverPeak.toFixed(0)} MB\n`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+function printTable(title: string, timings: Map<string, Map<string, number[]>>, posts: Map<string, number>, views: [string, string][]): void {
+  const panels = [...new Set([...timings.values()].flatMap((m) => [...m.keys()]))];
+  const head = [`${title}: panel (ms, p50/p95)`, ...views.map(([v]) => v)];
+  const rows = panels.map((p) => [p, ...views.map(([v]) => {
+    const xs = timings.get(v)!.get(p) ?? [];
+    return xs.length ? `${ms(pct(xs, 50))}/${ms(pct(xs, 95))}` : '-';
+  })]);
+  rows.push(['posts in view', ...views.map(([v]) => (posts.get(v) ?? 0).toLocaleString('en-US'))]);
+  process.stdout.write(`${table(head, rows)}\n\n`);
 }
 
 await main();

@@ -1,4 +1,5 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
+import { BIGQUERY_DAY_OF_POST, daysWhere, type RollupDef } from '../rollups.ts';
 
 /** A GoogleSQL identifier or path in backticks (`a`, `project.dataset.table`). */
 export function bqIdent(name: string): string {
@@ -72,4 +73,30 @@ WHEN MATCHED THEN
 WHEN NOT MATCHED THEN
   INSERT (${cols.map(bqIdent).join(', ')})
   VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})`;
+}
+
+/**
+ * Recomputes a rollup's rows for the UTC days listed (every day without `days`), as one
+ * MERGE: rows of those days are updated, inserted, or deleted where nothing computes them
+ * any more; rows of other days are left alone. The days are constants, so BigQuery reads
+ * only their partitions of posts, post_nlp and the rollup.
+ */
+export function rollupMerge(r: RollupDef, target: string, days?: string[]): string {
+  const cols = columnNames(r.table);
+  const keys = r.table.primaryKey;
+  const lits = days?.map(timestampLiteral).join(', ');
+  const pw = days ? daysWhere(days, 'p', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const nw = days ? daysWhere(days, 'n', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const onDays = days ? ` AND t.\`day\` IN (${lits})` : '';
+  return `MERGE INTO ${bqIdent(target)} AS t
+USING (${r.bigquery(pw, nw)}
+) AS s
+ON ${keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ')}${onDays}
+WHEN MATCHED THEN
+  UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
+WHEN NOT MATCHED THEN
+  INSERT (${cols.map(bqIdent).join(', ')})
+  VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})
+WHEN NOT MATCHED BY SOURCE${onDays ? ` AND t.\`day\` IN (${lits})` : ''} THEN
+  DELETE`;
 }

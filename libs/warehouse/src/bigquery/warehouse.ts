@@ -18,7 +18,12 @@ import {
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { VIEWS } from '../views.ts';
 import { bigquery } from './client.ts';
-import { bqIdent, mergeFromStage, upsertRowsSql, type PartitionBounds } from './sql.ts';
+import { BIGQUERY_DAY_OF_POST, dayIso, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from '../rollups.ts';
+import { bqIdent, mergeFromStage, rollupMerge, upsertRowsSql, type PartitionBounds } from './sql.ts';
+
+/** The label of a rollup table that says which definition built it. */
+const ROLLUPS_LABEL = 'pulse_rollups';
+const ROLLUPS_LABEL_VALUE = `v${ROLLUPS_VERSION}`;
 
 /** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
 export const PULSE_STATE: TableSchema = {
@@ -156,6 +161,28 @@ export class BigQueryWarehouse implements Warehouse {
       if (has && (await view.getMetadata())[0].view?.query === sql) continue;
       await this.run(`CREATE OR REPLACE VIEW ${bqIdent(this.path(v.name))} AS\n${sql}`, {}, `view ${v.name}`);
     }
+    // A dataset with posts but no rollups (or older ones) gets them built whole, once. The
+    // version is a label of each rollup table (read with a GET: opening costs no query job);
+    // pulse_state tells the dashboard, which reads no table metadata.
+    const stale: RollupDef[] = [];
+    for (const r of ROLLUPS) {
+      const [meta] = await dataset.table(r.table.name).getMetadata();
+      if (meta.labels?.[ROLLUPS_LABEL] !== ROLLUPS_LABEL_VALUE) stale.push(r);
+    }
+    if (stale.length) {
+      for (const r of stale) await this.run(rollupMerge(r, this.path(r.table.name)), {}, `rollup ${r.table.name} (build)`);
+      await this.setState(ROLLUPS_STATE_KEY, ROLLUPS_VERSION);
+      for (const r of stale) await dataset.table(r.table.name).setMetadata({ labels: { [ROLLUPS_LABEL]: ROLLUPS_LABEL_VALUE } });
+      this.log.info({ tables: stale.map((r) => r.table.name) }, 'built rollups');
+    }
+  }
+
+  /** Recomputes the rollups' rows of the UTC days given (all without `days`): one MERGE per rollup. */
+  private async refreshRollups(days?: string[]): Promise<JobMetadata[]> {
+    if (days && !days.length) return [];
+    const metas: JobMetadata[] = [];
+    for (const r of ROLLUPS) metas.push((await this.run(rollupMerge(r, this.path(r.table.name), days), {}, `rollup ${r.table.name}`)).meta);
+    return metas;
   }
 
   /** A column added to libs/schema is added to an existing table (BigQuery only allows adding NULLABLE or REPEATED columns). */
@@ -243,11 +270,17 @@ export class BigQueryWarehouse implements Warehouse {
       const bounds = part ? dayBounds(part, counted.rows[0]?.lo, counted.rows[0]?.hi) : undefined;
       const { meta } = await this.run(mergeFromStage(table, this.path(table.name), stage, versionCol, bounds), {}, `merge into ${table.name}`);
       const dml = meta.statistics?.query?.dmlStats;
+      // The rollups of the days these posts (or labels) fall in, read from the stage alone.
+      const rolled: JobMetadata[] = [];
+      if (table === posts || table === postNlp) {
+        const days = await this.run(`SELECT DISTINCT ${BIGQUERY_DAY_OF_POST.replaceAll('p.', '')} AS day FROM ${bqIdent(stage)}`, {}, `days of ${stageName}`);
+        rolled.push(days.meta, ...(await this.refreshRollups(days.rows.map((d) => dayIso(d.day)))));
+      }
       return {
         rowsIn,
         inserted: Number(dml?.insertedRowCount ?? 0),
         updated: Number(dml?.updatedRowCount ?? 0),
-        bytesBilled: billedBy(counted.meta, meta),
+        bytesBilled: billedBy(counted.meta, meta, ...rolled),
         // Without a bound (a table not partitioned), checks read the whole table.
         ...(bounds ? { partitions: { from: bounds.from, to: bounds.to } } : {}),
       };

@@ -46,7 +46,7 @@ describe('BigQuery statements under ZetaSQL', () => {
     expect(problems).toEqual([]);
     const texts = fake.calls.slice(from).map((c) => c.body?.configuration?.query?.query as string | undefined).filter(Boolean);
     // What was analysed includes every kind of statement the warehouse writes.
-    for (const kind of [/^CREATE OR REPLACE VIEW/, /^MERGE INTO `pulse-test\.zeta\.posts`[\s\S]*TIMESTAMP\('/, /^MERGE INTO `pulse-test\.zeta\.post_nlp`/, /^MERGE INTO `pulse-test\.zeta\.pipeline_runs`/, /^MERGE INTO `pulse-test\.zeta\.dq_checks`/, /^MERGE INTO `pulse-test\.zeta\.pulse_state`/, /COUNTIF/, /FROM pipeline_runs/]) {
+    for (const kind of [/^CREATE OR REPLACE VIEW/, /^MERGE INTO `pulse-test\.zeta\.posts`[\s\S]*TIMESTAMP\('/, /^MERGE INTO `pulse-test\.zeta\.post_nlp`/, /^MERGE INTO `pulse-test\.zeta\.rollup_daily`[\s\S]*NOT MATCHED BY SOURCE AND/, /^MERGE INTO `pulse-test\.zeta\.rollup_entities_daily`[\s\S]*UNNEST\(n\.entities\)/, /^MERGE INTO `pulse-test\.zeta\.pipeline_runs`/, /^MERGE INTO `pulse-test\.zeta\.dq_checks`/, /^MERGE INTO `pulse-test\.zeta\.pulse_state`/, /COUNTIF/, /FROM pipeline_runs/]) {
       expect(texts.some((t) => kind.test(t!)), String(kind)).toBe(true);
     }
     expect(analysed).toBe(texts.length);

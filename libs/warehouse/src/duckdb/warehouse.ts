@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listValue, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, dqChecks, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
-import { DUCKDB_DDL } from './ddl.ts';
+import { DUCKDB_DDL, ROLLUP_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
 
 /**
@@ -14,6 +15,8 @@ import { announceWriter, announcedWriters } from './writers.ts';
 const WRITE_WAIT_MS = 30_000;
 /** How long a reader (the dashboard) waits for writers before it says the warehouse is busy. */
 const READ_WAIT_MS = 10_000;
+/** At most this many queries run at once on one warehouse (each on its own connection). */
+const READ_CONNECTIONS = 4;
 
 /** The warehouse file is being written by another process; reading it later will work. */
 export class WarehouseBusy extends Error {
@@ -82,7 +85,7 @@ export class DuckDBWarehouse implements Warehouse {
   readonly kind = 'duckdb' as const;
   private constructor(
     readonly uri: string,
-    private readonly db: { closeSync(): void },
+    private readonly db: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly withdraw: () => Promise<void>,
   ) {}
@@ -106,6 +109,14 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run('BEGIN TRANSACTION');
     try {
       for (const ddl of DUCKDB_DDL) await this.conn.run(ddl);
+      // A warehouse with posts but no rollups (or older ones) gets them built whole, once.
+      if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION) {
+        // Tables of an older definition are replaced, not altered.
+        for (const r of ROLLUPS) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(r.table.name)}`);
+        for (const ddl of ROLLUP_DDL) await this.conn.run(ddl);
+        await this.refreshRollups();
+        await this.setState(ROLLUPS_STATE_KEY, ROLLUPS_VERSION);
+      }
       await this.conn.run('COMMIT');
     } catch (e) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
@@ -143,12 +154,38 @@ export class DuckDBWarehouse implements Warehouse {
         WHERE ${on} AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}`);
       await this.conn.run(`INSERT INTO ${quoteIdent(table.name)} (${list})
         SELECT ${cols.map((c) => `s.${quoteIdent(c)}`).join(', ')} FROM stage AS s ANTI JOIN ${quoteIdent(table.name)} AS t ON ${on}${order}`);
+      // The rollups of the days these posts (or labels) fall in, in the same transaction.
+      if (table === posts || table === postNlp) await this.refreshRollups(await this.stageDays());
       await this.conn.run('DROP TABLE stage');
       await this.conn.run('COMMIT');
       return { rowsIn: Number(c!.n), inserted: Number(c!.fresh), updated: Number(c!.changed) };
     } catch (e) {
       await this.conn.run('ROLLBACK');
       throw e;
+    }
+  }
+
+  /** The UTC days of the stage's rows (posts and post_nlp both carry created_at). */
+  private async stageDays(): Promise<string[]> {
+    const rows = await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${DUCKDB_DAY_OF_POST.replaceAll('p.', '')} AS day FROM stage ORDER BY 1`);
+    return rows.map((r) => dayIso(r.day));
+  }
+
+  /**
+   * Recomputes the rollup rows of the given UTC days (all of them without `days`) from posts
+   * and post_nlp; the caller holds the transaction. Rows are inserted in day order, so that
+   * the dashboard's period scans skip other days' row groups.
+   */
+  private async refreshRollups(days?: string[]): Promise<void> {
+    if (days && !days.length) return;
+    const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
+    const pw = days ? daysWhere(days, 'p', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
+    const nw = days ? daysWhere(days, 'n', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
+    for (const r of ROLLUPS) {
+      const t = quoteIdent(r.table.name);
+      const cols = columnNames(r.table).map(quoteIdent).join(', ');
+      await this.conn.run(`DELETE FROM ${t}${days ? ` WHERE "day" IN (${days.map(lit).join(', ')})` : ''}`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(pw, nw)}) ORDER BY "day"`);
     }
   }
 
@@ -197,9 +234,44 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run(`INSERT OR REPLACE INTO pulse_state VALUES ($key, $value, now())`, { key, value });
   }
 
+  /** Connections for concurrent reads (the dashboard's panels), beside `conn`, which writes. */
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private readers = 0;
+
+  private async reader(): Promise<DuckDBConnection> {
+    const c = this.idle.pop();
+    if (c) return c;
+    if (this.readers < READ_CONNECTIONS) {
+      this.readers++;
+      return this.db.connect();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(c: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(c);
+    else this.idle.push(c);
+  }
+
+  /**
+   * Queries issued at the same time run at the same time, each on a connection of its own
+   * (DuckDB runs one statement at a time per connection); a query is never run inside a
+   * transaction a load holds open on the writing connection.
+   */
   async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
+    const c = await this.reader();
+    try {
+      return await this.queryOn<T>(c, sql, params);
+    } finally {
+      this.release(c);
+    }
+  }
+
+  private async queryOn<T>(conn: DuckDBConnection, sql: DialectSql | string, params?: Params): Promise<T[]> {
     const text = typeof sql === 'string' ? sql : sql.duckdb;
-    if (!params) return queryRows<T>(this.conn, text);
+    if (!params) return queryRows<T>(conn, text);
     // DuckDB infers no type for a null or a JS array: a null is a VARCHAR, a list a VARCHAR[].
     const types: Record<string, DuckDBType> = {};
     const values: Record<string, DuckDBValue> = {};
@@ -207,12 +279,13 @@ export class DuckDBWarehouse implements Warehouse {
       if (v === null) types[k] = VARCHAR;
       values[k] = Array.isArray(v) ? listValue(v) : v;
     }
-    const reader = await this.conn.runAndReadAll(text, values, types);
+    const reader = await conn.runAndReadAll(text, values, types);
     return reader.getRowObjectsJS() as T[];
   }
 
   async close(): Promise<void> {
     try {
+      for (const c of this.idle.splice(0)) c.closeSync();
       this.conn.closeSync();
       this.db.closeSync();
     } finally {

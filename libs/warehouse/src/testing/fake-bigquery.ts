@@ -263,6 +263,13 @@ function rewriteFunctions(sql: string): string {
   let out = rewriteCalls(sql, /TIMESTAMP_ADD/, (a) => [`(${a[0]} + ${a[1]})`, 0]);
   out = rewriteCalls(out, /TIMESTAMP_SUB/, (a) => [`(${a[0]} - ${a[1]})`, 0]);
   out = rewriteCalls(out, /TIMESTAMP/, (a) => [`CAST(${a[0]} AS TIMESTAMPTZ)`, 0]);
+  // TIMESTAMP_TRUNC(x, DAY): midnight UTC of x.
+  out = rewriteCalls(out, /TIMESTAMP_TRUNC/, (a) => (/^DAY$/i.test(a[1] ?? '') ? [`to_timestamp(CAST(floor(epoch(${a[0]}) / 86400) AS BIGINT) * 86400)`, 0] : undefined));
+  // `FROM t, UNNEST(list) AS x`: a lateral subquery, whose column x is each element (a struct's fields read as x.f).
+  out = rewriteCalls(out, /UNNEST/, (a, _inner, after) => {
+    const m = /^\s+AS\s+([A-Za-z_]\w*)/i.exec(after);
+    return m ? [`(SELECT unnest(${a[0]}) AS ${m[1]}) AS ${m[1]}`, m[0].length] : undefined;
+  });
   // ARRAY_AGG(x [IGNORE NULLS] ORDER BY k DESC LIMIT 1)[OFFSET(0)]: the x of the greatest k.
   out = rewriteCalls(out, /ARRAY_AGG/, (_a, inner, after) => {
     const m = /^\s*([\s\S]+?)(\s+IGNORE NULLS)?\s+ORDER BY\s+([\s\S]+?)\s+DESC\s+LIMIT 1\s*$/i.exec(inner);

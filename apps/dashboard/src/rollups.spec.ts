@@ -1,0 +1,183 @@
+import type { Post, PostNlp } from '@social-pulse/schema';
+import { DuckDBWarehouse, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFilters } from './filters.ts';
+import { loadDashboard } from './panels.ts';
+import * as SQL from './sql.ts';
+import { makeNlp, makePost, seedWarehouse } from './testing/seed.ts';
+
+/**
+ * The rollups give every panel the numbers the raw queries give. A warehouse is seeded the
+ * way loads fill it: posts of several sources and days in separate loads, late posts for old
+ * days, newer states of posts already loaded (engagement going up), and labels arriving after
+ * their posts, some of them replaced by newer labels. Then every view is loaded twice, once
+ * through the rollups and once from posts alone, and the pages must be equal.
+ */
+
+const END = Date.parse('2026-11-24T00:00:00Z');
+const H = 3_600_000;
+const SOURCES = ['mastodon', 'hackernews', 'bluesky', 'x'] as const;
+const LANGS = ['en', 'en', 'de', null, 'fr'];
+const TAGS = ['duckdb', 'sql', 'dbt', 'kafka', 'rust'];
+const TOPICS = ['databases', 'streaming', 'careers', 'cloud'];
+const SPELLINGS = [['DuckDB', 'duckdb', 'Duckdb'], ['Snowflake', 'snowflake'], ['Google'], ['dbt Labs', 'DBT LABS']];
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const rnd = random(20);
+const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const count = () => (rnd() < 0.2 ? null : Math.floor(rnd() ** 3 * 200));
+
+/** A post `hoursAgo` before END, with a unique second so that no two posts of an author tie. */
+function post(i: number, hoursAgo: number, collected = '2026-11-24T00:00:00.000Z'): Post {
+  const source = pick(SOURCES);
+  const author = Math.floor(rnd() ** 2 * 25);
+  return makePost(String(i), {
+    source,
+    author_id: `a${author}`,
+    // Authors change their handle now and then: the latest one is shown.
+    author_handle: `user${author}${i % 7 === 0 ? '_new' : ''}`,
+    author_name: `User ${author}`,
+    created_at: new Date(END - hoursAgo * H + (i % 3600) * 1000).toISOString(),
+    collected_at: collected,
+    lang: pick(LANGS),
+    like_count: count(),
+    repost_count: count(),
+    reply_count: count(),
+    score: source === 'hackernews' ? count() : null,
+    // A tag may be repeated within a post: it counts once.
+    hashtags: [pick(TAGS), pick(TAGS), ...(rnd() < 0.3 ? [pick(TAGS)] : [])],
+  });
+}
+
+function labels(p: Post, enrichedAt = '2026-11-24T01:00:00.000Z'): PostNlp {
+  const entities = Array.from({ length: Math.floor(rnd() * 3) }, () => {
+    const e = pick(SPELLINGS);
+    return { type: rnd() < 0.8 ? ('product' as const) : ('corporation' as const), text: pick(e), score: 0.9 };
+  });
+  return makeNlp(p.post_id, {
+    created_at: p.created_at,
+    topics: [{ label: pick(TOPICS), score: 0.8 }, ...(rnd() < 0.3 ? [{ label: pick(TOPICS), score: 0.6 }] : [])],
+    entities,
+    sentiment: pick(['negative', 'neutral', 'positive']),
+    enriched_at: enrichedAt,
+  });
+}
+
+/** The warehouse, recording the statements the panels send. */
+function recording(w: Warehouse): { w: Warehouse; sent: string[]; params: Params[] } {
+  const sent: string[] = [];
+  const params: Params[] = [];
+  return {
+    sent,
+    params,
+    w: new Proxy(w, {
+      get(target, prop) {
+        if (prop === 'query') {
+          return (sql: DialectSql | string, p?: Params) => {
+            sent.push(typeof sql === 'string' ? sql : sql.duckdb);
+            params.push(p ?? {});
+            return target.query(sql, p);
+          };
+        }
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }),
+  };
+}
+
+let w: DuckDBWarehouse;
+const ctx = { scheduleSeconds: 3600, configuredSources: [...SOURCES] };
+
+beforeAll(async () => {
+  w = await DuckDBWarehouse.open(':memory:');
+  await w.ensureSchema();
+  let i = 0;
+  // 1. Three loads of posts over 40 days, most recent last, without labels.
+  const first = Array.from({ length: 900 }, () => post(i++, Math.floor(rnd() * 40 * 24)));
+  for (let k = 0; k < 3; k++) await seedWarehouse(w, { posts: first.filter((_, j) => j % 3 === k) });
+  // 2. Labels for most of them, in two loads.
+  const labelled = first.filter(() => rnd() < 0.85);
+  await seedWarehouse(w, { nlp: labelled.slice(0, 400).map((p) => labels(p)) });
+  await seedWarehouse(w, { nlp: labelled.slice(400).map((p) => labels(p)) });
+  // 3. Late posts for old days (and the edges of the views), newer states of loaded posts with
+  //    more engagement (and a new handle), and newer labels replacing old ones.
+  const late = Array.from({ length: 150 }, () => post(i++, 24 * 20 + Math.floor(rnd() * 24 * 15), '2026-11-24T02:00:00.000Z'));
+  const again = first.filter(() => rnd() < 0.2).map((p) => ({
+    ...p,
+    collected_at: '2026-11-24T03:00:00.000Z',
+    like_count: (p.like_count ?? 0) + 50,
+    author_handle: `${p.author_handle}_later`,
+  }));
+  await seedWarehouse(w, { posts: [...late, ...again] });
+  await seedWarehouse(w, { nlp: [...late.filter(() => rnd() < 0.7), ...labelled.filter(() => rnd() < 0.2)].map((p) => labels(p, '2026-11-24T04:00:00.000Z')) });
+}, 120_000);
+afterAll(() => w?.close());
+
+const VIEWS: Record<string, string>[] = [
+  { period: '7d', end: '2026-11-24T00:00:00Z' },
+  { period: '30d', end: '2026-11-24T00:00:00Z' },
+  { period: '30d', end: '2026-11-23T15:30:00Z' },
+  { period: '14d', end: '2026-11-17T09:10:11.123Z' },
+  { period: '3d', end: '2026-11-22T23:59:59Z' },
+  { period: '90d', end: '2026-11-24T00:00:00Z' },
+  { period: '30d', end: '2026-11-23T15:30:00Z', source: 'mastodon' },
+  { period: '30d', end: '2026-11-23T15:30:00Z', lang: 'de' },
+  { period: '7d', end: '2026-11-20T06:00:00Z', source: 'hackernews', lang: 'en' },
+];
+
+describe('the dashboard from rollups', () => {
+  it('shows the numbers the raw queries show, panel by panel, for every view', async () => {
+    const scanned: { view: Record<string, string>; minEng: number }[] = [];
+    for (const view of VIEWS) {
+      const filters = parseFilters(view);
+      const now = new Date('2026-11-24T06:00:00Z');
+      const viaRollups = recording(w);
+      const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
+      const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
+      // The rollups did serve every chart, the headline and the aggregate lists.
+      for (const k of Object.keys(SQL.FROM_ROLLUPS) as (keyof typeof SQL.FROM_ROLLUPS)[]) {
+        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(SQL.FROM_ROLLUPS[k].duckdb);
+      }
+      // Rising now ranks by post_metrics observations, which no daily rollup bounds: it reads posts in both.
+      expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb);
+      expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
+      expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
+      const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
+      scanned.push({ view, minEng: Number(bound(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb, 'minEng')) });
+      const { timings: _a, ...a } = rolled;
+      const { timings: _b, ...b } = raw;
+      expect(a, JSON.stringify(view)).toEqual(b);
+    }
+    // The bounds did cut the scans of the longer views (what they must not change is checked above).
+    expect(scanned.filter((x) => x.minEng > 0).length).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  it('has after many incremental loads exactly the rows a build from scratch gives', async () => {
+    for (const r of ROLLUPS) {
+      const cols = r.table.fields.map((f) => f.name).join(', ');
+      const have = await w.query(`SELECT ${cols} FROM ${r.table.name} ORDER BY ALL`);
+      const rebuilt = await w.query(`SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY ALL`);
+      expect(have.length, r.table.name).toBeGreaterThan(0);
+      expect(have, r.table.name).toEqual(rebuilt);
+    }
+  });
+
+  it('falls back to posts for views the rollups cannot answer: hour buckets, topic, entity or text filters', async () => {
+    for (const view of [{ period: '24h' }, { period: '30d', topic: 'databases' }, { period: '30d', entity: 'duckdb' }, { period: '30d', q: 'post' }]) {
+      const r = recording(w);
+      await loadDashboard(r.w, parseFilters({ ...view, end: '2026-11-24T00:00:00Z' }), ctx);
+      expect(r.sent.filter((s) => Object.values(SQL.FROM_ROLLUPS).some((x) => x.duckdb === s)), JSON.stringify(view)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openDuckDB } from '@social-pulse/runtime';
+import { postNlp, posts } from '@social-pulse/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
+import { parquetOf, sampleNlp, samplePost } from '../testing/index.ts';
+import { DuckDBWarehouse } from './warehouse.ts';
+
+/** A warehouse that has posts but no rollups (one written before them) gets them built when opened for writing. */
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rollups-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const rows = async (file: string, sql: string) => {
+  const w = await DuckDBWarehouse.open(file, { readOnly: true });
+  try {
+    return await w.query(sql);
+  } finally {
+    await w.close();
+  }
+};
+
+describe('DuckDB rollups', () => {
+  it('are built on open for a warehouse that has posts but none, and a load then refreshes only its days', async () => {
+    const file = path.join(dir, 'w.duckdb');
+    let w = await DuckDBWarehouse.open(file);
+    await w.ensureSchema();
+    const ps = Array.from({ length: 30 }, (_, i) => samplePost(String(i), { created_at: new Date(Date.UTC(2026, 10, 1 + (i % 10), i)).toISOString(), hashtags: ['a', `t${i % 3}`] }));
+    await w.loadPosts([await parquetOf(posts, ps)]);
+    await w.loadNlp([await parquetOf(postNlp, ps.map((p) => sampleNlp(p.native_id, { created_at: p.created_at })))]);
+    await w.close();
+
+    // As a warehouse of an older version: rollups empty, no state.
+    const { db, conn } = await openDuckDB(file);
+    for (const r of ROLLUPS) await conn.run(`DELETE FROM ${r.table.name}`);
+    await conn.run(`DELETE FROM pulse_state WHERE "key" = '${ROLLUPS_STATE_KEY}'`);
+    conn.closeSync();
+    db.closeSync();
+    expect(await rows(file, 'SELECT count(*) AS n FROM rollup_daily')).toEqual([{ n: 0n }]);
+
+    w = await DuckDBWarehouse.open(file);
+    await w.ensureSchema();
+    await w.close();
+    expect(await rows(file, `SELECT "value" FROM pulse_state WHERE "key" = '${ROLLUPS_STATE_KEY}'`)).toEqual([{ value: ROLLUPS_VERSION }]);
+    for (const r of ROLLUPS) {
+      const cols = r.table.fields.map((f) => f.name).join(', ');
+      const have = await rows(file, `SELECT ${cols} FROM ${r.table.name} ORDER BY ALL`);
+      expect(have.length, r.table.name).toBeGreaterThan(0);
+      expect(have, r.table.name).toEqual(await rows(file, `SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY ALL`));
+    }
+    expect(await rows(file, 'SELECT sum(posts) AS n FROM rollup_daily')).toEqual([{ n: 30n }]);
+
+    // A load of one day's post: that day's rows are replaced, the other days' rows are not rewritten.
+    const before = await rows(file, `SELECT day, source, posts FROM rollup_daily WHERE day <> TIMESTAMPTZ '2026-11-05' ORDER BY ALL`);
+    const [{ n: onDay }] = (await rows(file, `SELECT sum(posts) AS n FROM rollup_daily WHERE day = TIMESTAMPTZ '2026-11-05'`)) as [{ n: bigint }];
+    w = await DuckDBWarehouse.open(file);
+    await w.ensureSchema();
+    await w.loadPosts([await parquetOf(posts, [samplePost('99', { created_at: '2026-11-05T12:00:00.000Z' })])]);
+    await w.close();
+    expect(await rows(file, `SELECT day, source, posts FROM rollup_daily WHERE day <> TIMESTAMPTZ '2026-11-05' ORDER BY ALL`)).toEqual(before);
+    expect(await rows(file, `SELECT sum(posts) AS n FROM rollup_daily WHERE day = TIMESTAMPTZ '2026-11-05'`)).toEqual([{ n: onDay + 1n }]);
+  });
+});
