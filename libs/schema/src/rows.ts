@@ -1,5 +1,5 @@
 import type { RowOf } from './types.ts';
-import type { dqChecks, pipelineRuns, postNlp, posts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+import type { dqChecks, events, EventKind, EventStatus, pipelineRuns, postNlp, posts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
 
@@ -15,3 +15,6 @@ export type PipelineRun = Narrow<RowOf<typeof pipelineRuns>, { status: RunStatus
 
 /** One data-quality check result (a row of dq_checks). */
 export type DqCheck = Narrow<RowOf<typeof dqChecks>, { status: DqStatus; severity: DqSeverity }>;
+
+/** One spike (a row of events). */
+export type EventRow = Narrow<RowOf<typeof events>, { kind: EventKind; status: EventStatus }>;

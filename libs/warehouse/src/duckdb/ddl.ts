@@ -1,4 +1,4 @@
-import { dqChecks, duckdbCreateTable, pipelineRuns, postNlp, posts, quoteIdent } from '@social-pulse/schema';
+import { dqChecks, duckdbCreateTable, eventCounts, events, pipelineRuns, postNlp, posts, quoteIdent } from '@social-pulse/schema';
 import { VIEWS } from '../views.ts';
 
 /** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
@@ -11,4 +11,4 @@ export const STATE_DDL = `CREATE TABLE IF NOT EXISTS pulse_state (
 /** The views, from their one definition beside the BigQuery text (../views.ts). */
 export const VIEW_DDL = VIEWS.map((v) => `CREATE OR REPLACE VIEW ${quoteIdent(v.name)} AS\n${v.duckdb}`);
 
-export const DUCKDB_DDL = [duckdbCreateTable(posts), duckdbCreateTable(postNlp), duckdbCreateTable(pipelineRuns), duckdbCreateTable(dqChecks), STATE_DDL, ...VIEW_DDL];
+export const DUCKDB_DDL = [duckdbCreateTable(posts), duckdbCreateTable(postNlp), duckdbCreateTable(pipelineRuns), duckdbCreateTable(dqChecks), STATE_DDL, duckdbCreateTable(eventCounts), duckdbCreateTable(events), ...VIEW_DDL];
