@@ -7,3 +7,7 @@ export { VIEWS, type ViewDef } from './views.ts';
 export { openWarehouse } from './open.ts';
 export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from './quality.ts';
 export type { QualityOptions } from './quality.ts';
+export { detectEvents, foldSpikes, eventId, EVENTS_WATERMARK, type DetectOptions, type DetectResult, type Spike } from './events/detect.ts';
+export { DEFAULT_DETECTOR, judgeHour, spikeRuns, type DetectorSettings } from './events/baseline.ts';
+export { COUNT_SQL, SPIKES_SQL, type CountKind } from './events/sql.ts';
+export { pendingAlerts, recordAlert, RECENT_EVENTS_SQL, MAX_ALERT_ATTEMPTS } from './events/alerts.ts';

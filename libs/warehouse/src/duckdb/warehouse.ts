@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listValue, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, dqChecks, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { DUCKDB_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
@@ -177,6 +177,18 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run('BEGIN TRANSACTION');
     try {
       for (const c of checks) await this.upsert(dqChecks, c);
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async recordEvents(rows: EventRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (const e of rows) await this.upsert(events, e);
       await this.conn.run('COMMIT');
     } catch (e) {
       await this.conn.run('ROLLBACK');
