@@ -8,7 +8,7 @@ export const MAX_ALERT_ATTEMPTS = 3;
  * Open events whose alert the webhook has not accepted yet, oldest first. An event found
  * already closed (a backfill, or hours judged late) is history, not news: never sent.
  */
-const PENDING_SQL: DialectSql = {
+export const PENDING_SQL: DialectSql = {
   duckdb: `SELECT * FROM events WHERE status = 'open' AND notified_at IS NULL AND notify_attempts < $max ORDER BY started_at, event_id`,
   bigquery: `SELECT * FROM events WHERE status = 'open' AND notified_at IS NULL AND notify_attempts < @max ORDER BY started_at, event_id`,
 };
@@ -38,21 +38,18 @@ export async function pendingAlerts(w: Warehouse): Promise<EventRow[]> {
  * the POST and this write sends that one alert again on the next run (at least once).
  */
 export async function recordAlert(w: Warehouse, eventId: string, outcome: { ok: true; at: Date } | { ok: false; error: string }): Promise<void> {
-  if (outcome.ok) {
-    await w.query(
-      {
-        duckdb: `UPDATE events SET notified_at = CAST($at AS TIMESTAMPTZ), notify_attempts = notify_attempts + 1, notify_error = NULL WHERE event_id = $id`,
-        bigquery: `UPDATE events SET notified_at = TIMESTAMP(@at), notify_attempts = notify_attempts + 1, notify_error = NULL WHERE event_id = @id`,
-      },
-      { at: outcome.at.toISOString(), id: eventId },
-    );
-  } else {
-    await w.query(
-      {
-        duckdb: `UPDATE events SET notify_attempts = notify_attempts + 1, notify_error = $error WHERE event_id = $id`,
-        bigquery: `UPDATE events SET notify_attempts = notify_attempts + 1, notify_error = @error WHERE event_id = @id`,
-      },
-      { error: outcome.error.slice(0, 500), id: eventId },
-    );
-  }
+  if (outcome.ok) await w.query(ALERT_SENT_SQL, { at: outcome.at.toISOString(), id: eventId });
+  else await w.query(ALERT_FAILED_SQL, { error: outcome.error.slice(0, 500), id: eventId });
 }
+
+/** Parameters: at (ISO), id. */
+export const ALERT_SENT_SQL: DialectSql = {
+  duckdb: `UPDATE events SET notified_at = CAST($at AS TIMESTAMPTZ), notify_attempts = notify_attempts + 1, notify_error = NULL WHERE event_id = $id`,
+  bigquery: `UPDATE events SET notified_at = TIMESTAMP(@at), notify_attempts = notify_attempts + 1, notify_error = NULL WHERE event_id = @id`,
+};
+
+/** Parameters: error, id. */
+export const ALERT_FAILED_SQL: DialectSql = {
+  duckdb: `UPDATE events SET notify_attempts = notify_attempts + 1, notify_error = $error WHERE event_id = $id`,
+  bigquery: `UPDATE events SET notify_attempts = notify_attempts + 1, notify_error = @error WHERE event_id = @id`,
+};

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EventKind, EventRow } from '@social-pulse/schema';
 import type { Warehouse } from '../types.ts';
 import { DEFAULT_DETECTOR, MIN_HISTORY_HOURS, type DetectorSettings } from './baseline.ts';
-import { CHANGED_SQL, CLOSE_SQL, NEARBY_EVENTS_SQL, recountSql, SPIKES_SQL, type CountKind } from './sql.ts';
+import { CHANGED_SQL, CLOSE_SQL, NEARBY_EVENTS_SQL, recountSql, SPIKES_SQL, TO_CLOSE_SQL, type CountKind } from './sql.ts';
 
 const HOUR = 3_600_000;
 /** Warehouse state: the newest collected_at / enriched_at the detector has counted. */
@@ -173,10 +173,7 @@ export async function detectEvents(w: Warehouse, o: DetectOptions = { ...DEFAULT
     extended = folded.extended;
   }
   const closeBefore = new Date(floorHour(nowMs) - o.closeAfterHours * HOUR).toISOString();
-  const [open] = await w.query<{ n: unknown }>({
-    duckdb: `SELECT count(*) AS n FROM events WHERE status = 'open' AND last_seen_at < CAST($closeBefore AS TIMESTAMPTZ)`,
-    bigquery: `SELECT COUNT(*) AS n FROM events WHERE status = 'open' AND last_seen_at < TIMESTAMP(@closeBefore)`,
-  }, { closeBefore });
+  const [open] = await w.query<{ n: unknown }>(TO_CLOSE_SQL, { closeBefore });
   const closed = Number(open?.n ?? 0);
   if (closed) await w.query(CLOSE_SQL, { now: o.now.toISOString(), closeBefore });
   if (changed?.hi != null) await w.setState(EVENTS_WATERMARK, iso(changed.hi));

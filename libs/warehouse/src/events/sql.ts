@@ -178,3 +178,9 @@ export const CLOSE_SQL: DialectSql = {
   duckdb: `UPDATE events SET status = 'closed', updated_at = ${D_TS('now')} WHERE status = 'open' AND last_seen_at < ${D_TS('closeBefore')}`,
   bigquery: `UPDATE events SET status = 'closed', updated_at = ${B_TS('now')} WHERE status = 'open' AND last_seen_at < ${B_TS('closeBefore')}`,
 };
+
+/** How many open events `CLOSE_SQL` would close (param `closeBefore`, ISO). */
+export const TO_CLOSE_SQL: DialectSql = {
+  duckdb: `SELECT count(*) AS n FROM events WHERE status = 'open' AND last_seen_at < ${D_TS('closeBefore')}`,
+  bigquery: `SELECT COUNT(*) AS n FROM events WHERE status = 'open' AND last_seen_at < ${B_TS('closeBefore')}`,
+};
