@@ -13,12 +13,17 @@ export const PENDING_SQL: DialectSql = {
   bigquery: `SELECT * FROM events WHERE status = 'open' AND notified_at IS NULL AND notify_attempts < @max ORDER BY started_at, event_id`,
 };
 
-/** The newest events first (params: since ISO, max rows); for `pulse events` and the dashboard. */
+/**
+ * The newest events first, for `pulse events` and the dashboard. Parameters: since (ISO: events
+ * seen since), kind (null for all), openOnly, limit.
+ */
 export const RECENT_EVENTS_SQL: DialectSql = {
   duckdb: `SELECT event_id, kind, "key", started_at, last_seen_at, observed, expected, score, status, notified_at FROM events
-WHERE last_seen_at >= CAST($since AS TIMESTAMPTZ) ORDER BY started_at DESC, score DESC LIMIT $limit`,
+WHERE last_seen_at >= CAST($since AS TIMESTAMPTZ) AND ($kind IS NULL OR kind = $kind) AND (NOT $openOnly OR status = 'open')
+ORDER BY started_at DESC, score DESC LIMIT $limit`,
   bigquery: `SELECT event_id, kind, \`key\`, started_at, last_seen_at, observed, expected, score, status, notified_at FROM events
-WHERE last_seen_at >= TIMESTAMP(@since) ORDER BY started_at DESC, score DESC LIMIT @limit`,
+WHERE last_seen_at >= TIMESTAMP(@since) AND (@kind IS NULL OR kind = @kind) AND (NOT @openOnly OR status = 'open')
+ORDER BY started_at DESC, score DESC LIMIT @limit`,
 };
 
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());

@@ -34,7 +34,8 @@ describe('event detector SQL under ZetaSQL', () => {
     await analyze(NEARBY_EVENTS_SQL, { from });
     await analyze(CLOSE_SQL, { now: to, closeBefore: from });
     await analyze(TO_CLOSE_SQL, { closeBefore: from });
-    await analyze(RECENT_EVENTS_SQL, { since: from, limit: 50 });
+    await analyze(RECENT_EVENTS_SQL, { since: from, kind: null, openOnly: false, limit: 50 });
+    await analyze(RECENT_EVENTS_SQL, { since: from, kind: 'hashtag', openOnly: true, limit: 50 });
   });
 
   it('the alert bookkeeping resolves', async () => {
