@@ -61,7 +61,7 @@ WHERE ${rnd('nlp', 10)} < 9`);
 }
 
 const settings = { ...DEFAULT_DETECTOR, kinds: ['hashtag', 'entity', 'topic'] as const };
-const secs = async (f: () => Promise<unknown>) => {
+const secs = async <T>(f: () => Promise<T>): Promise<{ s: number; r: T }> => {
   const t0 = performance.now();
   const r = await f();
   return { s: (performance.now() - t0) / 1000, r };
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   try {
     await w.ensureSchema();
     const start = END - HOURS * HOUR;
-    let first = { s: NaN };
+    let first: { s: number } = { s: NaN };
     if (fresh) {
       const seeded = await secs(() => insertPosts(w, 0, n, start, END));
       console.log(`seeded ${n.toLocaleString('en-US')} posts over ${HOURS / 24} days in ${seeded.s.toFixed(1)} s`);
