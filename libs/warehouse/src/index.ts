@@ -9,5 +9,5 @@ export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from 
 export type { QualityOptions } from './quality.ts';
 export { detectEvents, foldSpikes, eventId, EVENTS_WATERMARK, type DetectOptions, type DetectResult, type Spike } from './events/detect.ts';
 export { DEFAULT_DETECTOR, judgeHour, spikeRuns, type DetectorSettings } from './events/baseline.ts';
-export { COUNT_SQL, SPIKES_SQL, type CountKind } from './events/sql.ts';
+export { COUNT_SQL, spikesSql, type CountKind } from './events/sql.ts';
 export { pendingAlerts, recordAlert, RECENT_EVENTS_SQL, MAX_ALERT_ATTEMPTS } from './events/alerts.ts';

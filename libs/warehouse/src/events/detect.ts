@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EventKind, EventRow } from '@social-pulse/schema';
 import type { Warehouse } from '../types.ts';
 import { DEFAULT_DETECTOR, MIN_HISTORY_HOURS, type DetectorSettings } from './baseline.ts';
-import { CHANGED_SQL, CLOSE_SQL, NEARBY_EVENTS_SQL, recountSql, SPIKES_SQL, TO_CLOSE_SQL, type CountKind } from './sql.ts';
+import { CHANGED_SQL, CLOSE_SQL, NEARBY_EVENTS_SQL, recountSql, spikesSql, TO_CLOSE_SQL, type CountKind } from './sql.ts';
 
 const HOUR = 3_600_000;
 /** Warehouse state: the newest collected_at / enriched_at the detector has counted. */
@@ -119,7 +119,7 @@ const rowOf = (r: Record<string, unknown>): EventRow => ({
 /**
  * One incremental pass of the event detector, after a load: recounts event_counts for the
  * hours of the posts and labels that changed since the last pass (in the warehouse, never in
- * Node), judges those hours against their baseline (SPIKES_SQL), folds the spikes into events
+ * Node), judges those hours against their baseline (spikesSql), folds the spikes into events
  * and closes the events that stopped spiking. Idempotent: a second pass over nothing new
  * changes nothing but closing what has aged.
  */
@@ -156,9 +156,7 @@ export async function detectEvents(w: Warehouse, o: DetectOptions = { ...DEFAULT
     if (first !== knownFirst) await w.setState(EVENTS_FIRST_HOUR, first);
     const judgeFrom = new Date(Math.max(Date.parse(from), Date.parse(first) + MIN_HISTORY_HOURS * HOUR)).toISOString();
     if (judgeFrom < to) {
-      const rows = await w.query<Record<string, unknown>>(SPIKES_SQL, {
-        judgeFrom, to, kinds: [...o.kinds], minCount: o.minCount, threshold: o.threshold, minRatio: o.minRatio,
-      });
+      const rows = await w.query<Record<string, unknown>>(spikesSql(o.kinds), { judgeFrom, to, minCount: o.minCount, threshold: o.threshold, minRatio: o.minRatio });
       spikes = rows.map((r) => ({ kind: r.kind as EventKind, key: String(r.key), hour: iso(r.hour), observed: Number(r.observed), expected: Number(r.expected), score: Number(r.score) }));
     }
   }

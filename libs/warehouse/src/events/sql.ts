@@ -107,13 +107,17 @@ const HISTORY_DAYS = Math.max(...LAGS);
 /**
  * The spiking hours in [judgeFrom, to): baseline.ts's arithmetic over event_counts, each
  * candidate hour joined with its 9 lagged hours (a missing one is 0). Parameters: judgeFrom,
- * to (ISO), kinds (list), minCount, threshold, minRatio. Returns kind, key, hour, observed,
- * expected, score, ordered by kind, key and hour.
+ * to (ISO), minCount, threshold, minRatio; the kinds are written in (they come from a fixed
+ * list). Returns kind, key, hour, observed, expected, score, ordered by kind, key and hour.
  */
-export const SPIKES_SQL: DialectSql = {
+export function spikesSql(kinds: readonly CountKind[]): DialectSql {
+  const bad = kinds.find((k) => !(k in COUNT_SQL));
+  if (bad !== undefined || !kinds.length) throw new Error(`not event kinds: ${JSON.stringify(kinds)}`);
+  const IN = `(${kinds.map((k) => `'${k}'`).join(', ')})`;
+  return {
   duckdb: `WITH cand AS (
   SELECT kind, "key", "hour", n FROM event_counts
-  WHERE "hour" >= ${D_TS('judgeFrom')} AND "hour" < ${D_TS('to')} AND n >= $minCount AND list_contains($kinds, kind)
+  WHERE "hour" >= ${D_TS('judgeFrom')} AND "hour" < ${D_TS('to')} AND n >= $minCount AND kind IN ${IN}
 ), hist AS (
   SELECT c.kind, c."key", c."hour", c.n, l.d, coalesce(h.n, 0) AS v
   FROM cand AS c CROSS JOIN (VALUES ${LAGS.map((d) => `(${d})`).join(', ')}) AS l(d)
@@ -131,10 +135,10 @@ WHERE 2 * (sqrt(observed) - sqrt(expected)) >= $threshold AND observed >= $minRa
 ORDER BY kind, "key", "hour"`,
   bigquery: `WITH cand AS (
   SELECT kind, \`key\`, \`hour\`, n FROM event_counts
-  WHERE \`hour\` >= ${B_TS('judgeFrom')} AND \`hour\` < ${B_TS('to')} AND n >= @minCount AND kind IN UNNEST(@kinds)
+  WHERE \`hour\` >= ${B_TS('judgeFrom')} AND \`hour\` < ${B_TS('to')} AND n >= @minCount AND kind IN ${IN}
 ), past AS (
   SELECT kind, \`key\`, \`hour\`, n FROM event_counts
-  WHERE \`hour\` >= TIMESTAMP_SUB(${B_TS('judgeFrom')}, INTERVAL ${HISTORY_DAYS} DAY) AND \`hour\` < ${B_TS('to')} AND kind IN UNNEST(@kinds)
+  WHERE \`hour\` >= TIMESTAMP_SUB(${B_TS('judgeFrom')}, INTERVAL ${HISTORY_DAYS} DAY) AND \`hour\` < ${B_TS('to')} AND kind IN ${IN}
 ), hist AS (
   SELECT c.kind, c.\`key\`, c.\`hour\`, c.n, d, COALESCE(h.n, 0) AS v
   FROM cand AS c CROSS JOIN UNNEST([${LAGS.join(', ')}]) AS d
@@ -142,7 +146,7 @@ ORDER BY kind, "key", "hour"`,
 ), base AS (
   SELECT kind, \`key\`, \`hour\`, n,
     (SUM(IF(d <= ${DAILY_MAX}, v, NULL)) - MAX(IF(d <= ${DAILY_MAX}, v, NULL))) / ${DAILY_LAGS.length - 1}.0 AS daily,
-    CAST(SUM(IF(d IN (${WEEKLY}), v, NULL)) - MAX(IF(d IN (${WEEKLY}), v, NULL)) - MIN(IF(d IN (${WEEKLY}), v, NULL)) AS FLOAT64) AS weekly
+    SUM(IF(d IN (${WEEKLY}), v, NULL)) - MAX(IF(d IN (${WEEKLY}), v, NULL)) - MIN(IF(d IN (${WEEKLY}), v, NULL)) AS weekly
   FROM hist GROUP BY kind, \`key\`, \`hour\`, n
 ), judged AS (
   SELECT kind, \`key\`, \`hour\`, n AS observed, GREATEST(daily, weekly) AS expected FROM base
@@ -150,7 +154,8 @@ ORDER BY kind, "key", "hour"`,
 SELECT kind, \`key\`, \`hour\`, observed, expected, 2 * (SQRT(observed) - SQRT(expected)) AS score FROM judged
 WHERE 2 * (SQRT(observed) - SQRT(expected)) >= @threshold AND observed >= @minRatio * expected
 ORDER BY kind, \`key\`, \`hour\``,
-};
+  };
+}
 
 /**
  * Where the detector starts and what changed since its last run. Parameter `since` (ISO):

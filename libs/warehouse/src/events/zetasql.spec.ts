@@ -4,7 +4,7 @@ import { upsertRowsSql } from '../bigquery/sql.ts';
 import { bigQueryParamTypes, startZetaSql, type ZetaSql } from '../testing/index.ts';
 import type { DialectSql, Params } from '../types.ts';
 import { ALERT_FAILED_SQL, ALERT_SENT_SQL, PENDING_SQL, RECENT_EVENTS_SQL } from './alerts.ts';
-import { CHANGED_SQL, CLOSE_SQL, COUNT_SQL, NEARBY_EVENTS_SQL, recountSql, SPIKES_SQL, TO_CLOSE_SQL } from './sql.ts';
+import { CHANGED_SQL, CLOSE_SQL, COUNT_SQL, NEARBY_EVENTS_SQL, recountSql, spikesSql, TO_CLOSE_SQL } from './sql.ts';
 
 /**
  * The event detector's BigQuery text under ZetaSQL (GoogleSQL's reference analyzer), with
@@ -29,7 +29,7 @@ describe('event detector SQL under ZetaSQL', () => {
     const recount = recountSql(['hashtag', 'entity', 'topic'], from, to);
     expect(recount.bigquery).toMatch(/WHEN NOT MATCHED BY SOURCE AND t.`hour` >= TIMESTAMP\('2026-11-01T00:00:00.000Z'\)/);
     await analyze(recount.bigquery, { from, to });
-    await analyze(SPIKES_SQL, { judgeFrom: from, to, kinds: ['hashtag', 'entity'], minCount: 5, threshold: 5, minRatio: 2 });
+    await analyze(spikesSql(['hashtag', 'entity', 'topic']), { judgeFrom: from, to, minCount: 5, threshold: 5, minRatio: 2 });
     await analyze(CHANGED_SQL, { since: from });
     await analyze(NEARBY_EVENTS_SQL, { from });
     await analyze(CLOSE_SQL, { now: to, closeBefore: from });
@@ -55,6 +55,6 @@ describe('event detector SQL under ZetaSQL', () => {
   });
 
   it('a wrong column in the spikes query would be caught', async () => {
-    await expect(analyze(SPIKES_SQL.bigquery.replace('h.n, 0', 'h.count, 0'), { judgeFrom: from, to, kinds: ['hashtag'], minCount: 5, threshold: 5, minRatio: 2 })).rejects.toThrow(/ZetaSQL/);
+    await expect(analyze(spikesSql(['hashtag']).bigquery.replace('h.n, 0', 'h.count, 0'), { judgeFrom: from, to, minCount: 5, threshold: 5, minRatio: 2 })).rejects.toThrow(/ZetaSQL/);
   });
 });
