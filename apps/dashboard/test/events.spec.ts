@@ -94,11 +94,11 @@ describe('events on the dashboard', () => {
       expect(await page.locator('table[data-chart=volume] thead th').last().textContent()).toBe('events');
       const marked = await page.locator('table[data-chart=volume] td.events').allTextContents();
       expect(marked.filter(Boolean)).toEqual(['dbt', '#duckdb']);
-      const datasets = await page.evaluate(() => {
-        const canvas = document.querySelector('[data-chart-id=volume] canvas') as HTMLCanvasElement;
-        const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string; data: (number | null)[] }[] } } } }).Chart.getChart(canvas);
-        return chart.data.datasets.map((d) => ({ label: d.label, marked: d.data.filter((x) => x !== null).length }));
-      });
+      // A string, evaluated in the page (this file is type-checked without the DOM's types).
+      const datasets = (await page.evaluate(`(() => {
+        const canvas = document.querySelector('[data-chart-id=volume] canvas');
+        return window.Chart.getChart(canvas).data.datasets.map((d) => ({ label: d.label, marked: d.data.filter((x) => x !== null).length }));
+      })()`)) as { label: string; marked: number }[];
       expect(datasets.find((d) => d.label === 'events')).toEqual({ label: 'events', marked: 2 });
       expect(problems).toEqual([]);
     } finally {
