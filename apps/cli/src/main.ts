@@ -79,6 +79,16 @@ program
   .action(async (o) => (await import('./commands/status.ts')).statusCommand(program.opts(), o));
 
 program
+  .command('events')
+  .description('recent events: hours in which a hashtag, entity or topic had far more posts than usual')
+  .option('--since <when>', 'events seen since a duration ago (24h, 7d) or a date', '7d')
+  .option('--kind <kind>', 'only hashtag, entity, topic or story events')
+  .option('--open', 'only events still open')
+  .option('--limit <n>', 'at most this many events, newest first', '50')
+  .option('--json', 'print JSON')
+  .action(async (o) => (await import('./commands/events.ts')).eventsCommand(program.opts(), o));
+
+program
   .command('dashboard')
   .description('serve the dashboard on 127.0.0.1 (config dashboard.host/port), or write a static report')
   .option('--host <host>', 'address to listen on (default: config dashboard.host, 127.0.0.1)')

@@ -7,6 +7,7 @@ import type {
   AuthorRow,
   DashboardData,
   EntityRow,
+  EventMark,
   FilterOptions,
   HashtagRow,
   Headline,
@@ -20,7 +21,7 @@ import type {
 } from './types.ts';
 
 /** How many rows the list panels show. */
-export const LIMITS = { trending: 15, topPosts: 10, authors: 15, hashtags: 20, links: 15, stories: 15, entities: 20, topics: 8, options: 50 };
+export const LIMITS = { trending: 15, topPosts: 10, authors: 15, hashtags: 20, links: 15, stories: 15, entities: 20, topics: 8, options: 50, events: 30 };
 
 export interface PanelContext {
   /** config `schedule` in seconds: data older than twice this is stale. */
@@ -213,6 +214,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     quality: loadQuality(run),
     options: started('options', r('options', SQL.OPTIONS), { limit: LIMITS.options, ...rp }),
     stories: handled(loadStories(run, labelled)),
+    events: handled(loadEvents(run)),
   };
   q.quality.catch(() => undefined);
   const head = await q.headline;
@@ -260,6 +262,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   const stories = await q.stories;
   const tiles = statusTiles(await q.status, ctx, now);
   const quality = await q.quality;
+  const events = await q.events;
   const options: FilterOptions = {
     sources: [],
     languages: [],
@@ -291,6 +294,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     stories,
     status: { scheduleSeconds: ctx.scheduleSeconds, tiles },
     quality,
+    events,
     options,
     timings,
   });
@@ -379,5 +383,30 @@ async function loadStories(run: Runner, labelled: boolean): Promise<StoryRow[]> 
       title: str(i.title),
       engagement: num(i.eng),
     })),
+  }));
+}
+
+/**
+ * The events panel and the volume chart's marks. A warehouse last written before the events
+ * table existed has none (the dashboard opens it read-only, creating nothing): no events.
+ */
+async function loadEvents(run: Runner): Promise<EventMark[]> {
+  let rows: Row[];
+  try {
+    rows = await run('events', SQL.EVENTS, { limit: LIMITS.events });
+  } catch (e) {
+    if (/events.*(does not exist|not found)|not found: table [^ ]*events/i.test((e as Error).message)) return [];
+    throw e;
+  }
+  return rows.map((r) => ({
+    id: str(r.event_id),
+    kind: str(r.kind),
+    key: str(r.key),
+    startedAt: iso(r.started_at) ?? '',
+    lastSeenAt: iso(r.last_seen_at) ?? '',
+    observed: num(r.observed),
+    expected: num(r.expected),
+    score: num(r.score),
+    status: str(r.status),
   }));
 }

@@ -798,3 +798,17 @@ export const RANKED_FROM_ROLLUPS = {
     { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
   ),
 };
+
+/**
+ * Events (table events, written by the detector after each load) whose hours overlap the
+ * period, strongest first: marked on the volume chart and listed. Not narrowed by the source,
+ * language or label filters: an event is about a key across all sources.
+ */
+export const EVENTS: DialectSql = {
+  duckdb: `SELECT event_id, kind, "key", started_at, last_seen_at, observed, expected, score, status FROM events
+WHERE last_seen_at >= CAST($start AS TIMESTAMPTZ) AND started_at < CAST($end AS TIMESTAMPTZ)
+ORDER BY score DESC, started_at DESC, event_id LIMIT $limit`,
+  bigquery: `SELECT event_id, kind, \`key\`, started_at, last_seen_at, observed, expected, score, status FROM events
+WHERE last_seen_at >= TIMESTAMP(@start) AND started_at < TIMESTAMP(@end)
+ORDER BY score DESC, started_at DESC, event_id LIMIT @limit`,
+};

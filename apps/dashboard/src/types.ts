@@ -120,6 +120,19 @@ export interface QualityReport {
   }[];
 }
 
+/** A spike the event detector found (a row of events). */
+export interface EventMark {
+  id: string;
+  kind: string;
+  key: string;
+  startedAt: string;
+  lastSeenAt: string;
+  observed: number;
+  expected: number;
+  score: number;
+  status: string;
+}
+
 export interface FilterOptions {
   sources: string[];
   languages: string[];
@@ -165,6 +178,8 @@ export interface DashboardData {
   stories: StoryRow[];
   status: { scheduleSeconds: number; tiles: StatusTile[] };
   quality: QualityReport | null;
+  /** Events overlapping the period, strongest first (empty for a warehouse without the events table). */
+  events: EventMark[];
   options: FilterOptions;
   /** Milliseconds each panel's query took, for the curious and for the benchmark. */
   timings: Record<string, number>;

@@ -3,6 +3,7 @@ import { checkLakeFiles, openLake, postsFilesAfter } from '@social-pulse/lake';
 import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { describeError } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse, runQualityChecks, type LoadResult, type Warehouse } from '@social-pulse/warehouse';
+import { detectAndAlert } from './events.ts';
 import { loadNlpFiles } from './load-nlp.ts';
 import { loadMetricsFiles } from './load-metrics.ts';
 import { assignStories } from './stories.ts';
@@ -71,6 +72,11 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     const metrics = await loadMetricsFiles(lake, w);
     const stories = await assignStories(w, ctx, r.partitions);
     const dq = await checkQuality(w, ctx, r.partitions);
+    // Events: spikes over the hours this load touched, and their alerts (see ./events.ts).
+    const ev = await detectAndAlert(w, ctx.config, ctx.log);
+    dq.lines.push(...ev.lines);
+    dq.problems.push(...ev.problems);
+    Object.assign(dq.details, ev.details);
     // Every query of the step (MERGEs, watermarks, checks), so that pipeline_runs says what the load cost.
     const billed = w.bytesBilled;
     return {

@@ -179,6 +179,31 @@ export const configSchema = z
     notify: z
       .object({
         webhook: httpUrl.optional(),
+        /** Also POST each new event (a spike, see `events`) once to the webhook. */
+        events: z.boolean().default(false),
+        /**
+         * The body of event alerts: `slack` ({text}), `discord` ({content}), `generic` (JSON with
+         * the event's fields and a `text`), or `auto`: slack for hooks.slack.com, discord for
+         * discord.com/discordapp.com webhooks, generic otherwise.
+         */
+        format: z.enum(['auto', 'slack', 'discord', 'generic'], { error: 'expected auto, slack, discord or generic' }).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+    /** The event detector (spikes in hourly posts per hashtag, entity, topic), run after each load. */
+    events: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** What to count; `story` needs the stories tables. */
+        kinds: z.array(z.enum(['hashtag', 'entity', 'topic', 'story'], { error: 'expected hashtag, entity, topic or story' })).min(1, 'expected at least one kind').default(['hashtag', 'entity', 'topic']),
+        /** Fewest posts in an hour that can make an event. */
+        minCount: z.number().int().min(1).max(1_000_000).default(5),
+        /** Least score 2(√observed − √expected) of a spiking hour (about standard deviations of a Poisson count). */
+        threshold: z.number().positive().max(1000).default(5),
+        /** Least ratio of observed to expected posts in a spiking hour. */
+        minRatio: z.number().min(1).max(1000).default(2),
+        /** Quiet time after which an open event closes; a spike after it is a new event (and a new alert). */
+        closeAfter: z.string().regex(/^\d+\s*h$/, 'expected a number of hours such as 2h').default('2h'),
       })
       .strict()
       .prefault({}),

@@ -11,3 +11,5 @@ export type { PipelineHooks, RunSummary } from './orchestrate.ts';
 export { notifyWebhook } from './notify.ts';
 export type { RunNotice } from './notify.ts';
 export { crashPoint } from './crash.ts';
+export { sendEventAlerts, alertBody, alertFormat, alertText } from './event-alerts.ts';
+export type { AlertFormat, AlertOptions, AlertResult } from './event-alerts.ts';

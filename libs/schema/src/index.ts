@@ -16,9 +16,13 @@ export {
   RUN_STATUSES,
   DQ_STATUSES,
   DQ_SEVERITIES,
+  eventCounts,
+  events,
+  EVENT_KINDS,
+  EVENT_STATUSES,
 } from './tables.ts';
-export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity } from './tables.ts';
-export type { Post, PostNlp, PipelineRun, DqCheck, Story, StoryPost } from './rows.ts';
+export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity, EventKind, EventStatus } from './tables.ts';
+export type { Post, PostNlp, PipelineRun, DqCheck, Story, StoryPost, EventRow } from './rows.ts';
 export type { PostMetric } from './rows.ts';
 export {
   duckdbType,

@@ -1,6 +1,6 @@
 import type { RowOf } from './types.ts';
 import type { postMetrics } from './tables.ts';
-import type { dqChecks, pipelineRuns, postNlp, posts, stories, storyPosts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+import type { dqChecks, events, EventKind, EventStatus, pipelineRuns, postNlp, posts, stories, storyPosts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
 
@@ -24,3 +24,6 @@ export type Story = RowOf<typeof stories>;
 
 /** A post's membership of a story (a row of story_posts). */
 export type StoryPost = RowOf<typeof storyPosts>;
+
+/** One spike (a row of events). */
+export type EventRow = Narrow<RowOf<typeof events>, { kind: EventKind; status: EventStatus }>;

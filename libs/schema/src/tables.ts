@@ -236,10 +236,60 @@ export const storyKeys = {
   ],
 } as const satisfies TableSchema;
 
+/**
+ * What an event is about. `story` plugs in once the stories tables exist (counts per story_id
+ * from story_posts joined with posts; see libs/warehouse/src/events.ts, STORY_COUNTS).
+ */
+export const EVENT_KINDS = ['hashtag', 'entity', 'topic', 'story'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const EVENT_STATUSES = ['open', 'closed'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+export const eventCounts = {
+  name: 'event_counts',
+  description: 'Posts per hour per hashtag, entity, topic (and story): the series the event detector compares with its baseline; recounted for the hours each load touches.',
+  primaryKey: ['kind', 'key', 'hour'],
+  partitionBy: 'hour',
+  clusterBy: ['kind', 'key'],
+  fields: [
+    { name: 'kind', type: 'string', required: true, description: 'hashtag, entity, topic or story' },
+    { name: 'key', type: 'string', required: true, description: 'the hashtag (lowercased), `type:text` of an entity (lowercased), the topic label, the story_id' },
+    { name: 'hour', type: 'timestamp', required: true, description: 'the hour (UTC, truncated) the posts were created in' },
+    { name: 'n', type: 'int64', required: true, description: 'posts created in that hour with that key' },
+  ],
+} as const satisfies TableSchema;
+
+export const events = {
+  name: 'events',
+  description: 'Spikes: hours in which a key had far more posts than its baseline (see README, Events); one row per run of spiking hours.',
+  primaryKey: ['event_id'],
+  partitionBy: 'started_at',
+  clusterBy: ['status', 'kind'],
+  fields: [
+    { name: 'event_id', type: 'string', required: true, description: 'md5 of kind, key and started_at: stable across runs' },
+    { name: 'kind', type: 'string', required: true, description: 'hashtag, entity, topic or story' },
+    { name: 'key', type: 'string', required: true, description: 'what spiked (as in event_counts.key)' },
+    { name: 'started_at', type: 'timestamp', required: true, description: 'the first spiking hour' },
+    { name: 'last_seen_at', type: 'timestamp', required: true, description: 'the latest spiking hour' },
+    { name: 'observed', type: 'int64', required: true, description: 'posts in the peak hour' },
+    { name: 'expected', type: 'float64', required: true, description: "the baseline of the peak hour: posts usual at that hour" },
+    { name: 'score', type: 'float64', required: true, description: 'the peak hour\'s (observed − expected) / √(expected + 1)' },
+    { name: 'status', type: 'string', required: true, description: 'open, or closed once no hour spiked for `events.closeAfter`' },
+    { name: 'detected_at', type: 'timestamp', required: true, description: 'when a run first found it (UTC)' },
+    { name: 'updated_at', type: 'timestamp', required: true, description: 'when a run last changed it (UTC)' },
+    { name: 'notified_at', type: 'timestamp', required: false, description: 'when the webhook accepted its alert; null until then' },
+    { name: 'notify_attempts', type: 'int64', required: true, description: 'deliveries of its alert tried so far (each with its own HTTP retries)' },
+    { name: 'notify_error', type: 'string', required: false, description: 'why the last delivery failed (secrets masked)' },
+  ],
+} as const satisfies TableSchema;
+
+
 /** Every table of the warehouse (both warehouses and the Pulumi dataset create each). Some have no partition column. */
 export const TABLES: readonly TableSchema[] = [
   posts, postNlp, pipelineRuns, dqChecks,
   postMetrics,
   stories, storyPosts, storyKeys,
+  eventCounts, events,
   ...ROLLUP_TABLES,
 ];

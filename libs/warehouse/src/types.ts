@@ -1,4 +1,4 @@
-import type { DqCheck, PipelineRun } from '@social-pulse/schema';
+import type { DqCheck, EventRow, PipelineRun } from '@social-pulse/schema';
 
 export interface LoadResult {
   /** Rows read from the files (after deduplication within them). */
@@ -53,6 +53,8 @@ export interface Warehouse {
   recordRun(run: PipelineRun): Promise<void>;
   /** Insert or replace rows of dq_checks (keyed by run_id, check_name, source). */
   recordChecks(checks: DqCheck[]): Promise<void>;
+  /** Insert or replace rows of events (keyed by event_id). */
+  recordEvents(events: EventRow[]): Promise<void>;
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   /** A read query with named parameters (`$name` in DuckDB, `@name` in BigQuery). */

@@ -1,5 +1,5 @@
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
-import type { Series } from '../types.ts';
+import type { EventMark, Series } from '../types.ts';
 import { el } from './dom.ts';
 import { bucketLabel, fmt } from './format.ts';
 
@@ -23,9 +23,10 @@ const charts = new Map<string, ChartJs>();
  * A chart of one series set, with the numbers also in a table under it: readable without
  * the canvas (screen readers, tests, copying into a message).
  */
-export function seriesChart(id: string, s: Series, opts: { kind: 'bar' | 'line'; stacked: boolean; unit: string }): HTMLElement {
+export function seriesChart(id: string, s: Series, opts: { kind: 'bar' | 'line'; stacked: boolean; unit: string; events?: EventMark[] }): HTMLElement {
   const per = s.bucketSeconds < 86400 ? 'hour' : 'day';
   const labels = s.buckets.map((b) => bucketLabel(b, s.bucketSeconds));
+  const marks = eventsPerBucket(s, opts.events ?? []);
   const canvas = document.createElement('canvas');
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', `${opts.unit} per ${per}`);
@@ -33,8 +34,9 @@ export function seriesChart(id: string, s: Series, opts: { kind: 'bar' | 'line';
   const table = el(
     'table',
     { class: 'data', 'data-chart': id },
-    el('thead', {}, el('tr', {}, el('th', {}, per), ...s.series.map((x) => el('th', {}, x.name)))),
-    el('tbody', {}, ...s.buckets.map((_b, i) => el('tr', {}, el('td', {}, labels[i]!), ...s.series.map((x) => el('td', { class: 'num' }, fmt(x.values[i] ?? 0)))))),
+    el('thead', {}, el('tr', {}, el('th', {}, per), ...s.series.map((x) => el('th', {}, x.name)), ...(marks ? [el('th', {}, 'events')] : []))),
+    el('tbody', {}, ...s.buckets.map((_b, i) => el('tr', {}, el('td', {}, labels[i]!), ...s.series.map((x) => el('td', { class: 'num' }, fmt(x.values[i] ?? 0))),
+      ...(marks ? [el('td', { class: 'events' }, marks[i]!.map(eventName).join(', '))] : [])))),
   );
   const wrap = el('div', { class: 'chart', 'data-chart-id': id }, box, el('details', {}, el('summary', {}, 'Numbers'), table));
   if (!s.series.length) {
@@ -70,7 +72,38 @@ export function seriesChart(id: string, s: Series, opts: { kind: 'bar' | 'line';
       },
     },
   };
+  if (marks && marks.some((m) => m.length)) {
+    // A triangle above the bar of each bucket in which an event started; its own stack, so it is not added to the bars.
+    const totals = s.buckets.map((_b, i) => s.series.reduce((a, x) => a + (x.values[i] ?? 0), 0));
+    (config.data.datasets as unknown[]).push({
+      type: 'line', label: 'events', stack: 'events', showLine: false, pointStyle: 'triangle', pointRadius: 7, pointHoverRadius: 9,
+      backgroundColor: '#dc2626', borderColor: '#dc2626', data: marks.map((m, i) => (m.length ? totals[i]! : null)),
+    });
+    config.options!.plugins!.tooltip = {
+      callbacks: { footer: (items) => { const i = items[0]?.dataIndex ?? -1; return i >= 0 && marks[i]!.length ? `events: ${marks[i]!.map(eventName).join(', ')}` : ''; } },
+    };
+  }
   // Drawn once the element is in the page, so Chart.js can size it to its box.
   queueMicrotask(() => charts.set(id, new Chart(canvas, config as ChartConfiguration)));
   return wrap;
+}
+
+/** How an event is named on the page: #tag, an entity's text, a topic's label. */
+export function eventName(e: Pick<EventMark, 'kind' | 'key'>): string {
+  if (e.kind === 'hashtag') return `#${e.key}`;
+  if (e.kind === 'entity') return e.key.slice(e.key.indexOf(':') + 1);
+  return e.key;
+}
+
+/** The events that started in each bucket of the series; undefined when there are none to mark. */
+function eventsPerBucket(s: Series, events: EventMark[]): EventMark[][] | undefined {
+  if (!events.length) return undefined;
+  const step = s.bucketSeconds * 1000;
+  const out = s.buckets.map(() => [] as EventMark[]);
+  for (const e of events) {
+    const t = Date.parse(e.startedAt);
+    const i = s.buckets.findIndex((b) => t >= Date.parse(b) && t < Date.parse(b) + step);
+    if (i >= 0) out[i]!.push(e);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { DashboardData, EntityRow, PostCard, StatusTile, StoryRow, ViewFilters } from '../types.ts';
-import { seriesChart } from './charts.ts';
+import { eventName, seriesChart } from './charts.ts';
 import { el, externalLink } from './dom.ts';
 import { age, change, fmt, fmtCompact, periodLabel, utc } from './format.ts';
 import { sparkline } from './sparkline.ts';
@@ -219,7 +219,7 @@ export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLEle
     el(
       'div',
       { class: 'grid charts' },
-      section('volume', 'Posts by source', seriesChart('volume', d.volume, { kind: 'bar', stacked: true, unit: 'posts' })),
+      section('volume', 'Posts by source', seriesChart('volume', d.volume, { kind: 'bar', stacked: true, unit: 'posts', events: d.events })),
       section('sentiment', 'Sentiment over time', seriesChart('sentiment', d.sentiment, { kind: 'bar', stacked: true, unit: 'posts' })),
       section('topics', 'Topics over time', seriesChart('topics', d.topics, { kind: 'line', stacked: false, unit: 'posts' })),
     ),
@@ -243,6 +243,10 @@ export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLEle
       section('entities', 'Products and corporations', table('entities', ['name', 'type', 'posts', `previous ${per}`, 'change'],
         d.entities.map((e) => [e.text, e.type, fmt(e.posts), fmt(e.previous), entityChange(e)]), [2, 3, 4])),
     ),
+    section('events', 'Events',
+      el('p', { class: 'note' }, 'Hours in which a hashtag, entity or topic had far more posts than usual (▲ on the volume chart); strongest first.'),
+      table('events', ['started (UTC)', 'what', 'kind', 'posts', 'usual', 'score', 'status'],
+        d.events.map((e) => [utc(e.startedAt), eventName(e), e.kind, fmt(e.observed), e.expected.toFixed(1), e.score.toFixed(1), e.status]), [3, 4, 5])),
     quality
       ? section('quality', 'Data quality',
           el('p', { class: 'note' }, `${quality.checks.filter((c) => c.status === 'fail').length} of ${quality.checks.length} checks failed · run ${quality.runId} · ${utc(quality.checkedAt)}`),

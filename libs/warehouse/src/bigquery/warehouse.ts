@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '@social-pulse/runtime';
 import {
   bigQuerySchema,
   dqChecks,
+  events as eventsTable,
   pipelineRuns,
   postNlp,
   postMetrics,
@@ -11,6 +12,7 @@ import {
   TABLES,
   type BigQueryField,
   type DqCheck,
+  type EventRow,
   type PipelineRun,
   type ScalarType,
   type TableSchema,
@@ -324,6 +326,13 @@ export class BigQueryWarehouse implements Warehouse {
 
   recordChecks(checks: DqCheck[]): Promise<void> {
     return this.upsert(dqChecks, checks as unknown as Record<string, unknown>[], 'record checks');
+  }
+
+  /** In batches: one MERGE per 100 events keeps the statement and its parameters well within BigQuery's limits. */
+  async recordEvents(rows: EventRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 100) {
+      await this.upsert(eventsTable, rows.slice(i, i + 100) as unknown as Record<string, unknown>[], 'record events');
+    }
   }
 
   async getState(key: string): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { dqChecks, duckdbCreateTable, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, stories, storyKeys, storyPosts } from '@social-pulse/schema';
+import { dqChecks, duckdbCreateTable, eventCounts, events, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, stories, storyKeys, storyPosts } from '@social-pulse/schema';
 import { ROLLUPS } from '../rollups.ts';
 import { VIEWS } from '../views.ts';
 
@@ -13,7 +13,8 @@ export const STATE_DDL = `CREATE TABLE IF NOT EXISTS pulse_state (
 export const VIEW_DDL = VIEWS.map((v) => `CREATE OR REPLACE VIEW ${quoteIdent(v.name)} AS\n${v.duckdb}`);
 
 export const DUCKDB_DDL = [duckdbCreateTable(posts), duckdbCreateTable(postNlp), duckdbCreateTable(pipelineRuns), duckdbCreateTable(dqChecks), duckdbCreateTable(postMetrics), STATE_DDL, ...VIEW_DDL,
-  duckdbCreateTable(stories), duckdbCreateTable(storyPosts), duckdbCreateTable(storyKeys)];
+  duckdbCreateTable(stories), duckdbCreateTable(storyPosts), duckdbCreateTable(storyKeys),
+  duckdbCreateTable(eventCounts), duckdbCreateTable(events)];
 
 /**
  * The rollup tables (../rollups.ts), without a primary key: the load replaces a day's rows

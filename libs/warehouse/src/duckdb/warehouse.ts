@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, dqChecks, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, type DqCheck, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, dqChecks, events, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { DUCKDB_DDL, ROLLUP_DDL } from './ddl.ts';
@@ -218,6 +218,18 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run('BEGIN TRANSACTION');
     try {
       for (const c of checks) await this.upsert(dqChecks, c);
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.conn.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async recordEvents(rows: EventRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (const e of rows) await this.upsert(events, e);
       await this.conn.run('COMMIT');
     } catch (e) {
       await this.conn.run('ROLLBACK');

@@ -263,13 +263,19 @@ function rewriteFunctions(sql: string): string {
   let out = rewriteCalls(sql, /TIMESTAMP_ADD/, (a) => [`(${a[0]} + ${a[1]})`, 0]);
   out = rewriteCalls(out, /TIMESTAMP_SUB/, (a) => [`(${a[0]} - ${a[1]})`, 0]);
   out = rewriteCalls(out, /TIMESTAMP/, (a) => [`CAST(${a[0]} AS TIMESTAMPTZ)`, 0]);
-  // TIMESTAMP_TRUNC(x, DAY): midnight UTC of x.
-  out = rewriteCalls(out, /TIMESTAMP_TRUNC/, (a) => (/^DAY$/i.test(a[1] ?? '') ? [`to_timestamp(CAST(floor(epoch(${a[0]}) / 86400) AS BIGINT) * 86400)`, 0] : undefined));
-  // `FROM t, UNNEST(list) AS x`: a lateral subquery, whose column x is each element (a struct's fields read as x.f).
-  out = rewriteCalls(out, /UNNEST/, (a, _inner, after) => {
-    const m = /^\s+AS\s+([A-Za-z_]\w*)/i.exec(after);
-    return m ? [`(SELECT unnest(${a[0]}) AS ${m[1]}) AS ${m[1]}`, m[0].length] : undefined;
+  // TIMESTAMP_TRUNC(x, DAY): midnight UTC of x (whatever DuckDB's time zone); other units through date_trunc.
+  out = rewriteCalls(out, /TIMESTAMP_TRUNC/, (a) =>
+    /^DAY$/i.test(a[1] ?? '')
+      ? [`to_timestamp(CAST(floor(epoch(${a[0]}) / 86400) AS BIGINT) * 86400)`, 0]
+      : /^[A-Z]+$/i.test(a[1] ?? '') ? [`date_trunc('${a[1]!.toLowerCase()}', ${a[0]})`, 0] : undefined);
+  // `UNNEST(list) AS x` names the element x; DuckDB names the table x, and its column x too with x(x)
+  // (a struct's fields then read as x.f).
+  out = rewriteCalls(out, /UNNEST/, (_a, inner, after) => {
+    const m = /^\s+AS\s+([A-Za-z_]\w*)\b(?!\s*\()/i.exec(after);
+    return m ? [`unnest(${rewriteFunctions(inner)}) AS ${m[1]}(${m[1]})`, m[0].length] : undefined;
   });
+  // An interval of a column's value: DuckDB wants it in parentheses.
+  out = out.replace(/\bINTERVAL\s+([A-Za-z_]\w*)\s+(DAY|HOUR|MINUTE|SECOND)\b/gi, 'INTERVAL ($1) $2');
   // ARRAY_AGG(x [IGNORE NULLS] ORDER BY k DESC LIMIT 1)[OFFSET(0)]: the x of the greatest k.
   out = rewriteCalls(out, /ARRAY_AGG/, (_a, inner, after) => {
     const m = /^\s*([\s\S]+?)(\s+IGNORE NULLS)?\s+ORDER BY\s+([\s\S]+?)\s+DESC\s+LIMIT 1\s*$/i.exec(inner);
@@ -390,12 +396,16 @@ export async function startFakeBigQuery(opts: FakeBigQueryOptions): Promise<Fake
     const kind = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '';
     const stats: Record<string, unknown> = { statementType: kind === 'CREATE' ? 'CREATE_VIEW' : kind };
     if (kind === 'MERGE') {
-      const target = /^\s*MERGE\s+(?:INTO\s+)?("(?:[^"]|"")+"(?:\."(?:[^"]|"")+")?)/i.exec(sql)?.[1];
+      const target = /^\s*MERGE\s+(?:INTO\s+)?("(?:[^"]|"")+"(?:\."(?:[^"]|"")+")?|[A-Za-z_]\w*)/i.exec(sql)?.[1];
       const count = async () => Number(((await conn.runAndReadAll(`SELECT count(*) AS n FROM ${target}`)).getRowObjectsJS()[0] as { n: bigint }).n);
       const before = await count();
       const r = await conn.run(sql);
       const inserted = (await count()) - before;
       stats.dmlStats = { insertedRowCount: String(inserted), updatedRowCount: String(r.rowsChanged - inserted), deletedRowCount: '0' };
+      stats.numDmlAffectedRows = String(r.rowsChanged);
+      results.set(job.jobReference.jobId, { schema: { fields: [] }, rows: [] });
+    } else if (kind === 'UPDATE' || kind === 'DELETE' || kind === 'INSERT') {
+      const r = await conn.run(sql);
       stats.numDmlAffectedRows = String(r.rowsChanged);
       results.set(job.jobReference.jobId, { schema: { fields: [] }, rows: [] });
     } else if (kind === 'CREATE' || kind === 'DROP') {
