@@ -48,6 +48,8 @@ try {
   await shot('?period=30d', 'dashboard-top.png', 'viewport');
   await shot('?period=7d', 'dashboard-trending.png', '.posts-grid');
   await shot('?period=30d&entity=DuckDB&lang=en', 'dashboard-filtered.png', 'main');
+  await shot('?period=30d', 'dashboard-events.png', '[data-panel=events]');
+  await shot('?period=7d', 'dashboard-volume-events.png', '[data-panel=volume]');
   // The Stories panel with its first story opened to its posts.
   await page.goto(`${base}/?period=30d`);
   await page.waitForSelector('#app[data-ready=true]');

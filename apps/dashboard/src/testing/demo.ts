@@ -1,5 +1,5 @@
-import type { DqCheck, PipelineRun, Post, PostNlp, SourceName } from '@social-pulse/schema';
-import { makeNlp, makePost, makeRun } from './seed.ts';
+import type { DqCheck, EventRow, PipelineRun, Post, PostMetric, PostNlp, SourceName } from '@social-pulse/schema';
+import { makeMetric, makeNlp, makePost, makeRun } from './seed.ts';
 import { seededRandom } from '@social-pulse/runtime';
 
 /** Seeded, so that runs are the same on every machine and replayable. */
@@ -31,8 +31,12 @@ const SITES: Record<number, string> = {
   3: 'https://iceberg.apache.org/docs/latest/', 4: 'https://www.getdbt.com/blog/data-tests', 8: 'https://pola.rs/posts/polars-1-0',
 };
 
-/** Two months of plausible posts ending at `end` (more lately), with labels, run history and checks. */
-export function demoData(end: Date, count = 600): { posts: Post[]; nlp: PostNlp[]; runs: PipelineRun[]; checks: DqCheck[] } {
+/**
+ * Two months of plausible posts ending at `end` (more lately), with labels, run history, checks,
+ * the count history of the last two days' posts (post_metrics: first fetch and refreshes) and
+ * two events.
+ */
+export function demoData(end: Date, count = 600): { posts: Post[]; nlp: PostNlp[]; runs: PipelineRun[]; checks: DqCheck[]; metrics: PostMetric[]; events: EventRow[] } {
   const r = prng(42);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const posts: Post[] = [];
@@ -81,5 +85,29 @@ export function demoData(end: Date, count = 600): { posts: Post[]; nlp: PostNlp[
     check('freshness', 'x', 'fail', 9, '< 2 h', 'no successful scrape of x for 9 h'),
     check('volume_in_range', 'mastodon', 'pass', 31, '8..60 (median 24 of 12 runs)', null),
   ];
-  return { posts, nlp, runs, checks };
+  // Each post of the last 48 h was observed when first fetched and at each hourly refresh since;
+  // its counts grew along a curve of its own (some still rising fast, most levelling off).
+  const metrics: PostMetric[] = [];
+  for (const p of posts) {
+    const created = Date.parse(p.created_at);
+    if (end.getTime() - created > 48 * 3_600_000) continue;
+    const rising = r() < 0.25;
+    for (let t = created + 5 * 60_000; t < end.getTime(); t += 3_600_000) {
+      const f = rising ? Math.pow((t - created) / (end.getTime() - created), 2) : 1 - Math.exp(-(t - created) / 7_200_000);
+      const scale = (n: number | null) => (n === null ? null : Math.round(n * f));
+      metrics.push(makeMetric(p.post_id, new Date(t).toISOString(), {
+        like_count: scale(p.like_count), repost_count: scale(p.repost_count), reply_count: scale(p.reply_count), score: scale(p.score),
+      }));
+    }
+  }
+  const event = (kind: EventRow['kind'], key: string, startH: number, lastH: number, observed: number, expected: number, status: EventRow['status']): EventRow => ({
+    event_id: `demo-${kind}-${key}`, kind, key, started_at: ago(startH * 60), last_seen_at: ago(lastH * 60), observed, expected,
+    score: 2 * (Math.sqrt(observed) - Math.sqrt(expected)), status, detected_at: ago(startH * 60 - 30), updated_at: ago(lastH * 60 - 30),
+    notified_at: ago(startH * 60 - 31), notify_attempts: 1, notify_error: null,
+  });
+  const events = [
+    event('entity', 'product:duckdb', 40, 30, 14, 1.5, 'open'),
+    event('hashtag', 'lakehouse', 24 * 12, 24 * 12 - 2, 12, 0.8, 'closed'),
+  ];
+  return { posts, nlp, runs, checks, metrics, events };
 }

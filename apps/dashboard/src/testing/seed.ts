@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, sqlString, sqlStringList } from '@social-pulse/runtime';
-import { duckdbColumnsLiteral, postNlp, posts as postsTable, type DqCheck, type PipelineRun, type Post, type PostNlp, type TableSchema } from '@social-pulse/schema';
+import { duckdbColumnsLiteral, postNlp, posts as postsTable, type DqCheck, type EventRow, type PipelineRun, type Post, type PostNlp, type TableSchema } from '@social-pulse/schema';
 import { postMetrics, type PostMetric } from '@social-pulse/schema';
 import { updateStories, type Warehouse } from '@social-pulse/warehouse';
 
@@ -46,7 +46,7 @@ async function parquetOf(table: TableSchema, rows: object[], dir: string): Promi
  * Loads posts, labels and run history through the warehouse's own MERGE and recordRun.
  * A label's created_at is its post's, as the enricher copies it.
  */
-export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: PostNlp[]; runs?: PipelineRun[]; checks?: DqCheck[]; metrics?: PostMetric[] }): Promise<void> {
+export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: PostNlp[]; runs?: PipelineRun[]; checks?: DqCheck[]; metrics?: PostMetric[]; events?: EventRow[] }): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dash-seed-'));
   try {
     await w.ensureSchema();
@@ -59,6 +59,7 @@ export async function seedWarehouse(w: Warehouse, data: { posts?: Post[]; nlp?: 
     if (data.metrics?.length) await w.loadMetrics([await parquetOf(postMetrics, data.metrics, dir)]);
     for (const r of data.runs ?? []) await w.recordRun(r);
     if (data.checks?.length) await w.recordChecks(data.checks);
+    if (data.events?.length) await w.recordEvents(data.events);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
