@@ -102,6 +102,14 @@ sources:
     expect(problemsOf({}, { PULSE_WAREHOUSE: 'bigquery://x' })[0]).toMatch(/^PULSE_WAREHOUSE: /);
   });
 
+  it('takes the webhook from PULSE_NOTIFY_WEBHOOK (its path is a secret), keeping the file\'s other notify settings', () => {
+    const hook = 'https://hooks.slack.com/services/T000/B000/XXXXsecret';
+    const c = resolveConfig({ notify: { webhook: 'https://hooks.example.com/old', events: true } }, '<defaults>', { env: { PULSE_NOTIFY_WEBHOOK: hook } });
+    expect(c.notify).toEqual({ webhook: hook, events: true, format: 'auto' });
+    expect(resolveConfig({ notify: { events: true } }, '<defaults>', { env: {} }).notify.webhook).toBeUndefined();
+    expect(problemsOf({}, { PULSE_NOTIFY_WEBHOOK: 'ftp://hooks.example.com/x' })).toEqual(['PULSE_NOTIFY_WEBHOOK: expected an http(s) URL']);
+  });
+
   it('reports a missing file and broken YAML without running anything', async () => {
     await expect(loadConfig('/nonexistent/pulse.config.yaml')).rejects.toThrow(/file not found/);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-config-'));

@@ -76,8 +76,17 @@ export function resolveConfig(doc: unknown, file: string, opts: LoadOptions = {}
   } catch (e) {
     problems.push(`${env.PULSE_WAREHOUSE ? 'PULSE_WAREHOUSE' : 'warehouse'}: ${(e as Error).message}`);
   }
+  // The webhook may be given by the environment instead (PULSE_NOTIFY_WEBHOOK): Slack's and
+  // Discord's webhook URLs carry their token in the path, which is a secret like any other.
+  let notify = raw.notify;
+  const hook = env.PULSE_NOTIFY_WEBHOOK?.trim();
+  if (hook) {
+    const checked = configSchema.shape.notify.safeParse({ ...raw.notify, webhook: hook });
+    if (checked.success) notify = checked.data;
+    else problems.push('PULSE_NOTIFY_WEBHOOK: expected an http(s) URL');
+  }
   if (problems.length || !lakeLocation || !warehouseLocation) throw new ConfigError(file, problems);
-  return { ...raw, lake, warehouse, file, lakeLocation, warehouseLocation };
+  return { ...raw, notify, lake, warehouse, file, lakeLocation, warehouseLocation };
 }
 
 /** The path itself when it exists, else its nearest existing ancestor, with what it is. */

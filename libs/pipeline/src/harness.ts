@@ -24,7 +24,20 @@ export type StepFn = (ctx: StepContext) => Promise<Omit<StepReport, 'step' | 'st
  */
 export function configSecrets(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
   const named = config.sources.flatMap((s) => ('tokenEnv' in s && s.tokenEnv ? [env[s.tokenEnv]?.trim() ?? ''] : []));
-  return [...secretValues(env), ...named.filter((v) => v.length >= 4)];
+  return [...secretValues(env), ...named.filter((v) => v.length >= 4), ...webhookSecrets(config.notify.webhook)];
+}
+
+/**
+ * A webhook's URL and its path with its query: Slack (`/services/T…/B…/token`), Discord
+ * (`/api/webhooks/id/token`) and most others put the credential there, so neither may reach a
+ * log line, a run row or an event's notify_error. A bare host (`https://hooks.example.com/`) has
+ * no secret part beyond the whole URL.
+ */
+export function webhookSecrets(webhook: string | undefined): string[] {
+  if (!webhook) return [];
+  const u = new URL(webhook);
+  const rest = `${u.pathname}${u.search}`;
+  return [...new Set([webhook, u.href, ...(rest.length >= 8 ? [rest] : [])])];
 }
 
 /** A failure that running the step again cannot fix: a bad configuration or usage. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '@social-pulse/config';
 import { registerSecrets, silentLogger } from '@social-pulse/runtime';
 import { openWarehouse } from '@social-pulse/warehouse';
-import { runStep } from './harness.ts';
+import { configSecrets, runStep } from './harness.ts';
 import { runPipeline } from './orchestrate.ts';
 import type { StepName, StepReport } from './report.ts';
 
@@ -50,6 +50,21 @@ describe('secrets in reports, the run history and notices', () => {
     const rows = await history(config);
     expect(rows).not.toContain(token);
     expect(rows).toContain('you sent ***');
+  });
+
+  it("a webhook's URL and its path are secrets: a step that echoes them has them masked in its report and the history", async () => {
+    const hook = 'https://hooks.slack.com/services/T0AAA/B0BBB/token-in-the-path-42';
+    const config = await setup({ notify: { webhook: hook } });
+    expect(configSecrets(config, {})).toEqual(expect.arrayContaining([hook, '/services/T0AAA/B0BBB/token-in-the-path-42']));
+    expect(configSecrets(await setup({ notify: { webhook: 'https://hooks.example.com/' } }), {})).toEqual(['https://hooks.example.com/']);
+    const report = await runStep(
+      'load',
+      async () => ({ status: 'partial', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, error: `POST ${hook} failed`, lines: [`alert to /services/T0AAA/B0BBB/token-in-the-path-42: 404`] }),
+      // runStep registers the configuration's secrets itself, the webhook's among them.
+      { config, env: {}, runId: 'r-hook' },
+    );
+    expect(JSON.stringify(report)).not.toContain('token-in-the-path-42');
+    expect(await history(config)).not.toContain('token-in-the-path-42');
   });
 
   it('the orchestrator masks every line it prints, every row it records and the notice, whatever a step reports', async () => {
