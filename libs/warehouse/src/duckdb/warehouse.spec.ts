@@ -61,6 +61,30 @@ describe('DuckDBWarehouse', () => {
     await w.close();
   });
 
+  it('holds every statement and the watermark of a transaction opened through query, even while other queries run at once', async () => {
+    const w = await DuckDBWarehouse.open(':memory:');
+    await w.ensureSchema();
+    await w.loadPosts([await parquetOf([post('1')])]);
+    // Rolled back: neither the row nor the watermark written inside survives.
+    await w.query('BEGIN TRANSACTION');
+    await w.query("DELETE FROM posts WHERE post_id = 'x:1'");
+    await w.setState('stories.done', 't1');
+    const [inside] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts');
+    expect(Number(inside!.n)).toBe(0);
+    await w.query('ROLLBACK');
+    expect(await w.getState('stories.done')).toBeUndefined();
+    // Committed: both, and queries issued concurrently afterwards run on the pool again.
+    await w.query('BEGIN TRANSACTION');
+    await w.query("UPDATE posts SET text = 'changed' WHERE post_id = 'x:1'");
+    await w.setState('stories.done', 't2');
+    await w.query('COMMIT');
+    const [a, b] = await Promise.all([w.query<{ text: string }>('SELECT text FROM posts'), w.query<{ n: bigint }>('SELECT count(*) AS n FROM pulse_state')]);
+    expect(a.map((r) => r.text)).toEqual(['changed']);
+    expect(Number(b[0]!.n)).toBeGreaterThan(0);
+    expect(await w.getState('stories.done')).toBe('t2');
+    await w.close();
+  });
+
   it('records data-quality checks, replacing a check re-run in the same run', async () => {
     const w = await DuckDBWarehouse.open(':memory:');
     await w.ensureSchema();

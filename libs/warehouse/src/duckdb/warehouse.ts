@@ -246,6 +246,9 @@ export class DuckDBWarehouse implements Warehouse {
     await this.conn.run(`INSERT OR REPLACE INTO pulse_state VALUES ($key, $value, now())`, { key, value });
   }
 
+  /** Whether a transaction opened by query('BEGIN …') is open on `conn`. */
+  private explicitTx = false;
+
   /** Connections for concurrent reads (the dashboard's panels), beside `conn`, which writes. */
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
@@ -273,6 +276,22 @@ export class DuckDBWarehouse implements Warehouse {
    * transaction a load holds open on the writing connection.
    */
   async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
+    // An explicit transaction (BEGIN … COMMIT or ROLLBACK sent through query, as the stories and
+    // events steps do) runs on the writing connection, so that it holds every statement up to its
+    // end, getState/setState included (their watermark moves with the rows, or not at all).
+    const verb = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/i.exec(typeof sql === 'string' ? sql : sql.duckdb)?.[1]?.toUpperCase();
+    if (verb === 'BEGIN' || this.explicitTx) {
+      try {
+        const rows = await this.queryOn<T>(this.conn, sql, params);
+        if (verb === 'BEGIN') this.explicitTx = true;
+        else if (verb) this.explicitTx = false;
+        return rows;
+      } catch (e) {
+        // A failed COMMIT leaves the caller's ROLLBACK to come here too; a ROLLBACK ends it whatever it says.
+        if (verb === 'ROLLBACK') this.explicitTx = false;
+        throw e;
+      }
+    }
     const c = await this.reader();
     try {
       return await this.queryOn<T>(c, sql, params);
