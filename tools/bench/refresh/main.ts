@@ -32,7 +32,11 @@ import { metricsFiles, openLake, recentPosts, writeMetrics, type LakeStore, type
 import { newRunId, openDuckDB, queryRows, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { columnNames, LAKE, postMetrics, quoteIdent, type PostMetric } from '@social-pulse/schema';
 import { openWarehouse, type Warehouse } from '@social-pulse/warehouse';
+// A benchmark times the apps' own query and load function, not copies of them (tools is not a
+// lib: nothing ships this import).
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { POSTS_ONLY } from '../../../apps/dashboard/src/sql.ts';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { loadMetricsFiles } from '../../../apps/warehouse-loader/src/load-metrics.ts';
 import { fmt, generatePosts, machine, parseSizes, pulse, scratch, table, type Scratch } from '../lib.ts';
 
