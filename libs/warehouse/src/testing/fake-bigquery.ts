@@ -271,6 +271,9 @@ function rewriteFunctions(sql: string): string {
   // `UNNEST(list) AS x` names the element x; DuckDB names the table x, and its column x too with x(x)
   // (a struct's fields then read as x.f).
   out = rewriteCalls(out, /UNNEST/, (_a, inner, after) => {
+    // `WITH OFFSET AS o`: the element's 0-based position (DuckDB's ordinality is 1-based: same order).
+    const o = /^\s+AS\s+([A-Za-z_]\w*)\s+WITH\s+OFFSET\s+AS\s+([A-Za-z_]\w*)/i.exec(after);
+    if (o) return [`unnest(${rewriteFunctions(inner)}) WITH ORDINALITY AS ${o[1]}(${o[1]}, ${o[2]})`, o[0].length];
     const m = /^\s+AS\s+([A-Za-z_]\w*)\b(?!\s*\()/i.exec(after);
     return m ? [`unnest(${rewriteFunctions(inner)}) AS ${m[1]}(${m[1]})`, m[0].length] : undefined;
   });
@@ -278,12 +281,83 @@ function rewriteFunctions(sql: string): string {
   out = out.replace(/\bINTERVAL\s+([A-Za-z_]\w*)\s+(DAY|HOUR|MINUTE|SECOND)\b/gi, 'INTERVAL ($1) $2');
   // ARRAY_AGG(x [IGNORE NULLS] ORDER BY k DESC LIMIT 1)[OFFSET(0)]: the x of the greatest k.
   out = rewriteCalls(out, /ARRAY_AGG/, (_a, inner, after) => {
-    const m = /^\s*([\s\S]+?)(\s+IGNORE NULLS)?\s+ORDER BY\s+([\s\S]+?)\s+DESC\s+LIMIT 1\s*$/i.exec(inner);
+    // … ORDER BY k [DESC] LIMIT 1)[OFFSET(0)]: the x of the least (greatest) k; several keys compare as a row.
+    const m = /^\s*([\s\S]+?)(\s+IGNORE NULLS)?\s+ORDER BY\s+([\s\S]+?)(\s+DESC)?\s+LIMIT 1\s*$/i.exec(inner);
     const off = /^\s*\[\s*(?:SAFE_)?OFFSET\s*\(\s*0\s*\)\s*\]/i.exec(after);
-    if (!m || !off) return undefined;
+    if (!m || !off || /\b(ASC|DESC)\b/i.test(m[3]!)) return undefined;
     const x = rewriteFunctions(m[1]!);
-    return [`arg_max(${x}, ${rewriteFunctions(m[3]!)})${m[2] ? ` FILTER (WHERE ${x} IS NOT NULL)` : ''}`, off[0].length];
+    const keys = rewriteFunctions(m[3]!);
+    const key = topLevel(keys, 0, (rest) => rest.startsWith(',')) >= 0 ? `row(${keys})` : keys;
+    return [`${m[4] ? 'arg_max' : 'arg_min'}(${x}, ${key})${m[2] ? ` FILTER (WHERE ${x} IS NOT NULL)` : ''}`, off[0].length];
   });
+  // a[OFFSET(i)], a[SAFE_OFFSET(i)]: 0-based; DuckDB's lists are 1-based (and NULL out of range, as SAFE_ is).
+  out = rewriteCalls(out, /(?:SAFE_)?OFFSET/, (a, _inner, after) => (/^\s*\]/.test(after) ? [`(${a[0]}) + 1`, 0] : undefined));
+  // FORMAT_TIMESTAMP(fmt, ts, 'UTC'): %E6S is seconds with microseconds (DuckDB %S.%f).
+  out = rewriteCalls(out, /FORMAT_TIMESTAMP/, (a) => [`strftime(timezone(${a[2] ?? "'UTC'"}, ${a[1]}), ${(a[0] ?? '').replace(/%E6S/g, '%S.%f').replace(/%E3S/g, '%S.%g')})`, 0]);
+  out = rewriteCalls(out, /FARM_FINGERPRINT/, (a) => [`CAST(hash(${a[0]}) >> 1 AS BIGINT)`, 0]);
+  out = rewriteCalls(out, /GENERATE_ARRAY/, (a) => [`generate_series(${a[0]}, ${a[1]})`, 0]);
+  out = rewriteCalls(out, /ARRAY_LENGTH/, (a) => [`len(${a[0]})`, 0]);
+  out = rewriteCalls(out, /ARRAY_CONCAT/, (a) => [`list_concat(${a.join(', ')})`, 0]);
+  out = rewriteCalls(out, /FORMAT/, (a) => [`printf(${a.join(', ')})`, 0]);
+  // TO_HEX(MD5(x)): DuckDB's md5 is the lower-case hex already.
+  out = rewriteCalls(out, /TO_HEX/, (a) => (/^MD5\s*\(/i.test(a[0] ?? '') ? [a[0]!, 0] : undefined));
+  // GoogleSQL's regular expressions replace every match, and extract the first group (NULL without a match).
+  out = rewriteCalls(out, /REGEXP_REPLACE/, (a) => [`regexp_replace(${a[0]}, ${a[1]}, ${a[2]}, 'g')`, 0]);
+  out = rewriteCalls(out, /REGEXP_CONTAINS/, (a) => [`regexp_matches(${a[0]}, ${a[1]})`, 0]);
+  out = rewriteCalls(out, /REGEXP_EXTRACT/, (a) => [`CASE WHEN regexp_matches(${a[0]}, ${a[1]}) THEN regexp_extract(${a[0]}, ${a[1]}, ${/\((?!\?)/.test(a[1] ?? '') ? 1 : 0}) END`, 0]);
+  return rawStrings(structSelects(out));
+}
+
+/** Top-level (depth 0, outside strings) positions in `sql` where `test` matches, from `from`. */
+function topLevel(sql: string, from: number, test: (rest: string) => boolean): number {
+  let depth = 0;
+  for (let i = from; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (c === "'") {
+      i++;
+      while (i < sql.length && !(sql[i] === "'" && sql[i + 1] !== "'")) i += sql[i] === "'" ? 2 : 1;
+    } else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && test(sql.slice(i))) return i;
+  }
+  return -1;
+}
+
+/** `SELECT AS STRUCT e1 AS a, e2 AS b FROM …`: one struct per row, as DuckDB's struct_pack(a := e1, b := e2). */
+function structSelects(sql: string): string {
+  for (let m = /SELECT\s+AS\s+STRUCT\s+/i.exec(sql); m; m = /SELECT\s+AS\s+STRUCT\s+/i.exec(sql)) {
+    const start = m.index + m[0].length;
+    const end = topLevel(sql, start, (rest) => /^\s+FROM\b/i.test(rest));
+    if (end < 0) break;
+    const items: string[] = [];
+    for (let i = start; i <= end; ) {
+      const comma = topLevel(sql.slice(0, end), i, (rest) => rest.startsWith(','));
+      items.push(sql.slice(i, comma < 0 ? end : comma).trim());
+      if (comma < 0) break;
+      i = comma + 1;
+    }
+    const fields = items.map((item) => {
+      const named = /^([\s\S]+?)\s+AS\s+([A-Za-z_]\w*)$/i.exec(item);
+      return named ? `${named[2]} := ${named[1]}` : `${item.split('.').pop()} := ${item}`;
+    });
+    sql = `${sql.slice(0, m.index)}SELECT struct_pack(${fields.join(', ')})${sql.slice(end)}`;
+  }
+  return sql;
+}
+
+/** r'…' (a raw string: backslashes as written) is a plain DuckDB string, which never escapes. */
+function rawStrings(sql: string): string {
+  let out = '';
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i]!;
+    if (c === "'") {
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === "'" && sql[j + 1] !== "'")) j += sql[j] === "'" ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j;
+    } else if ((c === 'r' || c === 'R') && sql[i + 1] === "'" && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) continue;
+    else out += c;
+  }
   return out;
 }
 
