@@ -48,6 +48,8 @@ sources:
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/hackernews\s+ok\s+\d+ pages, 40 posts/);
     expect(first.stdout).toMatch(/load\s+\d+ Parquet files → bigquery:\/\/pulse-e2e-proj\/social_pulse: 70 posts inserted, 0 updated/);
+    // The stories' GoogleSQL ran on BigQuery (the fake runs it, rewritten for DuckDB): every post assigned.
+    expect(first.stdout).toMatch(/stories\s+70 posts assigned, \d+ new stories/);
 
     const keys = [...gcs.objects(BUCKET).keys()];
     expect(keys.filter((k) => /^pulse\/raw\/source=(mastodon|hackernews)\/dt=\d{4}-\d{2}-\d{2}\/.+\.json\.gz$/.test(k)).length).toBeGreaterThan(0);
