@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -79,6 +79,31 @@ async function assertReadable(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Whether any process of the group `pgid` (a detached run and the steps it forked) still exists
+ * and has not finished exiting (an orphan's zombie, which an init that does not reap keeps, holds
+ * nothing): Linux's /proc says each process's group and state.
+ */
+const groupAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  if (process.platform !== 'linux') return true;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') return true;
+    } catch {
+      // gone since
+    }
+  }
+  return false;
+};
+
 /** Whether a process still exists and has not finished exiting (a zombie holds no file, no lock). */
 const alive = (pid: number) => {
   try {
@@ -104,22 +129,22 @@ async function runAndKill(config: string, ms: number, parentOnly: boolean): Prom
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const outcome = await Promise.race([exited.then(() => 'finished' as const), sleep(ms).then(() => 'timer' as const)]);
   if (outcome === 'finished') return 'finished';
-  const lock = await readFile(path.join(path.dirname(config), 'data/lake/_state/run.lock'), 'utf8').then((t) => JSON.parse(t) as { child?: number }, () => ({}) as { child?: number });
   try {
     process.kill(parentOnly ? child.pid! : -child.pid!, 'SIGKILL');
   } catch {
     // it ended between the timer and the kill
   }
   await exited;
-  if (lock.child) {
-    // The step process stops by itself when only its parent was killed (it notices the parent
-    // is gone); killed with its group, it may still be exiting, and holding the warehouse's
-    // file lock, on a busy machine. Either way the next run must not start before it is gone:
-    // a generous bound, since nothing here is about speed.
-    const deadline = Date.now() + 120_000;
-    while (alive(lock.child) && Date.now() < deadline) await sleep(50);
-    expect(alive(lock.child), 'a step process must exit with its run').toBe(false);
-  }
+  // The step process stops by itself when only its parent was killed (it notices the parent is
+  // gone); killed with its group, it may still be exiting, and holding the warehouse's file
+  // lock, on a busy machine. Either way the next run must not start before it is gone. It is
+  // waited for as a member of the run's process group, not by the pid in the run lock: the
+  // parent may have started it and been killed before recording it there (compiled steps start
+  // in a fraction of a second, so a kill can land in that window). A generous bound, since
+  // nothing here is about speed.
+  const deadline = Date.now() + 120_000;
+  while (groupAlive(child.pid!) && Date.now() < deadline) await sleep(50);
+  expect(groupAlive(child.pid!), 'a step process must exit with its run').toBe(false);
   // Leftover processes of the group (none expected) would hold the lake: make sure.
   try {
     process.kill(-child.pid!, 'SIGKILL');
