@@ -39,8 +39,26 @@ const CONTENT = `post_id, source, native_id, url, kind, parent_id, conversation_
   hashtags, mentions, links, queries, extra`;
 
 /** Every post of the warehouse and of the lake (all columns but collected_at), and duplicate counts. */
+/**
+ * The warehouse, read-only, once no process holds its file lock. A killed step may still be
+ * exiting (its memory gone, its files not yet closed) for a moment after its run was waited
+ * for; DuckDB then refuses with "Could not set lock". Waited for on the lock itself, with a
+ * generous bound: a process that kept the lock would still fail the test.
+ */
+async function openWarehouseReadOnly(file: string): ReturnType<typeof openDuckDB> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await openDuckDB(file, { readOnly: true });
+    } catch (e) {
+      if (!/Could not set lock/.test((e as Error).message) || Date.now() > deadline) throw e;
+      await sleep(50);
+    }
+  }
+}
+
 async function snapshot(dir: string) {
-  const wh = await openDuckDB(path.join(dir, 'data/warehouse.duckdb'), { readOnly: true });
+  const wh = await openWarehouseReadOnly(path.join(dir, 'data/warehouse.duckdb'));
   const lake = await openDuckDB(':memory:');
   try {
     const warehouse = await queryRows<Record<string, unknown>>(wh.conn, `SELECT ${CONTENT} FROM posts ORDER BY post_id`);
@@ -70,7 +88,7 @@ async function assertReadable(dir: string): Promise<void> {
   const wh = path.join(dir, 'data/warehouse.duckdb');
   const exists = await readFile(wh).then(() => true, () => false);
   if (!exists) return;
-  const { db, conn } = await openDuckDB(wh, { readOnly: true });
+  const { db, conn } = await openWarehouseReadOnly(wh);
   try {
     await queryRows(conn, 'SELECT count(*) FROM posts');
   } finally {
@@ -199,7 +217,7 @@ sources:
     expect(named.stdout).toMatch(/load\s+attempt 1 failed/);
     await assertReadable(ws.dir);
     expect(await snapshot(ws.dir)).toEqual(expected);
-    const { db, conn } = await openDuckDB(path.join(ws.dir, 'data/warehouse.duckdb'), { readOnly: true });
+    const { db, conn } = await openWarehouseReadOnly(path.join(ws.dir, 'data/warehouse.duckdb'));
     const history = await queryRows<{ step: string; status: string; retries: bigint; details: string }>(
       conn,
       `SELECT step, status, retries, details FROM pipeline_runs WHERE source = '*' ORDER BY started_at`,
@@ -234,7 +252,7 @@ sources:
     // Runs that died are closed in the history, not left "running".
     const st = JSON.parse((await pulse(['status', '--json', '--config', chaos.config])).stdout);
     expect(st.last_run.status).toBe('ok');
-    const h = await openDuckDB(path.join(chaos.dir, 'data/warehouse.duckdb'), { readOnly: true });
+    const h = await openWarehouseReadOnly(path.join(chaos.dir, 'data/warehouse.duckdb'));
     const running = await queryRows<{ n: bigint }>(h.conn, `SELECT count(*) AS n FROM pipeline_runs WHERE status = 'running'`);
     h.conn.closeSync();
     h.db.closeSync();
