@@ -21,13 +21,15 @@ describe('pidAlive', () => {
     expect(pidAlive(child.pid!)).toBe(false);
   });
 
-  it.runIf(process.platform === 'linux')('is false for a zombie: a process that exited and that its parent never reaps', async () => {
-    // sh starts `true` in the background, then becomes `sleep`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  it.runIf(process.platform === 'linux')('is false for a zombie: a process that exited and that its parent never reaps', { timeout: 180_000 }, async () => {
+    // sh starts a short `sleep` in the background, then becomes `sleep 120`, which never reaps
+    // it: the short one ends after the exec (3 s is far longer than the exec takes, even on a
+    // busy machine) and stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 3 & echo $!; exec sleep 120'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
       // Waits on the process's state, not on time (generous bound for a busy machine).
-      for (let i = 0; i < 2_400 && state(pid) !== 'Z'; i++) await sleep(25);
+      for (let i = 0; i < 4_800 && state(pid) !== 'Z'; i++) await sleep(25);
       expect(state(pid)).toBe('Z');
       expect(() => process.kill(pid, 0)).not.toThrow();
       expect(pidAlive(pid)).toBe(false);
