@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import { queryRows, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, metricsPartition, PARQUET, postMetrics, quoteIdent, type PostMetric } from '@social-pulse/schema';
 import { checkColumns } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import { AlreadyExistsError, type LakeStore } from './store/store.ts';
+import { withDuck } from './duck.ts';
 
 /**
  * The lake's metrics/ zone: append-only Parquet files of `post_metrics` rows (one observation
@@ -20,17 +19,6 @@ import { AlreadyExistsError, type LakeStore } from './store/store.ts';
 const COLS = columnNames(postMetrics).map(quoteIdent).join(', ');
 const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
-async function withDuck<T>(fn: (conn: DuckDBConnection, work: string) => Promise<T>): Promise<T> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-metrics-'));
-  const { db, conn } = await openDuckDB(':memory:');
-  try {
-    return await fn(conn, work);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-    await rm(work, { recursive: true, force: true });
-  }
-}
 
 /** Every metrics/ Parquet file, in the order written. */
 export async function metricsFiles(store: LakeStore) {
@@ -57,7 +45,7 @@ export async function writeMetrics(store: LakeStore, rows: readonly PostMetric[]
     if (!group) byDay.set(day, (group = []));
     group.push(r);
   }
-  return withDuck(async (conn, work) => {
+  return withDuck('metrics', async (conn, work) => {
     const files: string[] = [];
     let n = 0;
     for (const [day, group] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -90,7 +78,7 @@ export async function writeMetrics(store: LakeStore, rows: readonly PostMetric[]
 export async function readMetrics(store: LakeStore, postIds?: readonly string[]): Promise<PostMetric[]> {
   const files = await metricsFiles(store);
   if (!files.length) return [];
-  return withDuck(async (conn) => {
+  return withDuck('metrics', async (conn) => {
     const paths = await Promise.all(files.map((f) => store.localPath(f.key)));
     await checkColumns(conn, files.map((f, i) => ({ url: store.url(f.key), path: paths[i]! })), 'metrics');
     const where = postIds ? `WHERE post_id IN (SELECT unnest(${sqlStringList([...postIds])}))` : '';
@@ -137,7 +125,7 @@ export async function recentPosts(store: LakeStore, source: string, since: Date,
   const files = (await store.list(`${LAKE.posts}/source=${source}/`)).filter((f) => f.key.endsWith('.parquet') && dtOf(f.key) >= fromDay);
   if (!files.length) return [];
   const gone = (await metricsFiles(store)).filter((f) => dtOf(f.key) >= fromDay);
-  return withDuck(async (conn) => {
+  return withDuck('metrics', async (conn) => {
     const paths = await Promise.all(files.map((f) => store.localPath(f.key)));
     await checkColumns(conn, files.map((f, i) => ({ url: store.url(f.key), path: paths[i]! })), 'posts');
     let exclude = '';

@@ -6,6 +6,7 @@ import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, nlpPartition, PARQUET, 
 import { checkColumns, type ParquetZone } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
+import { withDuck } from './duck.ts';
 
 /**
  * The lake's nlp/ zone: append-only Parquet files of `post_nlp` rows, one set per enrich run
@@ -29,17 +30,6 @@ export async function nlpFilesAfter(store: LakeStore, after: string | undefined)
   return (await nlpFiles(store)).filter((f) => !after || fileName(f.key) > after);
 }
 
-async function withDuck<T>(fn: (conn: DuckDBConnection, work: string) => Promise<T>): Promise<T> {
-  const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-nlp-'));
-  const { db, conn } = await openDuckDB(':memory:');
-  try {
-    return await fn(conn, work);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-    await rm(work, { recursive: true, force: true });
-  }
-}
 
 export interface NlpWriteResult {
   files: string[];
@@ -58,7 +48,7 @@ export async function writeNlp(store: LakeStore, rows: readonly PostNlp[], runId
     const day = dayOf(r.enriched_at);
     byDay.set(day, [...(byDay.get(day) ?? []), r]);
   }
-  return withDuck(async (conn, work) => {
+  return withDuck('nlp', async (conn, work) => {
     const files: string[] = [];
     let n = seq;
     for (const [day, group] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -94,7 +84,7 @@ async function checkedPaths(conn: DuckDBConnection, store: LakeStore, keys: read
 export async function readNlpIndex(store: LakeStore): Promise<Map<string, string>> {
   const files = await nlpFiles(store);
   if (!files.length) return new Map();
-  return withDuck(async (conn) => {
+  return withDuck('nlp', async (conn) => {
     const paths = await checkedPaths(conn, store, files.map((f) => f.key), 'nlp');
     const rows = await queryRows<{ post_id: string; text_hash: string }>(
       conn,
@@ -109,7 +99,7 @@ export async function readNlpIndex(store: LakeStore): Promise<Map<string, string
 export async function readNlpRows(store: LakeStore, postIds: readonly string[]): Promise<PostNlp[]> {
   const files = await nlpFiles(store);
   if (!files.length || !postIds.length) return [];
-  return withDuck(async (conn) => {
+  return withDuck('nlp', async (conn) => {
     const paths = await checkedPaths(conn, store, files.map((f) => f.key), 'nlp');
     await conn.run('CREATE TEMP TABLE wanted (post_id VARCHAR)');
     const appender = await conn.createAppender('wanted');
@@ -150,7 +140,7 @@ const postTextOf = (r: PostTextRow): PostText => ({ post_id: r.post_id, created_
 /** The newest state of each post in these posts/ files: its id, creation time, text and title. */
 export async function readPostTexts(store: LakeStore, keys: readonly string[]): Promise<PostText[]> {
   if (!keys.length) return [];
-  return withDuck(async (conn) => {
+  return withDuck('nlp', async (conn) => {
     const paths = await checkedPaths(conn, store, keys, 'posts');
     return (await queryRows<PostTextRow>(conn, POST_TEXTS_SQL(paths))).map(postTextOf);
   });
