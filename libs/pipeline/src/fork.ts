@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { describeError } from '@social-pulse/runtime';
 import type { StepName, StepReport } from './report.ts';
+import { failedReport } from './runs.ts';
 
 export interface ForkOptions {
   signal?: AbortSignal;
@@ -31,18 +32,7 @@ export function forkStep(step: StepName, entry: string, args: string[], opts: Fo
     child.on('message', (m: { type?: string; report?: StepReport }) => {
       if (m?.type === 'step-report' && m.report) report = m.report;
     });
-    const failed = (why: string): StepReport => ({
-      step,
-      status: 'failed',
-      rowsIn: 0,
-      rowsOut: 0,
-      rowsRejected: 0,
-      retries: 0,
-      error: why,
-      lines: [`${step}: ${why}`],
-      startedAt: started,
-      finishedAt: new Date().toISOString(),
-    });
+    const failed = (why: string) => failedReport(step, why, { startedAt: started });
     child.on('error', (e) => {
       if (!report) report = failed(`could not run: ${describeError(e)}`);
     });

@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, secretValues, type Config } from '@social-pulse/config';
-import { PulseError, createLogger, debugEnabled, describeError, logFormat, maskSecretsDeep, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
-import type { PipelineRun } from '@social-pulse/schema';
-import { openWarehouse } from '@social-pulse/warehouse';
+import { PulseError, createLogger, debugEnabled, describeError, logFormat, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import { maskReport, type StepName, type StepReport } from './report.ts';
+import { emptyReport, failedReport, recordRuns, runRow } from './runs.ts';
 
 export interface StepContext {
   config: Config;
@@ -43,43 +42,6 @@ export function webhookSecrets(webhook: string | undefined): string[] {
 /** A failure that running the step again cannot fix: a bad configuration or usage. */
 const permanent = (e: unknown) => e instanceof ConfigError || (e instanceof PulseError && e.exitCode === 2);
 
-/** The row of pipeline_runs for a step's outcome. */
-export function runRow(runId: string, step: StepName, r: Omit<StepReport, 'step' | 'lines'>): PipelineRun {
-  return {
-    run_id: runId,
-    step,
-    source: '*',
-    started_at: r.startedAt,
-    finished_at: r.finishedAt,
-    status: r.status,
-    rows_in: r.rowsIn,
-    rows_out: r.rowsOut,
-    rows_rejected: r.rowsRejected,
-    retries: r.retries,
-    error: r.error ?? null,
-    details: r.details ? JSON.stringify(r.details) : null,
-  };
-}
-
-/**
- * Records rows of pipeline_runs, masked (errors and details quote what servers said); a
- * warehouse that cannot be reached is logged, not fatal. Resolves to whether they were recorded.
- */
-export async function recordRuns(config: Config, rows: PipelineRun[], log: Pick<Logger, 'warn'>): Promise<boolean> {
-  try {
-    const w = await openWarehouse(config.warehouseLocation);
-    try {
-      for (const r of rows) await w.recordRun(maskSecretsDeep(r));
-    } finally {
-      await w.close();
-    }
-    return true;
-  } catch (e) {
-    log.warn(`could not record the run history in ${config.warehouse}: ${describeError(e)}`);
-    return false;
-  }
-}
-
 /**
  * Runs one step with everything a step needs around it: configuration, a logger that masks
  * secrets, the run history (a `running` row first, the outcome after), and an abort signal
@@ -100,11 +62,7 @@ export async function runStep(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const startedAt = new Date().toISOString();
-  await recordRuns(
-    opts.config,
-    [runRow(runId, step, { status: 'running', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, startedAt, finishedAt: '' })].map((r) => ({ ...r, finished_at: null })),
-    log,
-  );
+  await recordRuns(opts.config, [{ ...runRow(runId, step, emptyReport(step, 'running', startedAt)), finished_at: null }], log);
   let report: StepReport;
   try {
     const r = await fn({ config: opts.config, runId, log, env, signal: controller.signal, attempt });
@@ -112,19 +70,7 @@ export async function runStep(
   } catch (e) {
     // The report's line says it already; a log record only adds the stack (--debug) or feeds JSON logs.
     if (debugEnabled() || logFormat() === 'json') log.error({ err: e }, `${step} failed`);
-    report = {
-      step,
-      status: 'failed',
-      rowsIn: 0,
-      rowsOut: 0,
-      rowsRejected: 0,
-      retries: 0,
-      error: describeError(e),
-      retryable: !permanent(e),
-      lines: [`${step}: failed: ${describeError(e)}`],
-      startedAt,
-      finishedAt: new Date().toISOString(),
-    };
+    report = failedReport(step, describeError(e), { startedAt, retryable: !permanent(e), line: `${step}: failed: ${describeError(e)}` });
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -166,10 +112,7 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
     report = await runStep(step, fn, { config, attempt: Math.max(1, Number(o.attempt) || 1), ...(o.runId ? { runId: o.runId } : {}) });
   } catch (e) {
     const now = new Date().toISOString();
-    report = {
-      step, status: 'failed', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, error: describeError(e), retryable: !permanent(e),
-      lines: [describeError(e)], startedAt: now, finishedAt: now,
-    };
+    report = failedReport(step, describeError(e), { startedAt: now, finishedAt: now, retryable: !permanent(e), line: describeError(e) });
   }
   report = maskReport(report);
   if (process.send) {

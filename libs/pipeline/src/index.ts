@@ -1,6 +1,9 @@
-export { STEPS, combineStatus, maskReport } from './report.ts';
-export type { StepName, StepReport } from './report.ts';
-export { runStep, stepMain, configSecrets, recordRuns, runRow } from './harness.ts';
+export { STEPS, STEP_DEFS, stepDef } from './steps.ts';
+export type { StepDef, StepName } from './steps.ts';
+export { combineStatus, maskReport, reportLine } from './report.ts';
+export type { StepReport } from './report.ts';
+export { runStep, stepMain, configSecrets } from './harness.ts';
+export { emptyReport, failedReport, recordRuns, runRow } from './runs.ts';
 export type { StepContext, StepFn } from './harness.ts';
 export { forkStep } from './fork.ts';
 export type { ForkOptions } from './fork.ts';

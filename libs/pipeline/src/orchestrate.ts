@@ -3,12 +3,13 @@ import pRetry from 'p-retry';
 import type { Config } from '@social-pulse/config';
 import { createLogger, describeError, maskSecrets, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
-import { openWarehouse } from '@social-pulse/warehouse';
 import type { ForkOptions } from './fork.ts';
-import { configSecrets, recordRuns, runRow } from './harness.ts';
+import { configSecrets } from './harness.ts';
 import { acquireRunLock, lockPath } from './lock.ts';
 import { notifyWebhook, type RunNotice } from './notify.ts';
-import { combineStatus, maskReport, STEPS, type StepName, type StepReport } from './report.ts';
+import { combineStatus, maskReport, reportLine, STEPS, type StepName, type StepReport } from './report.ts';
+import { closeInterrupted, emptyReport, failedReport, recordRuns, runRow } from './runs.ts';
+import { stepDef } from './steps.ts';
 
 export interface PipelineHooks {
   /** Runs one attempt of a step in its own process: `forkStep` with the step app's entry. */
@@ -39,31 +40,6 @@ class StepFailure extends Error {
   }
 }
 
-const INTERRUPTED = 'interrupted: its process ended without finishing (killed, crashed, or the machine stopped)';
-
-/**
- * Rows still `running` when a run starts under the lock belong to runs that died: say so, so
- * that the history and `pulse status` do not show them running forever.
- */
-async function closeInterrupted(config: Config, log: Pick<Logger, 'warn'>): Promise<void> {
-  try {
-    const w = await openWarehouse(config.warehouseLocation);
-    try {
-      await w.query(
-        {
-          duckdb: `UPDATE pipeline_runs SET status = 'failed', finished_at = CAST($now AS TIMESTAMPTZ), error = $error WHERE status = 'running'`,
-          bigquery: `UPDATE pipeline_runs SET status = 'failed', finished_at = TIMESTAMP(@now), error = @error WHERE status = 'running'`,
-        },
-        { now: new Date().toISOString(), error: INTERRUPTED },
-      );
-    } finally {
-      await w.close();
-    }
-  } catch (e) {
-    log.warn(`could not close interrupted runs in ${config.warehouse}: ${describeError(e)}`);
-  }
-}
-
 /** Runs one step, again after a backoff while it fails in a way a new attempt may fix. */
 async function runWithRetries(config: Config, step: StepName, runId: string, hooks: PipelineHooks, onSpawn: (pid: number) => void): Promise<{ report: StepReport; errors: string[]; startedAt: string }> {
   const startedAt = new Date().toISOString();
@@ -85,24 +61,22 @@ async function runWithRetries(config: Config, step: StepName, runId: string, hoo
         randomize: true,
         onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
           errors.push(`attempt ${attemptNumber}: ${error.message}`);
-          if (retriesLeft > 0) hooks.out(`${step.padEnd(13)} attempt ${attemptNumber} failed (${error.message}); trying again`);
+          if (retriesLeft > 0) hooks.out(reportLine(step, `attempt ${attemptNumber} failed (${error.message}); trying again`));
         },
       },
     );
     return { report, errors, startedAt };
   } catch (e) {
     if (e instanceof StepFailure) return { report: e.report, errors, startedAt };
-    const now = new Date().toISOString();
-    const why = describeError(e);
-    return { report: { step, status: 'failed', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, error: why, lines: [`${step}: ${why}`], startedAt, finishedAt: now }, errors, startedAt };
+    return { report: failedReport(step, describeError(e), { startedAt }), errors, startedAt };
   }
 }
 
 /**
  * One pipeline run under the run lock: each step in its own process, retried with backoff on
- * failure; a step that still fails stops the steps after it (each depends on the one before,
- * except load, which does not need enrich), which are recorded as not run, with the reason. The history says what happened, and a
- * failed run is announced once to the configured webhook.
+ * failure; a step that still fails stops the steps that need it (STEP_DEFS, ./steps.ts), and
+ * theirs, which are recorded as not run, with the reason. The history says what happened, and
+ * a failed run is announced once to the configured webhook.
  */
 export async function runPipeline(config: Config, given: PipelineHooks, opts: { skip?: ReadonlySet<string> } = {}): Promise<RunSummary> {
   registerSecrets(configSecrets(config));
@@ -115,20 +89,23 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
   const reports: StepReport[] = [];
   const notRun: StepName[] = [];
   let failed: StepReport | undefined;
+  // The failed step that keeps each failed or not-run step's dependants from running.
+  const blockedBy = new Map<StepName, StepReport>();
   hooks.out(`pulse run ${runId}  lake ${config.lake}  warehouse ${config.warehouse}`);
   try {
     await closeInterrupted(config, log);
     for (const step of STEPS) {
+      const blocker = stepDef(step).needs.map((n) => blockedBy.get(n)).find((r) => r !== undefined);
+      // A step left out passes on what blocks it: the steps that need it wait for the same failure.
+      if (blocker) blockedBy.set(step, blocker);
       if (opts.skip?.has(step)) continue;
       if (hooks.enabled && !(await hooks.enabled(step))) continue;
-      // Loading posts does not need their labels: a failed enrich (no models, say) still lets
-      // load run, and the next successful enrich adds the labels.
-      if (failed && !(failed.step === 'enrich' && step === 'load')) {
-        const why = `not run: ${failed.step} failed (${failed.error ?? 'see its log'})`;
-        hooks.out(`${step.padEnd(13)} ${why}`);
+      if (blocker) {
+        const why = `not run: ${blocker.step} failed (${blocker.error ?? 'see its log'})`;
+        hooks.out(reportLine(step, why));
         notRun.push(step);
         const now = new Date().toISOString();
-        await recordRuns(config, [{ run_id: runId, step, source: '*', started_at: now, finished_at: now, status: 'skipped', rows_in: 0, rows_out: 0, rows_rejected: 0, retries: 0, error: why, details: null }], log);
+        await recordRuns(config, [runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why })], log);
         continue;
       }
       const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, (pid) => {
@@ -148,7 +125,10 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
         };
         await recordRuns(config, [row], log);
       }
-      if (report.status === 'failed') failed = report;
+      if (report.status === 'failed') {
+        failed = report;
+        blockedBy.set(step, report);
+      }
     }
   } finally {
     await lock.release();

@@ -1,8 +1,8 @@
 import { maskSecretsDeep } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
+import type { StepName } from './steps.ts';
 
-export const STEPS = ['scrape', 'lake-write', 'enrich', 'load'] as const;
-export type StepName = (typeof STEPS)[number];
+export { STEPS, type StepName } from './steps.ts';
 
 /** What a step tells the orchestrator (over IPC) and the run history (pipeline_runs). */
 export interface StepReport {
@@ -49,4 +49,15 @@ export function combineStatus(parts: RunStatus[]): RunStatus {
  */
 export function maskReport(r: StepReport): StepReport {
   return maskSecretsDeep(r);
+}
+
+/** Width of the label column of a report line (`lake-write    …`, continuation lines blank). */
+const LABEL_WIDTH = 13;
+
+/**
+ * A line of a step's report for the person at the terminal: the label (a step, or a part of
+ * one such as `quality`; empty for a continuation line) in a column of its own, then the text.
+ */
+export function reportLine(label: string, text: string): string {
+  return `${label.padEnd(LABEL_WIDTH)} ${text}`;
 }

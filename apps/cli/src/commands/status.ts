@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadConfig } from '@social-pulse/config';
 import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
-import { configSecrets } from '@social-pulse/pipeline';
+import { configSecrets, STEPS } from '@social-pulse/pipeline';
 import { PulseError, describeError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
 
@@ -38,7 +38,7 @@ interface CheckRow {
 }
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
-const STEP_ORDER = ['scrape', 'lake-write', 'enrich', 'load'];
+const STEP_ORDER: readonly string[] = STEPS;
 
 /**
  * `pulse status`: what the warehouse holds per source, how the last run went (which step
