@@ -3,16 +3,30 @@ export { AlreadyExistsError, PreconditionFailedError } from './store/store.ts';
 export { LocalStore } from './store/local.ts';
 export { GcsStore, type GcsStoreOptions } from './store/gcs.ts';
 export { openLake, gcsClient, type OpenLakeOptions } from './open.ts';
-export { RawZone, rawOrder, rawFilesAfter, rawWatermarkProblem, watermarkFromFuture, gunzipText } from './raw.ts';
+export { RawZone, gunzipText } from './raw.ts';
 export { StateError, StateStore, type StateReadOptions, type StateSchema } from './state.ts';
-export { mergePosts, PostsMerge, postsFilesAfter } from './posts.ts';
+export { mergePosts, PostsMerge } from './posts.ts';
 export { jsonLines, NdjsonWriter } from './ndjson.ts';
 export type { MergeResult, PostsMergeOptions } from './posts.ts';
-export { nlpFiles, nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
+export { readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';
 export { checkGcsLake, type LakeCheck } from './check.ts';
 export { checkLakeFiles, LakeFileError, type ParquetZone } from './columns.ts';
 export { MAX_NLP_SHARDS, nlpShardOf, nlpShardProgress, nlpShardStateName, nlpShardTag, parseNlpShard } from './shard.ts';
 export type { NlpShard, NlpShardProgress } from './shard.ts';
-export { metricsFiles, metricsFilesAfter, readMetrics, recentPosts, writeMetrics } from './metrics.ts';
+export { readMetrics, recentPosts, writeMetrics } from './metrics.ts';
 export type { RecentPost } from './metrics.ts';
+export {
+  LAKE_ZONES,
+  ZoneCursor,
+  metricsFiles,
+  metricsFilesAfter,
+  nlpFiles,
+  nlpFilesAfter,
+  postsFilesAfter,
+  rawFilesAfter,
+  rawOrder,
+  rawWatermarkProblem,
+  watermarkFromFuture,
+} from './zone.ts';
+export type { LakeZone, ZoneCursorOptions, ZoneName } from './zone.ts';

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Post, PostMetric } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
-import { metricsFiles, metricsFilesAfter, readMetrics, recentPosts, writeMetrics } from './metrics.ts';
+import { readMetrics, recentPosts, writeMetrics } from './metrics.ts';
+import { metricsFiles, metricsFilesAfter } from './zone.ts';
 import { mergePosts } from './posts.ts';
 import { LocalStore } from './store/local.ts';
 

@@ -6,6 +6,7 @@ import { checkColumns } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import { AlreadyExistsError, type LakeStore } from './store/store.ts';
 import { withDuck } from './duck.ts';
+import { metricsFiles } from './zone.ts';
 
 /**
  * The lake's metrics/ zone: append-only Parquet files of `post_metrics` rows (one observation
@@ -13,23 +14,10 @@ import { withDuck } from './duck.ts';
  * Rows are identified by (post_id, observed_at); the same observation written twice (a
  * lake-write retried, or the raw zone merged again from scratch) is the same row, which
  * readers and the warehouse's MERGE keep once. Names sort in the order they were written
- * (run ids do), which is what the loader's watermark relies on.
+ * (run ids do), which is what the loader's watermark relies on (LAKE_ZONES.metrics, ./zone.ts).
  */
 
 const COLS = columnNames(postMetrics).map(quoteIdent).join(', ');
-const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
-
-
-/** Every metrics/ Parquet file, in the order written. */
-export async function metricsFiles(store: LakeStore) {
-  const files = (await store.list(`${LAKE.metrics}/`)).filter((f) => f.key.endsWith('.parquet'));
-  return files.sort((a, b) => (fileName(a.key) < fileName(b.key) ? -1 : fileName(a.key) > fileName(b.key) ? 1 : 0));
-}
-
-/** metrics/ files whose name sorts after `after` (the warehouse loader's watermark). */
-export async function metricsFilesAfter(store: LakeStore, after: string | undefined) {
-  return (await metricsFiles(store)).filter((f) => !after || fileName(f.key) > after);
-}
 
 /**
  * Writes observations as new metrics/ files, one per observed day. A file's name carries a

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Post, PostNlp } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
-import { nlpFilesAfter, readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
+import { readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
+import { nlpFilesAfter } from './zone.ts';
 import { mergePosts } from './posts.ts';
 import { LocalStore } from './store/local.ts';
 

@@ -2,34 +2,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, nlpPartition, PARQUET, postNlp, quoteIdent, type PostNlp } from '@social-pulse/schema';
+import { columnNames, dayOf, duckdbColumnsLiteral, nlpPartition, PARQUET, postNlp, quoteIdent, type PostNlp } from '@social-pulse/schema';
 import { checkColumns, type ParquetZone } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import type { LakeStore } from './store/store.ts';
 import { withDuck } from './duck.ts';
+import { nlpFiles } from './zone.ts';
 
 /**
  * The lake's nlp/ zone: append-only Parquet files of `post_nlp` rows, one set per enrich run
  * (`nlp/dt=<enriched day>/part-<run_id>-<seq>.parquet`). A post relabelled later (new text,
  * new model) gets a newer row in a newer file; readers keep the newest row per post_id, as the
  * warehouse's MERGE does. Names sort in the order they were written, which is what the
- * loader's watermark relies on.
+ * loader's watermark relies on (LAKE_ZONES.nlp, ./zone.ts).
  */
 
 const NLP_COLS = columnNames(postNlp).map(quoteIdent).join(', ');
-const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
-
-/** Every nlp/ Parquet file, in the order written. */
-export async function nlpFiles(store: LakeStore) {
-  const files = (await store.list(`${LAKE.nlp}/`)).filter((f) => f.key.endsWith('.parquet'));
-  return files.sort((a, b) => (fileName(a.key) < fileName(b.key) ? -1 : fileName(a.key) > fileName(b.key) ? 1 : 0));
-}
-
-/** nlp/ files whose name sorts after `after` (the warehouse loader's watermark). */
-export async function nlpFilesAfter(store: LakeStore, after: string | undefined) {
-  return (await nlpFiles(store)).filter((f) => !after || fileName(f.key) > after);
-}
-
 
 export interface NlpWriteResult {
   files: string[];

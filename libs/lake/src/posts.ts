@@ -341,10 +341,3 @@ export async function mergePosts(store: LakeStore, rows: Post[], runId: string, 
     await merge.close();
   }
 }
-
-/** Posts files whose name sorts after `after` (the warehouse loader's watermark). */
-export async function postsFilesAfter(store: LakeStore, after: string | undefined) {
-  const files = (await store.list(`${LAKE.posts}/`)).filter((f) => f.key.endsWith('.parquet'));
-  const name = (k: string) => k.slice(k.lastIndexOf('/') + 1);
-  return files.filter((f) => !after || name(f.key) > after).sort((a, b) => (name(a.key) < name(b.key) ? -1 : 1));
-}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PulseError } from '@social-pulse/runtime';
 import { LAKE } from '@social-pulse/schema';
-import { postsFilesAfter } from './posts.ts';
+import { postsFilesAfter } from './zone.ts';
 import type { LakeStore } from './store/store.ts';
 
 /**
