@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { type NdjsonWriter, PostsMerge, StateError, StateStore, openLake, rawFilesAfter, rawOrder, rawWatermarkProblem, writeMetrics } from '@social-pulse/lake';
-import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { LAKE_ZONES, type NdjsonWriter, PostsMerge, ZoneCursor, openLake, writeMetrics } from '@social-pulse/lake';
+import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress, describeError } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
 import { z } from 'zod';
@@ -40,12 +40,10 @@ const BATCH_POSTS = 100_000;
  */
 export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
-  const state = new StateStore(lake);
-  const st = await state.read<LakeWriterState>('lake-writer', {}, { schema: lakeWriterState, recover: RECOVER });
-  const files = await rawFilesAfter(lake, st.rawThrough);
+  const cursor = await ZoneCursor.open<LakeWriterState>(lake, LAKE_ZONES.raw, { name: 'lake-writer', field: 'rawThrough', schema: lakeWriterState, recover: RECOVER });
+  const files = await cursor.filesAfter();
   // A watermark that no page can follow would make every run read nothing and say ok.
-  const problem = st.rawThrough && !files.length ? await rawWatermarkProblem(lake, st.rawThrough, new Date()) : undefined;
-  if (problem) throw new StateError(state.url('lake-writer'), `rawThrough ${problem}`, RECOVER);
+  if (!files.length) await cursor.check();
   const threads = poolSize(files.length, ctx.env);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
@@ -135,7 +133,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     }
     // Before the watermark: a crash here redoes the step, and the same observations land under the same names.
     await flushMetrics();
-    if (files.length) await state.write('lake-writer', { rawThrough: rawOrder(files.at(-1)!.key) } satisfies LakeWriterState);
+    if (files.length) await cursor.save({ rawThrough: cursor.zone.watermark(files) });
   } finally {
     progress.stop();
     await batch?.close().catch(() => undefined);
@@ -145,15 +143,15 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [
-    `lake-write    ${files.length} raw pages → ${rowsIn} posts, ${newPosts} new; ${rowsOut} rows rewritten in ${filesWritten} Parquet files`,
+    reportLine('lake-write', `${files.length} raw pages → ${rowsIn} posts, ${newPosts} new; ${rowsOut} rows rewritten in ${filesWritten} Parquet files`),
   ];
-  if (observed) lines.push(`              ${observed} observations → post_metrics (${metricsFiles} metrics/ files)`);
-  if (malformed.length) lines.push(`              ${malformed.length} pages skipped (kept in raw/): ${malformed.slice(0, 3).join('; ')}`);
-  if (rejected) lines.push(`              ${rejected} items rejected: ${rejections.slice(0, 3).join('; ')}`);
+  if (observed) lines.push(reportLine('', `${observed} observations → post_metrics (${metricsFiles} metrics/ files)`));
+  if (malformed.length) lines.push(reportLine('', `${malformed.length} pages skipped (kept in raw/): ${malformed.slice(0, 3).join('; ')}`));
+  if (rejected) lines.push(reportLine('', `${rejected} items rejected: ${rejections.slice(0, 3).join('; ')}`));
   if (movedPosts) {
     // Not an error (a post's day can change between two states), but a conflict worth seeing.
     const msg = `${movedPosts} posts found in another day's partition too (their created_at changed): kept once, in the partition of the newest state; stale copies removed (${movedExamples.join(', ')}${movedPosts > movedExamples.length ? ', …' : ''})`;
-    lines.push(`              ${msg}`);
+    lines.push(reportLine('', msg));
     ctx.log.warn(msg);
   }
   return {

@@ -1,17 +1,15 @@
 import path from 'node:path';
 import {
-  StateError,
-  StateStore,
+  LAKE_ZONES,
+  ZoneCursor,
   nlpShardOf,
   nlpShardStateName,
   nlpShardTag,
   openLake,
   parseNlpShard,
-  postsFilesAfter,
   readNlpIndex,
   readNlpRows,
   streamPostTexts,
-  watermarkFromFuture,
   writeNlp,
   type LakeStore,
   type NlpShard,
@@ -32,7 +30,7 @@ import {
   type Enricher,
   type ModelVersion,
 } from '@social-pulse/nlp';
-import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError, type Progress } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
 import { z } from 'zod';
@@ -101,32 +99,32 @@ function modelsUnavailable(e: unknown, offline: boolean): PulseError {
 export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promise<Report> {
   const nlp = nlpConfigRelativeTo(ctx.config.nlp, path.dirname(path.resolve(ctx.config.file)));
   if (!nlp.enabled) {
-    return { status: 'skipped', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: ['enrich        skipped: nlp.enabled is false'] };
+    return { status: 'skipped', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: [reportLine('enrich', 'skipped: nlp.enabled is false')] };
   }
   const shardSpec = ctx.env[SHARD_ENV];
   const shard: NlpShard | undefined = shardSpec ? parseNlpShard(shardSpec, ctx.env) : undefined;
   const chunkPosts = opts.chunkPosts ?? CHUNK_POSTS;
   const lake = opts.lake ?? (await openLake(ctx.config.lakeLocation));
-  const state = new StateStore(lake);
   const stateName = shard ? nlpShardStateName(shard) : 'nlp-enricher';
-  const st = await state.read<EnricherState>(stateName, {}, { schema: enricherState, recover: RECOVER });
-  const future = st.postsThrough ? watermarkFromFuture(st.postsThrough, new Date()) : undefined;
-  if (future) throw new StateError(state.url(stateName), `postsThrough ${future}`, RECOVER);
+  const cursor = await ZoneCursor.open<EnricherState>(lake, LAKE_ZONES.posts, { name: stateName, field: 'postsThrough', schema: enricherState, recover: RECOVER });
+  const st = cursor.doc;
+  // A watermark from the future: every posts/ file written since sorts before it.
+  await cursor.check();
   // With the fingerprints of the model files: files replaced in place are new models.
   const models = await resolveModelVersions(nlp, ctx.env);
   const modelsChanged = !sameModels(st.models, models);
   // New models: every post is a candidate again.
-  const files = await postsFilesAfter(lake, modelsChanged ? undefined : st.postsThrough);
-  const through = files.at(-1)?.key;
+  const files = await cursor.filesAfter(modelsChanged);
+  const through = cursor.zone.watermark(files);
   // What labelled the posts: a hub model downloaded by this run has its fingerprint only once loaded.
   let labelledWith = models;
   const saveState = async () => {
     if (!through && !modelsChanged) return;
-    const name = through ? through.slice(through.lastIndexOf('/') + 1) : st.postsThrough;
+    const name = through ?? st.postsThrough;
     const doc: EnricherState = { ...(name ? { postsThrough: name } : {}), models: labelledWith, ...(shard ? { updatedAt: new Date().toISOString() } : {}) };
-    await state.write(stateName, doc);
+    await cursor.save(doc);
   };
-  const label = shard ? `enrich        shard ${shard.index}/${shard.count}: ` : 'enrich        ';
+  const label = reportLine('enrich', shard ? `shard ${shard.index}/${shard.count}: ` : '');
   if (!files.length) {
     await saveState();
     return { status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, details: { postsFiles: 0 }, lines: [`${label}no new posts`] };
@@ -153,31 +151,25 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
 
   let enricher: Enricher | undefined;
   let device = 'none';
-  let textsComputed = 0;
-  let read = 0;
-  let inShard = 0;
-  let upToDate = 0;
-  let labelled = 0;
-  let copied = 0;
-  let windows = 0;
-  let largestWindow = 0;
+  // What the run did, counted window by window (the report's figures).
+  const n = { read: 0, inShard: 0, upToDate: 0, labelled: 0, textsComputed: 0, copied: 0, windows: 0, largestWindow: 0 };
   const offline = Boolean(resolveModelsDir(nlp, ctx.env)) || ctx.env.HF_HUB_OFFLINE === '1';
   let progress: Progress | undefined;
   try {
     // One window of posts at a time: the texts of every posts/ file are never all in memory.
     for await (const window of streamPostTexts(lake, files.map((f) => f.key), chunkPosts)) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      windows++;
-      largestWindow = Math.max(largestWindow, window.length);
-      read += window.length;
+      n.windows++;
+      n.largestWindow = Math.max(n.largestWindow, window.length);
+      n.read += window.length;
       // A shard keeps the posts whose prepared text hashes to it: identical texts (cross-posts,
       // reposts) meet in one shard, where the enricher computes them once, and no other shard
       // ever writes labels for them, so shards never need to see each other's work.
       const posts = shard ? window.filter((p) => nlpShardOf(prepareText(postText(p), { maxChars: nlp.maxChars }), shard.count) === shard.index) : window;
-      inShard += posts.length;
+      n.inShard += posts.length;
       // Planning needs no model: it hashes prepared texts with the configured model versions.
       const plan = planEnrichment<PostText>(posts, index, nlp, models);
-      upToDate += plan.upToDate;
+      n.upToDate += plan.upToDate;
 
       // Cross-posts and reposts whose text is already labelled: copy the labels.
       const sources = plan.copies.length ? new Map((await readNlpRows(lake, plan.copies.map((c) => c.from))).map((r) => [r.post_id, r])) : new Map<string, PostNlp>();
@@ -188,7 +180,7 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
         else plan.todo.push(c.post); // vanished between the index and now: compute it
       }
       await write(copies);
-      copied += copies.length;
+      n.copied += copies.length;
       if (!plan.todo.length) continue;
 
       if (!enricher) {
@@ -201,9 +193,9 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
         device = enricher.device;
         labelledWith = [...enricher.models];
       }
-      labelled += plan.todo.length;
+      n.labelled += plan.todo.length;
       const bar = (progress ??= createProgress('enrich', { unit: 'posts' }));
-      bar.setTotal(labelled);
+      bar.setTotal(n.labelled);
       let shown = 0;
       const rows = await enricher.enrich(plan.todo, (p) => {
         bar.increment(p.done - shown);
@@ -215,36 +207,36 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
   } finally {
     progress?.stop();
     if (enricher) {
-      textsComputed = enricher.stats().textsComputed;
+      n.textsComputed = enricher.stats().textsComputed;
       await enricher.close();
     }
   }
   await saveState();
 
   const seconds = (Date.now() - started) / 1000;
-  const rate = labelled && seconds > 0 ? ` at ${(labelled / seconds).toFixed(1)} posts/s on ${device}` : '';
+  const rate = n.labelled && seconds > 0 ? ` at ${(n.labelled / seconds).toFixed(1)} posts/s on ${device}` : '';
   const lines = [
-    `${label}${shard ? `${read} posts read, ${inShard} in this shard` : `${read} posts read`}, ${upToDate} already labelled; ${labelled} labelled (${textsComputed} distinct texts computed${rate}), ` +
-      `${copied} copied from identical texts; ${rowsOut} rows → nlp/ in ${filesWritten} files`,
+    `${label}${shard ? `${n.read} posts read, ${n.inShard} in this shard` : `${n.read} posts read`}, ${n.upToDate} already labelled; ${n.labelled} labelled (${n.textsComputed} distinct texts computed${rate}), ` +
+      `${n.copied} copied from identical texts; ${rowsOut} rows → nlp/ in ${filesWritten} files`,
   ];
-  if (modelsChanged && st.models) lines.push('              models or settings changed since the last run: every post is relabelled');
+  if (modelsChanged && st.models) lines.push(reportLine('', 'models or settings changed since the last run: every post is relabelled'));
   ctx.log.info(lines[0]!);
   return {
     status: 'ok',
-    rowsIn: read,
+    rowsIn: n.read,
     rowsOut,
     rowsRejected: 0,
     retries: 0,
     details: {
       postsFiles: files.length,
-      ...(shard ? { shard: `${shard.index}/${shard.count}`, inShard } : {}),
-      upToDate,
-      labelled,
-      textsComputed,
-      copied,
+      ...(shard ? { shard: `${shard.index}/${shard.count}`, inShard: n.inShard } : {}),
+      upToDate: n.upToDate,
+      labelled: n.labelled,
+      textsComputed: n.textsComputed,
+      copied: n.copied,
       // Posts read per window (at most `chunkPosts`): the texts held at once.
-      windows,
-      largestWindow,
+      windows: n.windows,
+      largestWindow: n.largestWindow,
       filesWritten,
       device,
       modelsChanged,

@@ -1,6 +1,6 @@
 import type { Config } from '@social-pulse/config';
 import { parseDuration } from '@social-pulse/config';
-import { sendEventAlerts, type AlertResult } from '@social-pulse/pipeline';
+import { reportLine, sendEventAlerts, type AlertResult } from '@social-pulse/pipeline';
 import { describeError, type Logger } from '@social-pulse/runtime';
 import { detectEvents, type CountKind, type DetectResult, type Warehouse } from '@social-pulse/warehouse';
 
@@ -30,12 +30,11 @@ export async function detectAndAlert(w: Warehouse, config: Pick<Config, 'events'
   } catch (e) {
     const why = `event detection could not run: ${describeError(e)}`;
     log.error(why);
-    return { lines: [`events        ${why}`], problems: [why], details: { eventsOpened: null } };
+    return { lines: [reportLine('events', why)], problems: [why], details: { eventsOpened: null } };
   }
   const lines = [
-    `events        ${r.window ? `hours ${r.window.from.slice(0, 13)}h..${r.window.to.slice(0, 13)}h recounted` : 'nothing new to count'}: ` +
-      `${r.opened.length} new, ${r.extended} grown, ${r.closed} closed`,
-    ...r.opened.filter((e) => e.status === 'open').slice(0, 10).map((e) => `              ${describe(e)}: ${e.observed} posts at ${e.started_at.slice(0, 13)}h, usually ${e.expected.toFixed(1)}`),
+    reportLine('events', `${r.window ? `hours ${r.window.from.slice(0, 13)}h..${r.window.to.slice(0, 13)}h recounted` : 'nothing new to count'}: ${r.opened.length} new, ${r.extended} grown, ${r.closed} closed`),
+    ...r.opened.filter((e) => e.status === 'open').slice(0, 10).map((e) => reportLine('', `${describe(e)}: ${e.observed} posts at ${e.started_at.slice(0, 13)}h, usually ${e.expected.toFixed(1)}`)),
   ];
   const details: Record<string, unknown> = { eventsOpened: r.opened.length, eventsExtended: r.extended, eventsClosed: r.closed };
   if (config.notify.events && config.notify.webhook) {
@@ -48,7 +47,7 @@ export async function detectAndAlert(w: Warehouse, config: Pick<Config, 'events'
     }
     details.alertsSent = a.sent;
     details.alertsFailed = a.failed;
-    if (a.sent || a.errors.length) lines.push(`              alerts: ${a.sent} sent${a.errors.length ? `, ${a.failed} failed (retried next run): ${a.errors[0]}` : ''}`);
+    if (a.sent || a.errors.length) lines.push(reportLine('', `alerts: ${a.sent} sent${a.errors.length ? `, ${a.failed} failed (retried next run): ${a.errors[0]}` : ''}`));
   }
   return { lines, problems: [], details };
 }

@@ -1,15 +1,11 @@
 import { parseDuration } from '@social-pulse/config';
-import { checkLakeFiles, openLake, postsFilesAfter } from '@social-pulse/lake';
-import { crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { openLake } from '@social-pulse/lake';
+import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { describeError } from '@social-pulse/runtime';
 import { describeFailedChecks, openWarehouse, runQualityChecks, type LoadResult, type Warehouse } from '@social-pulse/warehouse';
 import { detectAndAlert } from './events.ts';
-import { loadNlpFiles } from './load-nlp.ts';
-import { loadMetricsFiles } from './load-metrics.ts';
+import { loadMetricsFiles, loadNlpFiles, loadZoneFiles, POSTS } from './load-files.ts';
 import { assignStories } from './stories.ts';
-
-/** Warehouse state key: the last posts/ file merged. */
-export const POSTS_WATERMARK = 'loader.posts_through';
 
 /**
  * The data-quality checks after a load: recorded in dq_checks, and every failure (or a check
@@ -31,8 +27,8 @@ async function checkQuality(w: Warehouse, ctx: StepContext, partitions: LoadResu
     for (const f of failed) ctx.log.warn(`data quality: ${f}`);
     return {
       lines: [
-        `quality       ${passed} checks passed, ${failed.length} failed${skipped ? `, ${skipped} skipped (not enough history)` : ''}`,
-        ...failed.map((f) => `              ${f}`),
+        reportLine('quality', `${passed} checks passed, ${failed.length} failed${skipped ? `, ${skipped} skipped (not enough history)` : ''}`),
+        ...failed.map((f) => reportLine('', f)),
       ],
       problems: failed.map((f) => `data quality: ${f}`),
       details: { checksPassed: passed, checksFailed: failed.length, checksSkipped: skipped },
@@ -40,7 +36,7 @@ async function checkQuality(w: Warehouse, ctx: StepContext, partitions: LoadResu
   } catch (e) {
     const why = `data-quality checks could not run: ${describeError(e)}`;
     ctx.log.error(why);
-    return { lines: [`quality       ${why}`], problems: [why], details: { checksFailed: null } };
+    return { lines: [reportLine('quality', why)], problems: [why], details: { checksFailed: null } };
   }
 }
 
@@ -54,19 +50,7 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
   const lake = await openLake(ctx.config.lakeLocation);
   const w = await openWarehouse(ctx.config.warehouseLocation, { memoryLimit: ctx.config.memoryLimit });
   try {
-    const after = await w.getState(POSTS_WATERMARK);
-    const files = await postsFilesAfter(lake, after);
-    // BigQuery's load jobs read the files in the bucket (gs:// URIs); DuckDB reads local files
-    // (for a bucket lake, copies downloaded once per generation).
-    const paths = w.kind === 'bigquery' ? files.map((f) => lake.url(f.key)) : await Promise.all(files.map((f) => lake.localPath(f.key)));
-    // A foreign file would fail the MERGE without its name (BigQuery's load job names it itself).
-    if (w.kind !== 'bigquery') await checkLakeFiles(lake, files.map((f) => f.key), 'posts');
-    const r = await w.loadPosts(paths);
-    crashPoint('load.merged', ctx.env);
-    if (files.length) {
-      const last = files.at(-1)!.key;
-      await w.setState(POSTS_WATERMARK, last.slice(last.lastIndexOf('/') + 1));
-    }
+    const r = await loadZoneFiles(lake, w, POSTS, () => crashPoint('load.merged', ctx.env));
     // After the posts, so that every label loaded has its post.
     const nlp = await loadNlpFiles(lake, w);
     const metrics = await loadMetricsFiles(lake, w);
@@ -86,14 +70,14 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
       rowsRejected: 0,
       retries: 0,
       ...(dq.problems.length ? { error: dq.problems.slice(0, 5).join('; ') } : {}),
-      details: { files: files.length, inserted: r.inserted, updated: r.updated, ...(billed !== undefined ? { bytesBilled: billed } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, metricsFiles: metrics.files, metricsInserted: metrics.inserted, ...stories.details, ...dq.details },
+      details: { files: r.files, inserted: r.inserted, updated: r.updated, ...(billed !== undefined ? { bytesBilled: billed } : {}), nlpFiles: nlp.files, nlpInserted: nlp.inserted, nlpUpdated: nlp.updated, metricsFiles: metrics.files, metricsInserted: metrics.inserted, ...stories.details, ...dq.details },
       lines: [
-        `load          ${files.length} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`,
-        ...(nlp.files ? [`              ${nlp.files} nlp/ files → post_nlp: ${nlp.inserted} labels inserted, ${nlp.updated} updated`] : []),
-        ...(metrics.files ? [`              ${metrics.files} metrics/ files → post_metrics: ${metrics.inserted} observations inserted`] : []),
+        reportLine('load', `${r.files} Parquet files → ${w.uri}: ${r.inserted} posts inserted, ${r.updated} updated`),
+        ...(nlp.files ? [reportLine('', `${nlp.files} nlp/ files → post_nlp: ${nlp.inserted} labels inserted, ${nlp.updated} updated`)] : []),
+        ...(metrics.files ? [reportLine('', `${metrics.files} metrics/ files → post_metrics: ${metrics.inserted} observations inserted`)] : []),
         ...stories.lines,
         ...dq.lines,
-        ...(billed !== undefined ? [`              BigQuery billed ${(billed / 2 ** 20).toFixed(0)} MiB for this step`] : []),
+        ...(billed !== undefined ? [reportLine('', `BigQuery billed ${(billed / 2 ** 20).toFixed(0)} MiB for this step`)] : []),
       ],
     };
   } finally {

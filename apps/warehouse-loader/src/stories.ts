@@ -1,4 +1,4 @@
-import type { StepContext } from '@social-pulse/pipeline';
+import { reportLine, type StepContext } from '@social-pulse/pipeline';
 import { describeError } from '@social-pulse/runtime';
 import { updateStories, type LoadResult, type Warehouse } from '@social-pulse/warehouse';
 
@@ -13,12 +13,12 @@ export async function assignStories(w: Warehouse, ctx: StepContext, partitions: 
   try {
     const s = await updateStories(w, { now: new Date(), ...(partitions !== undefined ? { partitions } : {}) });
     return {
-      lines: [`stories       ${s.assigned} posts assigned, ${s.created} new stories, ${s.stories} stories updated`],
+      lines: [reportLine('stories', `${s.assigned} posts assigned, ${s.created} new stories, ${s.stories} stories updated`)],
       details: { storyPosts: s.assigned, storiesCreated: s.created, storiesUpdated: s.stories },
     };
   } catch (e) {
     const why = `stories could not be computed: ${describeError(e)}`;
     ctx.log.warn(why);
-    return { lines: [`stories       ${why}`], details: { storiesUpdated: null, storiesError: why } };
+    return { lines: [reportLine('stories', why)], details: { storiesUpdated: null, storiesError: why } };
   }
 }

@@ -6,7 +6,7 @@ import { LakeFileError, LocalStore, mergePosts, writeNlp } from '@social-pulse/l
 import { openDuckDB, sqlString } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
 import { openWarehouse } from '@social-pulse/warehouse';
-import { loadNlpFiles, NLP_WATERMARK } from '../src/load-nlp.ts';
+import { loadNlpFiles, NLP_WATERMARK } from '../src/load-files.ts';
 
 const post = (id: string): Post => ({
   post_id: `hackernews:${id}`, source: 'hackernews', native_id: id, url: `https://news.ycombinator.com/item?id=${id}`,

@@ -39,7 +39,7 @@ import { openWarehouse, type Warehouse } from '@social-pulse/warehouse';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { POSTS_ONLY } from '../../../apps/dashboard/src/sql.ts';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { loadMetricsFiles } from '../../../apps/warehouse-loader/src/load-metrics.ts';
+import { loadMetricsFiles } from '../../../apps/warehouse-loader/src/load-files.ts';
 import { fmt, generatePosts, machine, parseSizes, pulse, scratch, table, type Scratch } from '../lib.ts';
 
 const { values } = parseArgs({
