@@ -27,3 +27,11 @@ export function defaultDatasetId(stack: string): string {
 export function labels(stack: string): Record<string, string> {
   return { app: 'social-pulse', stack: slug(stack).slice(0, 63) };
 }
+
+/** The lake lives under this prefix of the bucket (its zones, LAKE in libs/schema, below it). */
+export const LAKE_PREFIX = 'lake';
+
+/** The lake URI that `pulse` is configured with: `gs://BUCKET/lake`. */
+export function lakeUri(bucket: string): string {
+  return `gs://${bucket}/${LAKE_PREFIX}`;
+}

@@ -1,3 +1,4 @@
+import { lakeUri } from './names.ts';
 import { DEFAULT_SOURCES } from './sources.ts';
 import { indent, toYaml } from './yaml.ts';
 import type { YamlValue } from './yaml.ts';
@@ -27,7 +28,7 @@ const SCHEDULE_AS_DURATION: Record<string, string> = { minutely: '1m', hourly: '
 /** The `pulse` configuration file the VM runs with (pulse.config.yaml, see DESIGN.md). */
 export function pulseConfigYaml(input: PulseConfigInput): string {
   const head: Record<string, YamlValue> = {
-    lake: `gs://${input.bucket}/lake`,
+    lake: lakeUri(input.bucket),
     warehouse: `bigquery://${input.project}/${input.dataset}`,
   };
   const every = SCHEDULE_AS_DURATION[input.schedule];

@@ -1,8 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-
-/** The lake lives under this prefix of the bucket: `gs://BUCKET/lake`. */
-export const LAKE_PREFIX = 'lake';
+import { LAKE } from '@social-pulse/schema';
+import { LAKE_PREFIX, lakeUri } from '../names.ts';
 
 export interface LakeBucketArgs {
   /** The GCP project that owns the bucket. */
@@ -52,7 +51,7 @@ export class LakeBucket extends pulumi.ComponentResource {
           {
             // Raw pages are read again only to rebuild posts/, so they can live in a colder class.
             action: { type: 'SetStorageClass', storageClass: args.rawColdStorageClass },
-            condition: { age: args.rawColdAfterDays, matchesPrefixes: [`${LAKE_PREFIX}/raw/`], matchesStorageClasses: ['STANDARD'] },
+            condition: { age: args.rawColdAfterDays, matchesPrefixes: [`${LAKE_PREFIX}/${LAKE.raw}/`], matchesStorageClasses: ['STANDARD'] },
           },
         ],
         labels: args.labels,
@@ -60,7 +59,7 @@ export class LakeBucket extends pulumi.ComponentResource {
       { parent: this },
     );
     this.bucketName = bucket.name;
-    this.lakeUri = pulumi.interpolate`gs://${bucket.name}/${LAKE_PREFIX}`;
+    this.lakeUri = bucket.name.apply(lakeUri);
     this.registerOutputs({ bucketName: this.bucketName, lakeUri: this.lakeUri });
   }
 }
