@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { loadConfig } from '@social-pulse/config';
 import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
-import { configSecrets, STEPS } from '@social-pulse/pipeline';
-import { PulseError, describeError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
-import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
+import { STEPS } from '@social-pulse/pipeline';
+import { describeError, maskSecrets, maskSecretsDeep } from '@social-pulse/runtime';
+import { describeFailedChecks } from '@social-pulse/warehouse';
+import { openWarehouseToRead } from '../read-warehouse.ts';
 
 interface SourceStatus {
   source: string;
@@ -46,17 +45,7 @@ const STEP_ORDER: readonly string[] = STEPS;
  * data-quality checks of the last load.
  */
 export async function statusCommand(g: { config: string }, o: { json?: boolean }): Promise<void> {
-  // status only reads: a lake it may not write to is no reason to refuse.
-  const config = await loadConfig(g.config, { lakeAccess: 'read' });
-  // The history quotes what servers said; rows written before masking was complete may hold
-  // a credential of this environment.
-  registerSecrets(configSecrets(config));
-  const where = config.warehouseLocation;
-  // Opening a DuckDB file creates it: an empty warehouse would hide a wrong path.
-  if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
-    throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
-  }
-  const w = await openWarehouse(where);
+  const { config, w } = await openWarehouseToRead(g.config);
   try {
     const posts = await w.query<{ source: string; posts: bigint; newest: Date; collected: Date }>(
       `SELECT source, count(*) AS posts, max(created_at) AS newest, max(collected_at) AS collected FROM posts GROUP BY source`,
