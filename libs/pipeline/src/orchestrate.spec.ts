@@ -85,6 +85,29 @@ describe('runPipeline', () => {
     expect(dead).toMatchObject({ status: 'failed', error: expect.stringMatching(/^interrupted/) });
   });
 
+  it('runs a step whose needs did not fail (load after a failed enrich), and passes a failure on through a step left out', async () => {
+    const config = await setup({ retry: { steps: 0, backoffMs: 1 } });
+    const calls: string[] = [];
+    const out: string[] = [];
+    const summary = await runPipeline(config, {
+      launch: async (step) => (calls.push(step), step === 'enrich' ? report(step, 'failed', { error: 'no models' }) : report(step, 'ok')),
+      out: (l) => out.push(l),
+      log: silentLogger,
+    });
+    expect(calls).toEqual(['scrape', 'lake-write', 'enrich', 'load']);
+    expect(summary).toMatchObject({ status: 'failed', failed: { step: 'enrich', error: 'no models' }, notRun: [] });
+
+    calls.length = 0;
+    const skipped = await runPipeline(config, {
+      launch: async (step) => (calls.push(step), step === 'scrape' ? report(step, 'failed', { error: 'offline', retryable: false }) : report(step, 'ok')),
+      out: (l) => out.push(l),
+      log: silentLogger,
+    }, { skip: new Set(['lake-write']) });
+    expect(calls).toEqual(['scrape']);
+    expect(skipped.notRun).toEqual(['enrich', 'load']);
+    expect(out).toContain('enrich        not run: scrape failed (offline)');
+  });
+
   it('refuses a second run while one holds the lock, and takes over a lock whose processes are gone', async () => {
     const config = await setup();
     const lock = await acquireRunLock(lockPath(config.lakeLocation));
