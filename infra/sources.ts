@@ -11,8 +11,8 @@ export const DEFAULT_SOURCES: YamlValue = [
  * Checks config `sources`, a YAML (or JSON) list of source entries written as in
  * pulse.config.yaml, and returns it trimmed, or a message naming what is wrong.
  *
- * The program has no YAML parser (the VM's `pulse` validates the whole file against the
- * config schema), so this catches the mistakes that would otherwise surface only on the VM
+ * The text is embedded as it is, not parsed (the VM's `pulse` validates the whole file against
+ * the config schema), so this catches the mistakes that would otherwise surface only on the VM
  * at the first run: not a list, tabs, and a source type that does not exist.
  */
 export function checkSources(text: string): { ok: string } | { error: string } {
