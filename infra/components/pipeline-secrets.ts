@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { PulseComponent } from './component.ts';
+import { pulseComponent } from './component.ts';
 import type { InProject, Labels } from './component.ts';
 
 /** One credential to keep in Secret Manager. */
@@ -32,35 +32,31 @@ export interface PipelineSecretsArgs extends InProject {
  * added later with `gcloud secrets versions add`), and secretAccessor for the pipeline's
  * account on each secret, not on the project.
  */
-export class PipelineSecrets extends PulseComponent {
-  /** Environment variable and secret id of each credential (names only). */
-  public readonly refs: pulumi.Output<{ env: string; secretId: string }[]>;
-
-  constructor(name: string, args: PipelineSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('PipelineSecrets', name, opts);
-    const replication = args.replicas?.length ? { userManaged: { replicas: args.replicas.map((location) => ({ location })) } } : { auto: {} };
-    const refs = args.secrets.map((spec) => {
-      const slug = spec.env.toLowerCase().replaceAll('_', '-');
-      const secret = this.child(
-        gcp.secretmanager.Secret,
-        slug,
-        { project: args.project, secretId: spec.secretId, replication, labels: args.labels },
-        // The id is fixed (the VM reads it by name) and replication cannot change in place: a
-        // new `secretReplicas` must delete the old secret before creating its successor.
-        { deleteBeforeReplace: true },
-      );
-      if (spec.value !== undefined) {
-        this.child(gcp.secretmanager.SecretVersion, `${slug}-version`, { secret: secret.id, secretData: pulumi.secret(spec.value) });
-      }
-      this.child(gcp.secretmanager.SecretIamMember, `${slug}-accessor`, {
-        project: args.project,
-        secretId: secret.secretId,
-        role: 'roles/secretmanager.secretAccessor',
-        member: args.accessor,
-      });
-      return secret.secretId.apply((secretId) => ({ env: spec.env, secretId }));
+export const PipelineSecrets = pulseComponent('PipelineSecrets', (args: PipelineSecretsArgs, child) => {
+  const replication = args.replicas?.length ? { userManaged: { replicas: args.replicas.map((location) => ({ location })) } } : { auto: {} };
+  const refs = args.secrets.map((spec) => {
+    const slug = spec.env.toLowerCase().replaceAll('_', '-');
+    const secret = child(
+      gcp.secretmanager.Secret,
+      slug,
+      { project: args.project, secretId: spec.secretId, replication, labels: args.labels },
+      // The id is fixed (the VM reads it by name) and replication cannot change in place: a
+      // new `secretReplicas` must delete the old secret before creating its successor.
+      { deleteBeforeReplace: true },
+    );
+    if (spec.value !== undefined) {
+      child(gcp.secretmanager.SecretVersion, `${slug}-version`, { secret: secret.id, secretData: pulumi.secret(spec.value) });
+    }
+    child(gcp.secretmanager.SecretIamMember, `${slug}-accessor`, {
+      project: args.project,
+      secretId: secret.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: args.accessor,
     });
-    this.refs = pulumi.all(refs);
-    this.registerOutputs({ refs: this.refs });
-  }
-}
+    return secret.secretId.apply((secretId) => ({ env: spec.env, secretId }));
+  });
+  return {
+    /** Environment variable and secret id of each credential (names only). */
+    refs: pulumi.all(refs),
+  };
+});

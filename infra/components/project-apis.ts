@@ -1,6 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
-import { PulseComponent } from './component.ts';
+import { pulseComponent } from './component.ts';
 import type { InProject } from './component.ts';
 
 /**
@@ -25,21 +25,15 @@ export const REQUIRED_APIS = [
 export type ProjectApisArgs = InProject;
 
 /** Enables the APIs; other components depend on this one so they wait until the APIs are on. */
-export class ProjectApis extends PulseComponent {
-  public readonly services: pulumi.Output<string[]>;
-
-  constructor(name: string, args: ProjectApisArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('ProjectApis', name, opts);
-    const services = REQUIRED_APIS.map((api) =>
-      this.child(gcp.projects.Service, `${api.split('.')[0]}`, {
-        project: args.project,
-        service: api,
-        // Other workloads in the project may use these APIs: destroying this stack must not turn them off.
-        disableOnDestroy: false,
-        disableDependentServices: false,
-      }),
-    );
-    this.services = pulumi.all(services.map((s) => s.service));
-    this.registerOutputs({ services: this.services });
-  }
-}
+export const ProjectApis = pulseComponent('ProjectApis', (args: ProjectApisArgs, child) => {
+  const services = REQUIRED_APIS.map((api) =>
+    child(gcp.projects.Service, `${api.split('.')[0]}`, {
+      project: args.project,
+      service: api,
+      // Other workloads in the project may use these APIs: destroying this stack must not turn them off.
+      disableOnDestroy: false,
+      disableDependentServices: false,
+    }),
+  );
+  return { services: pulumi.all(services.map((s) => s.service)) };
+});
