@@ -52,6 +52,22 @@ function unit(sections: Record<string, string[]>): string {
 // setup unit restarts them too, on the release it switched to.
 const AFTER_SETUP = [`Requires=${VM.setupService}`, `After=${VM.setupService}`];
 
+// Each unit reaches the network (Cloud Storage, BigQuery, the networks' APIs): it starts once the VM is online.
+const ONLINE = ['Wants=network-online.target', 'After=network-online.target'];
+
+/**
+ * A service that runs `pulse` once the VM is online and the release installed: as its user, in
+ * the current release, with its environment file, hardened, with at most `memoryMax` of memory.
+ * `service` is what it runs (the lines between those); `install`, its [Install] section.
+ */
+function pulseService(description: string, type: 'oneshot' | 'simple', service: string[], memoryMax: string, install?: string[]): string {
+  return unit({
+    Unit: [`Description=${description}`, ...ONLINE, ...AFTER_SETUP],
+    Service: [`Type=${type}`, `User=${VM.user}`, `Group=${VM.user}`, `WorkingDirectory=${VM.current}`, `EnvironmentFile=${VM.envFile}`, ...service, ...hardening(memoryMax)],
+    ...(install === undefined ? {} : { Install: install }),
+  });
+}
+
 /**
  * Installs the pinned release (see startup-script.ts' installScript) and switches
  * /opt/social-pulse/current to it. Started by the timer, the dashboard and the startup script;
@@ -59,26 +75,17 @@ const AFTER_SETUP = [`Requires=${VM.setupService}`, `After=${VM.setupService}`];
  */
 export function setupService(): string {
   return unit({
-    Unit: ['Description=social-pulse: install the pinned release', 'Wants=network-online.target', 'After=network-online.target'],
+    Unit: ['Description=social-pulse: install the pinned release', ...ONLINE],
     Service: ['Type=oneshot', 'RemainAfterExit=yes', `ExecStart=${VM.install}`, 'TimeoutStartSec=1h'],
   });
 }
 
 /** One pipeline run: scrape, lake, enrich, load. Started by the timer. */
 export function runService(): string {
-  return unit({
-    Unit: [
-      'Description=social-pulse: one pipeline run (scrape, lake, enrich, load)',
-      'Wants=network-online.target',
-      'After=network-online.target',
-      ...AFTER_SETUP,
-    ],
-    Service: [
-      'Type=oneshot',
-      `User=${VM.user}`,
-      `Group=${VM.user}`,
-      `WorkingDirectory=${VM.current}`,
-      `EnvironmentFile=${VM.envFile}`,
+  return pulseService(
+    'social-pulse: one pipeline run (scrape, lake, enrich, load)',
+    'oneshot',
+    [
       `RuntimeDirectory=${VM.runtimeDir}`,
       'RuntimeDirectoryMode=0700',
       '# Credentials are read from Secret Manager at the start of every run into a file on tmpfs',
@@ -88,9 +95,9 @@ export function runService(): string {
       `ExecStart=${VM.pulseBin} run --config ${VM.config}`,
       'TimeoutStartSec=3h',
       'Nice=5',
-      ...hardening('80%'),
     ],
-  });
+    '80%',
+  );
 }
 
 /** Starts the run on the configured calendar; Persistent= catches up a run missed while the VM was off. */
@@ -104,21 +111,13 @@ export function runTimer(onCalendar: string): string {
 
 /** The dashboard, on loopback only: it is reached through an SSH tunnel over IAP. */
 export function dashboardService(): string {
-  return unit({
-    Unit: ['Description=social-pulse dashboard (127.0.0.1 only)', 'Wants=network-online.target', 'After=network-online.target', ...AFTER_SETUP],
-    Service: [
-      'Type=simple',
-      `User=${VM.user}`,
-      `Group=${VM.user}`,
-      `WorkingDirectory=${VM.current}`,
-      `EnvironmentFile=${VM.envFile}`,
-      `ExecStart=${VM.pulseBin} dashboard --config ${VM.config} --host 127.0.0.1 --port ${DASHBOARD_PORT}`,
-      'Restart=on-failure',
-      'RestartSec=10',
-      ...hardening('25%'),
-    ],
-    Install: ['WantedBy=multi-user.target'],
-  });
+  return pulseService(
+    'social-pulse dashboard (127.0.0.1 only)',
+    'simple',
+    [`ExecStart=${VM.pulseBin} dashboard --config ${VM.config} --host 127.0.0.1 --port ${DASHBOARD_PORT}`, 'Restart=on-failure', 'RestartSec=10'],
+    '25%',
+    ['WantedBy=multi-user.target'],
+  );
 }
 
 /** Creates the run lock's directory at every boot (/run is a tmpfs). */

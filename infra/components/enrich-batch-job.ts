@@ -1,5 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { pulseComponent } from './component.ts';
 import { GPUS, type GpuType } from '../gpu.ts';
 import { shq } from '../shell.ts';
 import { NODE_MAJOR } from '../startup-script.ts';
@@ -145,27 +146,23 @@ export interface EnrichBatchJobArgs {
  * service account the roles its task VMs need (report to Batch, write logs) and those that
  * let it submit the job from the pipeline VM (jobs editor, and acting as itself for the tasks).
  */
-export class EnrichBatchJob extends pulumi.ComponentResource {
-  /** The job body, JSON: `pulumi stack output enrichJob > job.json`, then `pulse enrich --batch job.json`. */
-  public readonly spec: pulumi.Output<string>;
-
-  constructor(name: string, args: EnrichBatchJobArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('social-pulse:infra:EnrichBatchJob', name, {}, opts);
-    const api = new gcp.projects.Service(`${name}-batch-api`, { project: args.project, service: 'batch.googleapis.com', disableOnDestroy: false }, { parent: this });
-    const member = pulumi.interpolate`serviceAccount:${args.serviceAccountEmail}`;
-    for (const [suffix, role] of [
-      ['agent-reporter', 'roles/batch.agentReporter'],
-      ['log-writer', 'roles/logging.logWriter'],
-      ['jobs-editor', 'roles/batch.jobsEditor'],
-    ] as const) {
-      new gcp.projects.IAMMember(`${name}-${suffix}`, { project: args.project, role, member }, { parent: this, dependsOn: [api] });
-    }
-    new gcp.serviceaccount.IAMMember(`${name}-act-as-self`, { serviceAccountId: args.serviceAccountId, role: 'roles/iam.serviceAccountUser', member }, { parent: this });
-    this.spec = pulumi
+export const EnrichBatchJob = pulseComponent('EnrichBatchJob', (args: EnrichBatchJobArgs, child) => {
+  const api = child(gcp.projects.Service, 'batch-api', { project: args.project, service: 'batch.googleapis.com', disableOnDestroy: false });
+  const member = pulumi.interpolate`serviceAccount:${args.serviceAccountEmail}`;
+  for (const [suffix, role] of [
+    ['agent-reporter', 'roles/batch.agentReporter'],
+    ['log-writer', 'roles/logging.logWriter'],
+    ['jobs-editor', 'roles/batch.jobsEditor'],
+  ] as const) {
+    child(gcp.projects.IAMMember, suffix, { project: args.project, role, member }, { dependsOn: [api] });
+  }
+  child(gcp.serviceaccount.IAMMember, 'act-as-self', { serviceAccountId: args.serviceAccountId, role: 'roles/iam.serviceAccountUser', member });
+  return {
+    /** The job body, JSON: `pulumi stack output enrichJob > job.json`, then `pulse enrich --batch job.json`. */
+    spec: pulumi
       .all([args.repoUrl, args.commit, args.pulseConfig, args.serviceAccountEmail, args.subnetworkId])
       .apply(([repoUrl, commit, pulseConfig, serviceAccountEmail, subnetworkId]) =>
         JSON.stringify(enrichJobSpec({ job: args.job, repoUrl, commit, pulseConfig, gpu: args.job.gpu, serviceAccountEmail, subnetworkId, labels: args.labels }), null, 2),
-      );
-    this.registerOutputs({ spec: this.spec });
-  }
-}
+      ),
+  };
+});

@@ -1,9 +1,9 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { pulseComponent } from './component.ts';
+import type { InProject } from './component.ts';
 
-export interface PipelineIdentityArgs {
-  /** The GCP project of the service account. */
-  project: pulumi.Input<string>;
+export interface PipelineIdentityArgs extends InProject {
   /** The service account id (6–30 characters). */
   accountId: pulumi.Input<string>;
   /** The lake bucket: the account may read, write and delete its objects. */
@@ -26,43 +26,23 @@ export const PROJECT_ROLES = [
  * data editor on the dataset only, and {@link PROJECT_ROLES} on the project. The VM uses it
  * through the metadata server; no key is ever created.
  */
-export class PipelineIdentity extends pulumi.ComponentResource {
-  public readonly email: pulumi.Output<string>;
-  /** `serviceAccount:EMAIL`, for IAM bindings. */
-  public readonly member: pulumi.Output<string>;
+export const PipelineIdentity = pulseComponent('PipelineIdentity', (args: PipelineIdentityArgs, child) => {
+  const account = child(gcp.serviceaccount.Account, 'sa', {
+    project: args.project,
+    accountId: args.accountId,
+    displayName: 'social-pulse pipeline',
+    description: 'Runs `pulse run` and `pulse dashboard` on the social-pulse VM',
+  });
+  const member = pulumi.interpolate`serviceAccount:${account.email}`;
 
-  constructor(name: string, args: PipelineIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('social-pulse:infra:PipelineIdentity', name, {}, opts);
-    const account = new gcp.serviceaccount.Account(
-      `${name}-sa`,
-      {
-        project: args.project,
-        accountId: args.accountId,
-        displayName: 'social-pulse pipeline',
-        description: 'Runs `pulse run` and `pulse dashboard` on the social-pulse VM',
-      },
-      { parent: this },
-    );
-    this.email = account.email;
-    this.member = pulumi.interpolate`serviceAccount:${account.email}`;
-
-    new gcp.storage.BucketIAMMember(
-      `${name}-lake-object-admin`,
-      { bucket: args.bucketName, role: 'roles/storage.objectAdmin', member: this.member },
-      { parent: this },
-    );
-    new gcp.bigquery.DatasetIamMember(
-      `${name}-dataset-editor`,
-      { project: args.project, datasetId: args.datasetId, role: 'roles/bigquery.dataEditor', member: this.member },
-      { parent: this },
-    );
-    for (const role of PROJECT_ROLES) {
-      new gcp.projects.IAMMember(
-        `${name}-${role.slice('roles/'.length).replace(/\.|(?=[A-Z])/g, '-').toLowerCase()}`,
-        { project: args.project, role, member: this.member },
-        { parent: this },
-      );
-    }
-    this.registerOutputs({ email: this.email, member: this.member });
+  child(gcp.storage.BucketIAMMember, 'lake-object-admin', { bucket: args.bucketName, role: 'roles/storage.objectAdmin', member });
+  child(gcp.bigquery.DatasetIamMember, 'dataset-editor', { project: args.project, datasetId: args.datasetId, role: 'roles/bigquery.dataEditor', member });
+  for (const role of PROJECT_ROLES) {
+    child(gcp.projects.IAMMember, role.slice('roles/'.length).replace(/\.|(?=[A-Z])/g, '-').toLowerCase(), { project: args.project, role, member });
   }
-}
+  return {
+    email: account.email,
+    /** `serviceAccount:EMAIL`, for IAM bindings. */
+    member,
+  };
+});

@@ -1,5 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { pulseComponent } from './component.ts';
+import type { InProject, Labels } from './component.ts';
 
 /** One credential to keep in Secret Manager. */
 export interface SecretSpec {
@@ -11,15 +13,13 @@ export interface SecretSpec {
   value?: pulumi.Input<string>;
 }
 
-export interface PipelineSecretsArgs {
-  /** The GCP project of the secrets. */
-  project: pulumi.Input<string>;
+export interface PipelineSecretsArgs extends InProject {
   /** The only principal granted access to each secret, e.g. `serviceAccount:EMAIL`. */
   accessor: pulumi.Input<string>;
   /** The credentials. */
   secrets: SecretSpec[];
   /** Labels for the secrets. */
-  labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  labels: Labels;
   /**
    * Locations for user-managed replication. Without them Google picks (automatic replication),
    * which an organisation policy `gcp.resourceLocations` that leaves out some regions refuses.
@@ -32,37 +32,31 @@ export interface PipelineSecretsArgs {
  * added later with `gcloud secrets versions add`), and secretAccessor for the pipeline's
  * account on each secret, not on the project.
  */
-export class PipelineSecrets extends pulumi.ComponentResource {
-  /** Environment variable and secret id of each credential (names only). */
-  public readonly refs: pulumi.Output<{ env: string; secretId: string }[]>;
-
-  constructor(name: string, args: PipelineSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('social-pulse:infra:PipelineSecrets', name, {}, opts);
-    const replication = args.replicas?.length ? { userManaged: { replicas: args.replicas.map((location) => ({ location })) } } : { auto: {} };
-    const refs = args.secrets.map((spec) => {
-      const slug = spec.env.toLowerCase().replaceAll('_', '-');
-      const secret = new gcp.secretmanager.Secret(
-        `${name}-${slug}`,
-        { project: args.project, secretId: spec.secretId, replication, labels: args.labels },
-        // The id is fixed (the VM reads it by name) and replication cannot change in place: a
-        // new `secretReplicas` must delete the old secret before creating its successor.
-        { parent: this, deleteBeforeReplace: true },
-      );
-      if (spec.value !== undefined) {
-        new gcp.secretmanager.SecretVersion(
-          `${name}-${slug}-version`,
-          { secret: secret.id, secretData: pulumi.secret(spec.value) },
-          { parent: this },
-        );
-      }
-      new gcp.secretmanager.SecretIamMember(
-        `${name}-${slug}-accessor`,
-        { project: args.project, secretId: secret.secretId, role: 'roles/secretmanager.secretAccessor', member: args.accessor },
-        { parent: this },
-      );
-      return secret.secretId.apply((secretId) => ({ env: spec.env, secretId }));
+export const PipelineSecrets = pulseComponent('PipelineSecrets', (args: PipelineSecretsArgs, child) => {
+  const replication = args.replicas?.length ? { userManaged: { replicas: args.replicas.map((location) => ({ location })) } } : { auto: {} };
+  const refs = args.secrets.map((spec) => {
+    const slug = spec.env.toLowerCase().replaceAll('_', '-');
+    const secret = child(
+      gcp.secretmanager.Secret,
+      slug,
+      { project: args.project, secretId: spec.secretId, replication, labels: args.labels },
+      // The id is fixed (the VM reads it by name) and replication cannot change in place: a
+      // new `secretReplicas` must delete the old secret before creating its successor.
+      { deleteBeforeReplace: true },
+    );
+    if (spec.value !== undefined) {
+      child(gcp.secretmanager.SecretVersion, `${slug}-version`, { secret: secret.id, secretData: pulumi.secret(spec.value) });
+    }
+    child(gcp.secretmanager.SecretIamMember, `${slug}-accessor`, {
+      project: args.project,
+      secretId: secret.secretId,
+      role: 'roles/secretmanager.secretAccessor',
+      member: args.accessor,
     });
-    this.refs = pulumi.all(refs);
-    this.registerOutputs({ refs: this.refs });
-  }
-}
+    return secret.secretId.apply((secretId) => ({ env: spec.env, secretId }));
+  });
+  return {
+    /** Environment variable and secret id of each credential (names only). */
+    refs: pulumi.all(refs),
+  };
+});

@@ -1,12 +1,12 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { pulseComponent } from './component.ts';
+import type { InProject, Labels } from './component.ts';
 
 /** Ubuntu 24.04 LTS, the newest image of the family at creation. */
 export const VM_IMAGE = 'projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64';
 
-export interface PipelineVmArgs {
-  /** The GCP project of the VM. */
-  project: pulumi.Input<string>;
+export interface PipelineVmArgs extends InProject {
   /** The zone of the VM, in the subnetwork's region. */
   zone: pulumi.Input<string>;
   /** The machine type, e.g. e2-standard-4 (g2-* for L4, n1-* for T4). */
@@ -24,7 +24,7 @@ export interface PipelineVmArgs {
   /** The startup script (see startup-script.ts). */
   startupScript: pulumi.Input<string>;
   /** Labels for the VM and its boot disk. */
-  labels: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  labels: Labels;
   /** The commit the startup script installs; shown as metadata `social-pulse-commit`. */
   commit: pulumi.Input<string>;
 }
@@ -35,40 +35,28 @@ export interface PipelineVmArgs {
  * project-wide SSH keys. A changed startup script replaces the VM; its state is in the
  * bucket and the dataset, so a new VM picks up where the old one stopped.
  */
-export class PipelineVm extends pulumi.ComponentResource {
-  public readonly name: pulumi.Output<string>;
-  public readonly zone: pulumi.Output<string>;
-
-  constructor(name: string, args: PipelineVmArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('social-pulse:infra:PipelineVm', name, {}, opts);
-    const gpu = pulumi.output(args.gpu);
-    const instance = new gcp.compute.Instance(
-      `${name}-vm`,
-      {
-        project: args.project,
-        zone: args.zone,
-        machineType: args.machineType,
-        allowStoppingForUpdate: true,
-        // The disk carries the labels too: billing reports it apart from the instance.
-        bootDisk: { autoDelete: true, initializeParams: { image: VM_IMAGE, size: args.diskSizeGb, type: 'pd-balanced', labels: args.labels } },
-        // No accessConfigs: the interface gets no external IP.
-        networkInterfaces: [{ subnetwork: args.subnetworkId }],
-        serviceAccount: { email: args.serviceAccountEmail, scopes: ['cloud-platform'] },
-        shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
-        guestAccelerators: gpu.apply((g) => (g === undefined ? [] : [{ type: g.type, count: g.count }])),
-        // A VM with a GPU cannot live-migrate during host maintenance: it stops and restarts.
-        scheduling: gpu.apply((g) => ({ onHostMaintenance: g === undefined ? 'MIGRATE' : 'TERMINATE', automaticRestart: true })),
-        // The pinned commit, readable at a glance in `pulumi preview` and on the VM
-        // (curl -H Metadata-Flavor:Google http://metadata/computeMetadata/v1/instance/attributes/social-pulse-commit).
-        metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE', 'social-pulse-commit': args.commit },
-        metadataStartupScript: args.startupScript,
-        tags: args.tags,
-        labels: args.labels,
-      },
-      { parent: this },
-    );
-    this.name = instance.name;
-    this.zone = instance.zone;
-    this.registerOutputs({ name: this.name, zone: this.zone });
-  }
-}
+export const PipelineVm = pulseComponent('PipelineVm', (args: PipelineVmArgs, child) => {
+  const gpu = pulumi.output(args.gpu);
+  const instance = child(gcp.compute.Instance, 'vm', {
+    project: args.project,
+    zone: args.zone,
+    machineType: args.machineType,
+    allowStoppingForUpdate: true,
+    // The disk carries the labels too: billing reports it apart from the instance.
+    bootDisk: { autoDelete: true, initializeParams: { image: VM_IMAGE, size: args.diskSizeGb, type: 'pd-balanced', labels: args.labels } },
+    // No accessConfigs: the interface gets no external IP.
+    networkInterfaces: [{ subnetwork: args.subnetworkId }],
+    serviceAccount: { email: args.serviceAccountEmail, scopes: ['cloud-platform'] },
+    shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
+    guestAccelerators: gpu.apply((g) => (g === undefined ? [] : [{ type: g.type, count: g.count }])),
+    // A VM with a GPU cannot live-migrate during host maintenance: it stops and restarts.
+    scheduling: gpu.apply((g) => ({ onHostMaintenance: g === undefined ? 'MIGRATE' : 'TERMINATE', automaticRestart: true })),
+    // The pinned commit, readable at a glance in `pulumi preview` and on the VM
+    // (curl -H Metadata-Flavor:Google http://metadata/computeMetadata/v1/instance/attributes/social-pulse-commit).
+    metadata: { 'enable-oslogin': 'TRUE', 'block-project-ssh-keys': 'TRUE', 'social-pulse-commit': args.commit },
+    metadataStartupScript: args.startupScript,
+    tags: args.tags,
+    labels: args.labels,
+  });
+  return { name: instance.name, zone: instance.zone };
+});

@@ -1,5 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { pulseComponent } from './component.ts';
+import type { InProject } from './component.ts';
 
 /**
  * The Google APIs the stack uses. IAM for the service account; Cloud Resource Manager for the
@@ -20,32 +22,18 @@ export const REQUIRED_APIS = [
   'monitoring.googleapis.com',
 ] as const;
 
-export interface ProjectApisArgs {
-  /** The GCP project to enable the APIs in. */
-  project: pulumi.Input<string>;
-}
+export type ProjectApisArgs = InProject;
 
 /** Enables the APIs; other components depend on this one so they wait until the APIs are on. */
-export class ProjectApis extends pulumi.ComponentResource {
-  public readonly services: pulumi.Output<string[]>;
-
-  constructor(name: string, args: ProjectApisArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('social-pulse:infra:ProjectApis', name, {}, opts);
-    const services = REQUIRED_APIS.map(
-      (api) =>
-        new gcp.projects.Service(
-          `${name}-${api.split('.')[0]}`,
-          {
-            project: args.project,
-            service: api,
-            // Other workloads in the project may use these APIs: destroying this stack must not turn them off.
-            disableOnDestroy: false,
-            disableDependentServices: false,
-          },
-          { parent: this },
-        ),
-    );
-    this.services = pulumi.all(services.map((s) => s.service));
-    this.registerOutputs({ services: this.services });
-  }
-}
+export const ProjectApis = pulseComponent('ProjectApis', (args: ProjectApisArgs, child) => {
+  const services = REQUIRED_APIS.map((api) =>
+    child(gcp.projects.Service, `${api.split('.')[0]}`, {
+      project: args.project,
+      service: api,
+      // Other workloads in the project may use these APIs: destroying this stack must not turn them off.
+      disableOnDestroy: false,
+      disableDependentServices: false,
+    }),
+  );
+  return { services: pulumi.all(services.map((s) => s.service)) };
+});

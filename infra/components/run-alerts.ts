@@ -1,5 +1,6 @@
 import * as gcp from '@pulumi/gcp';
 import * as pulumi from '@pulumi/pulumi';
+import { pulseComponent } from './component.ts';
 
 /** systemd's MESSAGE_ID for "unit entered the failed state" (SD_MESSAGE_UNIT_FAILED, see systemd.catalog). */
 export const SD_MESSAGE_UNIT_FAILED = 'd9b373ed55a64feb8242e02dbe79a49c';
@@ -38,36 +39,27 @@ export interface RunAlertsArgs {
  * policy on a metric created in the same `pulumi up` fails with 404 until the metric has
  * propagated (up to 10 minutes; hashicorp/terraform-provider-google#11102).
  */
-export class RunAlerts extends pulumi.ComponentResource {
+export const RunAlerts = pulseComponent('RunAlerts', (args: RunAlertsArgs, child) => {
   /** The Logs Explorer query the policy matches. */
-  public readonly filter: pulumi.Output<string>;
-
-  constructor(name: string, args: RunAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('social-pulse:infra:RunAlerts', name, {}, opts);
-    this.filter = pulumi.all([args.project, args.vmName]).apply(([project, vm]) => failedRunFilter(project, vm, args.unit));
-    new gcp.monitoring.AlertPolicy(
-      `${name}-failed-run`,
-      {
-        project: args.project,
-        displayName: pulumi.interpolate`social-pulse: a pipeline run failed on ${args.vmName}`,
-        combiner: 'OR',
-        conditions: [{ displayName: `${args.unit} failed`, conditionMatchedLog: { filter: this.filter } }],
-        // Log-match policies require a rate limit: at most one notification per hour, however
-        // many runs fail (a schedule of */5 would otherwise send twelve), closed after a day.
-        alertStrategy: { notificationRateLimit: { period: '3600s' }, autoClose: '86400s' },
-        documentation: {
-          mimeType: 'text/markdown',
-          content: pulumi
-            .all([args.project, args.vmName])
-            .apply(
-              ([project, vm]) =>
-                `A social-pulse run failed. Its output, in Logs Explorer:\n\n\`\`\`\n${runOutputFilter(project, vm, args.unit)}\n\`\`\`\n\nor on the VM: \`journalctl -u ${args.unit}\`.`,
-            ),
-        },
-        notificationChannels: args.notificationChannels ?? [],
-      },
-      { parent: this },
-    );
-    this.registerOutputs({ filter: this.filter });
-  }
-}
+  const filter = pulumi.all([args.project, args.vmName]).apply(([project, vm]) => failedRunFilter(project, vm, args.unit));
+  child(gcp.monitoring.AlertPolicy, 'failed-run', {
+    project: args.project,
+    displayName: pulumi.interpolate`social-pulse: a pipeline run failed on ${args.vmName}`,
+    combiner: 'OR',
+    conditions: [{ displayName: `${args.unit} failed`, conditionMatchedLog: { filter } }],
+    // Log-match policies require a rate limit: at most one notification per hour, however
+    // many runs fail (a schedule of */5 would otherwise send twelve), closed after a day.
+    alertStrategy: { notificationRateLimit: { period: '3600s' }, autoClose: '86400s' },
+    documentation: {
+      mimeType: 'text/markdown',
+      content: pulumi
+        .all([args.project, args.vmName])
+        .apply(
+          ([project, vm]) =>
+            `A social-pulse run failed. Its output, in Logs Explorer:\n\n\`\`\`\n${runOutputFilter(project, vm, args.unit)}\n\`\`\`\n\nor on the VM: \`journalctl -u ${args.unit}\`.`,
+        ),
+    },
+    notificationChannels: args.notificationChannels ?? [],
+  });
+  return { filter };
+});

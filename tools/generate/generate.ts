@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { rawKey } from '@social-pulse/schema';
 import { body, type Body } from './corpus.ts';
 import { Random, Weighted, Zipf } from './random.ts';
-import { SHAPES, SOURCE_WEIGHTS, type Author, type Draft, type Shape } from './shapes.ts';
+import { PAGE_SIZE, SHAPES, SOURCE_WEIGHTS, type Author, type Draft, type Shape } from './shapes.ts';
 
 export interface GenerateOptions {
   /** Lake root folder (local). */
@@ -82,7 +82,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
     const meta = {
       source: shape.source,
       query: shape.query,
-      queryKey: shape.queryKey(buf.n),
+      queryKey: shape.queryKey?.(buf.n) ?? shape.query,
       url: shape.url(buf.n),
       status: 200,
       fetched_at: fetchedAt,
@@ -132,7 +132,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
       stats.items += 1;
       stats.repeats += 1;
     }
-    if (buf.items.length >= shape.pageSize) await flush(shape);
+    if (buf.items.length >= (shape.pageSize ?? PAGE_SIZE)) await flush(shape);
   }
   for (const s of o.sources) {
     await flush(SHAPES[s]!);

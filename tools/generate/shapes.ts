@@ -19,11 +19,16 @@ export interface Draft {
 }
 
 /** How one network's API pages look: item shape, page envelope, page size and request URL. */
+/** The page size of most of the APIs (Mastodon's is 40). */
+export const PAGE_SIZE = 100;
+
 export interface Shape {
   source: string;
-  pageSize: number;
+  /** Items per page, as the API gives at most; {@link PAGE_SIZE} where omitted. */
+  pageSize?: number;
   query: string;
-  queryKey: (page: number) => string;
+  /** The raw page's query key (how the lake names what was asked); the query itself where omitted. */
+  queryKey?: (page: number) => string;
   url: (page: number) => string;
   item: (d: Draft, r: Random) => unknown;
   /** A copy of an item as seen again (another instance, a later fetch), or null if the network has no such thing. */
@@ -97,7 +102,6 @@ const mastodon: Shape = {
 
 const hackernews: Shape = {
   source: 'hackernews',
-  pageSize: 100,
   query: 'data engineering',
   queryKey: () => 'data engineering [story]',
   url: (p) => `https://hn.algolia.com/api/v1/search_by_date?query=data+engineering&tags=story&hitsPerPage=100&page=${p}`,
@@ -152,9 +156,7 @@ function bskyText(b: Body): { text: string; facets: unknown[] } {
 
 const bluesky: Shape = {
   source: 'bluesky',
-  pageSize: 100,
   query: '#dataengineering',
-  queryKey: () => '#dataengineering',
   url: (p) => `https://bsky.social/xrpc/app.bsky.feed.searchPosts?q=%23dataengineering&sort=latest&limit=100${p ? `&cursor=${p * 100}` : ''}`,
   item: (d, r) => {
     const did = `did:plc:gen${d.author.n.toString(36).padStart(8, '0')}`;
@@ -189,9 +191,7 @@ const snowflake = (ms: number, seq: number) => String(((BigInt(ms) - 12888349746
 
 const x: Shape = {
   source: 'x',
-  pageSize: 100,
   query: '#dataengineering',
-  queryKey: () => '#dataengineering',
   url: () => 'https://api.x.com/2/tweets/search/recent?query=%23dataengineering&max_results=100&expansions=author_id',
   item: (d, r) => {
     const id = snowflake(d.createdAt.getTime(), Number(BigInt(d.id) % 4_000_000n));
@@ -235,9 +235,7 @@ const x: Shape = {
 
 const reddit: Shape = {
   source: 'reddit',
-  pageSize: 100,
   query: 'r/dataengineering',
-  queryKey: () => 'r/dataengineering',
   url: () => 'https://oauth.reddit.com/r/dataengineering/new?limit=100&raw_json=1',
   item: (d, r) => {
     const id = BigInt(d.id).toString(36);
@@ -277,7 +275,6 @@ const reddit: Shape = {
 
 const stackexchange: Shape = {
   source: 'stackexchange',
-  pageSize: 100,
   query: '[data-engineering]',
   queryKey: () => 'stackoverflow [data-engineering]',
   url: (p) => `https://api.stackexchange.com/2.3/questions?site=stackoverflow&tagged=data-engineering&sort=creation&order=desc&filter=withbody&pagesize=100&page=${p + 1}`,

@@ -10,16 +10,11 @@ import {
   awkwardTweets,
   blueskyRun,
   redditRun,
+  fakeCredentials,
   seRun,
-  startFakeAlgolia,
-  startFakeBluesky,
-  startFakeMastodon,
-  startFakeReddit,
-  startFakeStackexchange,
-  startFakeX,
+  startSixFakes,
   statusRun,
   xRun,
-  xUsers,
   type ReplayServer,
 } from '@social-pulse/sources/testing';
 import { pulse, workspace } from './helpers.ts';
@@ -27,14 +22,8 @@ import { pulse, workspace } from './helpers.ts';
 const servers: ReplayServer[] = [];
 afterEach(async () => Promise.all(servers.splice(0).map((s) => s.close())));
 
-const creds = {
-  BLUESKY_HANDLE: 'me.bsky.social',
-  BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
-  X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAe2e%2Ftoken',
-  REDDIT_CLIENT_ID: 'p-jcoLKBynTLew',
-  REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
-  STACKEXCHANGE_KEY: '',
-};
+const fakeCreds = fakeCredentials('e2e');
+const creds = { ...fakeCreds.env, STACKEXCHANGE_KEY: '' };
 
 async function warehouse(dir: string) {
   const { db, conn } = await openDuckDB(path.join(dir, 'data/warehouse.duckdb'), { readOnly: true });
@@ -57,39 +46,26 @@ describe('pulse run with all six sources on local fakes', { timeout: 240_000 }, 
     const now = Date.now();
     const t0 = new Date(now - 3 * 86_400_000);
     const s0 = Math.floor(t0.getTime() / 1000);
-    const mastodon = await startFakeMastodon(() => [...awkwardStatuses('mastodon.social'), ...statusRun(10, 'mastodon.social')]);
-    const hn = await startFakeAlgolia(() => [algoliaHit('41000001', s0), algoliaHit('41000002', s0 + 60)]);
-    const bsky = await startFakeBluesky({ handle: creds.BLUESKY_HANDLE, password: creds.BLUESKY_APP_PASSWORD, posts: () => [...awkwardBlueskyPosts(t0), ...blueskyRun(120, t0)], accessUses: 1 });
     const { hits, originals } = awkwardTweets(t0);
-    const x = await startFakeX({ token: creds.X_BEARER_TOKEN, tweets: () => [...hits, ...xRun(20, t0)], referenced: () => originals, users: [...xUsers] });
-    const reddit = await startFakeReddit({ clientId: creds.REDDIT_CLIENT_ID, clientSecret: creds.REDDIT_CLIENT_SECRET, links: () => [...awkwardRedditLinks(s0), ...redditRun(110, s0)] });
-    const se = await startFakeStackexchange({ questions: () => [...awkwardQuestions(s0), ...seRun(130, s0)] });
-    servers.push(mastodon, hn, bsky, x, reddit, se);
+    const fakes = await startSixFakes(
+      {
+        mastodon: () => [...awkwardStatuses('mastodon.social'), ...statusRun(10, 'mastodon.social')],
+        hackernews: () => [algoliaHit('41000001', s0), algoliaHit('41000002', s0 + 60)],
+        bluesky: () => [...awkwardBlueskyPosts(t0), ...blueskyRun(120, t0)],
+        blueskyOptions: { accessUses: 1 },
+        x: () => [...hits, ...xRun(20, t0)],
+        xOptions: { referenced: () => originals },
+        reddit: () => [...awkwardRedditLinks(s0), ...redditRun(110, s0)],
+        stackexchange: () => [...awkwardQuestions(s0), ...seRun(130, s0)],
+      },
+      fakeCreds,
+    );
+    servers.push(...fakes.all);
     const ws = await workspace(`lake: ./data/lake
 warehouse: duckdb:./data/warehouse.duckdb
 since: 30d
 http: { retries: 2, backoffMs: 20 }
-sources:
-  - type: mastodon
-    instances: [${mastodon.url}]
-    tags: [dataengineering]
-  - type: hackernews
-    baseUrl: ${hn.url}
-    queries: ["data engineering"]
-  - type: bluesky
-    baseUrl: ${bsky.url}
-    tags: [dataengineering]
-  - type: x
-    baseUrl: ${x.url}
-    queries: ["#dataengineering"]
-  - type: reddit
-    baseUrl: ${reddit.url}
-    authUrl: ${reddit.url}
-    subreddits: [dataengineering]
-  - type: stackexchange
-    baseUrl: ${se.url}
-    tags: [data-engineering]
-`);
+${fakes.sourcesYaml}`);
     // Reddit's secret is missing: only Reddit is skipped.
     const r = await pulse(['run', '--skip', 'enrich', '--config', ws.config], { ...creds, REDDIT_CLIENT_SECRET: '' });
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -99,8 +75,8 @@ sources:
     expect(r.stdout).toMatch(/x\s+ok\s+\d+ pages, 26 posts/);
     expect(r.stdout).toMatch(/partial error: Not Found Error/);
     expect(r.stdout).toMatch(/run .*: partial/);
-    expect(reddit.requests).toHaveLength(0);
-    expect(bsky.refreshes).toBeGreaterThanOrEqual(1);
+    expect(fakes.reddit.requests).toHaveLength(0);
+    expect(fakes.bluesky.refreshes).toBeGreaterThanOrEqual(1);
 
     const { posts, runs } = await warehouse(ws.dir);
     const count = (s: string) => posts.filter((p) => p.source === s).length;

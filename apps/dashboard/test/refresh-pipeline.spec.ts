@@ -17,16 +17,11 @@ import {
   algoliaHit,
   blueskyPost,
   redditLink,
+  fakeCredentials,
   seQuestion,
-  startFakeAlgolia,
-  startFakeBluesky,
-  startFakeMastodon,
-  startFakeReddit,
-  startFakeStackexchange,
-  startFakeX,
+  startSixFakes,
   statusRun,
   xTweet,
-  xUsers,
   type ReplayServer,
   type StatusJson,
 } from '@social-pulse/sources/testing';
@@ -40,13 +35,8 @@ const LIMIT_MS = Number(process.env.PULSE_E2E_LIMIT_MS) || 900_000;
 const servers: ReplayServer[] = [];
 afterAll(async () => Promise.all(servers.map((s) => s.close())));
 
-const creds = {
-  BLUESKY_HANDLE: 'me.bsky.social',
-  BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop',
-  X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAArefresh%2Ftoken',
-  REDDIT_CLIENT_ID: 'p-jcoLKBynTLew',
-  REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI',
-};
+const fakeCreds = fakeCredentials('refresh');
+const creds = fakeCreds.env;
 
 async function pulseRun(config: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [PULSE, 'run', '--skip', 'enrich', '--config', config], {
@@ -70,14 +60,21 @@ describe('pulse run twice with growing counts on all six sources', { timeout: 60
     const tweets = [0, 1, 2].map((i) => xTweet(at(i), 500 + i));
     const links = [0, 1, 2].map((i) => redditLink(1_700_000_000 + i, s(i)));
     const questions = [0, 1, 2].map((i) => seQuestion(79_300_000 + i, s(i)));
-    const mastodon = await startFakeMastodon(() => statuses);
-    const hn = await startFakeAlgolia(() => hits);
-    // The fake writes the session tokens into the first post it returns: they must not reach the lake.
-    const bsky = await startFakeBluesky({ handle: creds.BLUESKY_HANDLE, password: creds.BLUESKY_APP_PASSWORD, posts: () => skeets, echoSession: true });
-    const x = await startFakeX({ token: creds.X_BEARER_TOKEN, tweets: () => tweets, users: [...xUsers] });
-    const reddit = await startFakeReddit({ clientId: creds.REDDIT_CLIENT_ID, clientSecret: creds.REDDIT_CLIENT_SECRET, links: () => links });
-    const se = await startFakeStackexchange({ questions: () => questions });
-    servers.push(mastodon, hn, bsky, x, reddit, se);
+    const fakes = await startSixFakes(
+      {
+        mastodon: () => statuses,
+        hackernews: () => hits,
+        bluesky: () => skeets,
+        // The fake writes the session tokens into the first post it returns: they must not reach the lake.
+        blueskyOptions: { echoSession: true },
+        x: () => tweets,
+        reddit: () => links,
+        stackexchange: () => questions,
+      },
+      fakeCreds,
+    );
+    const { mastodon, bluesky: bsky } = fakes;
+    servers.push(...fakes.all);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-refresh-'));
     const config = path.join(dir, 'pulse.config.yaml');
     await writeFile(config, `lake: ./data/lake
@@ -85,27 +82,7 @@ warehouse: duckdb:./data/warehouse.duckdb
 since: 30d
 http: { retries: 2, backoffMs: 20 }
 refresh: { window: 48h, maxRequests: { mastodon: 1 } }
-sources:
-  - type: mastodon
-    instances: [${mastodon.url}]
-    tags: [dataengineering]
-  - type: hackernews
-    baseUrl: ${hn.url}
-    queries: ["data engineering"]
-  - type: bluesky
-    baseUrl: ${bsky.url}
-    tags: [dataengineering]
-  - type: x
-    baseUrl: ${x.url}
-    queries: ["#dataengineering"]
-  - type: reddit
-    baseUrl: ${reddit.url}
-    authUrl: ${reddit.url}
-    subreddits: [dataengineering]
-  - type: stackexchange
-    baseUrl: ${se.url}
-    tags: [data-engineering]
-`);
+${fakes.sourcesYaml}`);
     await pulseRun(config);
 
     // Between the runs: one post of each source gains engagement (the oldest, or for Mastodon

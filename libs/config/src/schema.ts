@@ -62,68 +62,50 @@ const hashtag = z
   .transform((t) => t.replace(/^#/, '').toLowerCase())
   .pipe(z.string().regex(/^[\p{L}\p{N}_]+$/u, 'expected a hashtag: letters, digits, underscores'));
 
-export const mastodonSource = z
-  .object({
-    type: z.literal('mastodon'),
-    instances: z.array(apiUrl(MASTODON_TOKEN), { error: 'expected a list of instance URLs' }).min(1, 'expected at least one instance'),
-    tags: z.array(hashtag, { error: 'expected a list of strings' }).min(1, 'expected at least one tag'),
-    /** Name of an environment variable holding an access token, for instances that require one. */
-    tokenEnv: envName.optional(),
-    ...common(MASTODON_TOKEN),
-  })
-  .strict();
+const subreddit = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/^\/?r\//, ''))
+  .pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name'));
 
-export const hackernewsSource = z
-  .object({
-    type: z.literal('hackernews'),
-    queries: nonEmptyList,
-    /** Algolia item tags: `story` (default), `comment`, `ask_hn`, `show_hn`. */
-    tags: z.array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll'])).min(1).default(['story']),
-    ...common('the Hacker News API needs none'),
-  })
-  .strict();
+/** A source entry: its `type`, its own settings and the {@link common} ones, and nothing else. */
+const sourceEntry = <const T extends string, S extends z.ZodRawShape>(type: T, instead: string, settings: S) =>
+  z.object({ type: z.literal(type), ...settings, ...common(instead) }).strict();
 
-export const blueskySource = z
-  .object({
-    type: z.literal('bluesky'),
-    tags: z.array(hashtag, { error: 'expected a list of strings' }).default([]),
-    queries: listOfStrings.default([]),
-    ...common('set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD'),
-  })
-  .strict()
-  .refine((s) => s.tags.length + s.queries.length > 0, { message: 'expected at least one tag or query', path: ['tags'] });
+/** A list of at least one `item`; the errors name what the list holds (`list`) and its item (`what`). */
+const atLeastOne = <T extends z.ZodType>(item: T, what: string, list = 'strings') => z.array(item, { error: `expected a list of ${list}` }).min(1, `expected at least one ${what}`);
 
-export const redditSource = z
-  .object({
-    type: z.literal('reddit'),
-    subreddits: z
-      .array(z.string().trim().transform((s) => s.replace(/^\/?r\//, '')).pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name')), {
-        error: 'expected a list of strings',
-      })
-      .min(1, 'expected at least one subreddit'),
-    /** Token endpoint root (default https://www.reddit.com). */
-    authUrl: apiUrl(REDDIT_CREDENTIALS).optional(),
-    ...common(REDDIT_CREDENTIALS),
-  })
-  .strict();
+export const mastodonSource = sourceEntry('mastodon', MASTODON_TOKEN, {
+  instances: atLeastOne(apiUrl(MASTODON_TOKEN), 'instance', 'instance URLs'),
+  tags: atLeastOne(hashtag, 'tag'),
+  /** Name of an environment variable holding an access token, for instances that require one. */
+  tokenEnv: envName.optional(),
+});
 
-export const xSource = z
-  .object({
-    type: z.literal('x'),
-    queries: nonEmptyList,
-    ...common('set X_BEARER_TOKEN'),
-  })
-  .strict();
+export const hackernewsSource = sourceEntry('hackernews', 'the Hacker News API needs none', {
+  queries: nonEmptyList,
+  /** Algolia item tags: `story` (default), `comment`, `ask_hn`, `show_hn`. */
+  tags: z.array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll'])).min(1).default(['story']),
+});
 
-export const stackexchangeSource = z
-  .object({
-    type: z.literal('stackexchange'),
-    tags: nonEmptyList,
-    /** The Stack Exchange site, e.g. `stackoverflow`, `datascience`, `dba`. */
-    site: z.string().regex(/^[a-z.]+$/, 'expected a site name such as stackoverflow').default('stackoverflow'),
-    ...common('set STACKEXCHANGE_KEY'),
-  })
-  .strict();
+export const blueskySource = sourceEntry('bluesky', 'set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD', {
+  tags: z.array(hashtag, { error: 'expected a list of strings' }).default([]),
+  queries: listOfStrings.default([]),
+}).refine((s) => s.tags.length + s.queries.length > 0, { message: 'expected at least one tag or query', path: ['tags'] });
+
+export const redditSource = sourceEntry('reddit', REDDIT_CREDENTIALS, {
+  subreddits: atLeastOne(subreddit, 'subreddit'),
+  /** Token endpoint root (default https://www.reddit.com). */
+  authUrl: apiUrl(REDDIT_CREDENTIALS).optional(),
+});
+
+export const xSource = sourceEntry('x', 'set X_BEARER_TOKEN', { queries: nonEmptyList });
+
+export const stackexchangeSource = sourceEntry('stackexchange', 'set STACKEXCHANGE_KEY', {
+  tags: nonEmptyList,
+  /** The Stack Exchange site, e.g. `stackoverflow`, `datascience`, `dba`. */
+  site: z.string().regex(/^[a-z.]+$/, 'expected a site name such as stackoverflow').default('stackoverflow'),
+});
 
 export const sourceSchema = z.discriminatedUnion('type', [
   mastodonSource,

@@ -1,4 +1,6 @@
-import type { TableSchema } from './types.ts';
+import { col, table } from './columns.ts';
+import type { Table, TableLayout } from './columns.ts';
+import type { Field } from './types.ts';
 
 // ---- Rollups: daily aggregates of posts (and their labels) that serve the dashboard's charts ----
 // Each is keyed by the UTC day, the source and the language ('' when the source gave none),
@@ -7,90 +9,59 @@ import type { TableSchema } from './types.ts';
 // counts (authors) keep the author in the key, so that they stay exact across days.
 
 const rollupKey = [
-  { name: 'day', type: 'timestamp', required: true, description: 'the UTC day (midnight) the posts were published' },
-  { name: 'source', type: 'string', required: true, description: 'the source' },
-  { name: 'lang', type: 'string', required: true, description: "the post's language, '' when the source gave none" },
+  col('day', 'timestamp', 'the UTC day (midnight) the posts were published'),
+  col('source', 'string', 'the source'),
+  col('lang', 'string', "the post's language, '' when the source gave none"),
 ] as const;
 
-export const rollupDaily = {
-  name: 'rollup_daily',
-  description: 'Posts and engagement per day, source, language and sentiment (dashboard headline, volume, sentiment, menus).',
-  primaryKey: ['day', 'source', 'lang', 'sentiment'],
-  partitionBy: 'day',
-  clusterBy: ['source'],
-  fields: [
-    ...rollupKey,
-    { name: 'sentiment', type: 'string', required: true, description: "negative, neutral, positive, '' when not labelled yet" },
-    { name: 'posts', type: 'int64', required: true, description: 'posts' },
-    { name: 'engagement', type: 'int64', required: true, description: 'sum of likes + reposts + replies + quotes + score' },
-    { name: 'max_engagement', type: 'int64', required: true, description: "the most engaging post's engagement (bounds the trending and top-posts scans)" },
-  ],
-} as const satisfies TableSchema;
+/** The columns of a rollup: the shared key, then its own. */
+type Rollup<F extends readonly Field[]> = readonly [...typeof rollupKey, ...F];
 
-export const rollupTopicsDaily = {
-  name: 'rollup_topics_daily',
-  description: 'Topic labels per day, source and language (dashboard topics chart).',
-  primaryKey: ['day', 'source', 'lang', 'topic'],
-  partitionBy: 'day',
-  clusterBy: ['source'],
-  fields: [
-    ...rollupKey,
-    { name: 'topic', type: 'string', required: true, description: 'topic label' },
-    { name: 'posts', type: 'int64', required: true, description: 'labels of that topic (one per post unless a post repeats it)' },
-  ],
-} as const satisfies TableSchema;
+/**
+ * A daily rollup: keyed by day, source, language and its own `key` columns (among `fields`, which
+ * follow those three), partitioned by day and clustered by source like the dashboard reads it.
+ */
+function rollup<const N extends string, const F extends readonly Field[]>(name: N, description: string, key: readonly F[number]['name'][], fields: F): Table<N, Rollup<F>> {
+  // `key` is checked against `fields` by its type, and day, source and lang are rollupKey's (TypeScript
+  // cannot follow the names through the spread of a generic tuple).
+  const layout = { primaryKey: ['day', 'source', 'lang', ...key], partitionBy: 'day', clusterBy: ['source'] } as unknown as TableLayout<Rollup<F>>;
+  return table<N, Rollup<F>>(name, description, layout, [...rollupKey, ...fields]);
+}
 
-export const rollupAuthorsDaily = {
-  name: 'rollup_authors_daily',
-  description: 'Posts and engagement per day, source, language and author (headline authors, authors panel).',
-  primaryKey: ['day', 'source', 'lang', 'author_id'],
-  partitionBy: 'day',
-  clusterBy: ['source'],
-  fields: [
-    ...rollupKey,
-    { name: 'author_id', type: 'string', required: true, description: "the author's id at the source" },
-    { name: 'posts', type: 'int64', required: true, description: 'posts' },
-    { name: 'engagement', type: 'int64', required: true, description: 'sum of likes + reposts + replies + quotes + score' },
-    { name: 'last_at', type: 'timestamp', required: true, description: "the author's latest post of the day" },
-    { name: 'author_handle', type: 'string', required: true, description: 'the handle on that post' },
-    { name: 'author_name', type: 'string', required: true, description: 'the display name on that post' },
-  ],
-} as const satisfies TableSchema;
+export const rollupDaily = rollup('rollup_daily', 'Posts and engagement per day, source, language and sentiment (dashboard headline, volume, sentiment, menus).', ['sentiment'], [
+  col('sentiment', 'string', "negative, neutral, positive, '' when not labelled yet"),
+  col('posts', 'int64', 'posts'),
+  col('engagement', 'int64', 'sum of likes + reposts + replies + quotes + score'),
+  col('max_engagement', 'int64', "the most engaging post's engagement (bounds the trending and top-posts scans)"),
+]);
 
-export const rollupHashtagsDaily = {
-  name: 'rollup_hashtags_daily',
-  description: 'Posts per day, source, language, hashtag and author (hashtags panel: posts and distinct authors).',
-  primaryKey: ['day', 'source', 'lang', 'tag', 'author_id'],
-  partitionBy: 'day',
-  clusterBy: ['source'],
-  fields: [
-    ...rollupKey,
-    { name: 'tag', type: 'string', required: true, description: 'hashtag' },
-    { name: 'author_id', type: 'string', required: true, description: "the author's id at the source" },
-    { name: 'posts', type: 'int64', required: true, description: 'posts using the tag (a tag repeated in one post counts once)' },
-  ],
-} as const satisfies TableSchema;
+export const rollupTopicsDaily = rollup('rollup_topics_daily', 'Topic labels per day, source and language (dashboard topics chart).', ['topic'], [
+  col('topic', 'string', 'topic label'),
+  col('posts', 'int64', 'labels of that topic (one per post unless a post repeats it)'),
+]);
 
-export const rollupEntitiesDaily = {
-  name: 'rollup_entities_daily',
-  description: 'Entity mentions per day, source, language, type and spelling (entities panel).',
-  primaryKey: ['day', 'source', 'lang', 'type', 'text'],
-  partitionBy: 'day',
-  clusterBy: ['source'],
-  fields: [
-    ...rollupKey,
-    { name: 'type', type: 'string', required: true, description: 'a tweet-ner7 type' },
-    { name: 'entity', type: 'string', required: true, description: 'the entity lowercased (the panel groups spellings by it)' },
-    { name: 'text', type: 'string', required: true, description: 'one spelling, as written' },
-    { name: 'mentions', type: 'int64', required: true, description: 'mentions written this way' },
-    {
-      name: 'posts',
-      type: 'int64',
-      required: true,
-      description: 'posts whose first spelling (smallest) of the entity is this one: summed over spellings, the posts mentioning it',
-    },
-  ],
-} as const satisfies TableSchema;
+export const rollupAuthorsDaily = rollup('rollup_authors_daily', 'Posts and engagement per day, source, language and author (headline authors, authors panel).', ['author_id'], [
+  col('author_id', 'string', "the author's id at the source"),
+  col('posts', 'int64', 'posts'),
+  col('engagement', 'int64', 'sum of likes + reposts + replies + quotes + score'),
+  col('last_at', 'timestamp', "the author's latest post of the day"),
+  col('author_handle', 'string', 'the handle on that post'),
+  col('author_name', 'string', 'the display name on that post'),
+]);
+
+export const rollupHashtagsDaily = rollup('rollup_hashtags_daily', 'Posts per day, source, language, hashtag and author (hashtags panel: posts and distinct authors).', ['tag', 'author_id'], [
+  col('tag', 'string', 'hashtag'),
+  col('author_id', 'string', "the author's id at the source"),
+  col('posts', 'int64', 'posts using the tag (a tag repeated in one post counts once)'),
+]);
+
+export const rollupEntitiesDaily = rollup('rollup_entities_daily', 'Entity mentions per day, source, language, type and spelling (entities panel).', ['type', 'text'], [
+  col('type', 'string', 'a tweet-ner7 type'),
+  col('entity', 'string', 'the entity lowercased (the panel groups spellings by it)'),
+  col('text', 'string', 'one spelling, as written'),
+  col('mentions', 'int64', 'mentions written this way'),
+  col('posts', 'int64', 'posts whose first spelling (smallest) of the entity is this one: summed over spellings, the posts mentioning it'),
+]);
 
 /** The rollup tables, in the order they are built. */
 export const ROLLUP_TABLES = [rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily] as const;

@@ -13,18 +13,15 @@ import { StackexchangeSource } from './stackexchange/source.ts';
 import {
   algoliaHit,
   blueskyPost,
+  fakeCredentials,
   mastodonStatus,
   redditLink,
   seQuestion,
-  startFakeAlgolia,
-  startFakeBluesky,
   startFakeMastodon,
-  startFakeReddit,
+  startFakeOf,
   startFakeStackexchange,
-  startFakeX,
   statusRun,
   xTweet,
-  xUsers,
   type ReplayServer,
 } from './testing/index.ts';
 import { scrapeForTest, testContext } from './testing/scrape.ts';
@@ -45,13 +42,14 @@ interface Case {
 }
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0) / 1000;
+const creds = fakeCredentials('test');
 // X's recent search reaches 7 days back: its fixtures are dated from the real clock.
 const recent = new Date(Date.now() - 2 * 86_400_000);
 
 const CASES: Record<string, () => Promise<Case>> = {
   mastodon: async () => {
     const items = statusRun(5, 'example.social');
-    const srv = await startFakeMastodon(() => items);
+    const srv = await startFakeOf.mastodon(() => items);
     servers.push(srv);
     return {
       src: new MastodonSource({ type: 'mastodon', instances: [srv.url], tags: ['dataengineering'], enabled: true }),
@@ -63,7 +61,7 @@ const CASES: Record<string, () => Promise<Case>> = {
   },
   hackernews: async () => {
     const items = Array.from({ length: 5 }, (_, i) => algoliaHit(String(41_000_000 + i), T0 + i * 60));
-    const srv = await startFakeAlgolia(() => items);
+    const srv = await startFakeOf.hackernews(() => items);
     servers.push(srv);
     return {
       src: new HackernewsSource({ type: 'hackernews', queries: ['data engineering'], tags: ['story'], enabled: true, baseUrl: srv.url }),
@@ -75,12 +73,11 @@ const CASES: Record<string, () => Promise<Case>> = {
   },
   bluesky: async () => {
     const items = Array.from({ length: 5 }, (_, i) => blueskyPost(`3lbr${i}`, new Date((T0 + i * 60) * 1000)));
-    const env = { BLUESKY_HANDLE: 'me.bsky.social', BLUESKY_APP_PASSWORD: 'abcd-efgh-ijkl-mnop' };
-    const srv = await startFakeBluesky({ handle: env.BLUESKY_HANDLE, password: env.BLUESKY_APP_PASSWORD, posts: () => items });
+    const srv = await startFakeOf.bluesky(() => items, creds);
     servers.push(srv);
     return {
       src: new BlueskySource({ type: 'bluesky', tags: ['dataengineering'], queries: [], enabled: true, baseUrl: srv.url }),
-      env,
+      env: creds.bluesky,
       grow: () => (items[0] = { ...items[0]!, likeCount: 90, repostCount: 30 }),
       remove: () => void items.splice(3, 1),
       batch: 25,
@@ -88,12 +85,11 @@ const CASES: Record<string, () => Promise<Case>> = {
   },
   x: async () => {
     const items = Array.from({ length: 5 }, (_, i) => xTweet(new Date(recent.getTime() + i * 60_000), 100 + i));
-    const env = { X_BEARER_TOKEN: 'AAAAAAAAAAAAAAAAAAAAAtest%2Ftoken' };
-    const srv = await startFakeX({ token: env.X_BEARER_TOKEN, tweets: () => items, users: xUsers });
+    const srv = await startFakeOf.x(() => items, creds);
     servers.push(srv);
     return {
       src: new XSource({ type: 'x', queries: ['#dataengineering'], enabled: true, baseUrl: srv.url }),
-      env,
+      env: creds.x,
       grow: () => (items[0] = { ...items[0]!, public_metrics: { retweet_count: 40, reply_count: 9, like_count: 200, quote_count: 3, bookmark_count: 0, impression_count: 9000 } }),
       remove: () => void items.splice(3, 1),
       batch: 100,
@@ -101,12 +97,11 @@ const CASES: Record<string, () => Promise<Case>> = {
   },
   reddit: async () => {
     const items = Array.from({ length: 5 }, (_, i) => redditLink(1_600_000_000 + i, T0 + i * 60));
-    const env = { REDDIT_CLIENT_ID: 'p-jcoLKBynTLew', REDDIT_CLIENT_SECRET: 'gko_LXELoV07ZBNUXrvWZfzE3aI' };
-    const srv = await startFakeReddit({ clientId: env.REDDIT_CLIENT_ID, clientSecret: env.REDDIT_CLIENT_SECRET, links: () => items });
+    const srv = await startFakeOf.reddit(() => items, creds);
     servers.push(srv);
     return {
       src: new RedditSource({ type: 'reddit', subreddits: ['dataengineering'], enabled: true, baseUrl: srv.url, authUrl: srv.url }),
-      env,
+      env: creds.reddit,
       grow: () => (items[0] = { ...items[0]!, score: 450, ups: 450, num_comments: 70 }),
       // Reddit still lists a deleted link, marked and emptied.
       remove: () => (items[3] = { ...items[3]!, removed_by_category: 'deleted', author: '[deleted]', selftext: '[deleted]', selftext_html: null }),
@@ -115,7 +110,7 @@ const CASES: Record<string, () => Promise<Case>> = {
   },
   stackexchange: async () => {
     const items = Array.from({ length: 5 }, (_, i) => seQuestion(79_100_000 + i, T0 + i * 60));
-    const srv = await startFakeStackexchange({ questions: () => items });
+    const srv = await startFakeOf.stackexchange(() => items);
     servers.push(srv);
     return {
       src: new StackexchangeSource({ type: 'stackexchange', tags: ['data-engineering'], site: 'stackoverflow', enabled: true, baseUrl: srv.url }),

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { PostViewJson } from './fixtures-bluesky.ts';
-import { json, startServer, type FaultPlan, type ReplayServer } from './server.ts';
+import { json, startServer, type FaultPlan, type Reply, type ReplayServer } from './server.ts';
 
 export interface FakeBlueskyOptions {
   handle: string;
@@ -75,6 +75,17 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
     return { accessJwt: a, refreshJwt: r, handle: o.handle, did: 'did:plc:testtesttesttesttesttest', active: true, email: 'me@example.com', emailConfirmed: true };
   };
   let remaining = 3000;
+  /** Spends one use of the request's access token: the token, or Bluesky's error when it has none to spend. */
+  const spend = (req: IncomingMessage): string | Reply => {
+    const t = bearer(req);
+    if (!t) return json({ error: 'AuthMissing', message: 'Authentication Required' }, 401);
+    const left = access.get(t);
+    if (left === undefined) return json({ error: 'InvalidToken', message: 'Bad token scope' }, 400);
+    if (left <= 0) return json({ error: 'ExpiredToken', message: 'Token has expired' }, 400);
+    access.set(t, left - 1);
+    remaining -= 1;
+    return t;
+  };
   const server = (await startServer(async (url, req) => {
     const path = url.pathname;
     if (path === '/xrpc/com.atproto.server.createSession' && req.method === 'POST') {
@@ -95,13 +106,8 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
       return json(issue(), 200);
     }
     if (path === '/xrpc/app.bsky.feed.searchPosts') {
-      const t = bearer(req);
-      if (!t) return json({ error: 'AuthMissing', message: 'Authentication Required' }, 401);
-      const left = access.get(t);
-      if (left === undefined) return json({ error: 'InvalidToken', message: 'Bad token scope' }, 400);
-      if (left <= 0) return json({ error: 'ExpiredToken', message: 'Token has expired' }, 400);
-      access.set(t, left - 1);
-      remaining -= 1;
+      const t = spend(req);
+      if (typeof t !== 'string') return t;
       const p = url.searchParams;
       const q = p.get('q');
       if (!q) return json({ error: 'InvalidRequest', message: 'Error: Params must have the property "q"' }, 400);
@@ -124,7 +130,7 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
       const slice = matched.slice(offset, offset + limit).map((m) => m.post);
       const next = offset + limit < matched.length ? String(offset + limit) : undefined;
       if (o.echoSession && slice.length) {
-        const echo = `session ${t} ${refreshOf.get(t!) ?? ''}`;
+        const echo = `session ${t} ${refreshOf.get(t) ?? ''}`;
         slice[0] = { ...slice[0]!, record: { ...slice[0]!.record, text: `${slice[0]!.record.text} [${echo}]` } };
         return json({ posts: slice, ...(next ? { cursor: next } : {}), hitsTotal: matched.length, debug: { authorization: req.headers.authorization, accessJwt: t } }, 200, limits(remaining));
       }
@@ -132,13 +138,8 @@ export async function startFakeBluesky(o: FakeBlueskyOptions): Promise<FakeBlues
     }
     if (path === '/xrpc/app.bsky.feed.getPosts') {
       // `uris` repeated, at most 25; posts that no longer exist are left out of `posts`.
-      const t = bearer(req);
-      if (!t) return json({ error: 'AuthMissing', message: 'Authentication Required' }, 401);
-      const left = access.get(t);
-      if (left === undefined) return json({ error: 'InvalidToken', message: 'Bad token scope' }, 400);
-      if (left <= 0) return json({ error: 'ExpiredToken', message: 'Token has expired' }, 400);
-      access.set(t, left - 1);
-      remaining -= 1;
+      const t = spend(req);
+      if (typeof t !== 'string') return t;
       const uris = url.searchParams.getAll('uris');
       if (!uris.length) return json({ error: 'InvalidRequest', message: 'Error: Params must have the property "uris"' }, 400);
       if (uris.length > 25) return json({ error: 'InvalidRequest', message: 'Error: uris must not have more than 25 elements' }, 400);

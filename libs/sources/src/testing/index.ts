@@ -24,3 +24,5 @@ export type { QuestionJson } from './fixtures-stackexchange.ts';
 export { testContext, scrapeForTest } from './scrape.ts';
 export { startScriptedPaging } from './fake-paging.ts';
 export type { PagingScript, ServerPagedSource } from './fake-paging.ts';
+export { fakeCredentials, startFakeOf, startSixFakes } from './six-fakes.ts';
+export type { FakeCredentials, SixFakes, SixFeeds } from './six-fakes.ts';

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTOR, judgeHour, MIN_HISTORY_HOURS, spikeRuns } from './baseline.ts';
-import { poissonSeries, seasonalRate, seeded } from './synthetic.ts';
+import { seededRandom } from '@social-pulse/runtime';
+import { poissonSeries, seasonalRate } from './synthetic.ts';
 
 const WEEKS = 6;
 const HOURS = WEEKS * 168;
 
 /** Spiking hours over many seeded series of one shape: the false alarms of that shape. */
 function falseAlarms(series: number, rate: (h: number) => number, seed: number): { alarms: number; hours: number } {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   let alarms = 0;
   for (let k = 0; k < series; k++) alarms += spikeRuns(poissonSeries(HOURS, rate, rand)).length;
   return { alarms, hours: series * (HOURS - MIN_HISTORY_HOURS) };
@@ -15,7 +16,7 @@ function falseAlarms(series: number, rate: (h: number) => number, seed: number):
 
 describe('event detector on synthetic series', () => {
   it('a planted spike in a flat hashtag series is one event, at the planted hours, with its figures', () => {
-    const series = poissonSeries(HOURS, () => 10, seeded(1));
+    const series = poissonSeries(HOURS, () => 10, seededRandom(1));
     const at = 4 * 168 + 30;
     series[at] = (series[at] ?? 0) + 60;
     series[at + 1] = (series[at + 1] ?? 0) + 40;
@@ -98,7 +99,7 @@ describe('event detector on synthetic series', () => {
   // level (the larger baseline wins), so it must be larger to count: the price of no false
   // alarm on Monday mornings.
   it('finds planted weekday spikes of 3× the usual rate + 15 in seasonal series (recall), at their hours', () => {
-    const rand = seeded(99);
+    const rand = seededRandom(99);
     let found = 0;
     const planted = 100;
     for (let k = 0; k < planted; k++) {

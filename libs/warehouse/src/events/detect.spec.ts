@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from '../duckdb/warehouse.ts';
 import { DEFAULT_DETECTOR, spikeRuns } from './baseline.ts';
 import { detectEvents, foldSpikes, type DetectOptions } from './detect.ts';
-import { poissonSeries, seasonalRate, seeded } from './synthetic.ts';
+import { seededRandom } from '@social-pulse/runtime';
+import { poissonSeries, seasonalRate } from './synthetic.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-10-05T00:00:00Z'); // a Monday
@@ -38,7 +39,7 @@ describe('detectEvents on DuckDB', () => {
   it('a planted spike is one event (of its hashtag, its entity and its topic), the same hours as the reference arithmetic; flat and seasonal series make none; a second pass changes nothing; close then refire is a new event', async () => {
     const w = await open();
     try {
-      const rand = seeded(5);
+      const rand = seededRandom(5);
       const spiky = poissonSeries(HOURS, () => 8, rand);
       const spikeAt = HOURS - 2;
       spiky[spikeAt] = 70;

@@ -1,20 +1,8 @@
 /**
  * Synthetic hourly series for the detector's tests and benchmark: Poisson counts around a
- * rate that may follow a daily and weekly cycle, from a seeded generator (the same series on
- * every run, so a test's verdict never depends on luck).
+ * rate that may follow a daily and weekly cycle, from a seeded generator (`seededRandom` of
+ * @social-pulse/runtime: the same series on every run, so a test's verdict never depends on luck).
  */
-
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A Poisson draw (Knuth's product method below 30, a rounded normal above). */
 export function poisson(lambda: number, rand: () => number): number {
