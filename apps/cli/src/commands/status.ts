@@ -3,7 +3,7 @@ import { loadConfig } from '@social-pulse/config';
 import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
 import { configSecrets } from '@social-pulse/pipeline';
 import { PulseError, describeError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
-import { describeFailedChecks, openWarehouse } from '@social-pulse/warehouse';
+import { describeFailedChecks, openWarehouse, WarehouseBusy } from '@social-pulse/warehouse';
 
 interface SourceStatus {
   source: string;
@@ -56,7 +56,11 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
   if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
     throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
   }
-  const w = await openWarehouse(where);
+  // Read-only: status must neither wait for a run's load nor keep one waiting (a DuckDB file
+  // admits one writer or readers). A writer at work is waited for a while, then named.
+  const w = await openWarehouse(where, { readOnly: true }).catch((e: unknown) => {
+    throw e instanceof WarehouseBusy ? new PulseError(`busy: ${e.message}`, 1, { cause: e }) : e;
+  });
   try {
     const posts = await w.query<{ source: string; posts: bigint; newest: Date; collected: Date }>(
       `SELECT source, count(*) AS posts, max(created_at) AS newest, max(collected_at) AS collected FROM posts GROUP BY source`,
