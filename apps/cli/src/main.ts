@@ -24,7 +24,7 @@ const program = new Command('pulse')
 program
   .command('run')
   .description('run the whole pipeline: scrape → lake-write → enrich → load')
-  .option('--every <duration>', 'keep running on a schedule in the foreground (e.g. 30m, 1h)')
+  .option('--every <duration>', 'keep running on a schedule in the foreground (e.g. 30m, 1h; at most 24d)')
   .option('--dashboard', 'serve the dashboard when the run is done')
   .option('--skip <steps>', 'comma-separated steps to leave out (scrape, lake-write, enrich, load)')
   .action(async (o) => (await import('./commands/run.ts')).runCommand(program.opts(), o));

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pulse } from './helpers.ts';
+import { pulse, workspace } from './helpers.ts';
 
 // Bad usage exits 2 (as a bad configuration does, and as the commands' own checks of option
 // values do: --skip, --every, --since, --port...), never 1, which says that a step failed.
@@ -29,5 +31,14 @@ describe('usage errors', { timeout: 120_000 }, () => {
       const r = await pulse(args);
       expect({ args, code: r.code }).toEqual({ args, code: 0 });
     }
+  });
+
+  it('--every longer than a timer can wait (2^31-1 ms, about 24.8 days) exits 2 before anything runs', async () => {
+    // It used to run back to back: Node fires a longer timer after 1 ms.
+    const ws = await workspace('lake: ./data/lake\nwarehouse: duckdb:./data/warehouse.duckdb\nsources: []\n');
+    const r = await pulse(['run', '--every', '30d', '--config', ws.config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pulse: --every: "30d" is longer than a timer can wait: at most 24d (or 596h, 35791m), 2^31-1 ms');
+    expect(existsSync(path.join(ws.dir, 'data'))).toBe(false);
   });
 });
