@@ -51,6 +51,22 @@ describe('status and doctor open the warehouse read-only', { timeout: 300_000 },
     }
   });
 
+  it('status reads a warehouse older than dq_checks without adding the table', async () => {
+    const ws = await withWarehouse();
+    const w = await DuckDBWarehouse.open(ws.file);
+    await w.query('DROP TABLE dq_checks');
+    await w.close();
+    const status = await pulse(['status', '--config', ws.config]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('data quality: no checks yet');
+    const r = await DuckDBWarehouse.open(ws.file, { readOnly: true });
+    try {
+      expect(await r.query("SELECT table_name FROM information_schema.tables WHERE table_name = 'dq_checks'")).toEqual([]);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('doctor on a missing DuckDB warehouse warns and does not create it', async () => {
     const ws = await workspace('lake: ./data/lake\nwarehouse: duckdb:./data/warehouse.duckdb\nsources: []\n');
     const doctor = await pulse(['doctor', '--offline', '--config', ws.config]);

@@ -74,10 +74,16 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       `SELECT step, source, run_id, status, started_at, finished_at, rows_out, retries, error FROM pipeline_runs
        WHERE source = '*' AND run_id = (SELECT run_id FROM pipeline_runs WHERE source = '*' ORDER BY started_at DESC LIMIT 1)`,
     );
-    const checks = await w.query<CheckRow>(
-      `SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at FROM dq_checks
+    // Read-only, status adds no table: a warehouse older than dq_checks gets it at the next load.
+    const checks = await w
+      .query<CheckRow>(
+        `SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at FROM dq_checks
        WHERE run_id = (SELECT run_id FROM dq_checks ORDER BY checked_at DESC LIMIT 1) ORDER BY checked_at, check_name, source`,
-    );
+      )
+      .catch((e: unknown) => {
+        if (/dq_checks.*(does not exist|not found)|not found: table [^ ]*dq_checks/i.test((e as Error).message)) return [];
+        throw e;
+      });
     const configured = [...new Set([...config.sources.map((s) => s.type as string), ...posts.map((p) => p.source)])];
     const sources: SourceStatus[] = configured.map((source) => {
       const p = posts.find((x) => x.source === source);
