@@ -134,13 +134,18 @@ export interface InstallInput {
   gpu: GpuType | undefined;
 }
 
+/** Releases kept on the VM besides the one `current` points to: the ones used most recently before it. */
+export const RELEASES_KEPT = 3;
+
 /**
  * The setup unit's script (social-pulse-setup.service, as root). It installs the pinned commit
  * into a directory of its own, releases/<commit>, and only once that is complete (files from
  * `git archive` of the commit, `npm ci` done, ownership handed to root) renames it into place
  * and switches the `current` symlink with one rename(2). A run therefore sees the old release
  * or the new one, never a half-written node_modules. Dependencies' install scripts run as the
- * unprivileged build user; the service user can read the code but not change it.
+ * unprivileged build user; the service user can read the code but not change it. Then it
+ * removes all but the {@link RELEASES_KEPT} releases used last before `current` (which stays,
+ * whatever the clock says), and what failed installs left half-made.
  */
 export function installScript(input: InstallInput, vm: VmLayout = VM): string {
   const npmCi = input.gpu ? 'npm ci --no-audit --no-fund --onnxruntime-node-install=cuda12' : 'npm ci --no-audit --no-fund';
@@ -184,6 +189,23 @@ fi
 ln -sfn "releases/$COMMIT" ${vm.current}.new
 mv -Tf ${vm.current}.new ${vm.current}
 log "${vm.current} is commit $COMMIT"
+
+# Each release is a whole node_modules: keep the one current points to and the ${RELEASES_KEPT} used
+# last before it (a process started on one may still read it, and a rollback is then a switch).
+# A switch marks its release as used, so a rollback counts. Newest first: commit ids, no spaces.
+touch "$release"
+in_use=$(basename "$(readlink ${vm.current})")
+kept=0
+for name in $(ls -1t ${vm.releasesDir}); do
+  if [ "$name" = "$in_use" ]; then
+    continue
+  elif [ "$name" != "\${name%.new}" ] || [ "$kept" -ge ${RELEASES_KEPT} ]; then
+    log "removing the release $name"
+    rm -rf "${vm.releasesDir}/$name"
+  else
+    kept=$((kept + 1))
+  fi
+done
 
 # The code is read-only to the services, so the NLP models live in the cache dir (PULSE_MODELS_DIR)
 # and are fetched here rather than by a run. Without them the enrich step says how to fix it and

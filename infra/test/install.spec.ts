@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -113,5 +113,38 @@ describe('installScript', () => {
 
   it('pulls the NLP models into the cache dir as the service user, with the installed pulse', () => {
     expect(readFileSync(join(root, 'pulse.log'), 'utf8')).toContain(`pulse models pull --config ${layout.config}`);
+  });
+
+  it('keeps the release current points to and the 3 used before it; older ones and half-made ones go', () => {
+    const commit = (text: string) => {
+      writeFileSync(join(repo, 'version.txt'), `${text}\n`);
+      git('commit', '--quiet', '-am', text);
+      return git('rev-parse', 'HEAD');
+    };
+    const releases = () => readdirSync(layout.releasesDir).sort();
+    const [five, six, seven, eight] = ['five', 'six', 'seven', 'eight'].map(commit) as [string, string, string, string];
+    // Before: one (current, switched back to after two), two, and four.new left by the failed npm ci.
+    expect(releases().filter((n) => n.endsWith('.new'))).toHaveLength(1);
+    for (const c of [five, six, seven]) expect(install(c).status).toBe(0);
+    expect(releases()).toEqual([commits.one, five, six, seven].sort());
+
+    // A rollback is a use: switching back to five keeps it among the recent ones.
+    expect(install(five).status).toBe(0);
+    expect(releases()).toEqual([commits.one, five, six, seven].sort());
+    expect(install(eight).status).toBe(0);
+    expect(current()).toBe('eight\n');
+    expect(releases()).toEqual([five, six, seven, eight].sort());
+  });
+
+  it('never removes the release current points to, even when the others look newer (a clock set back)', () => {
+    const target = readlinkSync(layout.current).replace('releases/', '');
+    const future = new Date('2100-01-01T00:00:00Z');
+    for (const name of readdirSync(layout.releasesDir)) if (name !== target) utimesSync(join(layout.releasesDir, name), future, future);
+    const before = readdirSync(layout.releasesDir).filter((n) => n !== target);
+    expect(before).toHaveLength(3);
+    // Re-pinning the same commit: the switch and the pruning run again.
+    expect(install(target).status).toBe(0);
+    expect(readlinkSync(layout.current)).toBe(`releases/${target}`);
+    expect(readdirSync(layout.releasesDir).sort()).toEqual([target, ...before].sort());
   });
 });

@@ -24,7 +24,7 @@ const program = new Command('pulse')
 program
   .command('run')
   .description('run the whole pipeline: scrape → lake-write → enrich → load')
-  .option('--every <duration>', 'keep running on a schedule in the foreground (e.g. 30m, 1h)')
+  .option('--every <duration>', 'keep running on a schedule in the foreground (e.g. 30m, 1h; at most 24d)')
   .option('--dashboard', 'serve the dashboard when the run is done')
   .option('--skip <steps>', 'comma-separated steps to leave out (scrape, lake-write, enrich, load)')
   .action(async (o) => (await import('./commands/run.ts')).runCommand(program.opts(), o));
@@ -108,7 +108,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    process.exitCode = e.exitCode;
+    // Commander has printed what was wrong (and the usage). Its errors exit 1, which here says
+    // that a step failed: bad usage exits 2, like the commands' own checks of option values.
+    // --help and --version exit 0.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
   } else {
     const debug = program.opts<{ debug?: boolean }>().debug;
     if (e instanceof ConfigError) process.stderr.write(`${maskSecrets(e.message)}\n`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '@social-pulse/config';
 import { configSecrets } from '@social-pulse/pipeline';
 import { PulseError, registerSecrets } from '@social-pulse/runtime';
-import { openWarehouse, type Warehouse } from '@social-pulse/warehouse';
+import { openWarehouse, WarehouseBusy, type Warehouse } from '@social-pulse/warehouse';
 
 /**
  * The configuration and the warehouse of a command that reads what runs wrote (`pulse status`,
@@ -18,6 +18,22 @@ export async function openWarehouseToRead(configFile: string): Promise<{ config:
   if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
     throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
   }
-  // Not read-only: a warehouse made by an older version gets the tables it lacks (empty) first.
-  return { config, w: await openWarehouse(where) };
+  // Read-only: a command that reads must neither wait for a run's load nor keep one waiting (a
+  // DuckDB file admits one writer or readers). A writer at work is waited for a while, then named.
+  const w = await openWarehouse(where, { readOnly: true }).catch((e: unknown) => {
+    throw e instanceof WarehouseBusy ? new PulseError(`busy: ${e.message}`, 1, { cause: e }) : e;
+  });
+  return { config, w };
+}
+
+/**
+ * Rows of a table that a warehouse made by an older version may not have yet: read-only, a
+ * reading command adds no table (the next load does), so a missing one reads as empty.
+ */
+export async function rowsOrNone<T>(table: string, rows: Promise<T[]>): Promise<T[]> {
+  return rows.catch((e: unknown) => {
+    const missing = new RegExp(`${table}.*(does not exist|not found)|not found: table [^ ]*${table}`, 'i');
+    if (missing.test((e as Error).message)) return [];
+    throw e;
+  });
 }

@@ -9,6 +9,23 @@ export function parseDuration(text: string): number | null {
   return Number.isSafeInteger(ms) ? ms : null;
 }
 
+/** Node's timers cannot wait longer than 2^31-1 ms (about 24.8 days): a longer one fires after 1 ms instead. */
+export const TIMER_MAX_MS = 2 ** 31 - 1;
+
+/**
+ * Why `text` cannot be the interval of `pulse run --every`, or null when it can: a duration
+ * from 1m up to the longest a timer can wait. `--every` sleeps between runs on a Node timer,
+ * and a longer sleep would end at once: `--every 30d` ran the pipeline back to back.
+ */
+export function everyProblem(text: string): string | null {
+  if (!/^\d+\s*[mhdw]$/.test(text.trim())) return `expected a duration such as 30m or 1h, got "${text}"`;
+  const ms = parseDuration(text);
+  if (ms === 0) return `"${text}" is no interval: at least 1m`;
+  // parseDuration gives null for a number of milliseconds past 2^53: longer still.
+  if (ms === null || ms > TIMER_MAX_MS) return `"${text}" is longer than a timer can wait: at most 24d (or 596h, 35791m), 2^31-1 ms`;
+  return null;
+}
+
 /** `2026-11-01` (optionally with a time): a calendar date that exists, or null. */
 function parseDate(text: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);

@@ -15,7 +15,7 @@ export { nlpSchema } from './nlp.ts';
 export type { NlpConfig } from './nlp.ts';
 export { parseLakeUri, parseWarehouseUri } from './uris.ts';
 export type { LakeLocation, WarehouseLocation } from './uris.ts';
-export { parseDuration, resolveSince } from './duration.ts';
+export { everyProblem, parseDuration, resolveSince, TIMER_MAX_MS } from './duration.ts';
 export { refreshBudget } from './duration.ts';
 export { CREDENTIALS, missingCredentials, secretValues } from './credentials.ts';
 export type { CredentialSource } from './credentials.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sinceProblem } from './duration.ts';
+import { sinceProblem, TIMER_MAX_MS } from './duration.ts';
 import { nlpSchema } from './nlp.ts';
 import { urlCredentialsMessage, urlHasCredentials } from './url-credentials.ts';
 
@@ -14,8 +14,6 @@ const since = z.string().superRefine((text, ctx) => {
   const problem = sinceProblem(text);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
-/** Node's timers cannot wait longer than 2^31-1 ms: a longer timeout fires after 1 ms instead. */
-const TIMER_MAX_MS = 2 ** 31 - 1;
 const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { loadConfig } from '@social-pulse/config';
 import { checkGcsLake, openLake } from '@social-pulse/lake';
 import { configSecrets } from '@social-pulse/pipeline';
 import { HttpClient, describeError, maskSecrets, newRunId, registerSecrets, silentLogger, userAgent, VERSION } from '@social-pulse/runtime';
 import { createSources } from '@social-pulse/sources';
-import { checkBigQuery, openWarehouse } from '@social-pulse/warehouse';
+import { checkBigQuery, openWarehouse, WarehouseBusy } from '@social-pulse/warehouse';
 
 type Check = { what: string; ok: boolean | 'warn'; detail: string };
 
@@ -34,13 +35,25 @@ export async function doctorCommand(g: { config: string }, o: { offline?: boolea
     checks.push({ what: 'lake', ok: false, detail: `${config.lake}: ${describeError(e)}` });
   }
 
-  try {
-    const w = await openWarehouse(config.warehouseLocation);
-    const [n] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts');
-    await w.close();
-    checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${Number(n?.n ?? 0)} posts` });
-  } catch (e) {
-    checks.push({ what: 'warehouse', ok: false, detail: `${config.warehouse}: ${describeError(e)}` });
+  // Read-only, like status: doctor must not create the warehouse, nor wait for a run's load
+  // or keep one waiting (a DuckDB file admits one writer or readers).
+  const where = config.warehouseLocation;
+  if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
+    checks.push({ what: 'warehouse', ok: 'warn', detail: `${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there` });
+  } else {
+    try {
+      const w = await openWarehouse(where, { readOnly: true });
+      try {
+        const [n] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts');
+        checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${Number(n?.n ?? 0)} posts` });
+      } finally {
+        await w.close();
+      }
+    } catch (e) {
+      // A run loading it is no fault of the set-up: said, not failed.
+      if (e instanceof WarehouseBusy) checks.push({ what: 'warehouse', ok: 'warn', detail: `busy, not checked: ${describeError(e)}` });
+      else checks.push({ what: 'warehouse', ok: false, detail: `${config.warehouse}: ${describeError(e)}` });
+    }
   }
 
   const http = new HttpClient({ userAgent: userAgent(VERSION, config.contact), retries: 1, timeoutMs: 15_000 });

@@ -2,7 +2,7 @@ import { resolveSince } from '@social-pulse/config';
 import { PulseError, maskSecretsDeep } from '@social-pulse/runtime';
 import { EVENT_KINDS } from '@social-pulse/schema';
 import { RECENT_EVENTS_SQL } from '@social-pulse/warehouse';
-import { openWarehouseToRead } from '../read-warehouse.ts';
+import { openWarehouseToRead, rowsOrNone } from '../read-warehouse.ts';
 
 export interface EventsOptions {
   json?: boolean;
@@ -50,10 +50,10 @@ export async function eventsCommand(g: { config: string }, o: EventsOptions, out
   if (o.kind !== undefined && !(EVENT_KINDS as readonly string[]).includes(o.kind)) throw new PulseError(`--kind ${o.kind}: expected one of ${EVENT_KINDS.join(', ')}`, 2);
   const limit = o.limit === undefined ? 50 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new PulseError(`--limit ${o.limit}: expected a whole number from 1 to 10000`, 2);
-  // A warehouse made by an older version gets the events table (empty) first.
   const { w } = await openWarehouseToRead(g.config);
   try {
-    const rows = await w.query<Record<string, unknown>>(RECENT_EVENTS_SQL, { since: since.toISOString(), kind: o.kind ?? null, openOnly: o.open ?? false, limit });
+    // A warehouse made by an older version has no events table until its next load.
+    const rows = await rowsOrNone('events', w.query<Record<string, unknown>>(RECENT_EVENTS_SQL, { since: since.toISOString(), kind: o.kind ?? null, openOnly: o.open ?? false, limit }));
     const events: EventLine[] = rows.map((r) => ({
       event_id: String(r.event_id), kind: String(r.kind), key: String(r.key), started_at: iso(r.started_at)!, last_seen_at: iso(r.last_seen_at)!,
       observed: Number(r.observed), expected: Number(r.expected), score: Number(r.score), status: String(r.status), notified_at: iso(r.notified_at),

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, parseDuration } from '@social-pulse/config';
+import { everyProblem, loadConfig, parseDuration } from '@social-pulse/config';
 import { acquireLock, configSecrets, forkStep, lockPath, runPipeline, STEPS, type RunSummary, type StepName } from '@social-pulse/pipeline';
 import { nlpShardTag, parseNlpShard } from '@social-pulse/lake';
 import { PulseError, maskSecrets, newRunId, registerSecrets } from '@social-pulse/runtime';
@@ -55,8 +55,9 @@ export async function pipelineOnce(configFile: string, skip: Set<string> = new S
 export async function runCommand(g: GlobalOpts, o: { every?: string; dashboard?: boolean; skip?: string }): Promise<void> {
   const skip = new Set((o.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
   for (const s of skip) if (!(STEPS as readonly string[]).includes(s)) throw new PulseError(`--skip: unknown step "${s}" (steps: ${STEPS.join(', ')})`, 2);
+  const badEvery = o.every !== undefined ? everyProblem(o.every) : null;
+  if (badEvery) throw new PulseError(`--every: ${badEvery}`, 2);
   const every = o.every !== undefined ? parseDuration(o.every) : undefined;
-  if (o.every !== undefined && !every) throw new PulseError(`--every: expected a duration such as 30m or 1h, got "${o.every}"`, 2);
   let failed = false;
   let dashboard: { done: Promise<number>; stop(): void } | undefined;
   const controller = new AbortController();

@@ -2,7 +2,7 @@ import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse
 import { STEPS } from '@social-pulse/pipeline';
 import { describeError, maskSecrets, maskSecretsDeep } from '@social-pulse/runtime';
 import { describeFailedChecks } from '@social-pulse/warehouse';
-import { openWarehouseToRead } from '../read-warehouse.ts';
+import { openWarehouseToRead, rowsOrNone } from '../read-warehouse.ts';
 
 interface SourceStatus {
   source: string;
@@ -59,9 +59,13 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       `SELECT step, source, run_id, status, started_at, finished_at, rows_out, retries, error FROM pipeline_runs
        WHERE source = '*' AND run_id = (SELECT run_id FROM pipeline_runs WHERE source = '*' ORDER BY started_at DESC LIMIT 1)`,
     );
-    const checks = await w.query<CheckRow>(
-      `SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at FROM dq_checks
+    // Read-only, status adds no table: a warehouse older than dq_checks gets it at the next load.
+    const checks = await rowsOrNone(
+      'dq_checks',
+      w.query<CheckRow>(
+        `SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at FROM dq_checks
        WHERE run_id = (SELECT run_id FROM dq_checks ORDER BY checked_at DESC LIMIT 1) ORDER BY checked_at, check_name, source`,
+      ),
     );
     const configured = [...new Set([...config.sources.map((s) => s.type as string), ...posts.map((p) => p.source)])];
     const sources: SourceStatus[] = configured.map((source) => {
