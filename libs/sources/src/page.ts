@@ -55,9 +55,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
   });
 }
-
-/** The first issue of a zod error as `path: message`. */
-export function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }, what: string): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.map(String).join('.') || what}: ${issue.message}`;
-}
