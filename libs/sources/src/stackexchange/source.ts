@@ -1,7 +1,8 @@
 import type { StackexchangeSourceConfig } from '@social-pulse/config';
-import { fetchedPage, sleep } from '../page.ts';
+import { sleep } from '../page.ts';
+import { pageSlices } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { wrapper } from './api.ts';
 import { normalizeStackexchange } from './normalize.ts';
 
@@ -70,41 +71,24 @@ export class StackexchangeSource implements Source<StackexchangeSourceConfig> {
     return `${this.config.site} answers; quota ${body.quota_remaining ?? '?'} of ${body.quota_max ?? '?'} requests left today${ctx.env.STACKEXCHANGE_KEY?.trim() ? ' (with key)' : ' (no key: set STACKEXCHANGE_KEY for 10,000 a day)'}`;
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
-    const tag = query.label;
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
     const from = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
-    let to = window.below !== undefined ? keyTime(window.below) : undefined;
-    let page = 1;
-    for (;;) {
-      const res = await this.call(ctx, {
-        tagged: tag,
-        pagesize: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)),
-        page,
-        fromdate: from,
-        todate: to,
-      });
-      const fetched = fetchedPage('stackexchange', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) =>
-          (body as { items: unknown[] }).items.flatMap((q): Keyed[] => {
-            const { question_id, creation_date } = (q ?? {}) as { question_id?: unknown; creation_date?: unknown };
-            const at = isoFromSeconds(creation_date);
-            return isKeyId(question_id) && at ? [{ key: seKey(creation_date as number, question_id as number), createdAt: at }] : [];
-          }),
-        hasMore: (body) => (body as { has_more: boolean }).has_more === true,
-      });
-      if (fetched.hasMore && page >= PAGE_DEPTH) {
-        const nextTo = keyTime(fetched.keys.at(-1)!.key);
-        // A slice that cannot move its upper bound (2,500 questions in one second) ends here.
-        if (to !== undefined && nextTo >= to) fetched.hasMore = false;
-        else {
-          to = nextTo;
-          page = 0;
-        }
-      }
-      yield fetched;
-      if (!fetched.hasMore) return;
-      page += 1;
-    }
+    return {
+      paginator: pageSlices({
+        first: 1,
+        upper: window.below !== undefined ? keyTime(window.below) : undefined,
+        keyTime,
+        read: (body, page) => ({ more: (body as { has_more: boolean }).has_more === true, sliceEnds: page >= PAGE_DEPTH }),
+        params: (page, to) => ({ page, todate: to }),
+      }),
+      send: ({ page, todate }) =>
+        this.call(ctx, { tagged: query.label, pagesize: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)), page, fromdate: from, todate }),
+      keys: (body) =>
+        (body as { items: unknown[] }).items.flatMap((q): Keyed[] => {
+          const { question_id, creation_date } = (q ?? {}) as { question_id?: unknown; creation_date?: unknown };
+          const at = isoFromSeconds(creation_date);
+          return isKeyId(question_id) && at ? [{ key: seKey(creation_date as number, question_id as number), createdAt: at }] : [];
+        }),
+    };
   }
 }
