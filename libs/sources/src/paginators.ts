@@ -1,7 +1,7 @@
 import type { HttpResponse } from '@social-pulse/runtime';
 import { keptHeaders } from './envelope.ts';
 import { nextLink } from './link-header.ts';
-import type { Keyed } from './types.ts';
+import type { Keyed, Window } from './types.ts';
 
 /** Query parameters of a request (an undefined value is left out). */
 export type Params = Record<string, string | number | undefined>;
@@ -79,28 +79,37 @@ function linkParams(link: string): Record<string, string> | undefined {
 }
 
 /**
- * Page numbers within time slices (Hacker News, Stack Exchange): an API that serves only so
- * many pages of one query is walked page by page down to its deepest page, then a new slice
- * starts at the oldest item's time (inclusive: the engine drops the overlap) from the first
- * page again. A slice that cannot move its upper bound (more items in one second than the API
- * serves) ends the window.
+ * The paging key of a source that pages by time (Hacker News, Stack Exchange): creation time
+ * in epoch seconds, then the id, both zero-padded so that keys sort as text.
  */
-export function pageSlices(opts: {
-  /** The first page's number (Algolia 0, Stack Exchange 1). */
-  first: number;
-  /** The first slice's upper bound in epoch seconds, inclusive; undefined: now. */
-  upper: number | undefined;
-  /** The time (epoch seconds) of a paging key. */
-  keyTime(key: string): number;
-  /** Whether the server has items past this page, and whether this page is the last of its slice. */
-  read(body: unknown, page: number): { more: boolean; sliceEnds: boolean };
-  /** The request's parameters for a page of a slice. */
-  params(page: number, upper: number | undefined): Params;
-}): Paginator {
+export const timeKey = (seconds: number, id: string | number) => `${String(seconds).padStart(11, '0')}:${String(id).padStart(12, '0')}`;
+/** The epoch seconds of a {@link timeKey}. */
+export const keyTime = (key: string) => Number(key.split(':')[0]);
+
+/**
+ * Page numbers within time slices (Hacker News, Stack Exchange), on keys made by
+ * {@link timeKey}: an API that serves only so many pages of one query is walked page by page
+ * down to its deepest page, then a new slice starts at the oldest item's time (inclusive: the
+ * engine drops the overlap) from the first page again. A slice that cannot move its upper
+ * bound (more items in one second than the API serves) ends the window. The window's bounds
+ * become times: `lower` (inclusive, from `above` or else `since`) and the slice's `upper`.
+ */
+export function pageSlices(
+  window: Window,
+  opts: {
+    /** The first page's number (Algolia 0, Stack Exchange 1). */
+    first: number;
+    /** Whether the server has items past this page, and whether this page is the last of its slice. */
+    read(body: unknown, page: number): { more: boolean; sliceEnds: boolean };
+    /** The request's parameters for a page of a slice (times in epoch seconds, inclusive). */
+    params(page: number, lower: number | undefined, upper: number | undefined): Params;
+  },
+): Paginator {
+  const lower = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
+  let upper = window.below !== undefined ? keyTime(window.below) : undefined;
   let page = opts.first;
-  let upper = opts.upper;
   return {
-    params: () => opts.params(page, upper),
+    params: () => opts.params(page, lower, upper),
     update: ({ body, keys }) => {
       const { more, sliceEnds } = opts.read(body, page);
       if (!more) return { more: false };
@@ -108,7 +117,7 @@ export function pageSlices(opts: {
         page += 1;
         return { more: true };
       }
-      const nextUpper = opts.keyTime(keys.at(-1)!.key);
+      const nextUpper = keyTime(keys.at(-1)!.key);
       if (upper !== undefined && nextUpper >= upper) return { more: false };
       upper = nextUpper;
       page = opts.first;

@@ -1,5 +1,5 @@
 import type { HackernewsSourceConfig } from '@social-pulse/config';
-import { pageSlices } from '../paginators.ts';
+import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { searchResponse } from './api.ts';
@@ -10,10 +10,8 @@ const DEFAULT_BASE = 'https://hn.algolia.com';
 const HIT_CEILING = 1000;
 const PAGE_SIZE = 100;
 
-/** Paging key: creation time then id, both zero-padded so that keys sort as text. */
-export const hnKey = (createdAtI: number, objectID: string) =>
-  `${String(createdAtI).padStart(11, '0')}:${objectID.padStart(12, '0')}`;
-const keyTime = (key: string) => Number(key.split(':')[0]);
+/** Paging key: creation time then id (see timeKey). */
+export const hnKey = (createdAtI: number, objectID: string) => timeKey(createdAtI, objectID);
 
 /**
  * Hacker News through Algolia's `search_by_date`, newest first. Algolia stops at 1,000 hits
@@ -45,12 +43,9 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
   paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
     const base = (this.config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
     const tags = this.config.tags.length > 1 ? `(${this.config.tags.join(',')})` : this.config.tags[0]!;
-    const lower = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
     return {
-      paginator: pageSlices({
+      paginator: pageSlices(window, {
         first: 0,
-        upper: window.below !== undefined ? keyTime(window.below) : undefined,
-        keyTime,
         read: (body) => {
           const parsed = searchResponse.safeParse(body);
           if (!parsed.success) return { more: false, sliceEnds: true };
@@ -59,7 +54,7 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
           const sliceTruncated = r.nbHits > Math.min(r.nbPages * r.hitsPerPage, HIT_CEILING);
           return { more: !lastPageOfSlice || sliceTruncated, sliceEnds: lastPageOfSlice };
         },
-        params: (page, upper) => {
+        params: (page, lower, upper) => {
           const filters = [...(lower !== undefined ? [`created_at_i>=${lower}`] : []), ...(upper !== undefined ? [`created_at_i<=${upper}`] : [])];
           return { numericFilters: filters.length ? filters.join(',') : undefined, page };
         },

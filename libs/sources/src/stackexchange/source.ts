@@ -1,6 +1,6 @@
 import type { StackexchangeSourceConfig } from '@social-pulse/config';
 import { sleep } from '../page.ts';
-import { pageSlices } from '../paginators.ts';
+import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { wrapper } from './api.ts';
@@ -11,9 +11,8 @@ const PAGE_SIZE = 100;
 /** Pages past 25 need an app key or token: walk deeper in `todate` slices instead. */
 const PAGE_DEPTH = 25;
 
-/** Paging key: creation time then id, zero-padded so that keys sort as text. */
-export const seKey = (creationDate: number, id: number) => `${String(creationDate).padStart(11, '0')}:${String(id).padStart(12, '0')}`;
-const keyTime = (key: string) => Number(key.split(':')[0]);
+/** Paging key: creation time then id (see timeKey). */
+export const seKey = (creationDate: number, id: number) => timeKey(creationDate, id);
 /** An id that fits the key's 12 digits (a longer one would sort as newer than every real question). */
 const isKeyId = (id: unknown): id is number => Number.isSafeInteger(id) && (id as number) > 0 && (id as number) < 1e12;
 
@@ -72,17 +71,14 @@ export class StackexchangeSource implements Source<StackexchangeSourceConfig> {
   }
 
   paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
-    const from = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
     return {
-      paginator: pageSlices({
+      paginator: pageSlices(window, {
         first: 1,
-        upper: window.below !== undefined ? keyTime(window.below) : undefined,
-        keyTime,
         read: (body, page) => ({ more: (body as { has_more: boolean }).has_more === true, sliceEnds: page >= PAGE_DEPTH }),
-        params: (page, to) => ({ page, todate: to }),
+        params: (page, fromdate, todate) => ({ page, fromdate, todate }),
       }),
-      send: ({ page, todate }) =>
-        this.call(ctx, { tagged: query.label, pagesize: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)), page, fromdate: from, todate }),
+      send: ({ page, fromdate, todate }) =>
+        this.call(ctx, { tagged: query.label, pagesize: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)), page, fromdate, todate }),
       keys: (body) =>
         (body as { items: unknown[] }).items.flatMap((q): Keyed[] => {
           const { question_id, creation_date } = (q ?? {}) as { question_id?: unknown; creation_date?: unknown };
