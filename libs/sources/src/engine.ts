@@ -2,6 +2,7 @@ import { DEFAULT_MAX_PAGES } from '@social-pulse/config';
 import { describeError } from '@social-pulse/runtime';
 import type { QueryCursor } from './cursor.ts';
 import { FUTURE_TOLERANCE_MS } from './guard.ts';
+import { fetchedPage } from './page.ts';
 import type { FetchContext, FetchedPage, Source, SourceQuery, Window } from './types.ts';
 
 export interface QueryOutcome {
@@ -30,6 +31,23 @@ export interface ScrapeQueryOptions {
   land(page: FetchedPage): Promise<void>;
   /** Persists the cursor; called after every landed page. */
   save(cursor: QueryCursor): Promise<void>;
+}
+
+/**
+ * The pages of one window, newest first: the one paging loop of every source (as dlt's
+ * rest_api client drives its paginators). The source says what to send and its paginator
+ * where the next page is; each page is read as it comes, and the window ends when the
+ * paginator sees no more.
+ */
+export async function* windowPages(source: Source, query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
+  const paging = source.paging(query, window, ctx);
+  if (!paging) return;
+  const reader = { normalize: source.normalize.bind(source), keys: paging.keys, paginator: paging.paginator };
+  for (;;) {
+    const page = fetchedPage(source.name, query, await paging.send(paging.paginator.params()), ctx, reader);
+    yield page;
+    if (!page.hasMore) return;
+  }
 }
 
 /** A server-chosen value as a problem line shows it: quoted, and short. */
@@ -96,7 +114,7 @@ export async function scrapeQuery(
     const sentNext = new Set<string>();
     let loop: string | undefined;
     try {
-      for await (const page of source.pages(query, w, ctx)) {
+      for await (const page of windowPages(source, query, w, ctx)) {
         await opts.land(page);
         pagesInRun += 1;
         out.pages += 1;

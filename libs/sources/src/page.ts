@@ -1,19 +1,17 @@
 import { describeError, redactUrl, type HttpResponse } from '@social-pulse/runtime';
 import type { SourceName } from '@social-pulse/schema';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
+import type { Paginator } from './paginators.ts';
 import type { FetchContext, FetchedPage, Keyed, Normalized, RawMeta, RawPage, SourceQuery } from './types.ts';
 
 export { redactUrl };
 
-/** How a source reads one of its pages. */
+/** How a fetched page is read: its normalization, its paging keys, and (when it pages) where the next page is. */
 export interface PageReader {
   normalize(page: RawPage): Normalized;
   /** Paging keys of the page's items, newest first; an item without a usable key is left out (its normalizer says why). */
   keys(body: unknown): Keyed[];
-  /** Whether the source says an older page follows. */
-  hasMore(body: unknown, keys: Keyed[]): boolean;
-  /** The reference the next request will carry (a cursor, token or link), so that the engine can see a server repeat one. */
-  next?(body: unknown): string | undefined;
+  paginator?: Paginator;
 }
 
 /**
@@ -38,9 +36,8 @@ export function fetchedPage(source: SourceName, query: SourceQuery, res: HttpRes
     const normalized = reader.normalize(page);
     if (page.body === undefined || normalized.pageError) return { raw: page, rawText, normalized, keys: [], hasMore: false };
     const keys = reader.keys(page.body);
-    const hasMore = keys.length > 0 && reader.hasMore(page.body, keys);
-    const next = hasMore ? reader.next?.(page.body) : undefined;
-    return { raw: page, rawText, normalized, keys, hasMore, ...(next !== undefined ? { next } : {}) };
+    const { more: hasMore, next } = keys.length > 0 && reader.paginator ? reader.paginator.update({ res, body: page.body, keys }) : { more: false };
+    return { raw: page, rawText, normalized, keys, hasMore, ...(hasMore && next !== undefined ? { next } : {}) };
   } catch (e) {
     const normalized: Normalized = { posts: [], rejected: [], pageError: `could not be read: ${describeError(e)}` };
     return { raw: page, rawText, normalized, keys: [], hasMore: false };
@@ -54,10 +51,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
   });
-}
-
-/** The first issue of a zod error as `path: message`. */
-export function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }, what: string): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.map(String).join('.') || what}: ${issue.message}`;
 }

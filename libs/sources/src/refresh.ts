@@ -1,13 +1,8 @@
 import { describeError, HttpError, redactUrl, type HttpResponse } from '@social-pulse/runtime';
 import type { Post, PostMetric, SourceName } from '@social-pulse/schema';
-import { normalizeBluesky } from './bluesky/normalize.ts';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
-import { normalizeHackernews } from './hackernews/normalize.ts';
-import { normalizeMastodon } from './mastodon/normalize.ts';
-import { normalizeReddit } from './reddit/normalize.ts';
-import { normalizeStackexchange } from './stackexchange/normalize.ts';
+import { normalizerOf } from './normalizers.ts';
 import type { FetchContext, Normalized, RawMeta, RawPage } from './types.ts';
-import { normalizeX } from './x/normalize.ts';
 
 /**
  * Engagement refresh (issue 15): each run asks every source again, through its batch lookup,
@@ -195,15 +190,6 @@ export async function refreshPosts(
   return out;
 }
 
-const NORMALIZERS: Record<SourceName, (p: RawPage) => Normalized> = {
-  mastodon: normalizeMastodon,
-  hackernews: normalizeHackernews,
-  bluesky: normalizeBluesky,
-  x: normalizeX,
-  reddit: normalizeReddit,
-  stackexchange: normalizeStackexchange,
-};
-
 /**
  * The body of a refresh response in the shape of the source's search page, so that its own
  * normalizer reads it; `gone` collects the post_ids the body itself says are deleted.
@@ -244,7 +230,7 @@ function asSearchPage(page: RawPage, gone: Set<string>): RawPage {
 export function normalizeRefreshPage(page: RawPage): Normalized {
   const asked = page.meta.refresh ?? [];
   if (GONE.includes(page.meta.status)) return { posts: [], rejected: [], deleted: [...asked] };
-  const normalize = NORMALIZERS[page.meta.source] as ((p: RawPage) => Normalized) | undefined;
+  const normalize = normalizerOf(page);
   if (!normalize) return { posts: [], rejected: [], pageError: `no normalizer for source "${page.meta.source}"` };
   const gone = new Set<string>();
   const n = normalize(asSearchPage(page, gone));

@@ -1,19 +1,14 @@
 import type { Config, SourceConfig } from '@social-pulse/config';
 import { missingCredentials, CREDENTIALS } from '@social-pulse/config';
 import type { SourceName } from '@social-pulse/schema';
-import { normalizeBluesky } from './bluesky/normalize.ts';
 import { BlueskySource } from './bluesky/source.ts';
-import { normalizeHackernews } from './hackernews/normalize.ts';
 import { HackernewsSource } from './hackernews/source.ts';
-import { normalizeMastodon } from './mastodon/normalize.ts';
 import { MastodonSource } from './mastodon/source.ts';
-import { normalizeReddit } from './reddit/normalize.ts';
 import { RedditSource } from './reddit/source.ts';
-import { normalizeStackexchange } from './stackexchange/normalize.ts';
 import { StackexchangeSource } from './stackexchange/source.ts';
+import { normalizerOf } from './normalizers.ts';
 import { normalizeRefreshPage } from './refresh.ts';
 import type { Normalized, RawPage, Source } from './types.ts';
-import { normalizeX } from './x/normalize.ts';
 import { XSource } from './x/source.ts';
 
 /** Sources this build can run, by config `type`. */
@@ -43,20 +38,11 @@ export function createSources(config: Config, env: NodeJS.ProcessEnv = process.e
   });
 }
 
-const NORMALIZERS: Record<SourceName, (p: RawPage) => Normalized> = {
-  mastodon: normalizeMastodon,
-  hackernews: normalizeHackernews,
-  bluesky: normalizeBluesky,
-  x: normalizeX,
-  reddit: normalizeReddit,
-  stackexchange: normalizeStackexchange,
-};
-
 /** Normalize a raw-zone page of any source (the lake writer's entry point). */
 export function normalizeRawPage(page: RawPage): Normalized {
   // A refresh response (engagement refresh, see refresh.ts) names the posts it asked for.
   if (page.meta.refresh) return normalizeRefreshPage(page);
-  const n = NORMALIZERS[page.meta.source] as ((p: RawPage) => Normalized) | undefined;
+  const n = normalizerOf(page);
   if (!n) return { posts: [], rejected: [], pageError: `no normalizer for source "${page.meta.source}"` };
   return n(page);
 }

@@ -1,6 +1,7 @@
 import type { Config, SourceConfig } from '@social-pulse/config';
-import type { HttpClient, Logger } from '@social-pulse/runtime';
+import type { HttpClient, HttpResponse, Logger } from '@social-pulse/runtime';
 import type { Post, SourceName } from '@social-pulse/schema';
+import type { Paginator, Params } from './paginators.ts';
 
 /** What the raw zone records of each fetched page, beside the body itself. */
 export interface RawMeta {
@@ -99,15 +100,28 @@ export interface FetchContext {
 }
 
 /**
- * A source: how to list its queries, page through one window of one query (newest first),
- * normalize a raw page, and order its keys. The engine (not the source) decides windows,
- * stops early, enforces limits and saves cursors.
+ * How one window of one query is fetched, newest first: the request, its paginator, and the
+ * paging keys of a page. The engine's loop (engine.ts) sends it page after page.
+ */
+export interface Paging {
+  paginator: Paginator;
+  /** Sends the request for a page with the paginator's parameters (the source adds its own: query, page size from the window's `remaining`). */
+  send(params: Params): Promise<HttpResponse>;
+  /** Paging keys of a page's items, newest first; an item without a usable key is left out (its normalizer says why). */
+  keys(body: unknown): Keyed[];
+}
+
+/**
+ * A source: how to list its queries, fetch one window of one query (its request and
+ * paginator), normalize a raw page, and order its keys. The engine (not the source) pages,
+ * decides windows, stops early, enforces limits and saves cursors.
  */
 export interface Source<C extends SourceConfig = SourceConfig> {
   readonly name: SourceName;
   readonly config: C;
   queries(): SourceQuery[];
-  pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage>;
+  /** How to fetch a window of a query; undefined when the window is out of the API's reach (nothing to fetch). */
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging | undefined;
   normalize(page: RawPage): Normalized;
   /** Negative when `a` is older than `b`. */
   compareKeys(a: string, b: string): number;

@@ -1,10 +1,9 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
-import { firstIssue } from '../page.ts';
+import { basePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { postView, searchPostsOutput, xrpcError, type PostView } from './api.ts';
-import { guardPage } from '../guard.ts';
 
 const POST_COLLECTION = '/app.bsky.feed.post/';
 
@@ -62,33 +61,27 @@ function toPost(p: PostView, page: RawPage): Post {
   }
   const quoted = quotedUri(p);
   const kind: PostKind = r.reply ? 'reply' : quoted ? 'quote' : 'post';
-  const postId = `bluesky:${p.uri}`;
+  const base = basePost('bluesky', p.uri, page);
   return {
-    post_id: postId,
-    source: 'bluesky',
-    native_id: p.uri,
+    ...base,
     url: postUrl(p.uri, p.author.handle, p.author.did),
     kind,
     parent_id: r.reply ? `bluesky:${r.reply.parent.uri}` : quoted ? `bluesky:${quoted}` : null,
-    conversation_id: r.reply ? `bluesky:${r.reply.root.uri}` : postId,
+    conversation_id: r.reply ? `bluesky:${r.reply.root.uri}` : base.post_id,
     author_id: p.author.did,
     author_handle: p.author.handle.toLowerCase(),
     author_name: p.author.displayName?.trim() || p.author.handle,
     author_followers: p.author.followersCount ?? null,
     created_at: isoTime(r.createdAt) ?? isoTime(p.indexedAt)!,
-    collected_at: page.meta.fetched_at,
     lang: r.langs?.[0] ?? null,
-    title: null,
     text: r.text,
     like_count: p.likeCount ?? null,
     repost_count: p.repostCount ?? null,
     reply_count: p.replyCount ?? null,
     quote_count: p.quoteCount ?? null,
-    score: null,
     hashtags: normalizeTags([...tags, ...hashtagsInText(r.text)]),
     mentions: [...new Set(mentions)],
     links: httpLinks(links),
-    queries: [page.meta.query],
     extra: JSON.stringify({
       cid: p.cid,
       indexed_at: p.indexedAt,
@@ -102,22 +95,18 @@ function toPost(p: PostView, page: RawPage): Post {
 
 /** A `searchPosts` page → posts. */
 export function normalizeBluesky(page: RawPage): Normalized {
-  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
-  const res = searchPostsOutput.safeParse(page.body);
-  if (!res.success) {
-    const err = xrpcError.safeParse(page.body);
-    return { posts: [], rejected: [], pageError: err.success ? `API error: ${err.data.error}: ${err.data.message ?? ''}`.trim() : `not a searchPosts response: ${firstIssue(res.error, 'body')}` };
-  }
-  const out: Normalized = { posts: [], rejected: [] };
-  res.data.posts.forEach((item, i) => {
-    const parsed = postView.safeParse(item);
-    const uri = (item as { uri?: unknown })?.uri;
-    const id = typeof uri === 'string' ? uri : `#${i}`;
-    if (!parsed.success) return void out.rejected.push({ item: id, reason: firstIssue(parsed.error, 'post') });
-    if (!isoTime(parsed.data.record.createdAt) && !isoTime(parsed.data.indexedAt)) {
-      return void out.rejected.push({ item: id, reason: `record.createdAt: not a date: ${parsed.data.record.createdAt}` });
-    }
-    out.posts.push(toPost(parsed.data, page));
+  return normalizeWith(page, {
+    envelope: searchPostsOutput,
+    notEnvelope: (body, issue) => {
+      const err = xrpcError.safeParse(body);
+      return err.success ? `API error: ${err.data.error}: ${err.data.message ?? ''}`.trim() : `not a searchPosts response: ${issue}`;
+    },
+    context: () => undefined,
+    items: ({ posts }) => posts,
+    idOf: (item) => stringId(item, 'uri'),
+    item: postView,
+    itemName: 'post',
+    toPosts: (p) =>
+      !isoTime(p.record.createdAt) && !isoTime(p.indexedAt) ? `record.createdAt: not a date: ${p.record.createdAt}` : [toPost(p, page)],
   });
-  return guardPage(out, page.meta.fetched_at);
 }

@@ -1,7 +1,7 @@
 import type { BlueskySourceConfig } from '@social-pulse/config';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
-import { fetchedPage } from '../page.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import { cursorParam } from '../paginators.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { searchPostsOutput, session as sessionSchema, type Session } from './api.ts';
 import { blueskyKey, normalizeBluesky } from './normalize.ts';
 
@@ -120,36 +120,28 @@ export class BlueskySource implements Source<BlueskySourceConfig> {
     return `logged in as ${this.session?.handle ?? '?'}; search answers (${body.posts.length ? 'latest post found' : 'no posts yet'} for ${q.label}; ${String(res.headers['ratelimit-remaining'] ?? '?')} requests left in the window)`;
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
     const timeOf = (key: string) => key.slice(0, key.indexOf(' '));
     // `since` is inclusive and `until` exclusive on sortAt: reach one millisecond past the
     // upper key so that items sharing its time are seen; the engine drops what is outside.
     const since = window.above !== undefined ? timeOf(window.above) : window.since?.toISOString();
     const until = window.below !== undefined ? new Date(Date.parse(timeOf(window.below)) + 1).toISOString() : undefined;
-    let cursor: string | undefined;
-    for (;;) {
-      const res = await this.xrpc(ctx, 'app.bsky.feed.searchPosts', {
-        q: query.key,
-        sort: 'latest',
-        limit: Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)),
-        since,
-        until,
-        cursor,
-      });
-      const cursorOf = (body: unknown) => (body as { cursor?: unknown }).cursor;
-      const page = fetchedPage('bluesky', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) =>
-          (body as { posts: unknown[] }).posts.flatMap((p): Keyed[] => {
-            const k = blueskyKey((p ?? {}) as Parameters<typeof blueskyKey>[0]);
-            return k ? [k] : [];
-          }),
-        hasMore: (body) => typeof cursorOf(body) === 'string',
-        next: (body) => cursorOf(body) as string,
-      });
-      yield page;
-      if (!page.hasMore) return;
-      cursor = page.next;
-    }
+    return {
+      paginator: cursorParam('cursor', (body) => (body as { cursor?: unknown }).cursor),
+      send: (paging) =>
+        this.xrpc(ctx, 'app.bsky.feed.searchPosts', {
+          q: query.key,
+          sort: 'latest',
+          limit: Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)),
+          since,
+          until,
+          ...paging,
+        }),
+      keys: (body) =>
+        (body as { posts: unknown[] }).posts.flatMap((p): Keyed[] => {
+          const k = blueskyKey((p ?? {}) as Parameters<typeof blueskyKey>[0]);
+          return k ? [k] : [];
+        }),
+    };
   }
 }

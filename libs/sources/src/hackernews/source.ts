@@ -1,7 +1,7 @@
 import type { HackernewsSourceConfig } from '@social-pulse/config';
-import { fetchedPage } from '../page.ts';
+import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { searchResponse } from './api.ts';
 import { normalizeHackernews } from './normalize.ts';
 
@@ -10,10 +10,8 @@ const DEFAULT_BASE = 'https://hn.algolia.com';
 const HIT_CEILING = 1000;
 const PAGE_SIZE = 100;
 
-/** Paging key: creation time then id, both zero-padded so that keys sort as text. */
-export const hnKey = (createdAtI: number, objectID: string) =>
-  `${String(createdAtI).padStart(11, '0')}:${objectID.padStart(12, '0')}`;
-const keyTime = (key: string) => Number(key.split(':')[0]);
+/** Paging key: creation time then id (see timeKey). */
+export const hnKey = (createdAtI: number, objectID: string) => timeKey(createdAtI, objectID);
 
 /**
  * Hacker News through Algolia's `search_by_date`, newest first. Algolia stops at 1,000 hits
@@ -42,59 +40,37 @@ export class HackernewsSource implements Source<HackernewsSourceConfig> {
     return `Algolia answers: ${body.nbHits ?? '?'} stories match "${this.config.queries[0]}"`;
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
     const base = (this.config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
     const tags = this.config.tags.length > 1 ? `(${this.config.tags.join(',')})` : this.config.tags[0]!;
-    let upper = window.below !== undefined ? keyTime(window.below) : undefined; // inclusive
-    const lower = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
-    let page = 0;
-    for (;;) {
-      const filters = [
-        ...(lower !== undefined ? [`created_at_i>=${lower}`] : []),
-        ...(upper !== undefined ? [`created_at_i<=${upper}`] : []),
-      ];
-      const hitsPerPage = Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE));
-      const res = await ctx.http.get(`${base}/api/v1/search_by_date`, {
-        searchParams: {
-          query: query.label,
-          tags,
-          numericFilters: filters.length ? filters.join(',') : undefined,
-          hitsPerPage,
-          page,
-        },
-      });
-      const fetched = fetchedPage('hackernews', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) => {
+    return {
+      paginator: pageSlices(window, {
+        first: 0,
+        read: (body) => {
           const parsed = searchResponse.safeParse(body);
-          return (parsed.success ? parsed.data.hits : []).flatMap((h): Keyed[] => {
-            const { objectID, created_at_i } = (h ?? {}) as { objectID?: unknown; created_at_i?: unknown };
-            const at = isoFromSeconds(created_at_i);
-            return typeof objectID === 'string' && objectID.length <= 12 && at ? [{ key: hnKey(created_at_i as number, objectID), createdAt: at }] : [];
-          });
+          if (!parsed.success) return { more: false, sliceEnds: true };
+          const r = parsed.data;
+          const lastPageOfSlice = r.page + 1 >= r.nbPages || (r.page + 1) * r.hitsPerPage >= HIT_CEILING;
+          const sliceTruncated = r.nbHits > Math.min(r.nbPages * r.hitsPerPage, HIT_CEILING);
+          return { more: !lastPageOfSlice || sliceTruncated, sliceEnds: lastPageOfSlice };
         },
-        hasMore: () => true,
-      });
-      const keys = fetched.keys;
-      const parsed = searchResponse.safeParse(fetched.raw.body);
-      const res0 = parsed.success ? parsed.data : undefined;
-      const lastPageOfSlice = !res0 || res0.page + 1 >= res0.nbPages || (res0.page + 1) * res0.hitsPerPage >= HIT_CEILING;
-      const sliceTruncated = res0 !== undefined && res0.nbHits > Math.min(res0.nbPages * res0.hitsPerPage, HIT_CEILING);
-      const oldest = keys.at(-1);
-      let hasMore = keys.length > 0 && (!lastPageOfSlice || sliceTruncated);
-      if (hasMore && lastPageOfSlice && oldest) {
-        const nextUpper = keyTime(oldest.key);
-        // A slice that could not move its upper bound would loop forever (>1,000 hits in one second).
-        if (upper !== undefined && nextUpper >= upper) hasMore = false;
-        else {
-          upper = nextUpper;
-          page = -1;
-        }
-      }
-      fetched.hasMore = hasMore;
-      yield fetched;
-      if (!hasMore) return;
-      page += 1;
-    }
+        params: (page, lower, upper) => {
+          const filters = [...(lower !== undefined ? [`created_at_i>=${lower}`] : []), ...(upper !== undefined ? [`created_at_i<=${upper}`] : [])];
+          return { numericFilters: filters.length ? filters.join(',') : undefined, page };
+        },
+      }),
+      send: ({ numericFilters, page }) =>
+        ctx.http.get(`${base}/api/v1/search_by_date`, {
+          searchParams: { query: query.label, tags, numericFilters, hitsPerPage: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)), page },
+        }),
+      keys: (body) => {
+        const parsed = searchResponse.safeParse(body);
+        return (parsed.success ? parsed.data.hits : []).flatMap((h): Keyed[] => {
+          const { objectID, created_at_i } = (h ?? {}) as { objectID?: unknown; created_at_i?: unknown };
+          const at = isoFromSeconds(created_at_i);
+          return typeof objectID === 'string' && objectID.length <= 12 && at ? [{ key: hnKey(created_at_i as number, objectID), createdAt: at }] : [];
+        });
+      },
+    };
   }
 }

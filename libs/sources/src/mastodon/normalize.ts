@@ -1,6 +1,7 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
-import { guardPage } from '../guard.ts';
+import { z } from 'zod';
+import { basePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { status as statusSchema, type BaseStatus } from './api.ts';
@@ -29,32 +30,24 @@ function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
   const handle = fullHandle(s.account.acct, s.account.url, instanceHost);
   return {
     // The status URI is the same on every instance that federates it: it is our identity.
-    post_id: `mastodon:${s.uri}`,
-    source: 'mastodon',
-    native_id: s.uri,
+    ...basePost('mastodon', s.uri, page),
     url: s.url ?? s.uri,
     kind: s.in_reply_to_id ? 'reply' : 'post',
-    parent_id: null,
-    conversation_id: null,
     author_id: handle,
     author_handle: handle,
     author_name: s.account.display_name?.trim() || s.account.username,
     author_followers: s.account.followers_count ?? null,
     created_at: isoTime(s.created_at)!,
-    collected_at: page.meta.fetched_at,
     lang: s.language ?? null,
-    title: null,
     text,
     like_count: s.favourites_count ?? null,
     repost_count: s.reblogs_count ?? null,
     reply_count: s.replies_count ?? null,
     quote_count: s.quotes_count ?? null,
-    score: null,
     hashtags: normalizeTags([...(s.tags ?? []).map((t) => t.name), ...hashtagsInText(text)]),
     mentions: [...new Set((s.mentions ?? []).map((m) => fullHandle(m.acct, m.url, instanceHost)))],
     // The card's link first: it is the post's primary link (what stories match on), then the text's.
     links: httpLinks([s.card?.url, ...contentLinks]),
-    queries: [page.meta.query],
     extra: JSON.stringify({
       instance: instanceHost,
       local_id: s.id,
@@ -70,29 +63,22 @@ function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
 
 /** A tag-timeline page (an array of statuses) → posts; a reblog yields the repost and its original. */
 export function normalizeMastodon(page: RawPage): Normalized {
-  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
-  if (!Array.isArray(page.body)) {
-    const err = (page.body as { error?: unknown })?.error;
-    return { posts: [], rejected: [], pageError: typeof err === 'string' ? `API error: ${err}` : 'expected an array of statuses' };
-  }
-  const instanceHost = safeHost(page.meta.url) ?? 'unknown';
-  const out: Normalized = { posts: [], rejected: [] };
-  page.body.forEach((item, i) => {
-    const parsed = statusSchema.safeParse(item);
-    if (!parsed.success) {
-      const id = (item as { id?: unknown })?.id;
-      const issue = parsed.error.issues[0]!;
-      out.rejected.push({ item: typeof id === 'string' ? id : `#${i}`, reason: `${issue.path.join('.') || 'status'}: ${issue.message}` });
-      return;
-    }
-    const s = parsed.data;
-    if (s.reblog) {
+  return normalizeWith(page, {
+    envelope: z.array(z.unknown()),
+    notEnvelope: (body) => {
+      const err = (body as { error?: unknown })?.error;
+      return typeof err === 'string' ? `API error: ${err}` : 'expected an array of statuses';
+    },
+    context: () => safeHost(page.meta.url) ?? 'unknown',
+    items: (statuses) => statuses,
+    idOf: (item) => stringId(item, 'id'),
+    item: statusSchema,
+    itemName: 'status',
+    toPosts: (s, instanceHost) => {
+      if (!s.reblog) return [toPost(s, page, instanceHost)];
       const original = toPost(s.reblog, page, instanceHost);
       const repost = toPost({ ...s, content: s.reblog.content, tags: s.reblog.tags }, page, instanceHost);
-      out.posts.push(original, { ...repost, kind: 'repost', parent_id: original.post_id, conversation_id: original.post_id });
-    } else {
-      out.posts.push(toPost(s, page, instanceHost));
-    }
+      return [original, { ...repost, kind: 'repost', parent_id: original.post_id, conversation_id: original.post_id }];
+    },
   });
-  return guardPage(out, page.meta.fetched_at);
 }

@@ -1,10 +1,8 @@
 import type { MastodonSourceConfig } from '@social-pulse/config';
 import { compareIds } from '../cursor.ts';
-import { keptHeaders } from '../envelope.ts';
-import { nextLink } from '../link-header.ts';
-import { fetchedPage } from '../page.ts';
+import { linkHeader } from '../paginators.ts';
 import { isoTime } from '../time.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { normalizeMastodon } from './normalize.ts';
 
 const PAGE_MAX = 40; // the API's own maximum for tag timelines
@@ -45,44 +43,21 @@ export class MastodonSource implements Source<MastodonSourceConfig> {
     return parts.join('; ');
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
     const [instance, hashTag] = query.key.split(' #') as [string, string];
     const url = this.timeline(instance, hashTag);
     const token = this.config.tokenEnv ? ctx.env[this.config.tokenEnv] : undefined;
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-    let params: Record<string, string | number | undefined> = { max_id: window.below, since_id: window.above };
-    for (;;) {
-      params.limit = Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX));
-      const res = await ctx.http.get(url, { headers, searchParams: params });
-      // Only the next link's parameters are used, always against our own URL: a Link header is
-      // input like any other, and behind a proxy it names the upstream's host, not ours.
-      const next = nextLink(keptHeaders(res.headers).link);
-      const nextParams = next ? linkParams(next) : undefined;
-      const page = fetchedPage('mastodon', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) =>
-          (Array.isArray(body) ? body : []).flatMap((s: unknown): Keyed[] => {
-            const { id, created_at } = (s ?? {}) as { id?: unknown; created_at?: unknown };
-            const at = isoTime(typeof created_at === 'string' ? created_at : undefined);
-            return typeof id === 'string' && at ? [{ key: id, createdAt: at }] : [];
-          }),
-        hasMore: () => nextParams !== undefined,
-        next: () => (nextParams ? new URLSearchParams(nextParams).toString() : undefined),
-      });
-      yield page;
-      if (!page.hasMore || !nextParams) return;
-      params = { ...nextParams };
-      // The next link carries max_id only; keep the lower bound of the window.
-      if (window.above !== undefined) params.since_id = window.above;
-    }
-  }
-}
-
-/** The query parameters of a next link (`max_id`, …), or undefined when it is not a URL. */
-function linkParams(link: string): Record<string, string> | undefined {
-  try {
-    return Object.fromEntries(new URL(link, 'http://relative.invalid').searchParams);
-  } catch {
-    return undefined;
+    return {
+      // The next link carries max_id only; the window's lower bound is kept.
+      paginator: linkHeader({ max_id: window.below, since_id: window.above }, { since_id: window.above }),
+      send: (paging) => ctx.http.get(url, { headers, searchParams: { ...paging, limit: Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)) } }),
+      keys: (body) =>
+        (Array.isArray(body) ? body : []).flatMap((s: unknown): Keyed[] => {
+          const { id, created_at } = (s ?? {}) as { id?: unknown; created_at?: unknown };
+          const at = isoTime(typeof created_at === 'string' ? created_at : undefined);
+          return typeof id === 'string' && at ? [{ key: id, createdAt: at }] : [];
+        }),
+    };
   }
 }

@@ -1,9 +1,8 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
-import { firstIssue } from '../page.ts';
+import { basePost, normalizeWith, stringId } from '../normalize.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { link as linkSchema, listing, type Link } from './api.ts';
-import { guardPage } from '../guard.ts';
 import { isoFromSeconds } from '../time.ts';
 
 const WEB = 'https://www.reddit.com';
@@ -29,9 +28,7 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
   const deleted = !l.author || l.author === '[deleted]';
   const crosspostOf = l.crosspost_parent?.replace(/^t3_/, '');
   return {
-    post_id: `reddit:${l.id}`,
-    source: 'reddit',
-    native_id: l.id,
+    ...basePost('reddit', l.id, page),
     url: permalink,
     kind: crosspostOf ? 'repost' : 'post',
     parent_id: crosspostOf ? `reddit:${crosspostOf}` : null,
@@ -39,21 +36,14 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
     author_id: l.author_fullname ?? (deleted ? '[deleted]' : l.author!),
     author_handle: deleted ? '[deleted]' : l.author!,
     author_name: deleted ? '[deleted]' : l.author!,
-    author_followers: null,
     created_at: isoFromSeconds(l.created_utc)!,
-    collected_at: page.meta.fetched_at,
-    lang: null,
     title,
     text,
-    like_count: null,
-    repost_count: null,
     reply_count: l.num_comments ?? null,
-    quote_count: null,
     score: l.score ?? null,
     hashtags: normalizeTags(hashtagsInText(`${title}\n${text}`)),
     mentions: [...new Set([...text.matchAll(USER_MENTION)].map((m) => m[1]!.toLowerCase()))],
     links: httpLinks([external, ...anchors(html).map((a) => a.href)]),
-    queries: [page.meta.query],
     extra: JSON.stringify({
       subreddit: l.subreddit ?? null,
       ...(l.upvote_ratio != null ? { upvote_ratio: l.upvote_ratio } : {}),
@@ -71,35 +61,27 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
 
 /** A `/r/{sub}/new` listing → posts. */
 export function normalizeReddit(page: RawPage): Normalized {
-  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
-  const res = listing.safeParse(page.body);
-  if (!res.success) {
-    const b = page.body as { message?: unknown; reason?: unknown; error?: unknown };
-    return {
-      posts: [],
-      rejected: [],
-      pageError: typeof b?.message === 'string' ? `API error: ${b.message}${typeof b.reason === 'string' ? ` (${b.reason})` : ''}` : `not a listing: ${firstIssue(res.error, 'body')}`,
-    };
-  }
-  const children = res.data.data.children;
-  // A subreddit that does not exist answers with a redirect to a subreddit search (t5 items).
-  if (children.length && children.every((c) => c.kind === 't5')) {
-    return { posts: [], rejected: [], pageError: 'the subreddit does not exist (Reddit answered with a subreddit search)' };
-  }
-  const legacy =
-    !/[?&]raw_json=1\b/.test(page.meta.url) ||
-    children.some((c) => {
-      const html = (c.data as { selftext_html?: unknown } | null)?.selftext_html;
-      return typeof html === 'string' && html.startsWith('&lt;');
-    });
-  const out: Normalized = { posts: [], rejected: [] };
-  children.forEach((c, i) => {
-    const rawId = (c.data as { id?: unknown })?.id;
-    const id = typeof rawId === 'string' ? rawId : `#${i}`;
-    if (c.kind !== 't3') return void out.rejected.push({ item: id, reason: `kind ${c.kind}: not a post` });
-    const parsed = linkSchema.safeParse(c.data);
-    if (!parsed.success) return void out.rejected.push({ item: id, reason: firstIssue(parsed.error, 'link') });
-    out.posts.push(toPost(parsed.data, page, legacy));
+  return normalizeWith(page, {
+    envelope: listing,
+    notEnvelope: (body, issue) => {
+      const b = body as { message?: unknown; reason?: unknown } | null;
+      return typeof b?.message === 'string' ? `API error: ${b.message}${typeof b.reason === 'string' ? ` (${b.reason})` : ''}` : `not a listing: ${issue}`;
+    },
+    // A subreddit that does not exist answers with a redirect to a subreddit search (t5 items).
+    pageError: ({ data: { children } }) =>
+      children.length && children.every((c) => c.kind === 't5') ? 'the subreddit does not exist (Reddit answered with a subreddit search)' : undefined,
+    context: ({ data: { children } }) =>
+      !/[?&]raw_json=1\b/.test(page.meta.url) ||
+      children.some((c) => {
+        const html = (c.data as { selftext_html?: unknown } | null)?.selftext_html;
+        return typeof html === 'string' && html.startsWith('&lt;');
+      }),
+    items: ({ data: { children } }) => children,
+    idOf: (c) => stringId((c as { data?: unknown }).data, 'id'),
+    skip: (c) => ((c as { kind: string }).kind !== 't3' ? `kind ${(c as { kind: string }).kind}: not a post` : undefined),
+    fields: (c) => (c as { data: unknown }).data,
+    item: linkSchema,
+    itemName: 'link',
+    toPosts: (l, legacy) => [toPost(l, page, legacy)],
   });
-  return guardPage(out, page.meta.fetched_at);
 }

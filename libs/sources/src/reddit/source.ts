@@ -2,7 +2,8 @@ import type { RedditSourceConfig } from '@social-pulse/config';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
 import { fetchedPage } from '../page.ts';
 import { isoFromSeconds } from '../time.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import { cursorParam } from '../paginators.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { compareBase36, tokenResponse } from './api.ts';
 import { normalizeReddit } from './normalize.ts';
 
@@ -83,34 +84,26 @@ export class RedditSource implements Source<RedditSourceConfig> {
   async check(ctx: FetchContext): Promise<string> {
     const q = this.queries()[0]!;
     const res = await this.get(ctx, `/${q.label}/new`, { limit: 1, raw_json: 1 });
-    const n = fetchedPage('reddit', q, res, ctx, { normalize: this.normalize, keys: () => [], hasMore: () => false }).normalized;
+    const n = fetchedPage('reddit', q, res, ctx, { normalize: this.normalize, keys: () => [] }).normalized;
     if (n.pageError) throw new PulseError(`${q.label}: ${n.pageError}`);
     return `token granted; ${q.label} answers (${String(res.headers['x-ratelimit-remaining'] ?? '?')} requests left in the window)`;
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
-    let after = window.below !== undefined ? `t3_${window.below}` : undefined;
-    for (;;) {
-      const res = await this.get(ctx, `/${query.label}/new`, {
-        limit: Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)),
-        after,
-        raw_json: 1,
-      });
-      const afterOf = (body: unknown) => (body as { data: { after?: unknown } }).data.after;
-      const page = fetchedPage('reddit', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) =>
-          (body as { data: { children: { kind: string; data: unknown }[] } }).data.children.flatMap((c): Keyed[] => {
-            const { id, created_utc } = (c?.data ?? {}) as { id?: unknown; created_utc?: unknown };
-            const at = isoFromSeconds(created_utc);
-            return c?.kind === 't3' && typeof id === 'string' && at ? [{ key: id, createdAt: at }] : [];
-          }),
-        hasMore: (body) => typeof afterOf(body) === 'string',
-        next: (body) => afterOf(body) as string,
-      });
-      yield page;
-      if (!page.hasMore) return;
-      after = page.next;
-    }
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
+    return {
+      paginator: cursorParam('after', (body) => (body as { data: { after?: unknown } }).data.after, window.below !== undefined ? `t3_${window.below}` : undefined),
+      send: (paging) =>
+        this.get(ctx, `/${query.label}/new`, {
+          limit: Math.max(1, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)),
+          ...paging,
+          raw_json: 1,
+        }),
+      keys: (body) =>
+        (body as { data: { children: { kind: string; data: unknown }[] } }).data.children.flatMap((c): Keyed[] => {
+          const { id, created_utc } = (c?.data ?? {}) as { id?: unknown; created_utc?: unknown };
+          const at = isoFromSeconds(created_utc);
+          return c?.kind === 't3' && typeof id === 'string' && at ? [{ key: id, createdAt: at }] : [];
+        }),
+    };
   }
 }

@@ -1,9 +1,8 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
-import { firstIssue } from '../page.ts';
+import { basePost, normalizeWith } from '../normalize.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { errorWrapper, question as questionSchema, wrapper, type Question } from './api.ts';
-import { guardPage } from '../guard.ts';
 import { isoFromSeconds } from '../time.ts';
 
 /** The site a page came from (`site=` of its request), for ids and links. */
@@ -33,31 +32,19 @@ function toPost(q: Question, page: RawPage, site: string): Post {
   const host = siteHost(site);
   const id = String(q.question_id);
   return {
-    post_id: `stackexchange:${site}:${id}`,
-    source: 'stackexchange',
-    native_id: `${site}:${id}`,
+    ...basePost('stackexchange', `${site}:${id}`, page),
     url: q.link ?? `https://${host}/questions/${id}`,
     kind: 'question',
-    parent_id: null,
-    conversation_id: null,
     author_id: owner.user_id != null ? `${site}:${owner.user_id}` : owner.account_id != null ? `account:${owner.account_id}` : name,
     author_handle: name,
     author_name: name,
-    author_followers: null,
     created_at: isoFromSeconds(q.creation_date)!,
-    collected_at: page.meta.fetched_at,
-    lang: null,
     title,
     text,
-    like_count: null,
-    repost_count: null,
     reply_count: q.answer_count ?? null,
-    quote_count: null,
     score: q.score ?? null,
     hashtags: normalizeTags([...(q.tags ?? []), ...hashtagsInText(text)]),
-    mentions: [],
     links: httpLinks(anchors(q.body).map((a) => a.href)),
-    queries: [page.meta.query],
     extra: JSON.stringify({
       site,
       ...(q.view_count != null ? { view_count: q.view_count } : {}),
@@ -73,27 +60,22 @@ function toPost(q: Question, page: RawPage, site: string): Post {
 
 /** A `/questions` page → posts, with the quota reported when it runs low. */
 export function normalizeStackexchange(page: RawPage): Normalized {
-  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
-  const res = wrapper.safeParse(page.body);
-  if (!res.success) {
-    const err = errorWrapper.safeParse(page.body);
-    return {
-      posts: [],
-      rejected: [],
-      pageError: err.success ? `API error ${err.data.error_id} ${err.data.error_name}: ${err.data.error_message ?? ''}`.trim() : `not a questions response: ${firstIssue(res.error, 'body')}`,
-    };
-  }
-  const site = siteOf(page.meta.url);
-  const { quota_max: max, quota_remaining: left } = res.data;
-  const out: Normalized = { posts: [], rejected: [], warnings: [] };
-  if (max && left != null && left < max * LOW_QUOTA) {
-    out.warnings!.push(`quota low: ${left} of ${max} requests left today${max <= 300 ? ' (set STACKEXCHANGE_KEY for 10,000)' : ''}`);
-  }
-  res.data.items.forEach((item, i) => {
-    const parsed = questionSchema.safeParse(item);
-    const rawId = (item as { question_id?: unknown })?.question_id;
-    if (!parsed.success) return void out.rejected.push({ item: typeof rawId === 'number' ? String(rawId) : `#${i}`, reason: firstIssue(parsed.error, 'question') });
-    out.posts.push(toPost(parsed.data, page, site));
+  return normalizeWith(page, {
+    envelope: wrapper,
+    notEnvelope: (body, issue) => {
+      const err = errorWrapper.safeParse(body);
+      return err.success ? `API error ${err.data.error_id} ${err.data.error_name}: ${err.data.error_message ?? ''}`.trim() : `not a questions response: ${issue}`;
+    },
+    warnings: ({ quota_max: max, quota_remaining: left }) =>
+      max && left != null && left < max * LOW_QUOTA ? [`quota low: ${left} of ${max} requests left today${max <= 300 ? ' (set STACKEXCHANGE_KEY for 10,000)' : ''}`] : [],
+    context: () => siteOf(page.meta.url),
+    items: ({ items }) => items,
+    idOf: (item) => {
+      const id = (item as { question_id?: unknown } | null)?.question_id;
+      return typeof id === 'number' ? String(id) : undefined;
+    },
+    item: questionSchema,
+    itemName: 'question',
+    toPosts: (q, site) => [toPost(q, page, site)],
   });
-  return guardPage(out, page.meta.fetched_at);
 }

@@ -1,7 +1,8 @@
 import type { StackexchangeSourceConfig } from '@social-pulse/config';
-import { fetchedPage, sleep } from '../page.ts';
+import { sleep } from '../page.ts';
+import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { wrapper } from './api.ts';
 import { normalizeStackexchange } from './normalize.ts';
 
@@ -10,9 +11,8 @@ const PAGE_SIZE = 100;
 /** Pages past 25 need an app key or token: walk deeper in `todate` slices instead. */
 const PAGE_DEPTH = 25;
 
-/** Paging key: creation time then id, zero-padded so that keys sort as text. */
-export const seKey = (creationDate: number, id: number) => `${String(creationDate).padStart(11, '0')}:${String(id).padStart(12, '0')}`;
-const keyTime = (key: string) => Number(key.split(':')[0]);
+/** Paging key: creation time then id (see timeKey). */
+export const seKey = (creationDate: number, id: number) => timeKey(creationDate, id);
 /** An id that fits the key's 12 digits (a longer one would sort as newer than every real question). */
 const isKeyId = (id: unknown): id is number => Number.isSafeInteger(id) && (id as number) > 0 && (id as number) < 1e12;
 
@@ -70,41 +70,21 @@ export class StackexchangeSource implements Source<StackexchangeSourceConfig> {
     return `${this.config.site} answers; quota ${body.quota_remaining ?? '?'} of ${body.quota_max ?? '?'} requests left today${ctx.env.STACKEXCHANGE_KEY?.trim() ? ' (with key)' : ' (no key: set STACKEXCHANGE_KEY for 10,000 a day)'}`;
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
-    const tag = query.label;
-    const from = window.above !== undefined ? keyTime(window.above) : window.since ? Math.floor(window.since.getTime() / 1000) : undefined;
-    let to = window.below !== undefined ? keyTime(window.below) : undefined;
-    let page = 1;
-    for (;;) {
-      const res = await this.call(ctx, {
-        tagged: tag,
-        pagesize: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)),
-        page,
-        fromdate: from,
-        todate: to,
-      });
-      const fetched = fetchedPage('stackexchange', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) =>
-          (body as { items: unknown[] }).items.flatMap((q): Keyed[] => {
-            const { question_id, creation_date } = (q ?? {}) as { question_id?: unknown; creation_date?: unknown };
-            const at = isoFromSeconds(creation_date);
-            return isKeyId(question_id) && at ? [{ key: seKey(creation_date as number, question_id as number), createdAt: at }] : [];
-          }),
-        hasMore: (body) => (body as { has_more: boolean }).has_more === true,
-      });
-      if (fetched.hasMore && page >= PAGE_DEPTH) {
-        const nextTo = keyTime(fetched.keys.at(-1)!.key);
-        // A slice that cannot move its upper bound (2,500 questions in one second) ends here.
-        if (to !== undefined && nextTo >= to) fetched.hasMore = false;
-        else {
-          to = nextTo;
-          page = 0;
-        }
-      }
-      yield fetched;
-      if (!fetched.hasMore) return;
-      page += 1;
-    }
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging {
+    return {
+      paginator: pageSlices(window, {
+        first: 1,
+        read: (body, page) => ({ more: (body as { has_more: boolean }).has_more === true, sliceEnds: page >= PAGE_DEPTH }),
+        params: (page, fromdate, todate) => ({ page, fromdate, todate }),
+      }),
+      send: ({ page, fromdate, todate }) =>
+        this.call(ctx, { tagged: query.label, pagesize: Math.max(1, Math.min(PAGE_SIZE, window.remaining ?? PAGE_SIZE)), page, fromdate, todate }),
+      keys: (body) =>
+        (body as { items: unknown[] }).items.flatMap((q): Keyed[] => {
+          const { question_id, creation_date } = (q ?? {}) as { question_id?: unknown; creation_date?: unknown };
+          const at = isoFromSeconds(creation_date);
+          return isKeyId(question_id) && at ? [{ key: seKey(creation_date as number, question_id as number), createdAt: at }] : [];
+        }),
+    };
   }
 }

@@ -1,10 +1,9 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
-import { firstIssue } from '../page.ts';
+import { basePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { searchResponse, tweet as tweetSchema, user as userSchema, type Tweet, type User } from './api.ts';
-import { guardPage } from '../guard.ts';
 
 const describe = (e: { title?: string | null; detail?: string | null; message?: string | null; resource_id?: string | null }) =>
   [e.title, e.detail ?? e.message].filter(Boolean).join(': ') || `problem with ${e.resource_id ?? 'a resource'}`;
@@ -24,9 +23,7 @@ function toPost(t: Tweet, users: Map<string, User>, page: RawPage, over: { text?
   const handle = author?.username ?? t.author_id ?? 'unknown';
   const m = t.public_metrics;
   return {
-    post_id: `x:${t.id}`,
-    source: 'x',
-    native_id: t.id,
+    ...basePost('x', t.id, page),
     url: author ? `https://x.com/${author.username}/status/${t.id}` : `https://x.com/i/web/status/${t.id}`,
     kind,
     parent_id: parent ? `x:${parent.id}` : null,
@@ -36,20 +33,16 @@ function toPost(t: Tweet, users: Map<string, User>, page: RawPage, over: { text?
     author_name: author?.name?.trim() || handle,
     author_followers: author?.public_metrics?.followers_count ?? null,
     created_at: isoTime(t.created_at)!,
-    collected_at: page.meta.fetched_at,
     lang: t.lang && t.lang !== 'und' && t.lang !== 'zxx' ? t.lang : null,
-    title: null,
     text,
     like_count: m?.like_count ?? null,
     repost_count: m?.retweet_count ?? null,
     reply_count: m?.reply_count ?? null,
     quote_count: m?.quote_count ?? null,
-    score: null,
     hashtags: normalizeTags([...(ents?.hashtags ?? []).map((h) => h.tag), ...hashtagsInText(text)]),
     mentions: [...new Set((ents?.mentions ?? []).map((x) => x.username.toLowerCase()))],
     // Links to the tweet's own photos and videos are not links it shares.
     links: httpLinks((ents?.urls ?? []).filter((u) => !u.media_key).map((u) => u.unwound_url ?? u.expanded_url ?? u.url)),
-    queries: [page.meta.query],
     extra: JSON.stringify({
       ...(m?.impression_count != null ? { impression_count: m.impression_count } : {}),
       ...(m?.bookmark_count != null ? { bookmark_count: m.bookmark_count } : {}),
@@ -67,44 +60,45 @@ function toPost(t: Tweet, users: Map<string, User>, page: RawPage, over: { text?
  * partial `errors[]` that X sends beside `data` are reported as warnings: the page is good.
  */
 export function normalizeX(page: RawPage): Normalized {
-  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
-  const res = searchResponse.safeParse(page.body);
-  if (!res.success) return { posts: [], rejected: [], pageError: `not a search response: ${firstIssue(res.error, 'body')}` };
-  const { data, includes, errors, meta } = res.data;
-  if (!data && !meta && errors?.length) return { posts: [], rejected: [], pageError: `API error: ${describe(errors[0]!)}` };
-  const users = new Map<string, User>();
-  for (const u of includes?.users ?? []) {
-    const parsed = userSchema.safeParse(u);
-    if (parsed.success) users.set(parsed.data.id, parsed.data);
-  }
-  const included = new Map<string, Tweet>();
-  for (const t of includes?.tweets ?? []) {
-    const parsed = tweetSchema.safeParse(t);
-    if (parsed.success) included.set(parsed.data.id, parsed.data);
-  }
-  const out: Normalized = { posts: [], rejected: [], warnings: (errors ?? []).map((e) => `partial error: ${describe(e)}`) };
-  const seen = new Set<string>();
-  (data ?? []).forEach((item, i) => {
-    const parsed = tweetSchema.safeParse(item);
-    const rawId = (item as { id?: unknown })?.id;
-    const id = typeof rawId === 'string' ? rawId : `#${i}`;
-    if (!parsed.success) return void out.rejected.push({ item: id, reason: firstIssue(parsed.error, 'tweet') });
-    const t = parsed.data;
-    if (!isoTime(t.created_at)) return void out.rejected.push({ item: id, reason: 'created_at: absent or not a date (request tweet.fields=created_at)' });
-    const rt = t.referenced_tweets?.find((r) => r.type === 'retweeted');
-    const original = rt ? included.get(rt.id) : undefined;
-    if (original && isoTime(original.created_at)) {
-      // The retweet's own text is "RT @user: …", cut at 140 characters: use the original's.
-      if (!seen.has(original.id)) out.posts.push(toPost(original, users, page));
-      seen.add(original.id);
-      out.posts.push(toPost(t, users, page, { text: original.note_tweet?.text ?? original.text, entitiesFrom: original }));
-    } else {
-      out.posts.push(toPost(t, users, page));
-    }
-    seen.add(t.id);
+  return normalizeWith(page, {
+    envelope: searchResponse,
+    notEnvelope: (_body, issue) => `not a search response: ${issue}`,
+    pageError: ({ data, meta, errors }) => (!data && !meta && errors?.length ? `API error: ${describe(errors[0]!)}` : undefined),
+    warnings: ({ errors }) => (errors ?? []).map((e) => `partial error: ${describe(e)}`),
+    context: ({ includes }) => {
+      const users = new Map<string, User>();
+      for (const u of includes?.users ?? []) {
+        const parsed = userSchema.safeParse(u);
+        if (parsed.success) users.set(parsed.data.id, parsed.data);
+      }
+      const included = new Map<string, Tweet>();
+      for (const t of includes?.tweets ?? []) {
+        const parsed = tweetSchema.safeParse(t);
+        if (parsed.success) included.set(parsed.data.id, parsed.data);
+      }
+      return { users, included, seen: new Set<string>() };
+    },
+    items: ({ data }) => data ?? [],
+    idOf: (item) => stringId(item, 'id'),
+    item: tweetSchema,
+    itemName: 'tweet',
+    toPosts: (t, { users, included, seen }) => {
+      if (!isoTime(t.created_at)) return 'created_at: absent or not a date (request tweet.fields=created_at)';
+      const posts: Post[] = [];
+      const rt = t.referenced_tweets?.find((r) => r.type === 'retweeted');
+      const original = rt ? included.get(rt.id) : undefined;
+      if (original && isoTime(original.created_at)) {
+        // The retweet's own text is "RT @user: …", cut at 140 characters: use the original's.
+        if (!seen.has(original.id)) posts.push(toPost(original, users, page));
+        seen.add(original.id);
+        posts.push(toPost(t, users, page, { text: original.note_tweet?.text ?? original.text, entitiesFrom: original }));
+      } else {
+        posts.push(toPost(t, users, page));
+      }
+      seen.add(t.id);
+      return posts;
+    },
+    // An original that is also a search hit on the same page is stored once.
+    finish: (posts) => [...new Map(posts.map((p) => [p.post_id, p])).values()],
   });
-  // An original that is also a search hit on the same page is stored once.
-  const byId = new Map(out.posts.map((p) => [p.post_id, p]));
-  out.posts = [...byId.values()];
-  return guardPage(out, page.meta.fetched_at);
 }

@@ -1,8 +1,8 @@
 import type { XSourceConfig } from '@social-pulse/config';
 import { compareIds } from '../cursor.ts';
-import { fetchedPage } from '../page.ts';
+import { cursorParam } from '../paginators.ts';
 import { isoTime } from '../time.ts';
-import type { FetchContext, FetchedPage, Keyed, Source, SourceQuery, Window } from '../types.ts';
+import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { snowflakeTime } from './api.ts';
 import { normalizeX } from './normalize.ts';
 
@@ -55,10 +55,10 @@ export class XSource implements Source<XSourceConfig> {
     return `bearer token accepted; ${body.meta?.result_count ?? 0} recent tweets for "${this.config.queries[0]}" (${String(res.headers['x-rate-limit-remaining'] ?? '?')} requests left in the window)`;
   }
 
-  async *pages(query: SourceQuery, window: Window, ctx: FetchContext): AsyncGenerator<FetchedPage> {
+  paging(query: SourceQuery, window: Window, ctx: FetchContext): Paging | undefined {
     const reachStart = ctx.now().getTime() - REACH_MS;
     const inReach = (id: string | undefined) => id !== undefined && snowflakeTime(id) > reachStart;
-    if (window.below !== undefined && !inReach(window.below)) return; // the whole gap is out of reach
+    if (window.below !== undefined && !inReach(window.below)) return undefined; // the whole gap is out of reach
     const bounds: Record<string, string | undefined> = {};
     if (inReach(window.above)) bounds.since_id = window.above;
     if (window.below !== undefined) bounds.until_id = window.below;
@@ -66,34 +66,26 @@ export class XSource implements Source<XSourceConfig> {
       const from = Math.max(reachStart, window.since?.getTime() ?? reachStart);
       bounds.start_time = new Date(from).toISOString();
     }
-    let nextToken: string | undefined;
-    for (;;) {
-      const res = await ctx.http.get(`${this.base}/2/tweets/search/recent`, {
-        headers: this.headers(ctx),
-        searchParams: {
-          query: query.key,
-          max_results: Math.max(PAGE_MIN, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)),
-          sort_order: 'recency',
-          ...FIELDS,
-          ...bounds,
-          next_token: nextToken,
-        },
-      });
-      const tokenOf = (body: unknown) => (body as { meta?: { next_token?: unknown } }).meta?.next_token;
-      const page = fetchedPage('x', query, res, ctx, {
-        normalize: this.normalize,
-        keys: (body) =>
-          ((body as { data?: unknown[] }).data ?? []).flatMap((t): Keyed[] => {
-            const { id, created_at } = (t ?? {}) as { id?: unknown; created_at?: unknown };
-            const at = typeof created_at === 'string' ? isoTime(created_at) : undefined;
-            return typeof id === 'string' && /^\d+$/.test(id) && at ? [{ key: id, createdAt: at }] : [];
-          }),
-        hasMore: (body) => typeof tokenOf(body) === 'string',
-        next: (body) => tokenOf(body) as string,
-      });
-      yield page;
-      if (!page.hasMore) return;
-      nextToken = page.next;
-    }
+    return {
+      paginator: cursorParam('next_token', (body) => (body as { meta?: { next_token?: unknown } }).meta?.next_token),
+      send: (paging) =>
+        ctx.http.get(`${this.base}/2/tweets/search/recent`, {
+          headers: this.headers(ctx),
+          searchParams: {
+            query: query.key,
+            max_results: Math.max(PAGE_MIN, Math.min(PAGE_MAX, window.remaining ?? PAGE_MAX)),
+            sort_order: 'recency',
+            ...FIELDS,
+            ...bounds,
+            ...paging,
+          },
+        }),
+      keys: (body) =>
+        ((body as { data?: unknown[] }).data ?? []).flatMap((t): Keyed[] => {
+          const { id, created_at } = (t ?? {}) as { id?: unknown; created_at?: unknown };
+          const at = typeof created_at === 'string' ? isoTime(created_at) : undefined;
+          return typeof id === 'string' && /^\d+$/.test(id) && at ? [{ key: id, createdAt: at }] : [];
+        }),
+    };
   }
 }

@@ -1,0 +1,102 @@
+import type { Post, SourceName } from '@social-pulse/schema';
+import type { z } from 'zod';
+import { guardPage } from './guard.ts';
+import type { Normalized, RawPage } from './types.ts';
+
+/** A zod error as one line: its first issue, `path: message` (`what` when the issue is about the whole value). */
+export function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, what: string): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.map(String).join('.') || what}: ${issue.message}`;
+}
+
+/**
+ * What a post of `source` is before its normalizer fills it in: its identity (post_id is
+ * `source:native_id`), when and for which query it was collected, and every optional field
+ * empty. A normalizer spreads it and sets what its API knows.
+ */
+export function basePost<S extends SourceName>(source: S, nativeId: string, page: RawPage) {
+  return {
+    post_id: `${source}:${nativeId}`,
+    source,
+    native_id: nativeId,
+    parent_id: null,
+    conversation_id: null,
+    author_followers: null,
+    collected_at: page.meta.fetched_at,
+    lang: null,
+    title: null,
+    like_count: null,
+    repost_count: null,
+    reply_count: null,
+    quote_count: null,
+    score: null,
+    mentions: [],
+    queries: [page.meta.query],
+    extra: null,
+  } satisfies Partial<Post>;
+}
+
+/**
+ * How a source's page reads: its envelope, the items in it and how one item becomes posts.
+ * `E` is the envelope, `I` an item once parsed, `C` what the items are read with (the page's
+ * users, its site, …).
+ */
+export interface PageShape<E, I, C> {
+  envelope: z.ZodType<E>;
+  /** The page error for a body that is not the envelope (an error the API sent, or the first zod issue). */
+  notEnvelope(body: unknown, issue: string): string;
+  /** A page error in a well-formed envelope (X's errors without data, a Reddit redirect). */
+  pageError?(envelope: E): string | undefined;
+  /** What the page's items are read with. */
+  context(envelope: E, page: RawPage): C;
+  /** Problems the API reported beside its data (a partial error, a low quota). */
+  warnings?(envelope: E): string[];
+  items(envelope: E): readonly unknown[];
+  /** The native id of an item as sent, for a rejection (else its index on the page). */
+  idOf(item: unknown): string | undefined;
+  /** Why an item is rejected before it is parsed (Reddit: a child that is not a post). */
+  skip?(item: unknown): string | undefined;
+  /** Where an item's fields are (Reddit: the child's `data`); the item itself by default. */
+  fields?(item: unknown): unknown;
+  item: z.ZodType<I>;
+  /** What an item is called when an issue is about the whole of it (`tweet`). */
+  itemName: string;
+  /** The posts of one parsed item, or why it is rejected. */
+  toPosts(item: I, context: C): Post[] | string;
+  /** The page's posts once every item is read (X: an original that is also a hit, stored once). */
+  finish?(posts: Post[]): Post[];
+}
+
+/**
+ * The normalizer skeleton every source shares: a body that is not JSON or not the envelope is
+ * a page error; each item is parsed and becomes posts or a rejection with its id and reason;
+ * the page's posts go through the guard.
+ */
+export function normalizeWith<E, I, C>(page: RawPage, shape: PageShape<E, I, C>): Normalized {
+  if (page.body === undefined) return { posts: [], rejected: [], pageError: 'body is not JSON' };
+  const env = shape.envelope.safeParse(page.body);
+  if (!env.success) return { posts: [], rejected: [], pageError: shape.notEnvelope(page.body, firstIssue(env.error, 'body')) };
+  const pageError = shape.pageError?.(env.data);
+  if (pageError) return { posts: [], rejected: [], pageError };
+  const context = shape.context(env.data, page);
+  const warnings = shape.warnings?.(env.data) ?? [];
+  const out: Normalized = { posts: [], rejected: [], ...(warnings.length ? { warnings } : {}) };
+  shape.items(env.data).forEach((raw, i) => {
+    const item = shape.idOf(raw) ?? `#${i}`;
+    const skipped = shape.skip?.(raw);
+    if (skipped) return void out.rejected.push({ item, reason: skipped });
+    const parsed = shape.item.safeParse(shape.fields ? shape.fields(raw) : raw);
+    if (!parsed.success) return void out.rejected.push({ item, reason: firstIssue(parsed.error, shape.itemName) });
+    const posts = shape.toPosts(parsed.data, context);
+    if (typeof posts === 'string') return void out.rejected.push({ item, reason: posts });
+    out.posts.push(...posts);
+  });
+  if (shape.finish) out.posts = shape.finish(out.posts);
+  return guardPage(out, page.meta.fetched_at);
+}
+
+/** The id of an item as sent, when it is a string. */
+export const stringId = (item: unknown, field: string): string | undefined => {
+  const v = (item as Record<string, unknown> | null | undefined)?.[field];
+  return typeof v === 'string' ? v : undefined;
+};
