@@ -46,6 +46,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   // A watermark that no page can follow would make every run read nothing and say ok.
   const problem = st.rawThrough && !files.length ? await rawWatermarkProblem(lake, st.rawThrough, new Date()) : undefined;
   if (problem) throw new StateError(state.url('lake-writer'), `rawThrough ${problem}`, RECOVER);
+  const t0 = performance.now();
+  const phase: Record<string, number> = {};
   const threads = poolSize(files.length, ctx.env);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
@@ -114,10 +116,12 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       while (inflight.length >= ahead) await take();
     }
     while (inflight.length) await take();
+    phase.normalized = performance.now() - t0;
     if (staging) await staging;
     const last = batch;
     batch = undefined;
     await merge.stageBatch(last, batchRows);
+    phase.staged = performance.now() - t0;
     progress.stop();
     if (merge.staged) {
       const bar = createProgress('lake-merge', { unit: 'partitions' });
@@ -131,6 +135,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       } finally {
         bar.stop();
       }
+      phase.committed = performance.now() - t0;
       crashPoint('lake-write.merged', ctx.env);
     }
     // Before the watermark: a crash here redoes the step, and the same observations land under the same names.
@@ -142,6 +147,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     await pool.close();
     await merge.close();
   }
+  phase.done = performance.now() - t0;
+  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [
