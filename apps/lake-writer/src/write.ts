@@ -89,7 +89,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       rejected += r.rejected.length;
       rowsIn += r.posts;
       batchRows += r.posts;
-      await batch!.writeLines(r.lines);
+      await batch!.writeBytes(r.lines);
       for (const o of r.observations) observations.push(o);
       if (observations.length >= BATCH_POSTS) await flushMetrics();
     }
@@ -108,7 +108,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       if (ctx.signal.aborted) throw ctx.signal.reason;
       const result = lake.read(f.key).then(
         (gz) => pool.normalize(gz),
-        (e: unknown): PageResult => ({ lines: '', posts: 0, rejected: [], observations: [], error: describeError(e) }),
+        (e: unknown): PageResult => ({ lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) }),
       );
       // Awaited in order by take(); a failure met after the step already failed is not left unhandled.
       result.catch(() => undefined);
