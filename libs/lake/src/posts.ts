@@ -251,9 +251,12 @@ export class PostsMerge {
     result.newPosts += Number(counts!.fresh);
     const out = path.join(this.work, 'fresh');
     await rm(out, { recursive: true, force: true });
-    // Sorted within each partition as mergePartition sorts: the partitioned write keeps the
-    // order of its input (insertion order is kept for this statement).
+    // Sorted within each partition as mergePartition sorts. The partitioned write keeps the
+    // order of its input only with insertion order kept and on one thread (with two, a file
+    // came out as two sorted runs); the deduplication above ran on all of them.
+    const [{ threads } = { threads: 1 }] = await queryRows<{ threads: bigint | number }>(conn, `SELECT current_setting('threads') AS threads`);
     await conn.run(`SET preserve_insertion_order = true`);
+    await conn.run(`SET threads = 1`);
     try {
       await conn.run(`
         COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM merged ORDER BY source, dt, created_at, post_id)
@@ -261,6 +264,7 @@ export class PostsMerge {
         (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize}, PARTITION_BY (source, dt),
          WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
     } finally {
+      await conn.run(`SET threads = ${Number(threads)}`);
       await conn.run(`SET preserve_insertion_order = false`);
     }
     await conn.run(`DROP TABLE merged`);
