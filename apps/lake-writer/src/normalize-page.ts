@@ -3,10 +3,15 @@ import { describeError } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage, observationsOf } from '@social-pulse/sources';
 
+const encoder = new TextEncoder();
+
 /** What the lake writer keeps of one raw page: its posts as NDJSON lines, and what went wrong. */
 export interface PageResult {
-  /** One `JSON.stringify(post)` line per post (not yet scrubbed of secrets: the batch writer does that). */
-  lines: string;
+  /**
+   * One `JSON.stringify(post)` line per post, as UTF-8 in a buffer of its own (moved, not
+   * copied, from a worker thread); not yet scrubbed of secrets: the batch writer does that.
+   */
+  lines: Uint8Array;
   posts: number;
   rejected: { item: string; reason: string }[];
   /** The page's post_metrics observations: one per post, and the deletions a refresh found. */
@@ -26,8 +31,8 @@ export function normalizePage(gz: Uint8Array): PageResult {
   try {
     const page = decodeRawPage(gunzipText(Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength)));
     const n = normalizeRawPage(page);
-    return { lines: jsonLines(n.posts), posts: n.posts.length, rejected: n.rejected, observations: observationsOf(page, n), ...(n.pageError ? { pageError: n.pageError } : {}) };
+    return { lines: encoder.encode(jsonLines(n.posts)), posts: n.posts.length, rejected: n.rejected, observations: observationsOf(page, n), ...(n.pageError ? { pageError: n.pageError } : {}) };
   } catch (e) {
-    return { lines: '', posts: 0, rejected: [], observations: [], error: describeError(e) };
+    return { lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) };
   }
 }

@@ -44,6 +44,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const files = await cursor.filesAfter();
   // A watermark that no page can follow would make every run read nothing and say ok.
   if (!files.length) await cursor.check();
+  const t0 = performance.now();
+  const phase: Record<string, number> = {};
   const threads = poolSize(files.length, ctx.env);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
@@ -85,7 +87,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       rejected += r.rejected.length;
       rowsIn += r.posts;
       batchRows += r.posts;
-      await batch!.writeLines(r.lines);
+      await batch!.writeBytes(r.lines);
       for (const o of r.observations) observations.push(o);
       if (observations.length >= BATCH_POSTS) await flushMetrics();
     }
@@ -104,7 +106,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       if (ctx.signal.aborted) throw ctx.signal.reason;
       const result = lake.read(f.key).then(
         (gz) => pool.normalize(gz),
-        (e: unknown): PageResult => ({ lines: '', posts: 0, rejected: [], observations: [], error: describeError(e) }),
+        (e: unknown): PageResult => ({ lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) }),
       );
       // Awaited in order by take(); a failure met after the step already failed is not left unhandled.
       result.catch(() => undefined);
@@ -112,10 +114,12 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       while (inflight.length >= ahead) await take();
     }
     while (inflight.length) await take();
+    phase.normalized = performance.now() - t0;
     if (staging) await staging;
     const last = batch;
     batch = undefined;
     await merge.stageBatch(last, batchRows);
+    phase.staged = performance.now() - t0;
     progress.stop();
     if (merge.staged) {
       const bar = createProgress('lake-merge', { unit: 'partitions' });
@@ -129,6 +133,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       } finally {
         bar.stop();
       }
+      phase.committed = performance.now() - t0;
       crashPoint('lake-write.merged', ctx.env);
     }
     // Before the watermark: a crash here redoes the step, and the same observations land under the same names.
@@ -140,6 +145,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     await pool.close();
     await merge.close();
   }
+  phase.done = performance.now() - t0;
+  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [

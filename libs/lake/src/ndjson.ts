@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { scrubSecretsInJson } from '@social-pulse/runtime';
+import { bytesContainSecret, scrubSecretsInJson } from '@social-pulse/runtime';
 
 /**
  * A newline-delimited JSON file (for DuckDB's read_json) written piece by piece, without
@@ -24,6 +24,19 @@ export class NdjsonWriter {
     if (this.failed) throw this.failed;
     if (!text) return;
     if (!this.out.write(scrubSecretsInJson(text))) await once(this.out, 'drain');
+  }
+
+  /**
+   * Appends lines of JSON already encoded as UTF-8 (each ending with a newline), scrubbed of
+   * secrets: written as they are when they hold no registered value (the common case: no
+   * decoding, no copy), else decoded, scrubbed and written as text.
+   */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!bytes.byteLength) return;
+    const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (bytesContainSecret(b)) return this.writeLines(b.toString('utf8'));
+    if (!this.out.write(b)) await once(this.out, 'drain');
   }
 
   /** Appends rows, one `JSON.stringify` line each. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registerSecrets } from '@social-pulse/runtime';
-import { writeNdjson } from './ndjson.ts';
+import { jsonLines, NdjsonWriter, writeNdjson } from './ndjson.ts';
 import { RawZone, gunzipText } from './raw.ts';
 import { LocalStore } from './store/local.ts';
 
@@ -27,5 +27,19 @@ describe('writers scrub the secret registry', () => {
     await writeNdjson(file, [{ text: `echo ${TOKEN}`, links: [`https://x.example/?t=${TOKEN}`] }, { text: 'clean', links: [] }]);
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(lines).toEqual([{ text: 'echo ***', links: ['https://x.example/?t=***'] }, { text: 'clean', links: [] }]);
+  });
+
+  it('writes rows already encoded as UTF-8 with every registered value replaced', async () => {
+    registerSecrets([TOKEN]);
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'lake-secrets-')), 'rows.ndjson');
+    const out = new NdjsonWriter(file);
+    try {
+      await out.writeBytes(new TextEncoder().encode(jsonLines([{ text: `écho ${TOKEN}` }])));
+      await out.writeBytes(new TextEncoder().encode(jsonLines([{ text: 'clean ü' }])));
+    } finally {
+      await out.close();
+    }
+    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([{ text: 'écho ***' }, { text: 'clean ü' }]);
   });
 });

@@ -1,7 +1,7 @@
 export { createLogger, silentLogger, logFormat, debugEnabled, formatTextLine, LOG_FORMATS } from './log.ts';
 export type { Logger, LogFormat, LoggerOptions } from './log.ts';
 export { PulseError, HttpError, describeError } from './errors.ts';
-export { registerSecrets, maskSecrets, maskSecretsDeep, scrubSecrets, scrubSecretsDeep, scrubSecretsInJson, containsSecret, redactUrl } from './secrets.ts';
+export { registerSecrets, maskSecrets, maskSecretsDeep, scrubSecrets, scrubSecretsDeep, scrubSecretsInJson, containsSecret, bytesContainSecret, redactUrl } from './secrets.ts';
 export { HttpClient, userAgent, rateLimitResetMs, rateLimitExhausted } from './http.ts';
 export type { HttpClientOptions, HttpResponse, RequestOptions } from './http.ts';
 export { createProgress } from './progress.ts';

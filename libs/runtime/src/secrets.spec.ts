@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bytesContainSecret,
   containsSecret,
   maskSecrets,
   maskSecretsDeep,
@@ -22,6 +23,8 @@ describe('the secret registry', () => {
     expect(scrubSecrets(`encoded ${encodeURIComponent(token)}`)).toBe('encoded ***');
     expect(containsSecret(`x${token}x`)).toBe(true);
     expect(containsSecret('nothing here')).toBe(false);
+    expect(bytesContainSecret(new TextEncoder().encode(`é ${token} ü`))).toBe(true);
+    expect(bytesContainSecret(new TextEncoder().encode('nothing here'))).toBe(false);
   });
 
   it('replaces a longer value before a shorter one inside it', () => {

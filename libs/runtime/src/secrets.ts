@@ -55,6 +55,13 @@ export function containsSecret(text: string): boolean {
   return forms.some((f) => text.includes(f));
 }
 
+/** {@link containsSecret} for UTF-8 bytes (text about to be written), without decoding them. */
+export function bytesContainSecret(bytes: Uint8Array): boolean {
+  if (!forms.length) return false;
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return forms.some((f) => b.includes(f));
+}
+
 /**
  * Replaces every registered value by `***`, and nothing else: for data (a post's text, a raw
  * page), where a pattern could damage what is not a secret.
