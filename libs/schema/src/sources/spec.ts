@@ -22,7 +22,7 @@ export interface CredentialSpec {
   readonly vars: readonly string[];
   /** Variables read when set (a key that raises a quota). */
   readonly optional?: readonly string[];
-  /** Variables of `vars`/`optional` that are not secret (a user name): not masked, not kept in Secret Manager. */
+  /** Variables of `vars`/`optional` that are not secret (a user name): the Pulumi program passes them as plain settings, not Secret Manager secrets. */
   readonly plain?: readonly string[];
   /** What to set and where to get it. */
   readonly howTo: string;
