@@ -38,4 +38,5 @@ export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './la
 export { metricsPartition } from './lake-layout.ts';
 export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily } from './rollups.ts';
 export { SOURCE_SPECS, defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
+export { mastodonSpec, hackernewsSpec, blueskySpec, redditSpec, xSpec, stackexchangeSpec } from './sources/index.ts';
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';

@@ -8,6 +8,7 @@ import { xSpec } from './x.ts';
 
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './spec.ts';
 export { defineSourceSpec } from './spec.ts';
+export { mastodonSpec, hackernewsSpec, blueskySpec, redditSpec, xSpec, stackexchangeSpec };
 
 /**
  * Every source this build knows, in the order lists show them. The source lists of
