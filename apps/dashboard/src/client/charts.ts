@@ -1,3 +1,4 @@
+import { coloursOf, SOURCE_SPECS } from '@social-pulse/schema/sources';
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
 import type { EventMark, Series } from '../types.ts';
 import { el } from './dom.ts';
@@ -11,8 +12,9 @@ declare global {
 }
 
 const PALETTE = ['#2563eb', '#f97316', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
-const FIXED: Record<string, string> = {
-  mastodon: '#6364ff', hackernews: '#ff6600', bluesky: '#0a7aff', reddit: '#ff4500', x: '#111827', stackexchange: '#f48024',
+/** Fixed colours: each source's (from its spec), then the sentiments'. */
+export const FIXED: Record<string, string> = {
+  ...coloursOf(SOURCE_SPECS),
   positive: '#16a34a', neutral: '#9ca3af', negative: '#dc2626', 'not labelled': '#e5e7eb',
 };
 const colorOf = (name: string, i: number) => FIXED[name] ?? PALETTE[i % PALETTE.length]!;
