@@ -7,8 +7,11 @@ import type { Normalized, RawPage, Source } from './types.ts';
 /** A configuration entry of the source of `S` (its spec), as libs/config validates it. */
 export type EntryOf<S extends AnySourceSpec> = z.output<SourceEntrySchema<S>>;
 
+/** A source whose configuration may be of a spec outside this build's union (a test's own source). */
+export type SourceLike = Omit<Source, 'config'> & { readonly config: object };
+
 /** What runs a source, beside its spec: written in `<source>/definition.ts` with `defineSource`. */
-export interface SourceRuntime<S extends AnySourceSpec, Src extends Source> {
+export interface SourceRuntime<S extends AnySourceSpec, Src extends SourceLike> {
   /** The source of one configuration entry (a missing credential was already reported). */
   create(entry: EntryOf<S>, global: Config): Src;
   /** A raw-zone page of the source as posts (the lake writer's entry point, through `normalizeRawPage`). */
@@ -36,7 +39,7 @@ export interface SourceDefinition<N extends string = string> extends SourceSpec<
 }
 
 /** A source's definition from its spec and what runs it. */
-export function defineSource<S extends AnySourceSpec, Src extends Source>(spec: S, runtime: SourceRuntime<S, Src>): SourceDefinition<S['name']> {
+export function defineSource<S extends AnySourceSpec, Src extends SourceLike>(spec: S, runtime: SourceRuntime<S, Src>): SourceDefinition<S['name']> {
   // The registry hands `create` only entries of this spec's `type`, and `refresher` only sources `create` made.
   return { ...spec, ...runtime } as unknown as SourceDefinition<S['name']>;
 }

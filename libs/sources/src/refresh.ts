@@ -73,13 +73,21 @@ export interface RefreshOptions {
   /** Most requests this refresh may make. */
   maxRequests: number;
   land(page: RefreshPage): Promise<void>;
+  /** The sources whose normalizers read the pages (default: this build's; tests add their own). */
+  definitions?: readonly SourceDefinition[];
 }
 
 /** Statuses that say the post asked for is gone (deleted, removed, never was). */
 const GONE = [404, 410];
 
 /** The raw-zone page of a refresh response (or of a "gone" error response). */
-export function refreshPage(source: SourceName, res: HttpResponse, targets: readonly RefreshTarget[], ctx: FetchContext): RefreshPage {
+export function refreshPage(
+  source: SourceName,
+  res: HttpResponse,
+  targets: readonly RefreshTarget[],
+  ctx: FetchContext,
+  definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS,
+): RefreshPage {
   const meta: RawMeta = {
     source,
     query: REFRESH_QUERY,
@@ -94,7 +102,7 @@ export function refreshPage(source: SourceName, res: HttpResponse, targets: read
   const { page, text } = encodeRawPage(meta, res.body);
   let normalized: Normalized;
   try {
-    normalized = normalizeRefreshPage(page);
+    normalized = normalizeRefreshPage(page, definitions);
   } catch (e) {
     normalized = { posts: [], rejected: [], pageError: `could not be read: ${describeError(e)}` };
   }
@@ -137,10 +145,10 @@ export async function refreshPosts(
     out.requests += 1;
     out.asked += 1;
     try {
-      await land(refreshPage(source, await b.fallback!.one(t, ctx), [t], ctx));
+      await land(refreshPage(source, await b.fallback!.one(t, ctx), [t], ctx, opts.definitions));
     } catch (e) {
       if (ctx.signal?.aborted) throw e;
-      if (e instanceof HttpError && e.status !== undefined && GONE.includes(e.status)) await land(refreshPage(source, errorResponse(e), [t], ctx));
+      if (e instanceof HttpError && e.status !== undefined && GONE.includes(e.status)) await land(refreshPage(source, errorResponse(e), [t], ctx, opts.definitions));
       else return (out.problems.push(`refresh: ${describeError(e)}`), false);
     }
     return true;
@@ -163,7 +171,7 @@ export async function refreshPosts(
     try {
       const res = await b.call(ctx);
       out.asked += b.targets.length;
-      await land(refreshPage(source, res, b.targets, ctx));
+      await land(refreshPage(source, res, b.targets, ctx, opts.definitions));
     } catch (e) {
       if (ctx.signal?.aborted) throw e;
       const status = e instanceof HttpError ? e.status : undefined;
@@ -175,7 +183,7 @@ export async function refreshPosts(
       }
       if (status !== undefined && GONE.includes(status) && b.targets.length === 1) {
         out.asked += 1;
-        await land(refreshPage(source, errorResponse(e as HttpError), b.targets, ctx));
+        await land(refreshPage(source, errorResponse(e as HttpError), b.targets, ctx, opts.definitions));
         continue;
       }
       out.problems.push(`refresh: ${describeError(e)}`);

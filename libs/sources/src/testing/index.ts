@@ -24,3 +24,7 @@ export type { QuestionJson } from './fixtures-stackexchange.ts';
 export { testContext, scrapeForTest } from './scrape.ts';
 export { startScriptedPaging } from './fake-paging.ts';
 export type { PagingScript, ServerPagedSource } from './fake-paging.ts';
+export { echo } from './echo/definition.ts';
+export { EchoSource } from './echo/source.ts';
+export { startFakeEcho } from './echo/fake.ts';
+export type { EchoItem } from './echo/api.ts';
