@@ -11,7 +11,7 @@ export function startFakeEcho(items: EchoItem[], opts: { gone?: string[] } = {})
     if (!req.headers.authorization?.startsWith('Bearer ') || req.headers.authorization === 'Bearer ') return json({ error: 'no token' }, 401);
     if (url.pathname === '/lookup') {
       const ids = (url.searchParams.get('ids') ?? '').split(',');
-      return json({ found: items.filter((i) => ids.includes(i.id)), gone: ids.filter((id) => opts.gone?.includes(id)) });
+      return json({ found: items.filter((i) => ids.includes(i.id) && !opts.gone?.includes(i.id)), gone: ids.filter((id) => opts.gone?.includes(id)) });
     }
     const before = url.searchParams.get('before');
     const after = url.searchParams.get('after');
