@@ -1,4 +1,4 @@
-import { SOURCE_SPECS } from '@social-pulse/schema';
+import type { SOURCE_SPECS } from '@social-pulse/schema';
 import { bluesky } from './bluesky/definition.ts';
 import type { SourceDefinition } from './definition.ts';
 import { hackernews } from './hackernews/definition.ts';

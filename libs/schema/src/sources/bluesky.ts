@@ -1,9 +1,7 @@
 import { defineSourceSpec } from './spec.ts';
 
 export const blueskySpec = defineSourceSpec({
-  name: 'bluesky',
-  label: 'Bluesky',
-  colour: '#0a7aff',
+  name: 'bluesky', label: 'Bluesky', colour: '#0a7aff',
   credentials: {
     vars: ['BLUESKY_HANDLE', 'BLUESKY_APP_PASSWORD'],
     plain: ['BLUESKY_HANDLE'],

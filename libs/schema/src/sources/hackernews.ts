@@ -1,9 +1,7 @@
 import { defineSourceSpec } from './spec.ts';
 
 export const hackernewsSpec = defineSourceSpec({
-  name: 'hackernews',
-  label: 'Hacker News',
-  colour: '#ff6600',
+  name: 'hackernews', label: 'Hacker News', colour: '#ff6600',
   credentials: { vars: [], howTo: 'no credential needed' },
   urlCredentialHint: 'the Hacker News API needs none',
   fields: ({ z, nonEmptyList }) => ({

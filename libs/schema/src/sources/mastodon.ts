@@ -3,9 +3,7 @@ import { defineSourceSpec } from './spec.ts';
 const TOKEN = "set tokenEnv: NAME, the name of a variable holding the instance's access token";
 
 export const mastodonSpec = defineSourceSpec({
-  name: 'mastodon',
-  label: 'Mastodon',
-  colour: '#6364ff',
+  name: 'mastodon', label: 'Mastodon', colour: '#6364ff',
   credentials: { vars: [], howTo: 'no credential needed (set tokenEnv for instances that require a token)' },
   urlCredentialHint: TOKEN,
   fields: ({ z, apiUrl, hashtag, envName }) => ({

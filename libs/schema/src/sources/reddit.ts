@@ -3,9 +3,7 @@ import { defineSourceSpec } from './spec.ts';
 const CREDENTIALS = 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET';
 
 export const redditSpec = defineSourceSpec({
-  name: 'reddit',
-  label: 'Reddit',
-  colour: '#ff4500',
+  name: 'reddit', label: 'Reddit', colour: '#ff4500',
   credentials: {
     vars: ['REDDIT_CLIENT_ID', 'REDDIT_CLIENT_SECRET'],
     howTo: 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (an approved "script" app at reddit.com/prefs/apps)',

@@ -1,9 +1,7 @@
 import { defineSourceSpec } from './spec.ts';
 
 export const stackexchangeSpec = defineSourceSpec({
-  name: 'stackexchange',
-  label: 'Stack Exchange',
-  colour: '#f48024',
+  name: 'stackexchange', label: 'Stack Exchange', colour: '#f48024',
   credentials: {
     vars: [],
     optional: ['STACKEXCHANGE_KEY'],

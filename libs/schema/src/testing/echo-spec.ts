@@ -8,9 +8,7 @@ import { defineSourceSpec } from '../sources/spec.ts';
  * and show that a source needs nothing besides its spec and its definition.
  */
 export const echoSpec = defineSourceSpec({
-  name: 'echo',
-  label: 'Echo',
-  colour: '#0d9488',
+  name: 'echo', label: 'Echo', colour: '#0d9488',
   credentials: { vars: ['ECHO_TOKEN'], optional: ['ECHO_QUOTA_KEY'], howTo: 'set ECHO_TOKEN (any value: the fake Echo server takes it)' },
   urlCredentialHint: 'set ECHO_TOKEN',
   fields: ({ z, nonEmptyList }) => ({

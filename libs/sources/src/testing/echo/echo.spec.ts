@@ -1,4 +1,4 @@
-import { ConfigError, credentialsOf, refreshRequestsOf, resolveConfig, secretValues, type Config } from '@social-pulse/config';
+import { credentialsOf, refreshRequestsOf, resolveConfig, secretValues, type Config, type ConfigError } from '@social-pulse/config';
 import { SOURCE_SPECS } from '@social-pulse/schema';
 import { echoSpec } from '@social-pulse/schema/testing';
 import { afterEach, describe, expect, it } from 'vitest';
