@@ -51,7 +51,11 @@ export const OBJECT_CONFIG_DEFAULTS = {
   enrichJob: {},
 } as const satisfies Record<string, Record<string, never>>;
 
-/** The credentials kept in Secret Manager: config key, environment variable, secret id suffix. */
+/**
+ * The credentials kept in Secret Manager: config key, environment variable, secret id suffix.
+ * Every secret variable of a source's spec (libs/schema, SOURCE_SPECS: `credentials` less
+ * `plain`) has a row here, a key in CONFIG_DEFAULTS and in Pulumi.yaml (test/sources.spec.ts).
+ */
 export const CREDENTIALS = [
   { key: 'xBearerToken', env: 'X_BEARER_TOKEN', name: 'x-bearer-token' },
   { key: 'blueskyAppPassword', env: 'BLUESKY_APP_PASSWORD', name: 'bluesky-app-password' },

@@ -13,9 +13,10 @@ export const DEFAULT_SOURCES: YamlValue = [
  *
  * The text is embedded as it is, not parsed (the VM's `pulse` validates the whole file against
  * the config schema), so this catches the mistakes that would otherwise surface only on the VM
- * at the first run: not a list, tabs, and a source type that does not exist.
+ * at the first run: not a list, tabs, and a source type that does not exist (`names`: the
+ * sources of libs/schema's SOURCE_SPECS).
  */
-export function checkSources(text: string): { ok: string } | { error: string } {
+export function checkSources(text: string, names: readonly string[] = SOURCE_NAMES): { ok: string } | { error: string } {
   const trimmed = text.replace(/^\s*\n/, '').trimEnd();
   if (trimmed.includes('\t')) return { error: 'sources: YAML does not allow tabs for indentation; use spaces' };
   const first = trimmed.split('\n').find((line) => line.trim() !== '' && !line.trim().startsWith('#'));
@@ -23,10 +24,10 @@ export function checkSources(text: string): { ok: string } | { error: string } {
     return { error: `sources: expected a YAML list of sources ("- type: mastodon ..."), got ${JSON.stringify(trimmed.slice(0, 60))}` };
   }
   const types = [...trimmed.matchAll(/(?:^|[\s{,-])["']?type["']?\s*:\s*["']?([^\s"',}]+)/g)].map((m) => m[1] ?? '');
-  if (types.length === 0) return { error: 'sources: no entry has a `type:` (one of ' + SOURCE_NAMES.join(', ') + ')' };
-  const unknown = types.find((t) => !(SOURCE_NAMES as readonly string[]).includes(t));
+  if (types.length === 0) return { error: 'sources: no entry has a `type:` (one of ' + names.join(', ') + ')' };
+  const unknown = types.find((t) => !names.includes(t));
   if (unknown !== undefined) {
-    return { error: `sources: unknown source type "${unknown}"; expected one of ${SOURCE_NAMES.join(', ')}` };
+    return { error: `sources: unknown source type "${unknown}"; expected one of ${names.join(', ')}` };
   }
   return { ok: trimmed };
 }

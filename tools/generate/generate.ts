@@ -6,6 +6,10 @@ import { body, type Body } from './corpus.ts';
 import { Random, Weighted, Zipf } from './random.ts';
 import { PAGE_SIZE, SHAPES, SOURCE_WEIGHTS, type Author, type Draft, type Shape } from './shapes.ts';
 
+/** The shapes and weights by any name (`--sources` is free text). */
+const shapeOf: Readonly<Record<string, Shape | undefined>> = SHAPES;
+const weightOf: Readonly<Record<string, number | undefined>> = SOURCE_WEIGHTS;
+
 export interface GenerateOptions {
   /** Lake root folder (local). */
   lake: string;
@@ -48,10 +52,10 @@ const IN_FLIGHT = 32;
  */
 export async function generate(o: GenerateOptions): Promise<GenerateStats> {
   const started = process.hrtime.bigint();
-  for (const s of o.sources) if (!SHAPES[s]) throw new Error(`no generator for source "${s}" (have: ${Object.keys(SHAPES).join(', ')})`);
+  for (const s of o.sources) if (!shapeOf[s]) throw new Error(`no generator for source "${s}" (have: ${Object.keys(SHAPES).join(', ')})`);
   if (!Number.isSafeInteger(o.posts) || o.posts < 0) throw new Error('posts must be a non-negative integer');
   const r = new Random(o.seed);
-  const pick = new Weighted(o.sources.map((s) => [s, SOURCE_WEIGHTS[s] ?? 1] as const));
+  const pick = new Weighted(o.sources.map((s) => [s, weightOf[s] ?? 1] as const));
   const nAuthors = Math.max(50, o.authors ?? Math.ceil(o.posts / 20));
   const authorZipf = new Zipf(nAuthors, 1.1);
   const authors = new Map<number, Author>();
@@ -108,7 +112,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
   const idBase = BigInt(o.seed) * 10_000_000_000n + 1_000_000_000n;
   for (let i = 0; i < o.posts; i++) {
     const source = pick.sample(r);
-    const shape = SHAPES[source]!;
+    const shape = shapeOf[source]!;
     let draft: Draft;
     const id = String(idBase + BigInt(i));
     const createdAt = new Date(o.end.getTime() - 60_000 - Math.floor(r.float() * span));
@@ -135,8 +139,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateStats> {
     if (buf.items.length >= (shape.pageSize ?? PAGE_SIZE)) await flush(shape);
   }
   for (const s of o.sources) {
-    await flush(SHAPES[s]!);
-    await flush(SHAPES[s]!);
+    await flush(shapeOf[s]!);
+    await flush(shapeOf[s]!);
   }
   await Promise.all(pending);
   stats.seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,3 +1,4 @@
+import type { SourceName } from '@social-pulse/schema';
 import { escapeHtml, plainText, title, type Body } from './corpus.ts';
 import type { Random } from './random.ts';
 
@@ -301,9 +302,13 @@ const stackexchange: Shape = {
 };
 
 /** The shapes the generator can write, by source name. */
-export const SHAPES: Record<string, Shape> = { mastodon, hackernews, bluesky, x, reddit, stackexchange };
+/**
+ * One shape per source of libs/schema's SOURCE_SPECS (the type checker and
+ * tools/test/sources-checklist.spec.ts insist), in the order the default `--sources` uses.
+ */
+export const SHAPES: Record<SourceName, Shape> = { mastodon, hackernews, bluesky, x, reddit, stackexchange };
 
 /** Share of posts per source when several are generated (a feed following one topic). */
-export const SOURCE_WEIGHTS: Record<string, number> = { mastodon: 45, hackernews: 15, bluesky: 20, reddit: 10, x: 5, stackexchange: 5 };
+export const SOURCE_WEIGHTS: Record<SourceName, number> = { mastodon: 45, hackernews: 15, bluesky: 20, reddit: 10, x: 5, stackexchange: 5 };
 
 export { plainText };

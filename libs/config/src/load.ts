@@ -2,8 +2,9 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
+import { nameList, SOURCE_SPECS, type AnySourceSpec } from '@social-pulse/schema';
 import type { z } from 'zod';
-import { configSchema, type RawConfig } from './schema.ts';
+import { configSchema, configSchemaOf, type RawConfig } from './schema.ts';
 import { parseLakeUri, parseWarehouseUri, type LakeLocation, type WarehouseLocation } from './uris.ts';
 
 /** A configuration problem: the message names the path of the bad key; nothing runs. */
@@ -31,13 +32,13 @@ export function formatPath(p: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, specs: readonly AnySourceSpec[]): string {
   if (issue.code === 'unrecognized_keys') {
     const where = issue.path.length ? `${formatPath(issue.path)}: ` : '';
     return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    return `${formatPath(issue.path)}: expected type to be one of mastodon, hackernews, bluesky, reddit, x, stackexchange`;
+    return `${formatPath(issue.path)}: expected type to be one of ${nameList(specs)}`;
   }
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
@@ -51,13 +52,17 @@ export interface LoadOptions {
   lakeAccess?: 'read' | 'write';
   /** `fs.promises.access`, replaceable in tests (root may write anywhere). */
   access?: (file: string, mode: number) => Promise<void>;
+  /** The sources a `sources:` entry may name (default: every source of this build; tests add their own). */
+  sources?: readonly AnySourceSpec[];
 }
 
 /** Validate an already-parsed document. `file` is used for messages and to resolve relative paths. */
 export function resolveConfig(doc: unknown, file: string, opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
-  const parsed = configSchema.safeParse(doc ?? {});
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map(describeIssue));
+  const specs = opts.sources ?? SOURCE_SPECS;
+  const schema = opts.sources ? (configSchemaOf(opts.sources) as unknown as typeof configSchema) : configSchema;
+  const parsed = schema.safeParse(doc ?? {});
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((i) => describeIssue(i, specs)));
   const raw = parsed.data;
   // The two URIs may be overridden from the environment (PULSE_LAKE, PULSE_WAREHOUSE).
   const lake = env.PULSE_LAKE?.trim() || raw.lake;

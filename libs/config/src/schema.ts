@@ -1,3 +1,4 @@
+import { SOURCE_SPECS, type AnySourceSpec, type SourceConfigKit, type SourceSpec } from '@social-pulse/schema';
 import { z } from 'zod';
 import { sinceProblem, TIMER_MAX_MS } from './duration.ts';
 import { nlpSchema } from './nlp.ts';
@@ -17,21 +18,15 @@ const since = z.string().superRefine((text, ctx) => {
 const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
-const REFRESH_SOURCES = ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'] as const;
-
 /**
  * Requests one refresh may make per source and run when `refresh.maxRequests` does not say:
- * sized to each API's rate limit and price (README, "Engagement refresh"). X reads are paid
- * per post, so its default stays small.
+ * sized to each API's rate limit and price (README, "Engagement refresh"), from each source's
+ * spec (`refreshRequests`, set for the sources with a batch lookup).
  */
-export const DEFAULT_REFRESH_REQUESTS: Record<(typeof REFRESH_SOURCES)[number], number> = {
-  mastodon: 20,
-  hackernews: 10,
-  bluesky: 20,
-  reddit: 10,
-  x: 1,
-  stackexchange: 5,
-};
+export function refreshRequestsOf<S extends AnySourceSpec>(specs: readonly S[]): Record<S['name'], number> {
+  return Object.fromEntries(specs.flatMap((s) => (s.refreshRequests === undefined ? [] : [[s.name, s.refreshRequests]]))) as Record<S['name'], number>;
+}
+export const DEFAULT_REFRESH_REQUESTS = refreshRequestsOf(SOURCE_SPECS);
 
 /** Pages one query may fetch in one run unless `maxPages` says otherwise (a server whose paging never ends stops here). */
 export const DEFAULT_MAX_PAGES = 200;
@@ -51,70 +46,61 @@ const common = (instead: string) => ({
   enabled: z.boolean().default(true),
 });
 
-const MASTODON_TOKEN = 'set tokenEnv: NAME, the name of a variable holding the instance\'s access token';
-const REDDIT_CREDENTIALS = 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET';
-
 const hashtag = z
   .string()
   .trim()
   .transform((t) => t.replace(/^#/, '').toLowerCase())
   .pipe(z.string().regex(/^[\p{L}\p{N}_]+$/u, 'expected a hashtag: letters, digits, underscores'));
 
-const subreddit = z
-  .string()
-  .trim()
-  .transform((s) => s.replace(/^\/?r\//, ''))
-  .pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name'));
+/** The zod building blocks of the sources' configuration fields (libs/schema's specs use them). */
+const kit: SourceConfigKit = { z, apiUrl, listOfStrings, nonEmptyList, hashtag, envName };
 
-/** A source entry: its `type`, its own settings and the {@link common} ones, and nothing else. */
-const sourceEntry = <const T extends string, S extends z.ZodRawShape>(type: T, instead: string, settings: S) =>
-  z.object({ type: z.literal(type), ...settings, ...common(instead) }).strict();
+type CommonShape = ReturnType<typeof common>;
+/** The schema of one source's configuration entry: `type`, its own fields, then the common settings. */
+export type SourceEntrySchema<S> =
+  S extends SourceSpec<infer N, infer F> ? z.ZodObject<{ type: z.ZodLiteral<N> } & F & CommonShape, z.core.$strict> : never;
 
-/** A list of at least one `item`; the errors name what the list holds (`list`) and its item (`what`). */
-const atLeastOne = <T extends z.ZodType>(item: T, what: string, list = 'strings') => z.array(item, { error: `expected a list of ${list}` }).min(1, `expected at least one ${what}`);
+/** The schema of a configuration entry of `spec`. */
+export function sourceEntrySchema<S extends AnySourceSpec>(spec: S): SourceEntrySchema<S> {
+  const entry = z.object({ type: z.literal(spec.name), ...spec.fields(kit), ...common(spec.urlCredentialHint) }).strict();
+  const r = spec.refine;
+  return (r ? entry.refine((e) => r.check(e), { message: r.message, path: [...r.path] }) : entry) as SourceEntrySchema<S>;
+}
 
-export const mastodonSource = sourceEntry('mastodon', MASTODON_TOKEN, {
-  instances: atLeastOne(apiUrl(MASTODON_TOKEN), 'instance', 'instance URLs'),
-  tags: atLeastOne(hashtag, 'tag'),
-  /** Name of an environment variable holding an access token, for instances that require one. */
-  tokenEnv: envName.optional(),
-});
+/** The union of the configuration entries of `specs`, by `type`. */
+export function sourceSchemaOf<const T extends readonly AnySourceSpec[]>(specs: T) {
+  const entries = specs.map((s) => sourceEntrySchema(s)) as unknown as { -readonly [K in keyof T]: SourceEntrySchema<T[K]> };
+  return z.discriminatedUnion('type', entries as unknown as [SourceEntrySchema<T[number]>, ...SourceEntrySchema<T[number]>[]]);
+}
 
-export const hackernewsSource = sourceEntry('hackernews', 'the Hacker News API needs none', {
-  queries: nonEmptyList,
-  /** Algolia item tags: `story` (default), `comment`, `ask_hn`, `show_hn`. */
-  tags: z.array(z.enum(['story', 'comment', 'ask_hn', 'show_hn', 'poll'])).min(1).default(['story']),
-});
+export const sourceSchema = sourceSchemaOf(SOURCE_SPECS);
 
-export const blueskySource = sourceEntry('bluesky', 'set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD', {
-  tags: z.array(hashtag, { error: 'expected a list of strings' }).default([]),
-  queries: listOfStrings.default([]),
-}).refine((s) => s.tags.length + s.queries.length > 0, { message: 'expected at least one tag or query', path: ['tags'] });
+const sourcesList = <T extends z.ZodType>(entry: T) => z.array(entry, { error: 'expected a list of sources' }).default([]);
 
-export const redditSource = sourceEntry('reddit', REDDIT_CREDENTIALS, {
-  subreddits: atLeastOne(subreddit, 'subreddit'),
-  /** Token endpoint root (default https://www.reddit.com). */
-  authUrl: apiUrl(REDDIT_CREDENTIALS).optional(),
-});
+/**
+ * Engagement refresh: each run re-reads the counts of posts younger than `window` through
+ * each source's batch lookup, newest first, within `maxRequests` requests per source (a
+ * number for every source, or per source name; unset sources keep their default, see
+ * DEFAULT_REFRESH_REQUESTS).
+ */
+function refreshSchema<S extends AnySourceSpec>(specs: readonly S[]) {
+  const names = specs.filter((s) => s.refreshRequests !== undefined).map((s): S['name'] => s.name);
+  return z
+    .object({
+      enabled: z.boolean().default(true),
+      window: z.string().regex(/^\d+\s*[mhdw]$/, 'expected a duration such as 48h').default('48h'),
+      maxRequests: z
+        .union([
+          z.number().int().min(0).max(100_000),
+          z.object(Object.fromEntries(names.map((s) => [s, z.number().int().min(0).max(100_000).optional()])) as Record<S['name'], z.ZodOptional<z.ZodNumber>>).strict(),
+        ])
+        .optional(),
+    })
+    .strict()
+    .prefault({});
+}
 
-export const xSource = sourceEntry('x', 'set X_BEARER_TOKEN', { queries: nonEmptyList });
-
-export const stackexchangeSource = sourceEntry('stackexchange', 'set STACKEXCHANGE_KEY', {
-  tags: nonEmptyList,
-  /** The Stack Exchange site, e.g. `stackoverflow`, `datascience`, `dba`. */
-  site: z.string().regex(/^[a-z.]+$/, 'expected a site name such as stackoverflow').default('stackoverflow'),
-});
-
-export const sourceSchema = z.discriminatedUnion('type', [
-  mastodonSource,
-  hackernewsSource,
-  blueskySource,
-  redditSource,
-  xSource,
-  stackexchangeSource,
-]);
-
-export const configSchema = z
+const baseConfigSchema = z
   .object({
     lake: z.string().min(1).default('./data/lake'),
     warehouse: z.string().min(1).default('duckdb:./data/warehouse.duckdb'),
@@ -129,7 +115,7 @@ export const configSchema = z
      * beyond it DuckDB spills to disk instead of growing (a 10M-post backfill stays within it).
      */
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'expected a size such as 2GB or 512MB').default('2GB'),
-    sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
+    sources: sourcesList(sourceSchema),
     /** Most pages per query per run, for sources that do not set their own. */
     maxPages: maxPages.default(DEFAULT_MAX_PAGES),
     http: z
@@ -195,33 +181,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /**
-     * Engagement refresh: each run re-reads the counts of posts younger than `window` through
-     * each source's batch lookup, newest first, within `maxRequests` requests per source (a
-     * number for every source, or per source name; unset sources keep their default, see
-     * DEFAULT_REFRESH_REQUESTS).
-     */
-    refresh: z
-      .object({
-        enabled: z.boolean().default(true),
-        window: z.string().regex(/^\d+\s*[mhdw]$/, 'expected a duration such as 48h').default('48h'),
-        maxRequests: z
-          .union([
-            z.number().int().min(0).max(100_000),
-            z.object(Object.fromEntries(REFRESH_SOURCES.map((s) => [s, z.number().int().min(0).max(100_000).optional()])) as Record<(typeof REFRESH_SOURCES)[number], z.ZodOptional<z.ZodNumber>>).strict(),
-          ])
-          .optional(),
-      })
-      .strict()
-      .prefault({}),
+    /** Engagement refresh (see refreshSchema). */
+    refresh: refreshSchema(SOURCE_SPECS),
   })
   .strict();
 
+/** The whole configuration, with `sources` entries of `specs` (tests add a source of their own). */
+export function configSchemaOf<const T extends readonly AnySourceSpec[]>(specs: T) {
+  return baseConfigSchema.extend({ sources: sourcesList(sourceSchemaOf(specs)), refresh: refreshSchema(specs) });
+}
+
+export const configSchema = configSchemaOf(SOURCE_SPECS);
+
 export type SourceConfig = z.infer<typeof sourceSchema>;
-export type MastodonSourceConfig = z.infer<typeof mastodonSource>;
-export type HackernewsSourceConfig = z.infer<typeof hackernewsSource>;
-export type BlueskySourceConfig = z.infer<typeof blueskySource>;
-export type RedditSourceConfig = z.infer<typeof redditSource>;
-export type XSourceConfig = z.infer<typeof xSource>;
-export type StackexchangeSourceConfig = z.infer<typeof stackexchangeSource>;
+/** The configuration entry of the source named `N`. */
+export type SourceConfigOf<N extends SourceConfig['type']> = Extract<SourceConfig, { type: N }>;
+export type MastodonSourceConfig = SourceConfigOf<'mastodon'>;
+export type HackernewsSourceConfig = SourceConfigOf<'hackernews'>;
+export type BlueskySourceConfig = SourceConfigOf<'bluesky'>;
+export type RedditSourceConfig = SourceConfigOf<'reddit'>;
+export type XSourceConfig = SourceConfigOf<'x'>;
+export type StackexchangeSourceConfig = SourceConfigOf<'stackexchange'>;
 export type RawConfig = z.infer<typeof configSchema>;

@@ -1,13 +1,15 @@
 import { ROLLUP_TABLES } from './rollups.ts';
 import { col, structs, table } from './columns.ts';
+import { namesOf, SOURCE_SPECS, type SourceName } from './sources/index.ts';
 import type { TableSchema } from './types.ts';
 
 /** The kinds of post a source may report. */
 export const POST_KINDS = ['post', 'reply', 'repost', 'quote', 'story', 'question'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
 
-export const SOURCE_NAMES = ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'] as const;
-export type SourceName = (typeof SOURCE_NAMES)[number];
+/** The sources' names, from their specs (src/sources). */
+export const SOURCE_NAMES: readonly SourceName[] = namesOf(SOURCE_SPECS);
+export type { SourceName };
 
 /** Entity types of tweet-ner7, which the NLP enricher maps every model onto. */
 export const ENTITY_TYPES = [

@@ -1,7 +1,8 @@
 import { describeError, HttpError, redactUrl, type HttpResponse } from '@social-pulse/runtime';
 import type { Post, PostMetric, SourceName } from '@social-pulse/schema';
+import type { SourceDefinition } from './definition.ts';
+import { definitionOf, SOURCE_DEFINITIONS } from './definitions.ts';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
-import { normalizerOf } from './normalizers.ts';
 import type { FetchContext, Normalized, RawMeta, RawPage } from './types.ts';
 
 /**
@@ -72,13 +73,21 @@ export interface RefreshOptions {
   /** Most requests this refresh may make. */
   maxRequests: number;
   land(page: RefreshPage): Promise<void>;
+  /** The sources whose normalizers read the pages (default: this build's; tests add their own). */
+  definitions?: readonly SourceDefinition[];
 }
 
 /** Statuses that say the post asked for is gone (deleted, removed, never was). */
 const GONE = [404, 410];
 
 /** The raw-zone page of a refresh response (or of a "gone" error response). */
-export function refreshPage(source: SourceName, res: HttpResponse, targets: readonly RefreshTarget[], ctx: FetchContext): RefreshPage {
+export function refreshPage(
+  source: SourceName,
+  res: HttpResponse,
+  targets: readonly RefreshTarget[],
+  ctx: FetchContext,
+  definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS,
+): RefreshPage {
   const meta: RawMeta = {
     source,
     query: REFRESH_QUERY,
@@ -93,7 +102,7 @@ export function refreshPage(source: SourceName, res: HttpResponse, targets: read
   const { page, text } = encodeRawPage(meta, res.body);
   let normalized: Normalized;
   try {
-    normalized = normalizeRefreshPage(page);
+    normalized = normalizeRefreshPage(page, definitions);
   } catch (e) {
     normalized = { posts: [], rejected: [], pageError: `could not be read: ${describeError(e)}` };
   }
@@ -136,10 +145,10 @@ export async function refreshPosts(
     out.requests += 1;
     out.asked += 1;
     try {
-      await land(refreshPage(source, await b.fallback!.one(t, ctx), [t], ctx));
+      await land(refreshPage(source, await b.fallback!.one(t, ctx), [t], ctx, opts.definitions));
     } catch (e) {
       if (ctx.signal?.aborted) throw e;
-      if (e instanceof HttpError && e.status !== undefined && GONE.includes(e.status)) await land(refreshPage(source, errorResponse(e), [t], ctx));
+      if (e instanceof HttpError && e.status !== undefined && GONE.includes(e.status)) await land(refreshPage(source, errorResponse(e), [t], ctx, opts.definitions));
       else return (out.problems.push(`refresh: ${describeError(e)}`), false);
     }
     return true;
@@ -162,7 +171,7 @@ export async function refreshPosts(
     try {
       const res = await b.call(ctx);
       out.asked += b.targets.length;
-      await land(refreshPage(source, res, b.targets, ctx));
+      await land(refreshPage(source, res, b.targets, ctx, opts.definitions));
     } catch (e) {
       if (ctx.signal?.aborted) throw e;
       const status = e instanceof HttpError ? e.status : undefined;
@@ -174,7 +183,7 @@ export async function refreshPosts(
       }
       if (status !== undefined && GONE.includes(status) && b.targets.length === 1) {
         out.asked += 1;
-        await land(refreshPage(source, errorResponse(e as HttpError), b.targets, ctx));
+        await land(refreshPage(source, errorResponse(e as HttpError), b.targets, ctx, opts.definitions));
         continue;
       }
       out.problems.push(`refresh: ${describeError(e)}`);
@@ -191,49 +200,21 @@ export async function refreshPosts(
 }
 
 /**
- * The body of a refresh response in the shape of the source's search page, so that its own
- * normalizer reads it; `gone` collects the post_ids the body itself says are deleted.
- */
-function asSearchPage(page: RawPage, gone: Set<string>): RawPage {
-  const body = page.body as Record<string, unknown> | unknown[] | undefined;
-  switch (page.meta.source) {
-    case 'mastodon':
-      // `GET /api/v1/statuses/:id` (the fallback) answers one status, not a list.
-      return body && !Array.isArray(body) && typeof (body as { id?: unknown }).id === 'string' ? { ...page, body: [body] } : page;
-    case 'reddit': {
-      // `/api/info` still lists a deleted or removed link, with `removed_by_category` set
-      // (`deleted`, `moderator`, …) and its text gone: that is a deletion, not a new state.
-      const data = (body as { data?: { children?: unknown[] } } | undefined)?.data;
-      if (!data || !Array.isArray(data.children)) return page;
-      const children = data.children.filter((c) => {
-        const d = (c as { data?: { id?: unknown; removed_by_category?: unknown } } | null)?.data;
-        if (d && typeof d.id === 'string' && typeof d.removed_by_category === 'string') {
-          gone.add(`reddit:${d.id}`);
-          return false;
-        }
-        return true;
-      });
-      return { ...page, body: { ...(body as object), data: { ...data, children } } };
-    }
-    default:
-      return page;
-  }
-}
-
-/**
- * Normalizes a refresh page: the source's normalizer on the response (reshaped where the
- * lookup answers differently from the search), `queries` left empty (a refresh matches no
- * query; the lake keeps the union of every state's), and `deleted` set to the posts asked
+ * Normalizes a refresh page: the source's normalizer on the response (reshaped by its
+ * definition's `refreshPage` where the lookup answers differently from the search),
+ * `queries` left empty (a refresh matches no query; the lake keeps the union of every
+ * state's), and `deleted` set to the posts asked
  * for that the answer does not hold. A page that could not be read, or whose items were
  * rejected, marks nothing deleted: a post is called gone only on a clear answer.
  */
-export function normalizeRefreshPage(page: RawPage): Normalized {
+export function normalizeRefreshPage(page: RawPage, definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): Normalized {
   const asked = page.meta.refresh ?? [];
   if (GONE.includes(page.meta.status)) return { posts: [], rejected: [], deleted: [...asked] };
-  const normalize = normalizerOf(page);
-  if (!normalize) return { posts: [], rejected: [], pageError: `no normalizer for source "${page.meta.source}"` };
+  const def = definitionOf(page.meta.source, definitions);
+  if (!def) return { posts: [], rejected: [], pageError: `no normalizer for source "${page.meta.source}"` };
   const gone = new Set<string>();
-  const n = normalize(asSearchPage(page, gone));
+  // The source's reshape, where its lookup answers differently from its search (see SourceRuntime.refreshPage).
+  const n = def.normalize(def.refreshPage ? def.refreshPage(page, gone) : page);
   const posts: Post[] = n.posts.map((p) => ({ ...p, queries: [] }));
   if (n.pageError) return { ...n, posts };
   const returned = new Set(posts.map((p) => p.post_id));
@@ -288,9 +269,4 @@ export function observationsOf(page: RawPage, n: Normalized): PostMetric[] {
   return rows;
 }
 
-/** Splits a list into chunks of `size`. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+export { chunks } from './batch.ts';

@@ -1,3 +1,4 @@
+import { coloursOf, SOURCE_SPECS, type AnySourceSpec } from '@social-pulse/schema/sources';
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
 import type { EventMark, Series } from '../types.ts';
 import { el } from './dom.ts';
@@ -11,10 +12,12 @@ declare global {
 }
 
 const PALETTE = ['#2563eb', '#f97316', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
-const FIXED: Record<string, string> = {
-  mastodon: '#6364ff', hackernews: '#ff6600', bluesky: '#0a7aff', reddit: '#ff4500', x: '#111827', stackexchange: '#f48024',
+/** Fixed colours: each source's (from its spec; tests add their own source), then the sentiments'. */
+export const fixedColours = (specs: readonly AnySourceSpec[] = SOURCE_SPECS): Record<string, string> => ({
+  ...coloursOf(specs),
   positive: '#16a34a', neutral: '#9ca3af', negative: '#dc2626', 'not labelled': '#e5e7eb',
-};
+});
+const FIXED = fixedColours();
 const colorOf = (name: string, i: number) => FIXED[name] ?? PALETTE[i % PALETTE.length]!;
 
 const charts = new Map<string, ChartJs>();

@@ -1,3 +1,4 @@
+import { namesOf, SOURCE_SPECS } from '@social-pulse/schema/sources';
 import type { DashboardData, EntityRow, PostCard, StatusTile, StoryRow, ViewFilters } from '../types.ts';
 import { eventName, seriesChart } from './charts.ts';
 import { el, externalLink } from './dom.ts';
@@ -5,7 +6,7 @@ import { age, change, fmt, fmtCompact, periodLabel, utc } from './format.ts';
 import { sparkline } from './sparkline.ts';
 
 export const PERIODS = ['24h', '7d', '30d', '90d', '365d'];
-export const SOURCES = ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange'];
+export const SOURCES: string[] = namesOf(SOURCE_SPECS);
 
 export interface Handlers {
   /** Apply a change to the filters (a form submit, a click on a topic). */

@@ -26,3 +26,7 @@ export { startScriptedPaging } from './fake-paging.ts';
 export type { PagingScript, ServerPagedSource } from './fake-paging.ts';
 export { fakeCredentials, startFakeOf, startSixFakes } from './six-fakes.ts';
 export type { FakeCredentials, SixFakes, SixFeeds } from './six-fakes.ts';
+export { echo } from './echo/definition.ts';
+export { EchoSource } from './echo/source.ts';
+export { startFakeEcho } from './echo/fake.ts';
+export type { EchoItem } from './echo/api.ts';

@@ -1,0 +1,16 @@
+import { defineSourceSpec } from './spec.ts';
+
+const TOKEN = "set tokenEnv: NAME, the name of a variable holding the instance's access token";
+
+export const mastodonSpec = defineSourceSpec({
+  name: 'mastodon', label: 'Mastodon', colour: '#6364ff',
+  credentials: { vars: [], howTo: 'no credential needed (set tokenEnv for instances that require a token)' },
+  urlCredentialHint: TOKEN,
+  fields: ({ z, apiUrl, hashtag, envName }) => ({
+    instances: z.array(apiUrl(TOKEN), { error: 'expected a list of instance URLs' }).min(1, 'expected at least one instance'),
+    tags: z.array(hashtag, { error: 'expected a list of strings' }).min(1, 'expected at least one tag'),
+    /** Name of an environment variable holding an access token, for instances that require one. */
+    tokenEnv: envName.optional(),
+  }),
+  refreshRequests: 20,
+});

@@ -1,0 +1,22 @@
+import { defineSourceSpec } from './spec.ts';
+
+const CREDENTIALS = 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET';
+
+export const redditSpec = defineSourceSpec({
+  name: 'reddit', label: 'Reddit', colour: '#ff4500',
+  credentials: {
+    vars: ['REDDIT_CLIENT_ID', 'REDDIT_CLIENT_SECRET'],
+    howTo: 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET (an approved "script" app at reddit.com/prefs/apps)',
+  },
+  urlCredentialHint: CREDENTIALS,
+  fields: ({ z, apiUrl }) => ({
+    subreddits: z
+      .array(z.string().trim().transform((s) => s.replace(/^\/?r\//, '')).pipe(z.string().regex(/^[A-Za-z0-9_]{2,21}$/, 'expected a subreddit name')), {
+        error: 'expected a list of strings',
+      })
+      .min(1, 'expected at least one subreddit'),
+    /** Token endpoint root (default https://www.reddit.com). */
+    authUrl: apiUrl(CREDENTIALS).optional(),
+  }),
+  refreshRequests: 10,
+});

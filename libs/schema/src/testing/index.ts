@@ -1,0 +1,1 @@
+export { echoSpec } from './echo-spec.ts';
