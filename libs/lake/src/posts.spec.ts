@@ -172,48 +172,6 @@ describe.each(backends)('mergePosts over %s', (_name, open) => {
     expect((await store.list('posts/source=mastodon/')).map((f) => f.key)).toEqual(['posts/source=mastodon/dt=2026-11-20/part-run1-0.parquet']);
   });
 
-  it('writes partitions new to the lake together exactly as one by one: rows, order, columns, files', async () => {
-    const batches = [
-      [post('1'), post('2', { created_at: '2026-11-21T05:00:00.000Z' }), post('3', { source: 'mastodon', post_id: 'mastodon:3' }), post('4', { created_at: '2026-11-20T01:00:00.000Z' })],
-      // Again later: newer metrics, other queries; one post's day changed; one new.
-      [post('1', { score: 7, queries: ['q2'], collected_at: '2026-11-22T00:00:00.000Z' }), post('4', { created_at: '2026-11-22T09:00:00.000Z', collected_at: '2026-11-22T00:00:00.000Z' }), post('5', { created_at: '2026-11-20T01:00:00.000Z' })],
-    ];
-    // An existing partition too, so that both kinds meet in one commit.
-    const existing = [post('9', { created_at: '2026-11-19T10:00:00.000Z' }), post('2', { created_at: '2026-11-19T10:00:00.000Z', collected_at: '2026-11-20T00:00:00.000Z', queries: ['q0'] })];
-    const lakes = [];
-    for (const freshTogether of [true, false]) {
-      const store = await open();
-      await mergePosts(store, existing, 'run0', { freshTogether });
-      const merge = await PostsMerge.open(store, 'run1', { freshTogether });
-      const seen: string[] = [];
-      let r;
-      try {
-        for (const b of batches) await merge.stage(b);
-        r = await merge.commit((p, total) => seen.push(`${p} of ${total}`));
-      } finally {
-        await merge.close();
-      }
-      const keys = (await store.list('posts/')).map((f) => f.key).sort();
-      const paths = await Promise.all(keys.map((k) => store.localPath(k)));
-      const { db, conn } = await openDuckDB(':memory:');
-      try {
-        // Row order within each file, every column, and the files' schema.
-        const rows = [];
-        for (const p of paths) rows.push(await queryRows(conn, `SELECT * FROM read_parquet('${p}', hive_partitioning = false)`));
-        const schema = await queryRows(conn, `SELECT name, type, repetition_type, converted_type FROM parquet_schema('${paths[0]}')`);
-        lakes.push({ r, seen, keys, rows, schema });
-      } finally {
-        conn.closeSync();
-        db.closeSync();
-      }
-    }
-    const [together, oneByOne] = lakes;
-    expect(together!.r).toMatchObject({ rowsIn: 7, rowsOut: 6, newPosts: 4, movedPosts: 2 });
-    expect(together).toEqual(oneByOne);
-    expect(together!.keys).toContain('posts/source=hackernews/dt=2026-11-22/part-run1-0.parquet');
-    expect(together!.rows.flat().map((r) => (r as { post_id: string }).post_id).sort()).toEqual(['hackernews:1', 'hackernews:2', 'hackernews:4', 'hackernews:5', 'hackernews:9', 'mastodon:3']);
-  });
-
   it('keeps hostile text byte for byte', async () => {
     const store = await open();
     const text = `<img src=x onerror=alert(1)> '; DROP TABLE posts; -- \u202Eevil\u200B 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 "quoted"\n`;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openDuckDB, queryRows, sqlString, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
@@ -29,9 +29,6 @@ export interface MergeResult {
 
 const COLS = columnNames(postsTable).map(quoteIdent).join(', ');
 
-/** Staged Parquet written per statement when fresh partitions are written together (about 500k posts). */
-const FRESH_GROUP_BYTES = 64 * 1024 * 1024;
-
 /** Options of a {@link PostsMerge}. */
 export interface PostsMergeOptions {
   /** DuckDB's memory limit for staging and merging (default 2GB); past it DuckDB spills to disk. */
@@ -42,11 +39,6 @@ export interface PostsMergeOptions {
    * folder.
    */
   workDir?: string;
-  /**
-   * Whether partitions new to the lake are written together, in a few partitioned statements
-   * (default), or merged one by one like the others: the same lake either way (a test proves it).
-   */
-  freshTogether?: boolean;
 }
 
 /**
@@ -79,7 +71,6 @@ export class PostsMerge {
     private readonly runId: string,
     private readonly work: string,
     private readonly duck: Awaited<ReturnType<typeof openDuckDB>>,
-    private readonly freshTogether: boolean,
   ) {}
 
   private get conn(): DuckDBConnection {
@@ -94,7 +85,7 @@ export class PostsMerge {
     await duck.conn.run(`SET temp_directory = ${sqlString(path.join(work, 'spill'))}`);
     // Keeping insertion order costs memory for nothing here: every write sorts explicitly.
     await duck.conn.run(`SET preserve_insertion_order = false`);
-    return new PostsMerge(store, runId, work, duck, opts.freshTogether ?? true);
+    return new PostsMerge(store, runId, work, duck);
   }
 
   /** Posts staged so far (by the batches whose staging has finished). */
@@ -181,105 +172,12 @@ export class PostsMerge {
     // The partitions that only lose posts come last: a crash before them leaves a copy too
     // many (which the next merge removes), not one too few.
     const partitions = [...staged, ...(await this.findMoved(staged, result))];
-    // Partitions new to the lake hold nothing to merge with: they are written together, a
-    // few statements that DuckDB runs in parallel instead of one (and five round trips) each.
-    // Runs of such partitions (in order) go together; the others are merged one by one.
-    const fresh = this.freshTogether ? await this.freshPartitions(staged) : new Set<string>();
-    const done = (partition: string) => {
+    for (const partition of partitions) {
+      await this.mergePartition(partition, result);
       result.partitions += 1;
       onPartition?.(partition, partitions.length);
-    };
-    for (let i = 0; i < partitions.length; ) {
-      if (!fresh.has(partitions[i]!)) {
-        await this.mergePartition(partitions[i]!, result);
-        done(partitions[i++]!);
-        continue;
-      }
-      const group: { partition: string; files: string[] }[] = [];
-      let bytes = 0;
-      while (i < partitions.length && fresh.has(partitions[i]!)) {
-        const { files, size } = await this.stagedFiles(partitions[i]!);
-        if (group.length && bytes + size > FRESH_GROUP_BYTES) break;
-        group.push({ partition: partitions[i++]!, files });
-        bytes += size;
-      }
-      for (const partition of await this.writeFresh(group, result)) done(partition);
     }
     return result;
-  }
-
-  /** The staged partitions that hold no Parquet file in the lake yet. */
-  private async freshPartitions(staged: readonly string[]): Promise<Set<string>> {
-    const sources = [...new Set(staged.map((p) => p.split('/')[1]!))];
-    const existing = (await Promise.all(sources.map((s) => this.store.list(`${LAKE.posts}/${s}/`)))).flat().filter((f) => f.key.endsWith('.parquet'));
-    const held = new Set(existing.map((f) => f.key.slice(0, f.key.lastIndexOf('/'))));
-    return new Set(staged.filter((p) => !held.has(p)));
-  }
-
-  /** A staged partition's Parquet files, and their bytes. */
-  private async stagedFiles(partition: string): Promise<{ files: string[]; size: number }> {
-    const dir = path.join(this.work, 'staged', partition.slice(LAKE.posts.length + 1));
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.parquet')).map((f) => path.join(dir, f));
-    const size = (await Promise.all(files.map((f) => stat(f)))).reduce((a, s) => a + s.size, 0);
-    return { files, size };
-  }
-
-  /**
-   * Writes a group of fresh partitions (no file in the lake) from their staged rows, with the
-   * same deduplication as {@link mergePartition} (a post whose newest state lies in another
-   * partition stays out; one that lives here takes the queries of all its copies), in one
-   * partitioned COPY. Returns the partitions written or found empty, in order.
-   */
-  private async writeFresh(group: readonly { partition: string; files: string[] }[], result: MergeResult): Promise<string[]> {
-    const { store, conn } = this;
-    const files = group.flatMap((g) => g.files);
-    await conn.run(`
-      CREATE OR REPLACE TEMP TABLE merged AS
-      WITH all_rows AS (SELECT ${COLS}, dt, 1 AS _new FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false)),
-      kept AS (SELECT * FROM all_rows a WHERE post_id NOT IN (SELECT post_id FROM moved m WHERE m.home <> '${LAKE.posts}/source=' || a.source || '/dt=' || a.dt)),
-      ranked AS (
-        SELECT *,
-          list_sort(list_distinct(flatten(list(queries) OVER (PARTITION BY source, dt, post_id)))) AS _queries,
-          row_number() OVER (PARTITION BY source, dt, post_id ORDER BY collected_at DESC) AS _rn
-        FROM kept
-      )
-      SELECT r.* EXCLUDE (queries, _queries, _rn, _new, dt), coalesce(m.queries, r._queries) AS queries, coalesce(m.existed, 0) AS _existed
-      FROM ranked r LEFT JOIN moved m ON m.post_id = r.post_id
-      WHERE r._rn = 1`);
-    const [counts] = await queryRows<{ n: bigint; fresh: bigint }>(conn, `SELECT count(*) AS n, count(*) FILTER (WHERE _existed = 0) AS fresh FROM merged`);
-    result.rowsOut += Number(counts!.n);
-    result.newPosts += Number(counts!.fresh);
-    const out = path.join(this.work, 'fresh');
-    await rm(out, { recursive: true, force: true });
-    // Sorted within each partition as mergePartition sorts. The partitioned write keeps the
-    // order of its input only with insertion order kept and on one thread (with two, a file
-    // came out as two sorted runs); the deduplication above ran on all of them.
-    const [{ threads } = { threads: 1 }] = await queryRows<{ threads: bigint | number }>(conn, `SELECT current_setting('threads') AS threads`);
-    await conn.run(`SET preserve_insertion_order = true`);
-    await conn.run(`SET threads = 1`);
-    try {
-      await conn.run(`
-        COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM merged ORDER BY source, dt, created_at, post_id)
-        TO ${sqlString(out)}
-        (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize}, PARTITION_BY (source, dt),
-         WRITE_PARTITION_COLUMNS true, FILENAME_PATTERN 'part-{i}')`);
-    } finally {
-      await conn.run(`SET threads = ${Number(threads)}`);
-      await conn.run(`SET preserve_insertion_order = false`);
-    }
-    await conn.run(`DROP TABLE merged`);
-    for (const { partition } of group) {
-      const dir = path.join(out, partition.slice(LAKE.posts.length + 1));
-      // Every post staged here may have moved to another day: then the partition stays absent.
-      const written = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort();
-      for (const [i, f] of written.entries()) {
-        const key = `${partition}/part-${this.runId}-${i}.parquet`;
-        await store.upload(key, path.join(dir, f), { ifAbsent: true });
-        result.filesWritten.push(key);
-      }
-    }
-    await rm(out, { recursive: true, force: true });
-    return group.map((g) => g.partition);
   }
 
   async close(): Promise<void> {
