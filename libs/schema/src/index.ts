@@ -27,6 +27,7 @@ export type { PostMetric } from './rows.ts';
 export {
   duckdbType,
   duckdbCreateTable,
+  duckdbAddColumn,
   duckdbColumnsLiteral,
   bigQuerySchema,
   columnNames,
@@ -37,3 +38,4 @@ export type { BigQueryField } from './derive.ts';
 export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
 export { metricsPartition } from './lake-layout.ts';
 export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily } from './rollups.ts';
+export { pulseState, WAREHOUSE_TABLES, duckdbHasPrimaryKey } from './state.ts';
