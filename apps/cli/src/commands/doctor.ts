@@ -36,9 +36,9 @@ export async function doctorCommand(g: { config: string }, o: { offline?: boolea
 
   try {
     const w = await openWarehouse(config.warehouseLocation);
-    const [n] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts');
+    const [n] = await w.query<{ n: number }>('SELECT count(*) AS n FROM posts');
     await w.close();
-    checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${Number(n?.n ?? 0)} posts` });
+    checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${n?.n ?? 0} posts` });
   } catch (e) {
     checks.push({ what: 'warehouse', ok: false, detail: `${config.warehouse}: ${describeError(e)}` });
   }
