@@ -14,10 +14,10 @@ export const STATUS_SQL = {
   steps: sameSql(`
 WITH last_run AS (
   SELECT step, source, run_id, status, started_at, finished_at, rows_out, retries, error FROM pipeline_runs WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY step, source ORDER BY started_at DESC) = 1),
+  QUALIFY row_number() OVER (PARTITION BY step, source ORDER BY started_at DESC) = 1),
 last_ok AS (
   SELECT step, source, finished_at, rows_out FROM pipeline_runs WHERE status IN ('ok', 'partial') AND finished_at IS NOT NULL
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY step, source ORDER BY finished_at DESC) = 1)
+  QUALIFY row_number() OVER (PARTITION BY step, source ORDER BY finished_at DESC) = 1)
 SELECT r.step, r.source, r.run_id, r.status AS last_status, r.started_at AS last_run_at, r.finished_at AS last_finished_at,
        r.rows_out AS last_rows_out, r.retries AS last_retries, r.error AS last_error,
        o.finished_at AS last_success_at, o.rows_out AS rows_added
