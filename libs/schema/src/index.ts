@@ -38,4 +38,5 @@ export type { BigQueryField } from './derive.ts';
 export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
 export { metricsPartition } from './lake-layout.ts';
 export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily } from './rollups.ts';
-export { pulseState, WAREHOUSE_TABLES, duckdbHasPrimaryKey } from './state.ts';
+export { pulseState } from './tables.ts';
+export { WAREHOUSE_TABLES, duckdbHasPrimaryKey } from './state.ts';

@@ -1,18 +1,6 @@
 import { ROLLUP_TABLES } from './rollups.ts';
-import { TABLES } from './tables.ts';
+import { pulseState, TABLES } from './tables.ts';
 import type { TableSchema } from './types.ts';
-
-/** Internal bookkeeping of the loader (watermarks, the rollups' version); not part of the product schema. */
-export const pulseState = {
-  name: 'pulse_state',
-  description: 'social-pulse loader watermarks',
-  primaryKey: ['key'],
-  fields: [
-    { name: 'key', type: 'string', required: true, description: 'watermark name' },
-    { name: 'value', type: 'string', required: true, description: 'watermark value' },
-    { name: 'updated_at', type: 'timestamp', required: true, description: 'when it was set (UTC)' },
-  ],
-} as const satisfies TableSchema;
 
 /**
  * Every table a warehouse holds: the product's TABLES (which Pulumi also declares) and the

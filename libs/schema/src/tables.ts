@@ -293,3 +293,15 @@ export const TABLES: readonly TableSchema[] = [
   eventCounts, events,
   ...ROLLUP_TABLES,
 ];
+
+/** Internal bookkeeping of the loader (watermarks, the rollups' version); not part of the product schema. */
+export const pulseState = {
+  name: 'pulse_state',
+  description: 'social-pulse loader watermarks',
+  primaryKey: ['key'],
+  fields: [
+    { name: 'key', type: 'string', required: true, description: 'watermark name' },
+    { name: 'value', type: 'string', required: true, description: 'watermark value' },
+    { name: 'updated_at', type: 'timestamp', required: true, description: 'when it was set (UTC)' },
+  ],
+} as const satisfies TableSchema;

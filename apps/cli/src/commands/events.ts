@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { loadConfig, resolveSince } from '@social-pulse/config';
-import { configSecrets } from '@social-pulse/pipeline';
-import { PulseError, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
+import { resolveSince } from '@social-pulse/config';
+import { PulseError, maskSecretsDeep } from '@social-pulse/runtime';
 import { EVENT_KINDS } from '@social-pulse/schema';
-import { openWarehouse, RECENT_EVENTS_SQL } from '@social-pulse/warehouse';
+import { RECENT_EVENTS_SQL } from '@social-pulse/warehouse';
+import { openReportedWarehouse } from './status.ts';
 
 export interface EventsOptions {
   json?: boolean;
@@ -49,14 +48,8 @@ export async function eventsCommand(g: { config: string }, o: EventsOptions, out
   if (o.kind !== undefined && !(EVENT_KINDS as readonly string[]).includes(o.kind)) throw new PulseError(`--kind ${o.kind}: expected one of ${EVENT_KINDS.join(', ')}`, 2);
   const limit = o.limit === undefined ? 50 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new PulseError(`--limit ${o.limit}: expected a whole number from 1 to 10000`, 2);
-  const config = await loadConfig(g.config, { lakeAccess: 'read' });
-  registerSecrets(configSecrets(config));
-  const where = config.warehouseLocation;
-  if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
-    throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
-  }
   // Not read-only: a warehouse made by an older version gets the events table (empty) first.
-  const w = await openWarehouse(where);
+  const { w } = await openReportedWarehouse(g.config);
   try {
     const events = await w.query<EventLine>(RECENT_EVENTS_SQL, { since: since.toISOString(), kind: o.kind ?? null, openOnly: o.open ?? false, limit });
     if (o.json) out.write(`${JSON.stringify(maskSecretsDeep({ since: since.toISOString(), events }), null, 2)}\n`);

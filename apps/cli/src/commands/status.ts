@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { loadConfig } from '@social-pulse/config';
+import { loadConfig, type Config } from '@social-pulse/config';
 import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
 import { configSecrets } from '@social-pulse/pipeline';
 import { PulseError, describeError, maskSecrets, maskSecretsDeep, registerSecrets } from '@social-pulse/runtime';
-import { describeFailedChecks, openWarehouse, STATUS_SQL, type CheckStatusRow, type StepStatusRow } from '@social-pulse/warehouse';
+import { describeFailedChecks, openWarehouse, STATUS_SQL, type CheckStatusRow, type StepStatusRow, type Warehouse } from '@social-pulse/warehouse';
 
 interface SourceStatus {
   source: string;
@@ -36,22 +36,32 @@ const byCheckTime = (a: CheckStatusRow, b: CheckStatusRow) => cmp(a.checked_at, 
 const STEP_ORDER = ['scrape', 'lake-write', 'enrich', 'load'];
 
 /**
+ * The warehouse a command that reports on it (`pulse status`, `pulse events`) opens, with the
+ * configuration: for reading the lake only, the history's secrets registered for masking, and
+ * never a DuckDB file created where none was (opening one creates it: an empty warehouse would
+ * hide a wrong path). Not read-only: a warehouse of an older version gets its new tables and
+ * columns first.
+ */
+export async function openReportedWarehouse(configFile: string): Promise<{ config: Config; w: Warehouse }> {
+  // Reporting only reads: a lake it may not write to is no reason to refuse.
+  const config = await loadConfig(configFile, { lakeAccess: 'read' });
+  // The history quotes what servers said; rows written before masking was complete may hold
+  // a credential of this environment.
+  registerSecrets(configSecrets(config));
+  const where = config.warehouseLocation;
+  if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
+    throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
+  }
+  return { config, w: await openWarehouse(where) };
+}
+
+/**
  * `pulse status`: what the warehouse holds per source, how the last run went (which step
  * failed and why, which steps it kept from running), each step's last run, and the
  * data-quality checks of the last load.
  */
 export async function statusCommand(g: { config: string }, o: { json?: boolean }): Promise<void> {
-  // status only reads: a lake it may not write to is no reason to refuse.
-  const config = await loadConfig(g.config, { lakeAccess: 'read' });
-  // The history quotes what servers said; rows written before masking was complete may hold
-  // a credential of this environment.
-  registerSecrets(configSecrets(config));
-  const where = config.warehouseLocation;
-  // Opening a DuckDB file creates it: an empty warehouse would hide a wrong path.
-  if (where.kind === 'duckdb' && where.path !== ':memory:' && !existsSync(where.path)) {
-    throw new PulseError(`the warehouse ${where.path} does not exist yet: \`pulse run\` (or \`pulse load\`) creates it; check warehouse: in ${config.file} if it should be there`);
-  }
-  const w = await openWarehouse(where);
+  const { config, w } = await openReportedWarehouse(g.config);
   try {
     const posts = await w.query<{ source: string; posts: number; newest: string; collected: string }>(
       `SELECT source, count(*) AS posts, max(created_at) AS newest, max(collected_at) AS collected FROM posts GROUP BY source`,
