@@ -4,17 +4,8 @@
  * every run, so a test's verdict never depends on luck).
  */
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small seeded generator, uniform in [0, 1) (libs/runtime's one definition). */
+export { seededRandom as seeded } from '@social-pulse/runtime';
 
 /** A Poisson draw (Knuth's product method below 30, a rounded normal above). */
 export function poisson(lambda: number, rand: () => number): number {
