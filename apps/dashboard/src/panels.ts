@@ -77,25 +77,11 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date })
 }
 
 // ---- Values as the warehouses return them → plain JSON ----------------------------------
-// DuckDB gives BIGINT as bigint and timestamps as Date; BigQuery gives INT64 as number or
-// string and timestamps as { value }. The panels see numbers and ISO strings.
+// Warehouse.query gives numbers and ISO strings on both backends; null is 0 or null here.
 
-export function num(v: unknown): number {
-  if (v === null || v === undefined) return 0;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'object' && 'value' in (v as object)) return Number((v as { value: unknown }).value);
-  return Number(v);
-}
+export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
-
-export function iso(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object' && 'value' in (v as object)) return iso((v as { value: unknown }).value);
-  const d = new Date(String(v));
-  return Number.isNaN(d.getTime()) ? String(v) : d.toISOString();
-}
+export const iso = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);

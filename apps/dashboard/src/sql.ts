@@ -8,7 +8,7 @@
  * source, topic, entity, lang, q ('' = no filter), limit.
  */
 import { columnNames } from '@social-pulse/schema';
-import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
+import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
 
 /**
  * Engagement of a post: every count the source reports, summed (a missing count is 0).
@@ -319,31 +319,8 @@ HAVING COUNT(DISTINCT IF(y.is_current, y.post_id, NULL)) > 0
 ORDER BY posts DESC, previous, text, type LIMIT @limit`,
 };
 
-/** Per step and source: the last run (any outcome) and the last success. */
-export const STATUS: DialectSql = {
-  duckdb: `
-WITH last_run AS (
-  SELECT step, source, status, started_at, error FROM pipeline_runs WHERE TRUE
-  QUALIFY row_number() OVER (PARTITION BY step, source ORDER BY started_at DESC) = 1),
-last_ok AS (
-  SELECT step, source, finished_at, rows_out FROM pipeline_runs WHERE status IN ('ok', 'partial') AND finished_at IS NOT NULL
-  QUALIFY row_number() OVER (PARTITION BY step, source ORDER BY finished_at DESC) = 1)
-SELECT r.step, r.source, r.status AS last_status, r.started_at AS last_run_at, r.error AS last_error,
-       o.finished_at AS last_success_at, o.rows_out AS rows_added
-FROM last_run AS r LEFT JOIN last_ok AS o ON o.step = r.step AND o.source = r.source
-ORDER BY r.step, r.source`,
-  bigquery: `
-WITH last_run AS (
-  SELECT step, source, status, started_at, error FROM pipeline_runs WHERE TRUE
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY step, source ORDER BY started_at DESC) = 1),
-last_ok AS (
-  SELECT step, source, finished_at, rows_out FROM pipeline_runs WHERE status IN ('ok', 'partial') AND finished_at IS NOT NULL
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY step, source ORDER BY finished_at DESC) = 1)
-SELECT r.step, r.source, r.status AS last_status, r.started_at AS last_run_at, r.error AS last_error,
-       o.finished_at AS last_success_at, o.rows_out AS rows_added
-FROM last_run AS r LEFT JOIN last_ok AS o ON o.step = r.step AND o.source = r.source
-ORDER BY r.step, r.source`,
-};
+/** Per step and source: the last run (any outcome) and the last success; shared with `pulse status`. */
+export const STATUS: DialectSql = STATUS_SQL.steps;
 
 /**
  * Values for the source and language menus: what occurs in the period, most frequent first.
@@ -367,28 +344,9 @@ QUALIFY ROW_NUMBER() OVER (PARTITION BY kind ORDER BY COUNT(*) DESC, value) <= @
 ORDER BY kind, COUNT(*) DESC, value`,
 };
 
-/**
- * Whether the warehouse has the data-quality table: warehouses loaded before the checks
- * existed have none (and the dashboard opens the warehouse read-only, creating nothing).
- */
-export const QUALITY_TABLE: DialectSql = {
-  duckdb: `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'dq_checks'`,
-  bigquery: `SELECT COUNT(*) AS n FROM INFORMATION_SCHEMA.TABLES WHERE table_name = 'dq_checks'`,
-};
-
-/** The checks of the latest run that ran any, failures first. */
-export const QUALITY: DialectSql = {
-  duckdb: `
-WITH latest AS (SELECT run_id FROM dq_checks ORDER BY checked_at DESC LIMIT 1)
-SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at
-FROM dq_checks WHERE run_id = (SELECT run_id FROM latest)
-ORDER BY status = 'fail' DESC, severity, check_name, source`,
-  bigquery: `
-WITH latest AS (SELECT run_id FROM dq_checks ORDER BY checked_at DESC LIMIT 1)
-SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at
-FROM dq_checks WHERE run_id = (SELECT run_id FROM latest)
-ORDER BY status = 'fail' DESC, severity, check_name, source`,
-};
+/** Whether the warehouse has the data-quality table, and the checks of the latest run that ran any: shared with `pulse status`. */
+export const QUALITY_TABLE: DialectSql = STATUS_SQL.qualityTable;
+export const QUALITY: DialectSql = STATUS_SQL.quality;
 
 /** The posts-only variants (see postsOnly), used when the view has no topic or entity filter. */
 export const POSTS_ONLY = {

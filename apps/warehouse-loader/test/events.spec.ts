@@ -77,8 +77,8 @@ describe('events after a load, with notify.events', () => {
     // The generic form (a loopback URL is neither Slack nor Discord): a text and the event's fields.
     expect(hook.bodies[0]).toMatchObject({ type: 'social-pulse.event', event: { kind: 'hashtag', key: 'spiky', observed: 80, status: 'open', started_at: at(HOURS - 1).toISOString() } });
     expect((hook.bodies[0] as { text: string }).text).toMatch(/^Event: #spiky — 80 posts in the hour of 2026-10-25 23:00 UTC, usually 1\d\.\d/);
-    const [ev] = await w.query<{ notified_at: Date | null; notify_attempts: bigint }>('SELECT notified_at, notify_attempts FROM events');
-    expect(ev!.notified_at).toEqual(now);
+    const [ev] = await w.query<{ notified_at: string | null; notify_attempts: number }>('SELECT notified_at, notify_attempts FROM events');
+    expect(ev!.notified_at).toEqual(now.toISOString());
     expect(Number(ev!.notify_attempts)).toBe(1);
 
     // Nothing new: nothing sent. The event still open an hour later (a steady hour): not sent again.
@@ -113,7 +113,7 @@ describe('events after a load, with notify.events', () => {
     expect(r.details).toMatchObject({ eventsOpened: 1, alertsSent: 0, alertsFailed: 1 });
     // One delivery: the first POST and its 2 retries.
     expect(hook.bodies).toHaveLength(3);
-    const [failed] = await w.query<{ notified_at: Date | null; notify_attempts: bigint; notify_error: string }>('SELECT notified_at, notify_attempts, notify_error FROM events');
+    const [failed] = await w.query<{ notified_at: string | null; notify_attempts: number; notify_error: string }>('SELECT notified_at, notify_attempts, notify_error FROM events');
     expect(failed!.notified_at).toBeNull();
     expect(Number(failed!.notify_attempts)).toBe(1);
     expect(failed!.notify_error).toMatch(/503/);
@@ -124,8 +124,8 @@ describe('events after a load, with notify.events', () => {
     const later = await detectAndAlert(w, config, log, now, { backoffMs: 1, retries: 2 });
     expect(later.details).toMatchObject({ alertsSent: 1, alertsFailed: 0 });
     expect(hook.bodies).toHaveLength(4);
-    const [sent] = await w.query<{ notified_at: Date | null; notify_attempts: bigint }>('SELECT notified_at, notify_attempts FROM events');
-    expect(sent!.notified_at).toEqual(now);
+    const [sent] = await w.query<{ notified_at: string | null; notify_attempts: number }>('SELECT notified_at, notify_attempts FROM events');
+    expect(sent!.notified_at).toEqual(now.toISOString());
     expect(Number(sent!.notify_attempts)).toBe(2);
   });
 

@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { sqlString } from '@social-pulse/schema';
 
 export type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -38,10 +39,8 @@ export async function queryRows<T = Record<string, unknown>>(
   return reader.getRowObjectsJS() as T[];
 }
 
-/** A DuckDB string literal (a file path in COPY … TO, a SET value). */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+/** A DuckDB string literal (a file path in COPY … TO, a SET value): libs/schema's one definition. */
+export { sqlString };
 
 /** A DuckDB list literal of string literals, for table functions that take a file list. */
 export function sqlStringList(values: readonly string[]): string {

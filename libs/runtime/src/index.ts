@@ -11,3 +11,4 @@ export { VERSION } from './version.ts';
 export { openDuckDB, queryRows, sqlString, sqlStringList } from './duckdb.ts';
 export type { DuckOptions, DuckDBConnection } from './duckdb.ts';
 export { pidAlive } from './process.ts';
+export { gcpCredentialsCheck, gcpResourceFailure, type CloudCheck } from './cloud-check.ts';

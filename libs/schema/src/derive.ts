@@ -21,13 +21,26 @@ export function duckdbType(type: FieldType): string {
   return `STRUCT(${el.struct.map((f) => `${quoteIdent(f.name)} ${duckdbType(f.type)}`).join(', ')})[]`;
 }
 
-/** `CREATE TABLE IF NOT EXISTS` for DuckDB, with NOT NULL on required fields and the primary key. */
-export function duckdbCreateTable(table: TableSchema, name: string = table.name): string {
+/**
+ * `CREATE TABLE IF NOT EXISTS` for DuckDB, with NOT NULL on required fields and, unless
+ * `primaryKey` is false, the primary key.
+ */
+export function duckdbCreateTable(table: TableSchema, name: string = table.name, opts: { primaryKey?: boolean } = {}): string {
   const cols = table.fields.map(
     (f) => `  ${quoteIdent(f.name)} ${duckdbType(f.type)}${f.required ? ' NOT NULL' : ''}`,
   );
-  cols.push(`  PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`);
+  if (opts.primaryKey !== false) cols.push(`  PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`);
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(name)} (\n${cols.join(',\n')}\n)`;
+}
+
+/**
+ * `ALTER TABLE … ADD COLUMN` for a column the declaration gained after the table was created.
+ * DuckDB adds no column with a constraint, so the column is nullable; a list gets the empty
+ * list in the existing rows (an absent list is empty, as in BigQuery), a scalar gets null.
+ */
+export function duckdbAddColumn(table: TableSchema, field: Field): string {
+  const empty = typeof field.type === 'string' ? '' : ' DEFAULT []';
+  return `ALTER TABLE ${quoteIdent(table.name)} ADD COLUMN IF NOT EXISTS ${quoteIdent(field.name)} ${duckdbType(field.type)}${empty}`;
 }
 
 /**

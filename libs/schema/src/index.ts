@@ -27,6 +27,7 @@ export type { PostMetric } from './rows.ts';
 export {
   duckdbType,
   duckdbCreateTable,
+  duckdbAddColumn,
   duckdbColumnsLiteral,
   bigQuerySchema,
   columnNames,
@@ -40,3 +41,5 @@ export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, roll
 export { SOURCE_SPECS, defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
 export { mastodonSpec, hackernewsSpec, blueskySpec, redditSpec, xSpec, stackexchangeSpec } from './sources/index.ts';
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';
+export { pulseState } from './tables.ts';
+export { WAREHOUSE_TABLES, duckdbHasPrimaryKey } from './state.ts';

@@ -208,3 +208,10 @@ export const TABLES: readonly TableSchema[] = [
   eventCounts, events,
   ...ROLLUP_TABLES,
 ];
+
+/** Internal bookkeeping of the loader (watermarks, the rollups' version); not part of the product schema. */
+export const pulseState = table('pulse_state', 'social-pulse loader watermarks', { primaryKey: ['key'] }, [
+  col('key', 'string', 'watermark name'),
+  col('value', 'string', 'watermark value'),
+  col('updated_at', 'timestamp', 'when it was set (UTC)'),
+]);

@@ -1,5 +1,6 @@
 import { maskSecretsDeep } from '@social-pulse/runtime';
 import { posts, type DqCheck, type DqSeverity, type Field } from '@social-pulse/schema';
+import { bothDialects, sameSql, type Dialect } from './dialect.ts';
 import type { DialectSql, LoadPartitions, Warehouse } from './types.ts';
 
 /** What the checks need to know beyond the warehouse: the run, the clock and the configured sources. */
@@ -23,8 +24,7 @@ const ALL_TIME: LoadPartitions = { from: '0001-01-01T00:00:00.000Z', to: '9999-1
 const NOTHING: LoadPartitions = { from: '1970-01-01T00:00:00.000Z', to: '1970-01-01T00:00:00.000Z' };
 
 /** The partition filter of the row checks (parameters `loadFrom`, `loadTo`): a plain range, which BigQuery prunes on. */
-const D_IN_LOAD = `created_at >= CAST($loadFrom AS TIMESTAMPTZ) AND created_at < CAST($loadTo AS TIMESTAMPTZ)`;
-const B_IN_LOAD = `created_at >= TIMESTAMP(@loadFrom) AND created_at < TIMESTAMP(@loadTo)`;
+const inLoad = (d: Dialect) => `created_at >= ${d.timestamp(d.param('loadFrom'))} AND created_at < ${d.timestamp(d.param('loadTo'))}`;
 
 /** Posts created this far ahead of the check's clock count as "in the future" (clock skew between hosts). */
 const FUTURE_SKEW_MINUTES = 10;
@@ -41,74 +41,40 @@ const NON_EMPTY = ['post_id', 'source', 'native_id', 'url', 'author_handle'] as 
 
 const scalarRequired = (posts.fields as readonly Field[]).filter((f) => f.required && typeof f.type === 'string').map((f) => f.name);
 
-/**
- * One count per column of the rows where `cond(column)` holds: `count(*) FILTER (WHERE …)` in
- * DuckDB, `COUNTIF(…)` in BigQuery, each aliased by the column's name.
- */
+/** One count per column of the rows of the load where `cond(column)` holds, each aliased by the column's name. */
 function countPerColumn(cols: readonly string[], cond: (quoted: string, name: string) => string): DialectSql {
-  const dq = (c: string) => `"${c}"`;
-  const bq = (c: string) => `\`${c}\``;
-  return {
-    duckdb: `SELECT\n  ${cols.map((c) => `count(*) FILTER (WHERE ${cond(dq(c), c)}) AS ${dq(c)}`).join(',\n  ')}\nFROM posts WHERE ${D_IN_LOAD}`,
-    bigquery: `SELECT\n  ${cols.map((c) => `COUNTIF(${cond(bq(c), c)}) AS ${bq(c)}`).join(',\n  ')}\nFROM posts WHERE ${B_IN_LOAD}`,
-  };
+  return bothDialects((d) => `SELECT\n  ${cols.map((c) => `${d.countIf(cond(d.ident(c), c))} AS ${d.ident(c)}`).join(',\n  ')}\nFROM posts WHERE ${inLoad(d)}`);
 }
 
 /**
- * The checks' SQL, both dialects side by side. Parameters: `now` (ISO timestamp); `loadFrom` and
+ * The checks' SQL, written once for both dialects. Parameters: `now` (ISO timestamp); `loadFrom` and
  * `loadTo` (the load's days, see QualityOptions.partitions) for the checks that read rows of posts.
  */
 export const QUALITY_SQL = {
   // The whole table, on purpose: a post whose created_at moved to another day would escape
   // the MERGE's partition bound and be inserted twice, and only this check would see it.
   // It reads one column (post_id), a small fraction of what the row checks below would.
-  duplicates: {
-    duckdb: `SELECT count(*) - count(DISTINCT post_id) AS n FROM posts`,
-    bigquery: `SELECT COUNT(*) - COUNT(DISTINCT post_id) AS n FROM posts`,
-  },
+  duplicates: sameSql(`SELECT COUNT(*) - COUNT(DISTINCT post_id) AS n FROM posts`),
   nulls: countPerColumn(scalarRequired, (c, name) => ((NON_EMPTY as readonly string[]).includes(name) ? `${c} IS NULL OR ${c} = ''` : `${c} IS NULL`)),
   negatives: countPerColumn(NON_NEGATIVE, (c) => `${c} < 0`),
-  future: {
-    duckdb: `SELECT source, count(*) AS n, max(created_at) AS newest FROM posts
-WHERE ${D_IN_LOAD} AND created_at > CAST($now AS TIMESTAMPTZ) + INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE GROUP BY source ORDER BY source`,
-    bigquery: `SELECT source, COUNT(*) AS n, MAX(created_at) AS newest FROM posts
-WHERE ${B_IN_LOAD} AND created_at > TIMESTAMP_ADD(TIMESTAMP(@now), INTERVAL ${FUTURE_SKEW_MINUTES} MINUTE) GROUP BY source ORDER BY source`,
-  },
+  future: bothDialects((d) => `SELECT source, COUNT(*) AS n, MAX(created_at) AS newest FROM posts
+WHERE ${inLoad(d)} AND created_at > ${d.plusMinutes(d.timestamp(d.param('now')), FUTURE_SKEW_MINUTES)} GROUP BY source ORDER BY source`),
   // The latest successful scrapes of each source, newest first: the first is judged against the rest.
-  volume: {
-    duckdb: `SELECT source, run_id, rows_out FROM pipeline_runs
-WHERE step = 'scrape' AND source <> '*' AND status IN ('ok', 'partial')
-QUALIFY row_number() OVER (PARTITION BY source ORDER BY started_at DESC) <= ${VOLUME_HISTORY + 1}
-ORDER BY source, started_at DESC`,
-    bigquery: `SELECT source, run_id, rows_out FROM pipeline_runs
+  volume: sameSql(`SELECT source, run_id, rows_out FROM pipeline_runs
 WHERE step = 'scrape' AND source <> '*' AND status IN ('ok', 'partial')
 QUALIFY ROW_NUMBER() OVER (PARTITION BY source ORDER BY started_at DESC) <= ${VOLUME_HISTORY + 1}
-ORDER BY source, started_at DESC`,
-  },
+ORDER BY source, started_at DESC`),
   // Per source: the last successful scrape, and the latest scrape whatever its outcome. (No
   // newest post: it would read created_at of every partition, and no check used it.)
-  freshness: {
-    duckdb: `SELECT source, max(finished_at) FILTER (WHERE status IN ('ok', 'partial')) AS last_ok,
-       arg_max(status, started_at) AS last_status, arg_max(error, started_at) AS last_error
-FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source`,
-    bigquery: `SELECT source, MAX(IF(status IN ('ok', 'partial'), finished_at, NULL)) AS last_ok,
-       ARRAY_AGG(status ORDER BY started_at DESC LIMIT 1)[OFFSET(0)] AS last_status,
-       ARRAY_AGG(error IGNORE NULLS ORDER BY started_at DESC LIMIT 1)[SAFE_OFFSET(0)] AS last_error
-FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source`,
-  },
+  freshness: bothDialects((d) => `SELECT source, ${d.maxIf('finished_at', "status IN ('ok', 'partial')")} AS last_ok,
+       ${d.latest('status', 'started_at')} AS last_status, ${d.latest('error', 'started_at', { ignoreNulls: true })} AS last_error
+FROM pipeline_runs WHERE step = 'scrape' AND source <> '*' AND status <> 'running' GROUP BY source`),
   // The latest scrapes and lake-writes (whole steps), newest first: what was landed against what was merged.
-  merged: {
-    duckdb: `SELECT step, run_id, started_at, status, rows_in, rows_out FROM pipeline_runs
+  merged: sameSql(`SELECT step, run_id, started_at, status, rows_in, rows_out FROM pipeline_runs
 WHERE step IN ('scrape', 'lake-write') AND source = '*' AND status <> 'running'
-ORDER BY started_at DESC LIMIT ${MERGED_HISTORY}`,
-    bigquery: `SELECT step, run_id, started_at, status, rows_in, rows_out FROM pipeline_runs
-WHERE step IN ('scrape', 'lake-write') AND source = '*' AND status <> 'running'
-ORDER BY started_at DESC LIMIT ${MERGED_HISTORY}`,
-  },
+ORDER BY started_at DESC LIMIT ${MERGED_HISTORY}`),
 } satisfies Record<string, DialectSql>;
 
-const num = (v: unknown): number => (v == null ? 0 : Number(v));
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(String(v)).toISOString());
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -149,49 +115,49 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
       observed, expected, message, checked_at: checkedAt,
     });
 
-  const [dup] = await w.query<{ n: unknown }>(QUALITY_SQL.duplicates);
-  const dups = num(dup?.n);
+  const [dup] = await w.query<{ n: number }>(QUALITY_SQL.duplicates);
+  const dups = dup?.n ?? 0;
   add('post_id_unique', '*', 'error', dups > 0, dups, '= 0', dups ? `${dups} posts share a post_id with another row` : null);
 
-  const [nulls = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.nulls, inLoad);
-  const nullCols = Object.entries(nulls).filter(([, v]) => num(v) > 0);
-  const nullRows = nullCols.reduce((a, [, v]) => a + num(v), 0);
+  const [nulls = {}] = await w.query<Record<string, number>>(QUALITY_SQL.nulls, inLoad);
+  const nullCols = Object.entries(nulls).filter(([, v]) => v > 0);
+  const nullRows = nullCols.reduce((a, [, v]) => a + v, 0);
   add('required_not_null', '*', 'error', nullRows > 0, nullRows, '= 0',
-    nullCols.length ? `null or empty required fields: ${nullCols.map(([c, v]) => `${c} (${num(v)})`).join(', ')}` : null);
+    nullCols.length ? `null or empty required fields: ${nullCols.map(([c, v]) => `${c} (${v})`).join(', ')}` : null);
 
-  const [neg = {}] = await w.query<Record<string, unknown>>(QUALITY_SQL.negatives, inLoad);
-  const negCols = Object.entries(neg).filter(([, v]) => num(v) > 0);
-  const negRows = negCols.reduce((a, [, v]) => a + num(v), 0);
+  const [neg = {}] = await w.query<Record<string, number>>(QUALITY_SQL.negatives, inLoad);
+  const negCols = Object.entries(neg).filter(([, v]) => v > 0);
+  const negRows = negCols.reduce((a, [, v]) => a + v, 0);
   add('counts_not_negative', '*', 'error', negRows > 0, negRows, '= 0',
-    negCols.length ? `negative counts: ${negCols.map(([c, v]) => `${c} (${num(v)})`).join(', ')}` : null);
+    negCols.length ? `negative counts: ${negCols.map(([c, v]) => `${c} (${v})`).join(', ')}` : null);
 
-  const future = await w.query<{ source: string; n: unknown; newest: unknown }>(QUALITY_SQL.future, { ...now, ...inLoad });
-  const futureRows = future.reduce((a, r) => a + num(r.n), 0);
+  const future = await w.query<{ source: string; n: number; newest: string }>(QUALITY_SQL.future, { ...now, ...inLoad });
+  const futureRows = future.reduce((a, r) => a + r.n, 0);
   add('created_at_not_future', '*', 'error', futureRows > 0, futureRows, `= 0 (created_at ≤ now + ${FUTURE_SKEW_MINUTES}m)`,
-    future.length ? `posts dated in the future: ${future.map((r) => `${r.source} ${num(r.n)} (up to ${iso(r.newest)})`).join(', ')}` : null);
+    future.length ? `posts dated in the future: ${future.map((r) => `${r.source} ${r.n} (up to ${r.newest})`).join(', ')}` : null);
 
   const merged = rawMerged(await w.query<StepRow>(QUALITY_SQL.merged));
   if (merged) add('raw_merged', '*', 'error', merged.failed, merged.observed, merged.expected, merged.message);
 
-  const scrapes = await w.query<{ source: string; run_id: string; rows_out: unknown }>(QUALITY_SQL.volume);
-  const fresh = await w.query<{ source: string; last_ok: unknown; last_status: string | null; last_error: string | null }>(QUALITY_SQL.freshness);
+  const scrapes = await w.query<{ source: string; run_id: string; rows_out: number }>(QUALITY_SQL.volume);
+  const fresh = await w.query<{ source: string; last_ok: string | null; last_status: string | null; last_error: string | null }>(QUALITY_SQL.freshness);
   const stale = 2 * o.scheduleMs;
   for (const source of o.sources) {
     const runs = scrapes.filter((r) => r.source === source);
     const [latest, ...history] = runs;
     if (!latest || history.length < VOLUME_MIN_HISTORY) {
-      add('volume_in_range', source, 'warn', 'skipped', latest ? num(latest.rows_out) : null, `needs ${VOLUME_MIN_HISTORY} earlier scrapes`,
+      add('volume_in_range', source, 'warn', 'skipped', latest ? latest.rows_out : null, `needs ${VOLUME_MIN_HISTORY} earlier scrapes`,
         `${history.length} earlier successful scrapes: too few to know the usual volume`);
     } else {
-      const r = usualRange(history.map((h) => num(h.rows_out)));
-      const v = num(latest.rows_out);
+      const r = usualRange(history.map((h) => h.rows_out));
+      const v = latest.rows_out;
       const bad = v < r.low || v > r.high;
       add('volume_in_range', source, 'warn', bad, v, `${r.low}..${r.high} (median ${r.median} of ${history.length} runs)`,
         bad ? `${v} posts in run ${latest.run_id}, usually ${r.low}..${r.high} (median ${r.median})` : null);
     }
 
     const f = fresh.find((x) => x.source === source);
-    const lastOk = iso(f?.last_ok);
+    const lastOk = f?.last_ok ?? null;
     if (f?.last_status === 'skipped' && !lastOk) {
       add('freshness', source, 'warn', 'skipped', null, `≤ ${hours(stale)}`, `never scraped: ${f.last_error ?? 'skipped'}`);
       continue;
@@ -211,10 +177,10 @@ export async function runQualityChecks(w: Warehouse, o: QualityOptions): Promise
 interface StepRow {
   step: string;
   run_id: string;
-  started_at: unknown;
+  started_at: string;
   status: string;
-  rows_in: unknown;
-  rows_out: unknown;
+  rows_in: number;
+  rows_out: number;
 }
 
 /**
@@ -223,7 +189,7 @@ interface StepRow {
  * raw pages (a watermark ahead of them) while reporting ok. Undefined without a lake-write to judge.
  */
 function rawMerged(rows: StepRow[]): { failed: boolean; observed: number; expected: string; message: string | null } | undefined {
-  const time = (v: unknown) => Date.parse(iso(v) ?? '');
+  const time = (v: string) => Date.parse(v);
   const writes = rows.filter((r) => r.step === 'lake-write' && (r.status === 'ok' || r.status === 'partial'));
   const [latest, previous] = writes;
   if (!latest) return undefined;
@@ -231,8 +197,8 @@ function rawMerged(rows: StepRow[]): { failed: boolean; observed: number; expect
   const to = time(latest.started_at);
   const landed = rows
     .filter((r) => r.step === 'scrape' && time(r.started_at) > from && time(r.started_at) < to)
-    .reduce((a, r) => a + num(r.rows_out), 0);
-  const read = num(latest.rows_in);
+    .reduce((a, r) => a + r.rows_out, 0);
+  const read = latest.rows_in;
   const failed = landed > 0 && read === 0;
   return {
     failed,

@@ -267,7 +267,6 @@ export interface StoriesResult {
   created: number;
 }
 
-const num = (v: unknown) => (v == null ? 0 : Number(v));
 
 /**
  * Runs the stories statements over the posts of `partitions` (a load's days; absent: every
@@ -281,7 +280,7 @@ export async function updateStories(w: Warehouse, opts: { now: Date; partitions?
   const p = opts.partitions === undefined ? ALL_TIME : opts.partitions;
   const params = { from: p?.from ?? EPOCH, to: p?.to ?? EPOCH, since, now };
   const duck = w.kind === 'duckdb';
-  const count = async (table: string) => num((await w.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n);
+  const count = async (table: string) => (await w.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n ?? 0;
   if (duck) await w.query('BEGIN TRANSACTION');
   try {
     const [storiesBefore, postsBefore] = [await count('stories'), await count('story_posts')];
@@ -289,11 +288,11 @@ export async function updateStories(w: Warehouse, opts: { now: Date; partitions?
     await w.query(STORIES_SQL.assign, { from: params.from, to: params.to, now });
     await w.query(STORIES_SQL.keys, { since });
     await w.query(STORIES_SQL.stories, { since, now });
-    const [changed] = await w.query<{ n: unknown }>(
+    const [changed] = await w.query<{ n: number }>(
       { duckdb: `SELECT count(*) AS n FROM stories WHERE updated_at = CAST($now AS TIMESTAMPTZ)`, bigquery: `SELECT COUNT(*) AS n FROM stories WHERE updated_at = TIMESTAMP(@now)` },
       { now },
     );
-    const result = { assigned: (await count('story_posts')) - postsBefore, stories: num(changed?.n), created: (await count('stories')) - storiesBefore };
+    const result = { assigned: (await count('story_posts')) - postsBefore, stories: changed?.n ?? 0, created: (await count('stories')) - storiesBefore };
     // Moved last (inside the transaction on DuckDB): an interrupted run is redone from the same watermark.
     await w.setState(STORIES_WATERMARK, now);
     if (duck) await w.query('COMMIT');

@@ -1,4 +1,5 @@
-import { columnNames, postNlp, quoteIdent } from '@social-pulse/schema';
+import { columnNames, postNlp } from '@social-pulse/schema';
+import { BIGQUERY_DIALECT, DUCKDB_DIALECT, type Dialect } from './dialect.ts';
 
 /**
  * The views of the warehouse, each written once per dialect, side by side, so that both
@@ -14,15 +15,15 @@ export interface ViewDef {
 
 // created_at is the post's own (posts has it): a copy that lets label queries skip other periods.
 const nlpCols = columnNames(postNlp).filter((c) => c !== 'post_id' && c !== 'created_at');
-const bq = (name: string) => `\`${name.replaceAll('`', '')}\``;
+
+/** Every post with its NLP labels (null until enriched); `from` qualifies a table's name. */
+const postsEnriched = (d: Dialect, from: (table: string) => string) => `SELECT p.*, ${nlpCols.map((c) => `n.${d.ident(c)}`).join(', ')}
+FROM ${from('posts')} AS p LEFT JOIN ${from('post_nlp')} AS n ON n.post_id = p.post_id`;
 
 export const VIEWS: readonly ViewDef[] = [
   {
-    // Every post with its NLP labels (null until enriched).
     name: 'posts_enriched',
-    duckdb: `SELECT p.*, ${nlpCols.map((c) => `n.${quoteIdent(c)}`).join(', ')}
-FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id`,
-    bigquery: `SELECT p.*, ${nlpCols.map((c) => `n.${bq(c)}`).join(', ')}
-FROM {dataset}.posts AS p LEFT JOIN {dataset}.post_nlp AS n ON n.post_id = p.post_id`,
+    duckdb: postsEnriched(DUCKDB_DIALECT, (t) => t),
+    bigquery: postsEnriched(BIGQUERY_DIALECT, (t) => `{dataset}.${t}`),
   },
 ];

@@ -96,11 +96,11 @@ async function main(): Promise<void> {
       next += 300;
       const now = new Date(hourStart + HOUR + 5 * 60_000);
       const inc = await secs(() => detectEvents(w, { ...settings, kinds: [...settings.kinds], now }));
-      const before = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM events');
+      const before = await w.query<{ n: number }>('SELECT count(*) AS n FROM events');
       // The baseline: the same detector with its watermark reset recounts and judges everything.
       await w.setState(EVENTS_WATERMARK, '0001-01-01T00:00:00.000Z');
       const all = await secs(() => detectEvents(w, { ...settings, kinds: [...settings.kinds], now }));
-      const after = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM events');
+      const after = await w.query<{ n: number }>('SELECT count(*) AS n FROM events');
       if (all.r.opened.length || before[0]!.n !== after[0]!.n) throw new Error(`recomputing everything changed the events: ${before[0]!.n} → ${after[0]!.n}, ${all.r.opened.length} opened`);
       const win = inc.r.window!;
       rows.push([
@@ -108,8 +108,8 @@ async function main(): Promise<void> {
         `${(all.s / inc.s).toFixed(1)}×`, String(inc.r.opened.filter((e) => e.status === 'open').map((e) => `${e.kind}:${e.key}`).join(' ')),
       ]);
     }
-    const [counts] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM event_counts');
-    const [events] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM events');
+    const [counts] = await w.query<{ n: number }>('SELECT count(*) AS n FROM event_counts');
+    const [events] = await w.query<{ n: number }>('SELECT count(*) AS n FROM events');
     console.log(`posts ${n.toLocaleString('en-US')}: event_counts ${Number(counts!.n).toLocaleString('en-US')} rows, events ${Number(events!.n)}; first pass over all history ${Number.isNaN(first.s) ? '(kept file)' : `${first.s.toFixed(2)} s`}`);
     const head = ['run', 'incremental window', 'incremental s', 'recompute window', 'recompute-all s', 'speed-up', 'opened (open)'];
     const w2 = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -134,7 +134,7 @@ async function rising(w: Warehouse, end: Date): Promise<number> {
 }
 
 async function count(w: Warehouse, table: string): Promise<number> {
-  const [r] = await w.query<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
+  const [r] = await w.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
   return Number(r!.n);
 }
 

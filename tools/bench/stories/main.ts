@@ -64,7 +64,7 @@ async function clearStories(w: Warehouse): Promise<void> {
 }
 
 async function counts(w: Warehouse): Promise<string> {
-  const [r] = await w.query<{ p: bigint; s: bigint; multi: bigint; nets: bigint }>(
+  const [r] = await w.query<{ p: number; s: number; multi: number; nets: number }>(
     `SELECT (SELECT count(*) FROM story_posts) AS p, (SELECT count(*) FROM stories) AS s,
             (SELECT count(*) FROM stories WHERE posts >= 2) AS multi, (SELECT count(*) FROM stories WHERE len(sources) >= 3) AS nets`,
   );

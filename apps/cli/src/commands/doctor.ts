@@ -44,8 +44,8 @@ export async function doctorCommand(g: { config: string }, o: { offline?: boolea
     try {
       const w = await openWarehouse(where, { readOnly: true });
       try {
-        const [n] = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts');
-        checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${Number(n?.n ?? 0)} posts` });
+        const [n] = await w.query<{ n: number }>('SELECT count(*) AS n FROM posts');
+        checks.push({ what: 'warehouse', ok: true, detail: `${config.warehouse}: ${n?.n ?? 0} posts` });
       } finally {
         await w.close();
       }

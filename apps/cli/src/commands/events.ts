@@ -25,8 +25,6 @@ export interface EventLine {
   notified_at: string | null;
 }
 
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : new Date(String(v)).toISOString());
-
 /** The table `pulse events` prints: newest first, one line per event. */
 export function formatEvents(events: readonly EventLine[], since: string): string {
   if (!events.length) return `no events since ${since}\n`;
@@ -53,11 +51,7 @@ export async function eventsCommand(g: { config: string }, o: EventsOptions, out
   const { w } = await openWarehouseToRead(g.config);
   try {
     // A warehouse made by an older version has no events table until its next load.
-    const rows = await rowsOrNone('events', w.query<Record<string, unknown>>(RECENT_EVENTS_SQL, { since: since.toISOString(), kind: o.kind ?? null, openOnly: o.open ?? false, limit }));
-    const events: EventLine[] = rows.map((r) => ({
-      event_id: String(r.event_id), kind: String(r.kind), key: String(r.key), started_at: iso(r.started_at)!, last_seen_at: iso(r.last_seen_at)!,
-      observed: Number(r.observed), expected: Number(r.expected), score: Number(r.score), status: String(r.status), notified_at: iso(r.notified_at),
-    }));
+    const events = await rowsOrNone('events', w.query<EventLine>(RECENT_EVENTS_SQL, { since: since.toISOString(), kind: o.kind ?? null, openOnly: o.open ?? false, limit }));
     if (o.json) out.write(`${JSON.stringify(maskSecretsDeep({ since: since.toISOString(), events }), null, 2)}\n`);
     else out.write(formatEvents(events, since.toISOString()));
   } finally {

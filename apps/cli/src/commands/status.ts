@@ -1,7 +1,7 @@
 import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
 import { STEPS } from '@social-pulse/pipeline';
 import { describeError, maskSecrets, maskSecretsDeep } from '@social-pulse/runtime';
-import { describeFailedChecks } from '@social-pulse/warehouse';
+import { describeFailedChecks, STATUS_SQL, type CheckStatusRow, type StepStatusRow } from '@social-pulse/warehouse';
 import { openWarehouseToRead, rowsOrNone } from '../read-warehouse.ts';
 
 interface SourceStatus {
@@ -17,26 +17,21 @@ interface StepRow {
   source: string;
   run_id: string;
   status: string;
-  started_at: Date;
-  finished_at: Date | null;
-  rows_out: bigint;
-  retries: bigint;
+  started_at: string;
+  finished_at: string | null;
+  rows_out: number;
+  retries: number;
   error: string | null;
 }
 
-interface CheckRow {
-  run_id: string;
-  check_name: string;
-  source: string;
-  status: 'pass' | 'fail' | 'skipped';
-  severity: 'error' | 'warn';
-  observed: number | null;
-  expected: string | null;
-  message: string | null;
-  checked_at: Date;
-}
-
-const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+/** A row of STATUS_SQL.steps as a step's last run. */
+const lastRunOf = (r: StepStatusRow): StepRow => ({
+  step: r.step, source: r.source, run_id: r.run_id, status: r.last_status, started_at: r.last_run_at, finished_at: r.last_finished_at,
+  rows_out: r.last_rows_out, retries: r.last_retries, error: r.last_error,
+});
+/** `pulse status` lists the checks in the order they ran (the shared query puts failures first). */
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+const byCheckTime = (a: CheckStatusRow, b: CheckStatusRow) => cmp(a.checked_at, b.checked_at) || cmp(a.check_name, b.check_name) || cmp(a.source, b.source);
 const STEP_ORDER: readonly string[] = STEPS;
 
 /**
@@ -47,44 +42,30 @@ const STEP_ORDER: readonly string[] = STEPS;
 export async function statusCommand(g: { config: string }, o: { json?: boolean }): Promise<void> {
   const { config, w } = await openWarehouseToRead(g.config);
   try {
-    const posts = await w.query<{ source: string; posts: bigint; newest: Date; collected: Date }>(
+    const posts = await w.query<{ source: string; posts: number; newest: string; collected: string }>(
       `SELECT source, count(*) AS posts, max(created_at) AS newest, max(collected_at) AS collected FROM posts GROUP BY source`,
     );
-    const runs = await w.query<StepRow>(
-      `SELECT step, source, run_id, status, started_at, finished_at, rows_out, retries, error FROM pipeline_runs
-       WHERE TRUE -- BigQuery wants a WHERE, GROUP BY or HAVING beside QUALIFY
-       QUALIFY row_number() OVER (PARTITION BY step, source ORDER BY started_at DESC) = 1 ORDER BY step, source`,
-    );
+    // The same status and quality queries as the dashboard's.
+    const runs = (await w.query<StepStatusRow>(STATUS_SQL.steps)).map(lastRunOf);
     const lastRun = await w.query<StepRow>(
       `SELECT step, source, run_id, status, started_at, finished_at, rows_out, retries, error FROM pipeline_runs
        WHERE source = '*' AND run_id = (SELECT run_id FROM pipeline_runs WHERE source = '*' ORDER BY started_at DESC LIMIT 1)`,
     );
     // Read-only, status adds no table: a warehouse older than dq_checks gets it at the next load.
-    const checks = await rowsOrNone(
-      'dq_checks',
-      w.query<CheckRow>(
-        `SELECT run_id, check_name, source, status, severity, observed, expected, message, checked_at FROM dq_checks
-       WHERE run_id = (SELECT run_id FROM dq_checks ORDER BY checked_at DESC LIMIT 1) ORDER BY checked_at, check_name, source`,
-      ),
-    );
+    const checks = (await rowsOrNone('dq_checks', w.query<CheckStatusRow>(STATUS_SQL.quality))).sort(byCheckTime);
     const configured = [...new Set([...config.sources.map((s) => s.type as string), ...posts.map((p) => p.source)])];
     const sources: SourceStatus[] = configured.map((source) => {
       const p = posts.find((x) => x.source === source);
       const r = runs.find((x) => x.step === 'scrape' && x.source === source);
       return {
         source,
-        posts: Number(p?.posts ?? 0),
-        newest_post: iso(p?.newest),
-        last_collected: iso(p?.collected),
-        last_run: r
-          ? { run_id: r.run_id, status: r.status, started_at: iso(r.started_at)!, finished_at: iso(r.finished_at), rows_out: Number(r.rows_out), error: r.error }
-          : null,
+        posts: p?.posts ?? 0,
+        newest_post: p?.newest ?? null,
+        last_collected: p?.collected ?? null,
+        last_run: r ? { run_id: r.run_id, status: r.status, started_at: r.started_at, finished_at: r.finished_at, rows_out: r.rows_out, error: r.error } : null,
       };
     });
-    const stepOf = (r: StepRow) => ({
-      step: r.step, run_id: r.run_id, status: r.status, started_at: iso(r.started_at), finished_at: iso(r.finished_at),
-      rows_out: Number(r.rows_out), retries: Number(r.retries), error: r.error,
-    });
+    const stepOf = ({ source: _, ...step }: StepRow) => step;
     const steps = runs.filter((r) => r.source === '*').map(stepOf);
     const ordered = [...lastRun].sort((a, b) => STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
     const failedStep = ordered.find((r) => r.status === 'failed');
@@ -99,9 +80,9 @@ export async function statusCommand(g: { config: string }, o: { json?: boolean }
       : null;
     const quality = {
       run_id: checks[0]?.run_id ?? null,
-      checked_at: iso(checks[0]?.checked_at),
+      checked_at: checks[0]?.checked_at ?? null,
       failed: checks.filter((c) => c.status === 'fail').length,
-      checks: checks.map((c) => ({ ...c, observed: c.observed == null ? null : Number(c.observed), checked_at: iso(c.checked_at) })),
+      checks,
     };
     // Sharded enrich (`pulse enrich --shard`) keeps its progress in the lake, not the warehouse.
     let shards: NlpShardProgress[] = [];

@@ -1,11 +1,8 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
+import { bqIdent, bqTimestampLiteral } from '../dialect.ts';
 import { BIGQUERY_DAY_OF_POST, daysWhere, type RollupDef } from '../rollups.ts';
 
-/** A GoogleSQL identifier or path in backticks (`a`, `project.dataset.table`). */
-export function bqIdent(name: string): string {
-  if (name.includes('`') || name.includes('\\')) throw new Error(`not a BigQuery identifier: ${name}`);
-  return `\`${name}\``;
-}
+export { bqIdent };
 
 /** The target partitions a MERGE may touch: `[from, to)` on the table's partition column, whole UTC days. */
 export interface PartitionBounds {
@@ -15,11 +12,6 @@ export interface PartitionBounds {
   to: string;
 }
 
-/** A TIMESTAMP constant BigQuery can prune partitions with (a query parameter in ON would not be). */
-function timestampLiteral(iso: string): string {
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso)) throw new Error(`not an ISO instant: ${iso}`);
-  return `TIMESTAMP('${iso}')`;
-}
 
 /**
  * The MERGE of a staging table into its target: the newest state of each key in the stage
@@ -39,7 +31,7 @@ export function mergeFromStage(table: TableSchema, target: string, stage: string
   const on = keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`);
   if (bounds) {
     const c = bqIdent(bounds.column);
-    on.push(`t.${c} >= ${timestampLiteral(bounds.from)} AND t.${c} < ${timestampLiteral(bounds.to)}`);
+    on.push(`t.${c} >= ${bqTimestampLiteral(bounds.from)} AND t.${c} < ${bqTimestampLiteral(bounds.to)}`);
   }
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (
@@ -84,9 +76,9 @@ WHEN NOT MATCHED THEN
 export function rollupMerge(r: RollupDef, target: string, days?: string[]): string {
   const cols = columnNames(r.table);
   const keys = r.table.primaryKey;
-  const lits = days?.map(timestampLiteral).join(', ');
-  const pw = days ? daysWhere(days, 'p', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
-  const nw = days ? daysWhere(days, 'n', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const lits = days?.map(bqTimestampLiteral).join(', ');
+  const pw = days ? daysWhere(days, 'p', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const nw = days ? daysWhere(days, 'n', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
   const onDays = days ? ` AND t.\`day\` IN (${lits})` : '';
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(pw, nw)}

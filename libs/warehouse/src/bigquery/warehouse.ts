@@ -7,9 +7,9 @@ import {
   events as eventsTable,
   pipelineRuns,
   postNlp,
-  postMetrics,
   posts,
-  TABLES,
+  pulseState,
+  WAREHOUSE_TABLES,
   type BigQueryField,
   type DqCheck,
   type EventRow,
@@ -17,6 +17,7 @@ import {
   type ScalarType,
   type TableSchema,
 } from '@social-pulse/schema';
+import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { VIEWS } from '../views.ts';
 import { bigquery } from './client.ts';
@@ -26,18 +27,6 @@ import { bqIdent, mergeFromStage, rollupMerge, upsertRowsSql, type PartitionBoun
 /** The label of a rollup table that says which definition built it. */
 const ROLLUPS_LABEL = 'pulse_rollups';
 const ROLLUPS_LABEL_VALUE = `v${ROLLUPS_VERSION}`;
-
-/** Internal bookkeeping of the loader (watermarks); not part of the product schema. */
-export const PULSE_STATE: TableSchema = {
-  name: 'pulse_state',
-  description: 'social-pulse loader watermarks',
-  primaryKey: ['key'],
-  fields: [
-    { name: 'key', type: 'string', required: true, description: 'watermark name' },
-    { name: 'value', type: 'string', required: true, description: 'watermark value' },
-    { name: 'updated_at', type: 'timestamp', required: true, description: 'when it was set (UTC)' },
-  ],
-};
 
 /** Staging tables disappear by themselves a day later if a crashed load leaves one behind. */
 const STAGE_TTL_MS = 24 * 3600 * 1000;
@@ -75,21 +64,14 @@ const DAY_MS = 86_400_000;
  * JavaScript Date drops can never push a row out of the bound.
  */
 function dayBounds(column: string, lo: unknown, hi: unknown): PartitionBounds | undefined {
-  if (!(lo instanceof Date) || !(hi instanceof Date)) return undefined; // no value: the MERGE's REQUIRED column will say so
-  const from = Math.floor(lo.getTime() / DAY_MS) * DAY_MS;
-  const to = (Math.floor(hi.getTime() / DAY_MS) + 1) * DAY_MS;
+  if (typeof lo !== 'string' || typeof hi !== 'string') return undefined; // no value: the MERGE's REQUIRED column will say so
+  const from = Math.floor(Date.parse(lo) / DAY_MS) * DAY_MS;
+  const to = (Math.floor(Date.parse(hi) / DAY_MS) + 1) * DAY_MS;
   return { column, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
-/** Query results as DuckDB gives them: INT64 as bigint, TIMESTAMP as Date. */
-function plain(v: unknown): unknown {
-  if (v instanceof bigquery().BigQueryTimestamp) return new Date(v.value);
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  }
-  return v;
-}
+/** BigQuery's TIMESTAMP values, for plainValue: INT64 then comes back as a number and TIMESTAMP as an ISO string, as from DuckDB. */
+const timestampOf = (v: object): Date | undefined => (v instanceof bigquery().BigQueryTimestamp ? new Date(v.value) : undefined);
 
 /**
  * The cloud warehouse: a BigQuery dataset. Tables are declared from libs/schema; loads are
@@ -98,7 +80,7 @@ function plain(v: unknown): unknown {
  * streaming buffer cannot be updated by the MERGE that follows). Credentials are Google's
  * application default credentials; nothing else is read.
  */
-export class BigQueryWarehouse implements Warehouse {
+export class BigQueryWarehouse extends MergingWarehouse implements Warehouse {
   readonly kind = 'bigquery' as const;
   readonly uri: string;
   readonly bq: BigQuery;
@@ -106,6 +88,7 @@ export class BigQueryWarehouse implements Warehouse {
   private billed = 0;
 
   constructor(private readonly opts: BigQueryWarehouseOptions) {
+    super();
     this.uri = `bigquery://${opts.project}/${opts.dataset}`;
     this.bq = new (bigquery().BigQuery)({ projectId: opts.project, ...(opts.location ? { location: opts.location } : {}), ...opts.client });
     this.log = (opts.log ?? createLogger('bigquery')).child({ warehouse: this.uri });
@@ -143,7 +126,7 @@ export class BigQueryWarehouse implements Warehouse {
       });
     }
     // Every table libs/schema declares, so a table added there is created here too.
-    for (const table of [...TABLES, PULSE_STATE]) {
+    for (const table of WAREHOUSE_TABLES) {
       const t = dataset.table(table.name);
       const [has] = await t.exists();
       if (has) {
@@ -191,8 +174,7 @@ export class BigQueryWarehouse implements Warehouse {
   private async addMissingColumns(table: TableSchema): Promise<void> {
     const t = this.bq.dataset(this.opts.dataset).table(table.name);
     const [meta] = await t.getMetadata();
-    const have = new Set<string>((meta.schema?.fields ?? []).map((f: { name: string }) => f.name));
-    const missing = bigQuerySchema(table).filter((f) => !have.has(f.name));
+    const missing = bigQuerySchema({ ...table, fields: missingFields(table, (meta.schema?.fields ?? []).map((f: { name: string }) => f.name)) });
     if (!missing.length) return;
     const required = missing.filter((f) => f.mode === 'REQUIRED').map((f) => f.name);
     if (required.length) throw new Error(`${this.path(table.name)} lacks the REQUIRED columns ${required.join(', ')}; BigQuery cannot add them to an existing table`);
@@ -216,7 +198,7 @@ export class BigQueryWarehouse implements Warehouse {
     const q = meta.statistics?.query;
     this.billed += Number(q?.totalBytesBilled ?? 0);
     this.log.info({ job: job.id, what, bytesProcessed: Number(q?.totalBytesProcessed ?? 0), bytesBilled: Number(q?.totalBytesBilled ?? 0) }, `BigQuery ${what}`);
-    return { rows: rows.map((r) => plain(r) as Record<string, unknown>), meta };
+    return { rows: rows.map((r) => plainValue(r, timestampOf) as Record<string, unknown>), meta };
   }
 
   private async waitJob(job: Job, what: string): Promise<JobMetadata> {
@@ -229,7 +211,7 @@ export class BigQueryWarehouse implements Warehouse {
     return meta;
   }
 
-  private async merge(table: TableSchema, uris: string[], versionCol: string): Promise<LoadResult> {
+  protected async merge(table: TableSchema, uris: string[], versionCol: string): Promise<LoadResult> {
     if (!uris.length) return { rowsIn: 0, inserted: 0, updated: 0 };
     const local = uris.filter((u) => !u.startsWith('gs://'));
     if (local.length) {
@@ -291,18 +273,6 @@ export class BigQueryWarehouse implements Warehouse {
     }
   }
 
-  loadPosts(files: string[]): Promise<LoadResult> {
-    return this.merge(posts, files, 'collected_at');
-  }
-
-  loadNlp(files: string[]): Promise<LoadResult> {
-    return this.merge(postNlp, files, 'enriched_at');
-  }
-
-  loadMetrics(files: string[]): Promise<LoadResult> {
-    return this.merge(postMetrics, files, 'observed_at');
-  }
-
   /** Insert-or-replace rows of a small table by DML, with typed parameters. */
   private async upsert(table: TableSchema, rows: Record<string, unknown>[], what: string): Promise<void> {
     if (!rows.length) return;
@@ -336,12 +306,12 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   async getState(key: string): Promise<string | undefined> {
-    const { rows } = await this.run(`SELECT \`value\` FROM ${bqIdent(this.path(PULSE_STATE.name))} WHERE \`key\` = @key`, { key }, 'get state');
+    const { rows } = await this.run(`SELECT \`value\` FROM ${bqIdent(this.path(pulseState.name))} WHERE \`key\` = @key`, { key }, 'get state');
     return rows[0]?.value as string | undefined;
   }
 
   setState(key: string, value: string): Promise<void> {
-    return this.upsert(PULSE_STATE, [{ key, value, updated_at: new Date().toISOString() }], 'set state');
+    return this.upsert(pulseState, [{ key, value, updated_at: new Date().toISOString() }], 'set state');
   }
 
   async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {

@@ -40,7 +40,7 @@ describe('DuckDB rollups', () => {
     await conn.run(`DELETE FROM pulse_state WHERE "key" = '${ROLLUPS_STATE_KEY}'`);
     conn.closeSync();
     db.closeSync();
-    expect(await rows(file, 'SELECT count(*) AS n FROM rollup_daily')).toEqual([{ n: 0n }]);
+    expect(await rows(file, 'SELECT count(*) AS n FROM rollup_daily')).toEqual([{ n: 0 }]);
 
     w = await DuckDBWarehouse.open(file);
     await w.ensureSchema();
@@ -52,16 +52,16 @@ describe('DuckDB rollups', () => {
       expect(have.length, r.table.name).toBeGreaterThan(0);
       expect(have, r.table.name).toEqual(await rows(file, `SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY ALL`));
     }
-    expect(await rows(file, 'SELECT sum(posts) AS n FROM rollup_daily')).toEqual([{ n: 30n }]);
+    expect(await rows(file, 'SELECT sum(posts) AS n FROM rollup_daily')).toEqual([{ n: 30 }]);
 
     // A load of one day's post: that day's rows are replaced, the other days' rows are not rewritten.
     const before = await rows(file, `SELECT day, source, posts FROM rollup_daily WHERE day <> TIMESTAMPTZ '2026-11-05' ORDER BY ALL`);
-    const [{ n: onDay }] = (await rows(file, `SELECT sum(posts) AS n FROM rollup_daily WHERE day = TIMESTAMPTZ '2026-11-05'`)) as [{ n: bigint }];
+    const [{ n: onDay }] = (await rows(file, `SELECT sum(posts) AS n FROM rollup_daily WHERE day = TIMESTAMPTZ '2026-11-05'`)) as [{ n: number }];
     w = await DuckDBWarehouse.open(file);
     await w.ensureSchema();
     await w.loadPosts([await parquetOf(posts, [samplePost('99', { created_at: '2026-11-05T12:00:00.000Z' })])]);
     await w.close();
     expect(await rows(file, `SELECT day, source, posts FROM rollup_daily WHERE day <> TIMESTAMPTZ '2026-11-05' ORDER BY ALL`)).toEqual(before);
-    expect(await rows(file, `SELECT sum(posts) AS n FROM rollup_daily WHERE day = TIMESTAMPTZ '2026-11-05'`)).toEqual([{ n: onDay + 1n }]);
+    expect(await rows(file, `SELECT sum(posts) AS n FROM rollup_daily WHERE day = TIMESTAMPTZ '2026-11-05'`)).toEqual([{ n: onDay + 1 }]);
   });
 });

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, dqChecks, events, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
-import { DUCKDB_DDL, ROLLUP_DDL } from './ddl.ts';
+import { duckdbTableDdl, ROLLUP_DDL, VIEW_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
 
 /**
@@ -81,14 +82,16 @@ async function openReader(file: string, memoryLimit: string | undefined, waitMs:
  * state of each key, then update newer states and insert new keys in time order, inside one
  * transaction (a MERGE, written as the two statements it stands for).
  */
-export class DuckDBWarehouse implements Warehouse {
+export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   readonly kind = 'duckdb' as const;
   private constructor(
     readonly uri: string,
     private readonly db: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly withdraw: () => Promise<void>,
-  ) {}
+  ) {
+    super();
+  }
 
   /**
    * `memoryLimit`: DuckDB's memory limit (default 80% of RAM); beyond it, it spills next to the file.
@@ -104,11 +107,35 @@ export class DuckDBWarehouse implements Warehouse {
     return new DuckDBWarehouse(path, db, conn, withdraw);
   }
 
-  /** In one transaction: a process killed half-way leaves the schema as it was, never half of it. */
-  async ensureSchema(): Promise<void> {
+  /** `fn` in one transaction on the writing connection: all of its statements, or none. */
+  private async inTransaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.conn.run('BEGIN TRANSACTION');
     try {
-      for (const ddl of DUCKDB_DDL) await this.conn.run(ddl);
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (e) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * Every table of WAREHOUSE_TABLES, with the columns an older warehouse lacks added, then the
+   * views. In one transaction: a process killed half-way leaves the schema as it was, never half of it.
+   */
+  ensureSchema(): Promise<void> {
+    return this.inTransaction(async () => {
+      for (const t of WAREHOUSE_TABLES) await this.conn.run(duckdbTableDdl(t));
+      const cols = await queryRows<{ table_name: string; column_name: string }>(
+        this.conn,
+        'SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = current_schema()',
+      );
+      for (const t of WAREHOUSE_TABLES) {
+        const missing = missingFields(t, cols.filter((c) => c.table_name === t.name).map((c) => c.column_name));
+        for (const f of missing) await this.conn.run(duckdbAddColumn(t, f));
+      }
+      for (const ddl of VIEW_DDL) await this.conn.run(ddl);
       // A warehouse with posts but no rollups (or older ones) gets them built whole, once.
       if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION) {
         // Tables of an older definition are replaced, not altered.
@@ -117,14 +144,10 @@ export class DuckDBWarehouse implements Warehouse {
         await this.refreshRollups();
         await this.setState(ROLLUPS_STATE_KEY, ROLLUPS_VERSION);
       }
-      await this.conn.run('COMMIT');
-    } catch (e) {
-      await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
+    });
   }
 
-  private async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
+  protected async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
     if (!files.length) return { rowsIn: 0, inserted: 0, updated: 0 };
     const cols = columnNames(table);
     const key = table.primaryKey.map(quoteIdent);
@@ -137,8 +160,7 @@ export class DuckDBWarehouse implements Warehouse {
     const order = table.partitionBy ? ` ORDER BY s.${quoteIdent(table.partitionBy)}` : '';
     const keyNames = new Set(table.primaryKey);
     const set = cols.filter((c) => !keyNames.has(c)).map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
+    return this.inTransaction(async () => {
       await this.conn.run(`CREATE OR REPLACE TEMP TABLE stage AS
         SELECT ${list} FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false, union_by_name = true)
         QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${quoteIdent(versionCol)} DESC) = 1`);
@@ -157,12 +179,8 @@ export class DuckDBWarehouse implements Warehouse {
       // The rollups of the days these posts (or labels) fall in, in the same transaction.
       if (table === posts || table === postNlp) await this.refreshRollups(await this.stageDays());
       await this.conn.run('DROP TABLE stage');
-      await this.conn.run('COMMIT');
       return { rowsIn: Number(c!.n), inserted: Number(c!.fresh), updated: Number(c!.changed) };
-    } catch (e) {
-      await this.conn.run('ROLLBACK');
-      throw e;
-    }
+    });
   }
 
   /** The UTC days of the stage's rows (posts and post_nlp both carry created_at). */
@@ -189,18 +207,6 @@ export class DuckDBWarehouse implements Warehouse {
     }
   }
 
-  loadPosts(files: string[]): Promise<LoadResult> {
-    return this.merge(posts, files, 'collected_at');
-  }
-
-  loadNlp(files: string[]): Promise<LoadResult> {
-    return this.merge(postNlp, files, 'enriched_at');
-  }
-
-  loadMetrics(files: string[]): Promise<LoadResult> {
-    return this.merge(postMetrics, files, 'observed_at');
-  }
-
   private async upsert(table: TableSchema, row: Record<string, unknown>): Promise<void> {
     const cols = columnNames(table);
     await this.conn.run(
@@ -213,28 +219,19 @@ export class DuckDBWarehouse implements Warehouse {
     return this.upsert(pipelineRuns, run);
   }
 
-  async recordChecks(checks: DqCheck[]): Promise<void> {
-    if (!checks.length) return;
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
-      for (const c of checks) await this.upsert(dqChecks, c);
-      await this.conn.run('COMMIT');
-    } catch (e) {
-      await this.conn.run('ROLLBACK');
-      throw e;
-    }
+  /** Rows of a small table, all or none. */
+  private async upsertAll(table: TableSchema, rows: object[]): Promise<void> {
+    if (rows.length) await this.inTransaction(async () => {
+      for (const r of rows) await this.upsert(table, r as Record<string, unknown>);
+    });
   }
 
-  async recordEvents(rows: EventRow[]): Promise<void> {
-    if (!rows.length) return;
-    await this.conn.run('BEGIN TRANSACTION');
-    try {
-      for (const e of rows) await this.upsert(events, e);
-      await this.conn.run('COMMIT');
-    } catch (e) {
-      await this.conn.run('ROLLBACK');
-      throw e;
-    }
+  recordChecks(checks: DqCheck[]): Promise<void> {
+    return this.upsertAll(dqChecks, checks);
+  }
+
+  recordEvents(rows: EventRow[]): Promise<void> {
+    return this.upsertAll(events, rows);
   }
 
   async getState(key: string): Promise<string | undefined> {
@@ -300,9 +297,14 @@ export class DuckDBWarehouse implements Warehouse {
     }
   }
 
+  /** Rows as plain values (numbers, ISO strings), as BigQueryWarehouse.query returns them. */
   private async queryOn<T>(conn: DuckDBConnection, sql: DialectSql | string, params?: Params): Promise<T[]> {
+    return (await this.queryJs(conn, sql, params)).map((r) => plainValue(r) as T);
+  }
+
+  private async queryJs(conn: DuckDBConnection, sql: DialectSql | string, params?: Params): Promise<unknown[]> {
     const text = typeof sql === 'string' ? sql : sql.duckdb;
-    if (!params) return queryRows<T>(conn, text);
+    if (!params) return queryRows(conn, text);
     // DuckDB infers no type for a null or a JS array: a null is a VARCHAR, a list a VARCHAR[].
     const types: Record<string, DuckDBType> = {};
     const values: Record<string, DuckDBValue> = {};
@@ -311,7 +313,7 @@ export class DuckDBWarehouse implements Warehouse {
       values[k] = Array.isArray(v) ? listValue(v) : v;
     }
     const reader = await conn.runAndReadAll(text, values, types);
-    return reader.getRowObjectsJS() as T[];
+    return reader.getRowObjectsJS();
   }
 
   async close(): Promise<void> {

@@ -58,7 +58,7 @@ describe('writers first', () => {
     // bound, then opens.
     const stale = await announceWriter(file);
     const r = await DuckDBWarehouse.open(file, { readOnly: true, waitMs: 100 });
-    expect((await r.query<{ n: bigint }>('SELECT count(*) AS n FROM pipeline_runs'))[0]!.n).toBe(0n);
+    expect((await r.query<{ n: number }>('SELECT count(*) AS n FROM pipeline_runs'))[0]!.n).toBe(0);
     await r.close();
     await stale();
   });

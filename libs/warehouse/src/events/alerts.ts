@@ -26,15 +26,8 @@ WHERE last_seen_at >= TIMESTAMP(@since) AND (@kind IS NULL OR kind = @kind) AND 
 ORDER BY started_at DESC, score DESC LIMIT @limit`,
 };
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
-
-export async function pendingAlerts(w: Warehouse): Promise<EventRow[]> {
-  const rows = await w.query<Record<string, unknown>>(PENDING_SQL, { max: MAX_ALERT_ATTEMPTS });
-  return rows.map((r) => ({
-    event_id: String(r.event_id), kind: r.kind as EventRow['kind'], key: String(r.key), started_at: iso(r.started_at), last_seen_at: iso(r.last_seen_at),
-    observed: Number(r.observed), expected: Number(r.expected), score: Number(r.score), status: 'open', detected_at: iso(r.detected_at), updated_at: iso(r.updated_at),
-    notified_at: null, notify_attempts: Number(r.notify_attempts ?? 0), notify_error: r.notify_error == null ? null : String(r.notify_error),
-  }));
+export function pendingAlerts(w: Warehouse): Promise<EventRow[]> {
+  return w.query<EventRow>(PENDING_SQL, { max: MAX_ALERT_ATTEMPTS });
 }
 
 /**

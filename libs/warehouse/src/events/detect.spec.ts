@@ -84,8 +84,8 @@ describe('detectEvents on DuckDB', () => {
       const grown = await detectEvents(w, opts(new Date(now.getTime() + HOUR)));
       expect(grown.opened).toEqual([]);
       expect(grown.extended).toBe(1);
-      const [row] = await w.query<{ last_seen_at: Date; observed: bigint; status: string }>(`SELECT last_seen_at, observed, status FROM events WHERE kind = 'hashtag'`);
-      expect([row!.last_seen_at.toISOString(), Number(row!.observed), row!.status]).toEqual([at(HOURS).toISOString(), 90, 'open']);
+      const [row] = await w.query<{ last_seen_at: string; observed: number; status: string }>(`SELECT last_seen_at, observed, status FROM events WHERE kind = 'hashtag'`);
+      expect([row!.last_seen_at, Number(row!.observed), row!.status]).toEqual([at(HOURS).toISOString(), 90, 'open']);
 
       // Quiet hours: closed after closeAfterHours complete hours without a spike.
       const quiet = poissonSeries(4, () => 8, rand);

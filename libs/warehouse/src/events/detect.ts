@@ -43,8 +43,6 @@ export interface Spike {
 }
 
 const floorHour = (ms: number) => Math.floor(ms / HOUR) * HOUR;
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
-const isoOrNull = (v: unknown): string | null => (v == null ? null : iso(v));
 
 /** Stable: the same run of spiking hours gets the same id whichever run finds it. */
 export function eventId(kind: string, key: string, startedAt: string): string {
@@ -109,12 +107,6 @@ export function foldSpikes(existing: readonly EventRow[], spikes: readonly Spike
   return { rows: [...changed], opened, extended: changed.size - opened.length };
 }
 
-const rowOf = (r: Record<string, unknown>): EventRow => ({
-  event_id: String(r.event_id), kind: r.kind as EventKind, key: String(r.key), started_at: iso(r.started_at), last_seen_at: iso(r.last_seen_at),
-  observed: Number(r.observed), expected: Number(r.expected), score: Number(r.score), status: r.status === 'open' ? 'open' : 'closed',
-  detected_at: iso(r.detected_at), updated_at: iso(r.updated_at), notified_at: isoOrNull(r.notified_at), notify_attempts: Number(r.notify_attempts ?? 0),
-  notify_error: r.notify_error == null ? null : String(r.notify_error),
-});
 
 /**
  * One incremental pass of the event detector, after a load: recounts event_counts for the
@@ -127,15 +119,15 @@ export async function detectEvents(w: Warehouse, o: DetectOptions = { ...DEFAULT
   const nowMs = o.now.getTime();
   const since = (await w.getState(EVENTS_WATERMARK)) ?? '0001-01-01T00:00:00.000Z';
   const sinceWithOverlap = new Date(Math.max(Date.parse(since) - OVERLAP_MS, Date.parse('0001-01-01T00:00:00.000Z'))).toISOString();
-  const [changed] = await w.query<{ lo: unknown; hi: unknown }>(CHANGED_SQL, { since: sinceWithOverlap });
-  const lo = changed?.lo == null ? NaN : Date.parse(iso(changed.lo));
+  const [changed] = await w.query<{ lo: string | null; hi: string | null }>(CHANGED_SQL, { since: sinceWithOverlap });
+  const lo = changed?.lo == null ? NaN : Date.parse(changed.lo);
   let window: DetectResult['window'] = null;
   let spikes: Spike[] = [];
   if (Number.isFinite(lo) && lo < Date.parse('9000-01-01T00:00:00Z')) {
     const from = new Date(floorHour(lo)).toISOString();
     // Through the current hour (partial: a spike under way shows before its hour ends), and
     // any post dated later than the clock (skew) with it.
-    const hi = changed?.hi == null ? nowMs : Math.max(nowMs, Date.parse(iso(changed.hi)));
+    const hi = changed?.hi == null ? nowMs : Math.max(nowMs, Date.parse(changed.hi));
     const to = new Date(floorHour(hi) + HOUR).toISOString();
     window = { from, to };
     const sql = recountSql(o.kinds, from, to);
@@ -156,24 +148,23 @@ export async function detectEvents(w: Warehouse, o: DetectOptions = { ...DEFAULT
     if (first !== knownFirst) await w.setState(EVENTS_FIRST_HOUR, first);
     const judgeFrom = new Date(Math.max(Date.parse(from), Date.parse(first) + MIN_HISTORY_HOURS * HOUR)).toISOString();
     if (judgeFrom < to) {
-      const rows = await w.query<Record<string, unknown>>(spikesSql(o.kinds), { judgeFrom, to, minCount: o.minCount, threshold: o.threshold, minRatio: o.minRatio });
-      spikes = rows.map((r) => ({ kind: r.kind as EventKind, key: String(r.key), hour: iso(r.hour), observed: Number(r.observed), expected: Number(r.expected), score: Number(r.score) }));
+      spikes = await w.query<Spike>(spikesSql(o.kinds), { judgeFrom, to, minCount: o.minCount, threshold: o.threshold, minRatio: o.minRatio });
     }
   }
   let opened: EventRow[] = [];
   let extended = 0;
   if (spikes.length) {
     const nearFrom = new Date(Date.parse(window!.from) - o.closeAfterHours * HOUR).toISOString();
-    const existing = (await w.query<Record<string, unknown>>(NEARBY_EVENTS_SQL, { from: nearFrom })).map(rowOf);
+    const existing = await w.query<EventRow>(NEARBY_EVENTS_SQL, { from: nearFrom });
     const folded = foldSpikes(existing, spikes, o, o.now);
     await w.recordEvents(folded.rows);
     opened = folded.opened;
     extended = folded.extended;
   }
   const closeBefore = new Date(floorHour(nowMs) - o.closeAfterHours * HOUR).toISOString();
-  const [open] = await w.query<{ n: unknown }>(TO_CLOSE_SQL, { closeBefore });
-  const closed = Number(open?.n ?? 0);
+  const [open] = await w.query<{ n: number }>(TO_CLOSE_SQL, { closeBefore });
+  const closed = open?.n ?? 0;
   if (closed) await w.query(CLOSE_SQL, { now: o.now.toISOString(), closeBefore });
-  if (changed?.hi != null) await w.setState(EVENTS_WATERMARK, iso(changed.hi));
+  if (changed?.hi != null) await w.setState(EVENTS_WATERMARK, changed.hi);
   return { window, spikes: spikes.length, opened, extended, closed };
 }

@@ -1,4 +1,5 @@
 import type { DialectSql } from '../types.ts';
+import { bqTimestampLiteral } from '../dialect.ts';
 import { DAILY_LAGS, WEEKLY_LAGS } from './baseline.ts';
 
 /**
@@ -68,11 +69,6 @@ export function countsSql(kinds: readonly CountKind[]): DialectSql {
   };
 }
 
-/** A TIMESTAMP constant BigQuery prunes partitions with (a parameter in a MERGE's ON clause would not be). */
-export function bqTimestampLiteral(iso: string): string {
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso)) throw new Error(`not an ISO instant: ${iso}`);
-  return `TIMESTAMP('${iso}')`;
-}
 
 /**
  * Replaces the counts of [from, to) by a recount. DuckDB: a DELETE and an INSERT (the caller

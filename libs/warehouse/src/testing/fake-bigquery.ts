@@ -554,7 +554,8 @@ export async function startFakeBigQuery(opts: FakeBigQueryOptions): Promise<Fake
         for (const f of body.schema?.fields ?? []) {
           if (have.has(f.name)) continue;
           if (f.mode === 'REQUIRED') throw new BqError(400, 'invalid', `Provided Schema does not match Table ${P}:${ds}.${id}. Cannot add required fields to an existing schema. (field: ${f.name})`);
-          await conn.run(`ALTER TABLE ${q(ds)}.${q(id)} ADD COLUMN ${q(f.name)} ${duckType(f)}`);
+          // As in BigQuery, a REPEATED column added to a table reads as empty in the rows it had.
+          await conn.run(`ALTER TABLE ${q(ds)}.${q(id)} ADD COLUMN ${q(f.name)} ${duckType(f)}${f.mode === 'REPEATED' ? ' DEFAULT []' : ''}`);
         }
         Object.assign(t, body);
         return [200, t];

@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { LanguageOptions, ZetaSQLClient } from '@fivetrandevelopers/zetasql';
 import { BigQuery } from '@google-cloud/bigquery';
-import { postNlp, posts, TABLES, type FieldType, type TableSchema } from '@social-pulse/schema';
-import { PULSE_STATE } from '../bigquery/warehouse.ts';
+import { postNlp, posts, TABLES, WAREHOUSE_TABLES, type FieldType, type TableSchema } from '@social-pulse/schema';
+
 import type { Params } from '../types.ts';
 import type { BqCall } from './fake-bigquery.ts';
 
@@ -92,7 +92,7 @@ const columnsOf = (t: TableSchema): Column[] => t.fields.map((f) => ({ name: f.n
 
 /** The warehouse's tables and views, as BigQuery would list their columns. */
 function warehouseTables(): Map<string, Column[]> {
-  const tables = new Map<string, Column[]>([...TABLES, PULSE_STATE].map((t) => [t.name, columnsOf(t)]));
+  const tables = new Map<string, Column[]>(WAREHOUSE_TABLES.map((t) => [t.name, columnsOf(t)]));
   // The posts_enriched view (views.ts): every column of posts, then the labels.
   const nlp = columnsOf(postNlp).filter((c) => c.name !== 'post_id' && c.name !== 'created_at');
   tables.set('posts_enriched', [...columnsOf(posts), ...nlp]);
