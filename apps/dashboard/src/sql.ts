@@ -81,6 +81,23 @@ export function postsOnly(sql: DialectSql): DialectSql {
   };
 }
 
+/**
+ * The first two CTEs of every panel that ranks posts (top posts, rising now, stories): f, the
+ * view's posts with their engagement, and m, each source's mean engagement among them (`avg`,
+ * or `ratio`: sum / count as ranked() has always computed it). `rolled` (top posts through the
+ * rollups) reads posts alone, keeps only those whose engagement passes the bound given, and
+ * takes the means from rollup_daily (the same means: every post of the view counts there).
+ */
+function viewPosts(d: 'duckdb' | 'bigquery', mean: 'avg' | 'ratio', rolled?: string): string {
+  const [from, period, match, matchPosts] = d === 'duckdb' ? [D_FROM, D_PERIOD, D_MATCH, D_MATCH_POSTS] : [B_FROM, B_PERIOD, B_MATCH, B_MATCH_POSTS];
+  const means = { duckdb: { avg: 'avg(eng)', ratio: 'CAST(sum(eng) AS DOUBLE) / count(*)' }, bigquery: { avg: 'AVG(eng)', ratio: 'SUM(eng) / COUNT(*)' } }[d][mean];
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  ${rolled ? 'FROM posts AS p' : from}
+  WHERE ${period} AND ${rolled ? `${matchPosts} AND ${rolled}` : match}),
+m AS (${rolled ? (d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()) : `SELECT source, ${means} AS mean_eng FROM f GROUP BY source`})`;
+}
+
 const D_BUCKET = `CAST(floor(epoch(p.created_at) / $bucket) * $bucket AS BIGINT)`;
 const B_BUCKET = `DIV(UNIX_SECONDS(p.created_at), @bucket) * @bucket`;
 
@@ -166,11 +183,7 @@ SELECT t.bucket, t.name, COUNT(*) AS n FROM t JOIN top USING (name) GROUP BY 1, 
 function ranked(order: { duckdb: string; bigquery: string }, rolled?: { duckdb: string; bigquery: string }): DialectSql {
   return {
     duckdb: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${rolled ? 'FROM posts AS p' : D_FROM}
-  WHERE ${D_PERIOD} AND ${rolled ? `${D_MATCH_POSTS} AND ${rolled.duckdb}` : D_MATCH}),
-m AS (${rolled ? D_ROLLED_MEAN() : 'SELECT source, CAST(sum(eng) AS DOUBLE) / count(*) AS mean_eng FROM f GROUP BY source'}),
+${viewPosts('duckdb', 'ratio', rolled?.duckdb)},
 s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, eng, normalized,
@@ -185,11 +198,7 @@ FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.pos
 WHERE ${D_PERIOD}
 ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
     bigquery: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${rolled ? 'FROM posts AS p' : B_FROM}
-  WHERE ${B_PERIOD} AND ${rolled ? `${B_MATCH_POSTS} AND ${rolled.bigquery}` : B_MATCH}),
-m AS (${rolled ? B_ROLLED_MEAN() : 'SELECT source, SUM(eng) / COUNT(*) AS mean_eng FROM f GROUP BY source'}),
+${viewPosts('bigquery', 'ratio', rolled?.bigquery)},
 s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, eng, normalized,
@@ -421,11 +430,7 @@ function rising(): DialectSql {
   const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
   return {
     duckdb: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+${viewPosts('duckdb', 'avg')},
 o AS (
   SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
@@ -462,11 +467,7 @@ FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.pos
 WHERE ${D_PERIOD}
 ORDER BY r.velocity DESC, p.post_id`,
     bigquery: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${B_FROM}
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+${viewPosts('bigquery', 'avg')},
 o AS (
   SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          ROW_NUMBER() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
@@ -514,11 +515,7 @@ ORDER BY r.velocity DESC, p.post_id`,
 function storiesPanel(): DialectSql {
   return {
     duckdb: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+${viewPosts('duckdb', 'avg')},
 v AS (
   SELECT f.post_id, f.source, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized,
          COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(f.created_at), 0) / 3600.0 + 2, 1.8) AS velocity
@@ -541,11 +538,7 @@ SELECT g.story_id, g.posts, g.sources, g.normalized, g.velocity, s.canonical_url
 FROM g JOIN stories AS s USING (story_id) LEFT JOIN ps USING (story_id)
 ORDER BY g.velocity DESC, g.story_id`,
     bigquery: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${B_FROM}
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+${viewPosts('bigquery', 'avg')},
 v AS (
   SELECT f.post_id, f.source, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized,
          IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), f.created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
