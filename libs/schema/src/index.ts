@@ -36,4 +36,7 @@ export {
 export type { BigQueryField } from './derive.ts';
 export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
 export { metricsPartition } from './lake-layout.ts';
-export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily } from './rollups.ts';
+export {
+  ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
+  rollupMonthly, rollupTopicsMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
+} from './rollups.ts';

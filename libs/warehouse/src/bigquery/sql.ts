@@ -1,5 +1,5 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
-import { BIGQUERY_DAY_OF_POST, daysWhere, type RollupDef } from '../rollups.ts';
+import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, type RollupDef } from '../rollups.ts';
 
 /** A GoogleSQL identifier or path in backticks (`a`, `project.dataset.table`). */
 export function bqIdent(name: string): string {
@@ -84,9 +84,11 @@ WHEN NOT MATCHED THEN
 export function rollupMerge(r: RollupDef, target: string, days?: string[]): string {
   const cols = columnNames(r.table);
   const keys = r.table.primaryKey;
-  const lits = days?.map(timestampLiteral).join(', ');
-  const pw = days ? daysWhere(days, 'p', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
-  const nw = days ? daysWhere(days, 'n', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  // A monthly tier: the whole months of those days, from the daily rollup (merged just before).
+  const months = days && r.monthlyOf ? monthsOf(days) : undefined;
+  const lits = (months ?? days)?.map(timestampLiteral).join(', ');
+  const pw = months ? monthsWhere(months, timestampLiteral, 'bigquery') : days ? daysWhere(days, 'p', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const nw = days && !months ? daysWhere(days, 'n', timestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
   const onDays = days ? ` AND t.\`day\` IN (${lits})` : '';
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(pw, nw)}

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, dqChecks, events, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
-import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
+import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { DUCKDB_DDL, ROLLUP_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
@@ -181,11 +181,15 @@ export class DuckDBWarehouse implements Warehouse {
     const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
     const pw = days ? daysWhere(days, 'p', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
     const nw = days ? daysWhere(days, 'n', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
+    const months = days && monthsOf(days);
     for (const r of ROLLUPS) {
       const t = quoteIdent(r.table.name);
       const cols = columnNames(r.table).map(quoteIdent).join(', ');
-      await this.conn.run(`DELETE FROM ${t}${days ? ` WHERE "day" IN (${days.map(lit).join(', ')})` : ''}`);
-      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(pw, nw)}) ORDER BY "day"`);
+      // A monthly tier: the whole months of those days, summed from the daily rows just refreshed.
+      const keys = r.monthlyOf ? months : days;
+      const sql = r.monthlyOf ? r.duckdb(months ? monthsWhere(months, lit, 'duckdb') : 'TRUE', 'TRUE') : r.duckdb(pw, nw);
+      await this.conn.run(`DELETE FROM ${t}${keys ? ` WHERE "day" IN (${keys.map(lit).join(', ')})` : ''}`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${sql}) ORDER BY "day"`);
     }
   }
 
