@@ -62,7 +62,9 @@ export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boo
 /**
  * The whole UTC days of the period [start, end) and of the previous one [prevStart, start),
  * as [cLo, cHi) and [pLo, pHi); what lies outside them (the partial days at each edge) the
- * panels compute from posts. A period without a whole day has cLo = cHi = end.
+ * panels compute from posts. A period without a whole day has cLo = cHi = end. Within the
+ * whole days, the whole UTC months [cmLo, cmHi) and [pmLo, pmHi), read from the monthly tiers
+ * (cmLo = cmHi = cHi when no month fits).
  */
 export function rollupParams(w: { start: Date; end: Date; previousStart: Date }): Params {
   const whole = (lo: number, hi: number): [string, string] => {
@@ -71,9 +73,19 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date })
     const [x, y] = a < b ? [a, b] : [hi, hi];
     return [new Date(x).toISOString(), new Date(y).toISOString()];
   };
+  // The whole UTC months within [lo, hi) (whole days), for the rollups' monthly tiers; none: [hi, hi).
+  const months = ([lo, hi]: [string, string]): [string, string] => {
+    const a = new Date(lo);
+    const first = Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + (a.getUTCDate() === 1 ? 0 : 1), 1);
+    const b = new Date(hi);
+    const last = Date.UTC(b.getUTCFullYear(), b.getUTCMonth(), 1);
+    return first < last ? [new Date(first).toISOString(), new Date(last).toISOString()] : [hi, hi];
+  };
   const [cLo, cHi] = whole(w.start.getTime(), w.end.getTime());
   const [pLo, pHi] = whole(w.previousStart.getTime(), w.start.getTime());
-  return { cLo, cHi, pLo, pHi };
+  const [cmLo, cmHi] = months([cLo, cHi]);
+  const [pmLo, pmHi] = months([pLo, pHi]);
+  return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi };
 }
 
 // ---- Values as the warehouses return them → plain JSON ----------------------------------

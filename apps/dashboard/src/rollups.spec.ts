@@ -134,11 +134,16 @@ const VIEWS: Record<string, string>[] = [
   { period: '30d', end: '2026-11-23T15:30:00Z', source: 'mastodon' },
   { period: '30d', end: '2026-11-23T15:30:00Z', lang: 'de' },
   { period: '7d', end: '2026-11-20T06:00:00Z', source: 'hackernews', lang: 'en' },
+  // Whole months within the view (and its previous period), read from the monthly tiers.
+  { period: '90d', end: '2026-11-23T15:30:00Z', lang: 'en' },
+  { period: '60d', end: '2026-11-01T00:00:00Z' },
+  { period: '366d', end: '2026-11-24T00:00:00Z', source: 'x' },
 ];
 
 describe('the dashboard from rollups', () => {
   it('shows the numbers the raw queries show, panel by panel, for every view', async () => {
     const scanned: { view: Record<string, string>; minEng: number }[] = [];
+    const monthly: Record<string, string>[] = [];
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
@@ -155,12 +160,16 @@ describe('the dashboard from rollups', () => {
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
       const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
       scanned.push({ view, minEng: Number(bound(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb, 'minEng')) });
+      if (String(bound(SQL.FROM_ROLLUPS.headline.duckdb, 'cmLo')) < String(bound(SQL.FROM_ROLLUPS.headline.duckdb, 'cmHi'))) monthly.push(view);
       const { timings: _a, ...a } = rolled;
       const { timings: _b, ...b } = raw;
       expect(a, JSON.stringify(view)).toEqual(b);
     }
     // The bounds did cut the scans of the longer views (what they must not change is checked above).
     expect(scanned.filter((x) => x.minEng > 0).length).toBeGreaterThanOrEqual(3);
+    // The longer views did read whole months from the monthly tiers (which hold rows for them).
+    expect(monthly.length).toBeGreaterThanOrEqual(3);
+    expect((await w.query<{ n: bigint }>('SELECT count(*) AS n FROM rollup_authors_monthly'))[0]!.n).toBeGreaterThan(0n);
   }, 120_000);
 
   it('has after many incremental loads exactly the rows a build from scratch gives', async () => {

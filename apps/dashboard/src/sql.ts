@@ -579,26 +579,38 @@ export const STORIES_TABLE: DialectSql = {
 // SELECT: extra parameters cLo/cHi and pLo/pHi bound the whole days of the period and of the
 // previous one (see rollupParams in panels.ts); an edge is empty when it starts at a midnight.
 
-const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Record<string, RollupDef>;
-type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi';
+// A daily rollup with a monthly tier, for a panel that sums over the period (not a chart:
+// `byDay`), reads the whole months within those whole days from the tier ([mLo, mHi): cmLo/cmHi and pmLo/pmHi, empty when no month fits) and the days around
+// them from the daily table: a year is then 12 monthly rows per key and up to 60 daily ones.
 
-/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi). */
-function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, fHi, hi]: [Bound, Bound, Bound, Bound], filtered = true): string {
+const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Record<string, RollupDef>;
+const MONTHLY = Object.fromEntries(ROLLUPS.filter((r) => r.monthlyOf).map((r) => [r.monthlyOf!, r.table.name])) as Record<string, string>;
+type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cmLo' | 'cmHi' | 'pmLo' | 'pmHi';
+
+/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
+function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, mLo, mHi, fHi, hi]: Period, filtered = true, byDay = false): string {
   const r = ROLLUP[name]!;
   const t = (x: Bound) => (dialect === 'duckdb' ? `CAST($${x} AS TIMESTAMPTZ)` : `TIMESTAMP(@${x})`);
   const cols = columnNames(r.table).join(', ');
   const edge = (a: Bound, b: Bound) =>
     r[dialect](`p.created_at >= ${t(a)} AND p.created_at < ${t(b)}`, `n.created_at >= ${t(a)} AND n.created_at < ${t(b)}`);
+  const monthly = byDay ? undefined : MONTHLY[name];
+  const days = monthly
+    ? `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(mLo)}
+    UNION ALL SELECT ${cols} FROM ${monthly} WHERE day >= ${t(mLo)} AND day < ${t(mHi)}
+    UNION ALL SELECT ${cols} FROM ${name} WHERE day >= ${t(mHi)} AND day < ${t(fHi)}`
+    : `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}`;
   const rows = `
-    SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}
+    ${days}
     UNION ALL SELECT ${cols} FROM (${edge(lo, fLo)}) AS e1
     UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
   if (!filtered) return rows;
   const s = dialect === 'duckdb' ? '$' : '@';
   return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;
 }
-const CUR: [Bound, Bound, Bound, Bound] = ['start', 'cLo', 'cHi', 'end'];
-const PREV: [Bound, Bound, Bound, Bound] = ['prevStart', 'pLo', 'pHi', 'start'];
+type Period = [Bound, Bound, Bound, Bound, Bound, Bound];
+const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end'];
+const PREV: Period = ['prevStart', 'pLo', 'pmLo', 'pmHi', 'pHi', 'start'];
 /** Both periods, with is_current. */
 const both = (name: string, d: 'duckdb' | 'bigquery') =>
   `SELECT TRUE AS is_current, c.* FROM (${rollupRows(name, d, CUR)}) AS c
@@ -631,30 +643,30 @@ FROM h LEFT JOIN u ON u.is_current = h.is_current`,
   volume: {
     duckdb: `
 SELECT CAST(epoch(day) AS BIGINT) AS bucket, source AS name, sum(posts) AS n
-FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
     bigquery: `
 SELECT UNIX_SECONDS(day) AS bucket, source AS name, SUM(posts) AS n
-FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
   },
   sentiment: {
     duckdb: `
 SELECT CAST(epoch(day) AS BIGINT) AS bucket, CASE WHEN sentiment = '' THEN 'not labelled' ELSE sentiment END AS name, sum(posts) AS n
-FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
     bigquery: `
 SELECT UNIX_SECONDS(day) AS bucket, IF(sentiment = '', 'not labelled', sentiment) AS name, SUM(posts) AS n
-FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
   },
   topics: {
     duckdb: `
-WITH t AS (SELECT CAST(epoch(day) AS BIGINT) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'duckdb', CUR)}) AS r),
+WITH t AS (SELECT CAST(epoch(day) AS BIGINT) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'duckdb', CUR, true, true)}) AS r),
 top AS (SELECT name FROM t GROUP BY name ORDER BY sum(posts) DESC, name LIMIT $limit)
 SELECT t.bucket, t.name, sum(t.posts) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
     bigquery: `
-WITH t AS (SELECT UNIX_SECONDS(day) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'bigquery', CUR)}) AS r),
+WITH t AS (SELECT UNIX_SECONDS(day) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'bigquery', CUR, true, true)}) AS r),
 top AS (SELECT name FROM t GROUP BY name ORDER BY SUM(posts) DESC, name LIMIT @limit)
 SELECT t.bucket, t.name, SUM(t.posts) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
   },

@@ -38,5 +38,5 @@ export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './la
 export { metricsPartition } from './lake-layout.ts';
 export {
   ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupTopicsMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
 } from './rollups.ts';

@@ -96,9 +96,11 @@ export const rollupEntitiesDaily = {
  * The monthly tier of a daily rollup: the same columns and key, with `day` the first day of
  * the UTC month (midnight), each row the sum of that month's daily rows. A view reads the
  * months it covers whole from here (a year: 12 rows per key instead of 365), the rest of its
- * whole days from the daily table. rollup_hashtags_daily has none: its rows are per author
- * and tag, and on the benchmark's data a month of them is nearly as many as its days' (15.3M
- * against 19.4M for a year), so a tier would cost the load without saving the reads.
+ * whole days from the daily table. Only the panels that sum over the period use them (the
+ * headline, authors, entities, menus); the charts need days. rollup_hashtags_daily has none:
+ * its rows are per author and tag, and on the benchmark's data a month of them is nearly as
+ * many as its days' (15.3M against 19.4M for a year), so a tier would cost the load without
+ * saving the reads; nor has rollup_topics_daily (read only by the topics chart, per day).
  */
 function monthly<T extends TableSchema>(daily: T, name: string): TableSchema {
   return {
@@ -110,12 +112,11 @@ function monthly<T extends TableSchema>(daily: T, name: string): TableSchema {
 }
 
 export const rollupMonthly = monthly(rollupDaily, 'rollup_monthly');
-export const rollupTopicsMonthly = monthly(rollupTopicsDaily, 'rollup_topics_monthly');
 export const rollupAuthorsMonthly = monthly(rollupAuthorsDaily, 'rollup_authors_monthly');
 export const rollupEntitiesMonthly = monthly(rollupEntitiesDaily, 'rollup_entities_monthly');
 
 /** The rollup tables, in the order they are built (a monthly tier after its daily table, from which it is computed). */
 export const ROLLUP_TABLES = [
   rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupTopicsMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
 ] as const;

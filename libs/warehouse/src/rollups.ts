@@ -8,7 +8,6 @@ import {
   rollupHashtagsDaily,
   rollupMonthly,
   rollupTopicsDaily,
-  rollupTopicsMonthly,
   type TableSchema,
 } from '@social-pulse/schema';
 
@@ -155,12 +154,11 @@ GROUP BY ${groups.map((_, i) => i + 1).concat(groups.length + 1).join(', ')}`;
   return { table, monthlyOf: daily.table.name, duckdb: (pw) => select('duckdb', pw), bigquery: (pw) => select('bigquery', pw) };
 }
 
-const [daily, topics, authors, , entities] = DAILY;
+const [daily, , authors, , entities] = DAILY;
 /** Every rollup, in the order a load refreshes them (each monthly tier after its daily table). */
 export const ROLLUPS: readonly RollupDef[] = [
   ...DAILY,
   monthlyTier(daily!, rollupMonthly, { posts: sumOf('posts'), engagement: sumOf('engagement'), max_engagement: { duckdb: 'max(p.max_engagement)', bigquery: 'MAX(p.max_engagement)' } }),
-  monthlyTier(topics!, rollupTopicsMonthly, { posts: sumOf('posts') }),
   monthlyTier(authors!, rollupAuthorsMonthly, {
     posts: sumOf('posts'),
     engagement: sumOf('engagement'),
