@@ -217,6 +217,31 @@ ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')},
 
 /** Rising now: engagement gained per hour between the last two observations (see rising). */
 export const TRENDING = rising();
+
+/**
+ * Rising now through the rollups: ranks only the posts that can rank. A post observed in the
+ * period (post_metrics) is ranked by its gain or found deleted: all of those are kept, and so
+ * the mean gain is the raw query's. A post never observed there is ranked by the age-decayed
+ * score, which no post of a day before $scanFrom can push above the bound RANK_BOUNDS gives
+ * for those days (excluded_max): those posts are left out. The means come from rollup_daily.
+ * The panel checks the k-th velocity found against that bound and, where it does not clear
+ * it, runs the raw query instead (see loadDashboard), so the list is always the raw one.
+ */
+function risingCandidates(d: 'duckdb' | 'bigquery'): string {
+  const [t, period, match] = d === 'duckdb'
+    ? [(x: string) => `CAST($${x} AS TIMESTAMPTZ)`, D_PERIOD, D_MATCH_POSTS]
+    : [(x: string) => `TIMESTAMP(@${x})`, B_PERIOD, B_MATCH_POSTS];
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at >= ${t('scanFrom')}
+  UNION ALL
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at < ${t('scanFrom')}
+    AND p.post_id IN (SELECT x.post_id FROM post_metrics AS x WHERE x.observed_at >= ${t('start')} AND x.observed_at < ${t('end')})),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
+}
 /** Top posts of the period: normalized engagement, age ignored. */
 export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' });
 
@@ -416,6 +441,8 @@ export const POSTS_ONLY = {
  *
  *   gain        G = (E at the last observation - E at the one before) / hours between them
  *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
+ *               (DuckDB sums the gains in post_id order, so that the mean does not depend on
+ *               the order rows arrive in: the rollups' variant reads fewer posts, same gains)
  *               (0 when that mean is 0)
  *
  * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
@@ -425,12 +452,12 @@ export const POSTS_ONLY = {
  * period (observations of a post come after its creation), which BigQuery prunes by
  * partition, and only for the posts in the view.
  */
-function rising(): DialectSql {
+function rising(rolled = false): DialectSql {
   // Engagement of one observation (a post_metrics row `x`), summed as ENG sums a post's counts.
   const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
   return {
     duckdb: `
-${viewPosts('duckdb', 'avg')},
+${rolled ? risingCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
 o AS (
   SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
@@ -445,7 +472,7 @@ g AS (
 s AS (
   SELECT f.post_id, f.source, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, g.gain, COALESCE(g.gone, false) AS gone
   FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
-gm AS (SELECT source, avg(greatest(gain, 0)) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+gm AS (SELECT source, list_sum(list(greatest(gain, 0) ORDER BY post_id)) / count(*) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
 r AS (
   SELECT s.post_id, s.eng, s.normalized, s.gain,
          CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
@@ -467,7 +494,7 @@ FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.pos
 WHERE ${D_PERIOD}
 ORDER BY r.velocity DESC, p.post_id`,
     bigquery: `
-${viewPosts('bigquery', 'avg')},
+${rolled ? risingCandidates('bigquery') : viewPosts('bigquery', 'ratio')},
 o AS (
   SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          ROW_NUMBER() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
@@ -774,7 +801,8 @@ v AS (
 tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip),
 tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET $topSkip)
 SELECT (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
-       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean`,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean,
+       (SELECT max(v_hi) FROM v WHERE day < (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) - INTERVAL 1 DAY) AS excluded_max`,
   bigquery: `
 WITH m AS (${B_ROLLED_MEAN()}),
 g AS (
@@ -790,14 +818,13 @@ v AS (
 tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip),
 tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET @topSkip)
 SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
-       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean`,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean,
+       (SELECT MAX(v_hi) FROM v WHERE day < TIMESTAMP_SUB((SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)), INTERVAL 1 DAY)) AS excluded_max`,
 };
 
-/**
- * Top posts over the posts that can rank (see RANK_BOUNDS). Rising now is not here: it ranks by
- * the gain between a post's last two post_metrics observations, which no daily rollup bounds.
- */
+/** Rising now and top posts over the posts that can rank (see RANK_BOUNDS and risingCandidates). */
 export const RANKED_FROM_ROLLUPS = {
+  trending: rising(true),
   topPosts: ranked(
     { duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' },
     { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
