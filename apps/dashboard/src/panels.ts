@@ -39,7 +39,7 @@ const DAY_MS = 86_400_000;
  * Where trending's scan may start and the engagement a top post needs, from RANK_BOUNDS (see
  * sql.ts); without a k-th day to bound by, the whole period and no minimum.
  */
-function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng: number } {
+function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng: number; excludedMax: number | null } {
   const r = rows[0] ?? {};
   const from = r.trending_threshold === null || r.trending_threshold === undefined || r.scan_from === null || r.scan_from === undefined
     ? w.start.getTime()
@@ -48,7 +48,9 @@ function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng
   const minMean = num(r.min_mean);
   // A hair below the bound, so that rounding never drops a post that ties it.
   const minEng = top !== null && top > 0 && minMean > 0 ? Math.floor(top * minMean * (1 - 1e-9)) - 1 : -Number.MAX_SAFE_INTEGER;
-  return { scanFrom: new Date(from).toISOString(), minEng };
+  // The highest velocity a post created before scanFrom can reach by its age-decayed score (none left out: null).
+  const excludedMax = from <= w.start.getTime() ? null : r.excluded_max === null || r.excluded_max === undefined ? Infinity : num(r.excluded_max);
+  return { scanFrom: new Date(from).toISOString(), minEng, excludedMax };
 }
 
 /**
@@ -62,7 +64,9 @@ export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boo
 /**
  * The whole UTC days of the period [start, end) and of the previous one [prevStart, start),
  * as [cLo, cHi) and [pLo, pHi); what lies outside them (the partial days at each edge) the
- * panels compute from posts. A period without a whole day has cLo = cHi = end.
+ * panels compute from posts. A period without a whole day has cLo = cHi = end. Within the
+ * whole days, the whole UTC months [cmLo, cmHi) and [pmLo, pmHi), read from the monthly tiers
+ * (cmLo = cmHi = cHi when no month fits).
  */
 export function rollupParams(w: { start: Date; end: Date; previousStart: Date }): Params {
   const whole = (lo: number, hi: number): [string, string] => {
@@ -71,9 +75,19 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date })
     const [x, y] = a < b ? [a, b] : [hi, hi];
     return [new Date(x).toISOString(), new Date(y).toISOString()];
   };
+  // The whole UTC months within [lo, hi) (whole days), for the rollups' monthly tiers; none: [hi, hi).
+  const months = ([lo, hi]: [string, string]): [string, string] => {
+    const a = new Date(lo);
+    const first = Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + (a.getUTCDate() === 1 ? 0 : 1), 1);
+    const b = new Date(hi);
+    const last = Date.UTC(b.getUTCFullYear(), b.getUTCMonth(), 1);
+    return first < last ? [new Date(first).toISOString(), new Date(last).toISOString()] : [hi, hi];
+  };
   const [cLo, cHi] = whole(w.start.getTime(), w.end.getTime());
   const [pLo, pHi] = whole(w.previousStart.getTime(), w.start.getTime());
-  return { cLo, cHi, pLo, pHi };
+  const [cmLo, cmHi] = months([cLo, cHi]);
+  const [pmLo, pmHi] = months([pLo, pHi]);
+  return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi };
 }
 
 // ---- Values as the warehouses return them → plain JSON ----------------------------------
@@ -186,9 +200,16 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     volume: started('volume', r('volume', v('volume', SQL.VOLUME)), rp),
     sentiment: started('sentiment', r('sentiment', SQL.SENTIMENT), rp),
     topics: started('topics', r('topics', SQL.TOPICS), { limit: LIMITS.topics, ...rp }),
-    // Rising now ranks by the gain between a post's last two observations (post_metrics), which
-    // no daily rollup bounds: it reads posts and post_metrics for the period, rolled up or not.
-    trending: started('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending }),
+    // Rising now, through the rollups, ranks the posts observed in the period and those from
+    // scanFrom on; when its k-th velocity does not clear what a post left out could reach, the
+    // raw query runs instead (panel trendingAll), so the list is always the raw query's.
+    trending: rolled
+      ? handled(bounds.then(async (b) => {
+          const rows = await run('trending', SQL.RANKED_FROM_ROLLUPS.trending, { limit: LIMITS.trending, scanFrom: b.scanFrom, ...rp });
+          if (b.excludedMax === null || (rows.length === LIMITS.trending && num(rows.at(-1)!.velocity) > b.excludedMax)) return rows;
+          return run('trendingAll', v('trending', SQL.TRENDING), { limit: LIMITS.trending });
+        }))
+      : started('trending', v('trending', SQL.TRENDING), { limit: LIMITS.trending }),
     topPosts: rolled
       ? handled(bounds.then((b) => run('topPosts', SQL.RANKED_FROM_ROLLUPS.topPosts, { limit: LIMITS.topPosts, minEng: b.minEng, ...rp })))
       : started('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts }),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard } from './panels.ts';
 import * as SQL from './sql.ts';
-import { makeNlp, makePost, seedWarehouse } from './testing/seed.ts';
+import { makeMetric, makeNlp, makePost, seedWarehouse } from './testing/seed.ts';
 
 /**
  * The rollups give every panel the numbers the raw queries give. A warehouse is seeded the
@@ -120,6 +120,17 @@ beforeAll(async () => {
     author_handle: `${p.author_handle}_later`,
   }));
   await seedWarehouse(w, { posts: [...late, ...again] });
+  // 4. Observations of some posts' counts (post_metrics), old posts among them: two or three
+  //    for most (a gain per hour for rising now), one for others, the last one finding a few deleted.
+  const metrics = [...first, ...late].filter(() => rnd() < 0.15).flatMap((p, j) => {
+    const n = 1 + Math.floor(rnd() * 3);
+    return Array.from({ length: n }, (_, k) => ({ at: Date.parse(p.created_at) + (k + 1) * 3 * H, k }))
+      .filter((o) => o.at < END - H)
+      .map((o, _, all) => makeMetric(p.post_id, new Date(o.at).toISOString(), {
+        like_count: Math.floor(rnd() * 100) * (o.k + 1), deleted: j % 11 === 0 && o.k === all.length - 1,
+      }));
+  });
+  await seedWarehouse(w, { metrics });
   await seedWarehouse(w, { nlp: [...late.filter(() => rnd() < 0.7), ...labelled.filter(() => rnd() < 0.2)].map((p) => labels(p, '2026-11-24T04:00:00.000Z')) });
 }, 120_000);
 afterAll(() => w?.close());
@@ -134,11 +145,17 @@ const VIEWS: Record<string, string>[] = [
   { period: '30d', end: '2026-11-23T15:30:00Z', source: 'mastodon' },
   { period: '30d', end: '2026-11-23T15:30:00Z', lang: 'de' },
   { period: '7d', end: '2026-11-20T06:00:00Z', source: 'hackernews', lang: 'en' },
+  // Whole months within the view (and its previous period), read from the monthly tiers.
+  { period: '90d', end: '2026-11-23T15:30:00Z', lang: 'en' },
+  { period: '60d', end: '2026-11-01T00:00:00Z' },
+  { period: '366d', end: '2026-11-24T00:00:00Z', source: 'x' },
 ];
 
 describe('the dashboard from rollups', () => {
   it('shows the numbers the raw queries show, panel by panel, for every view', async () => {
     const scanned: { view: Record<string, string>; minEng: number }[] = [];
+    const monthly: Record<string, string>[] = [];
+    const risingBounded: Record<string, string>[] = [];
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
@@ -149,18 +166,25 @@ describe('the dashboard from rollups', () => {
       for (const k of Object.keys(SQL.FROM_ROLLUPS) as (keyof typeof SQL.FROM_ROLLUPS)[]) {
         expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(SQL.FROM_ROLLUPS[k].duckdb);
       }
-      // Rising now ranks by post_metrics observations, which no daily rollup bounds: it reads posts in both.
       expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb);
+      expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.trending.duckdb);
+      if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
       const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
       scanned.push({ view, minEng: Number(bound(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb, 'minEng')) });
+      if (String(bound(SQL.FROM_ROLLUPS.headline.duckdb, 'cmLo')) < String(bound(SQL.FROM_ROLLUPS.headline.duckdb, 'cmHi'))) monthly.push(view);
       const { timings: _a, ...a } = rolled;
       const { timings: _b, ...b } = raw;
       expect(a, JSON.stringify(view)).toEqual(b);
     }
     // The bounds did cut the scans of the longer views (what they must not change is checked above).
     expect(scanned.filter((x) => x.minEng > 0).length).toBeGreaterThanOrEqual(3);
+    // Rising now did rank only its candidates (no raw fallback) for several views.
+    expect(risingBounded.length).toBeGreaterThanOrEqual(3);
+    // The longer views did read whole months from the monthly tiers (which hold rows for them).
+    expect(monthly.length).toBeGreaterThanOrEqual(3);
+    expect((await w.query<{ n: bigint }>('SELECT count(*) AS n FROM rollup_authors_monthly'))[0]!.n).toBeGreaterThan(0n);
   }, 120_000);
 
   it('has after many incremental loads exactly the rows a build from scratch gives', async () => {

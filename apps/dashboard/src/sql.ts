@@ -81,6 +81,23 @@ export function postsOnly(sql: DialectSql): DialectSql {
   };
 }
 
+/**
+ * The first two CTEs of every panel that ranks posts (top posts, rising now, stories): f, the
+ * view's posts with their engagement, and m, each source's mean engagement among them (`avg`,
+ * or `ratio`: sum / count as ranked() has always computed it). `rolled` (top posts through the
+ * rollups) reads posts alone, keeps only those whose engagement passes the bound given, and
+ * takes the means from rollup_daily (the same means: every post of the view counts there).
+ */
+function viewPosts(d: 'duckdb' | 'bigquery', mean: 'avg' | 'ratio', rolled?: string): string {
+  const [from, period, match, matchPosts] = d === 'duckdb' ? [D_FROM, D_PERIOD, D_MATCH, D_MATCH_POSTS] : [B_FROM, B_PERIOD, B_MATCH, B_MATCH_POSTS];
+  const means = { duckdb: { avg: 'avg(eng)', ratio: 'CAST(sum(eng) AS DOUBLE) / count(*)' }, bigquery: { avg: 'AVG(eng)', ratio: 'SUM(eng) / COUNT(*)' } }[d][mean];
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  ${rolled ? 'FROM posts AS p' : from}
+  WHERE ${period} AND ${rolled ? `${matchPosts} AND ${rolled}` : match}),
+m AS (${rolled ? (d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()) : `SELECT source, ${means} AS mean_eng FROM f GROUP BY source`})`;
+}
+
 const D_BUCKET = `CAST(floor(epoch(p.created_at) / $bucket) * $bucket AS BIGINT)`;
 const B_BUCKET = `DIV(UNIX_SECONDS(p.created_at), @bucket) * @bucket`;
 
@@ -162,44 +179,39 @@ SELECT t.bucket, t.name, COUNT(*) AS n FROM t JOIN top USING (name) GROUP BY 1, 
  *
  * V is Hacker News' gravity ranking ((points - 1) / (T + 2)^1.8) with points replaced by N,
  * so that a post twice as engaging as its source's average counts the same on every network.
+ * The winners' cards are joined back to posts on created_at as well as post_id: DuckDB then
+ * filters that scan by the winners' time range (row groups are in time order) instead of
+ * reading every post of the period again (a year's view: 10M rows, most of the panel's time).
  */
 function ranked(order: { duckdb: string; bigquery: string }, rolled?: { duckdb: string; bigquery: string }): DialectSql {
   return {
     duckdb: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${rolled ? 'FROM posts AS p' : D_FROM}
-  WHERE ${D_PERIOD} AND ${rolled ? `${D_MATCH_POSTS} AND ${rolled.duckdb}` : D_MATCH}),
-m AS (${rolled ? D_ROLLED_MEAN() : 'SELECT source, CAST(sum(eng) AS DOUBLE) / count(*) AS mean_eng FROM f GROUP BY source'}),
+${viewPosts('duckdb', 'ratio', rolled?.duckdb)},
 s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
-  SELECT post_id, eng, normalized,
+  SELECT post_id, created_at, eng, normalized,
          normalized / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(created_at), 0) / 3600.0 + 2, 1.8) AS velocity
   FROM s ORDER BY ${order.duckdb}, post_id LIMIT $limit)
 SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
        left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
        [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
        [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
-FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
   AND n.created_at >= CAST($start AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ)
 WHERE ${D_PERIOD}
 ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
     bigquery: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${rolled ? 'FROM posts AS p' : B_FROM}
-  WHERE ${B_PERIOD} AND ${rolled ? `${B_MATCH_POSTS} AND ${rolled.bigquery}` : B_MATCH}),
-m AS (${rolled ? B_ROLLED_MEAN() : 'SELECT source, SUM(eng) / COUNT(*) AS mean_eng FROM f GROUP BY source'}),
+${viewPosts('bigquery', 'ratio', rolled?.bigquery)},
 s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
-  SELECT post_id, eng, normalized,
+  SELECT post_id, created_at, eng, normalized,
          normalized / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
   FROM s ORDER BY ${order.bigquery}, post_id LIMIT @limit)
 SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
        SUBSTR(p.text, 1, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
        ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
        ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
-FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
   AND n.created_at >= TIMESTAMP(@start) AND n.created_at < TIMESTAMP(@end)
 WHERE ${B_PERIOD}
 ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
@@ -208,6 +220,31 @@ ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')},
 
 /** Rising now: engagement gained per hour between the last two observations (see rising). */
 export const TRENDING = rising();
+
+/**
+ * Rising now through the rollups: ranks only the posts that can rank. A post observed in the
+ * period (post_metrics) is ranked by its gain or found deleted: all of those are kept, and so
+ * the mean gain is the raw query's. A post never observed there is ranked by the age-decayed
+ * score, which no post of a day before $scanFrom can push above the bound RANK_BOUNDS gives
+ * for those days (excluded_max): those posts are left out. The means come from rollup_daily.
+ * The panel checks the k-th velocity found against that bound and, where it does not clear
+ * it, runs the raw query instead (see loadDashboard), so the list is always the raw one.
+ */
+function risingCandidates(d: 'duckdb' | 'bigquery'): string {
+  const [t, period, match] = d === 'duckdb'
+    ? [(x: string) => `CAST($${x} AS TIMESTAMPTZ)`, D_PERIOD, D_MATCH_POSTS]
+    : [(x: string) => `TIMESTAMP(@${x})`, B_PERIOD, B_MATCH_POSTS];
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at >= ${t('scanFrom')}
+  UNION ALL
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at < ${t('scanFrom')}
+    AND p.post_id IN (SELECT x.post_id FROM post_metrics AS x WHERE x.observed_at >= ${t('start')} AND x.observed_at < ${t('end')})),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
+}
 /** Top posts of the period: normalized engagement, age ignored. */
 export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' });
 
@@ -365,6 +402,8 @@ export const POSTS_ONLY = {
  *
  *   gain        G = (E at the last observation - E at the one before) / hours between them
  *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
+ *               (DuckDB sums the gains in post_id order, so that the mean does not depend on
+ *               the order rows arrive in: the rollups' variant reads fewer posts, same gains)
  *               (0 when that mean is 0)
  *
  * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
@@ -374,16 +413,12 @@ export const POSTS_ONLY = {
  * period (observations of a post come after its creation), which BigQuery prunes by
  * partition, and only for the posts in the view.
  */
-function rising(): DialectSql {
+function rising(rolled = false): DialectSql {
   // Engagement of one observation (a post_metrics row `x`), summed as ENG sums a post's counts.
   const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
   return {
     duckdb: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+${rolled ? risingCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
 o AS (
   SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
@@ -398,9 +433,9 @@ g AS (
 s AS (
   SELECT f.post_id, f.source, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, g.gain, COALESCE(g.gone, false) AS gone
   FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
-gm AS (SELECT source, avg(greatest(gain, 0)) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+gm AS (SELECT source, list_sum(list(greatest(gain, 0) ORDER BY post_id)) / count(*) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
 r AS (
-  SELECT s.post_id, s.eng, s.normalized, s.gain,
+  SELECT s.post_id, s.created_at, s.eng, s.normalized, s.gain,
          CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
               ELSE s.normalized / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(s.created_at), 0) / 3600.0 + 2, 1.8) END AS velocity
   FROM s LEFT JOIN gm USING (source)
@@ -414,17 +449,13 @@ SELECT r.eng, r.normalized, r.velocity, r.gain, COALESCE(sp.spark, []) AS spark,
        left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
        [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
        [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
-FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
   AND n.created_at >= CAST($start AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ)
   LEFT JOIN sp ON sp.post_id = r.post_id
 WHERE ${D_PERIOD}
 ORDER BY r.velocity DESC, p.post_id`,
     bigquery: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${B_FROM}
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+${rolled ? risingCandidates('bigquery') : viewPosts('bigquery', 'ratio')},
 o AS (
   SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          ROW_NUMBER() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
@@ -441,7 +472,7 @@ s AS (
   FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
 gm AS (SELECT source, AVG(GREATEST(gain, 0)) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
 r AS (
-  SELECT s.post_id, s.eng, s.normalized, s.gain,
+  SELECT s.post_id, s.created_at, s.eng, s.normalized, s.gain,
          IF(s.gain IS NOT NULL, IFNULL(SAFE_DIVIDE(GREATEST(s.gain, 0), gm.mean_gain), 0),
             s.normalized / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), s.created_at, SECOND), 0) / 3600.0 + 2, 1.8)) AS velocity
   FROM s LEFT JOIN gm USING (source)
@@ -455,7 +486,7 @@ SELECT r.eng, r.normalized, r.velocity, r.gain, IFNULL(sp.spark, []) AS spark,
        SUBSTR(p.text, 1, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
        ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
        ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
-FROM r JOIN posts AS p ON p.post_id = r.post_id LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
   AND n.created_at >= TIMESTAMP(@start) AND n.created_at < TIMESTAMP(@end)
   LEFT JOIN sp ON sp.post_id = r.post_id
 WHERE ${B_PERIOD}
@@ -472,11 +503,7 @@ ORDER BY r.velocity DESC, p.post_id`,
 function storiesPanel(): DialectSql {
   return {
     duckdb: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-m AS (SELECT source, avg(eng) AS mean_eng FROM f GROUP BY source),
+${viewPosts('duckdb', 'avg')},
 v AS (
   SELECT f.post_id, f.source, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized,
          COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(f.created_at), 0) / 3600.0 + 2, 1.8) AS velocity
@@ -499,11 +526,7 @@ SELECT g.story_id, g.posts, g.sources, g.normalized, g.velocity, s.canonical_url
 FROM g JOIN stories AS s USING (story_id) LEFT JOIN ps USING (story_id)
 ORDER BY g.velocity DESC, g.story_id`,
     bigquery: `
-WITH f AS (
-  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${B_FROM}
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-m AS (SELECT source, AVG(eng) AS mean_eng FROM f GROUP BY source),
+${viewPosts('bigquery', 'avg')},
 v AS (
   SELECT f.post_id, f.source, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized,
          IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), f.created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
@@ -544,26 +567,38 @@ export const STORIES_TABLE: DialectSql = {
 // SELECT: extra parameters cLo/cHi and pLo/pHi bound the whole days of the period and of the
 // previous one (see rollupParams in panels.ts); an edge is empty when it starts at a midnight.
 
-const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Record<string, RollupDef>;
-type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi';
+// A daily rollup with a monthly tier, for a panel that sums over the period (not a chart:
+// `byDay`), reads the whole months within those whole days from the tier ([mLo, mHi): cmLo/cmHi and pmLo/pmHi, empty when no month fits) and the days around
+// them from the daily table: a year is then 12 monthly rows per key and up to 60 daily ones.
 
-/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi). */
-function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, fHi, hi]: [Bound, Bound, Bound, Bound], filtered = true): string {
+const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Record<string, RollupDef>;
+const MONTHLY = Object.fromEntries(ROLLUPS.filter((r) => r.monthlyOf).map((r) => [r.monthlyOf!, r.table.name])) as Record<string, string>;
+type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cmLo' | 'cmHi' | 'pmLo' | 'pmHi';
+
+/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
+function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, mLo, mHi, fHi, hi]: Period, filtered = true, byDay = false): string {
   const r = ROLLUP[name]!;
   const t = (x: Bound) => (dialect === 'duckdb' ? `CAST($${x} AS TIMESTAMPTZ)` : `TIMESTAMP(@${x})`);
   const cols = columnNames(r.table).join(', ');
   const edge = (a: Bound, b: Bound) =>
     r[dialect](`p.created_at >= ${t(a)} AND p.created_at < ${t(b)}`, `n.created_at >= ${t(a)} AND n.created_at < ${t(b)}`);
+  const monthly = byDay ? undefined : MONTHLY[name];
+  const days = monthly
+    ? `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(mLo)}
+    UNION ALL SELECT ${cols} FROM ${monthly} WHERE day >= ${t(mLo)} AND day < ${t(mHi)}
+    UNION ALL SELECT ${cols} FROM ${name} WHERE day >= ${t(mHi)} AND day < ${t(fHi)}`
+    : `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}`;
   const rows = `
-    SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}
+    ${days}
     UNION ALL SELECT ${cols} FROM (${edge(lo, fLo)}) AS e1
     UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
   if (!filtered) return rows;
   const s = dialect === 'duckdb' ? '$' : '@';
   return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;
 }
-const CUR: [Bound, Bound, Bound, Bound] = ['start', 'cLo', 'cHi', 'end'];
-const PREV: [Bound, Bound, Bound, Bound] = ['prevStart', 'pLo', 'pHi', 'start'];
+type Period = [Bound, Bound, Bound, Bound, Bound, Bound];
+const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end'];
+const PREV: Period = ['prevStart', 'pLo', 'pmLo', 'pmHi', 'pHi', 'start'];
 /** Both periods, with is_current. */
 const both = (name: string, d: 'duckdb' | 'bigquery') =>
   `SELECT TRUE AS is_current, c.* FROM (${rollupRows(name, d, CUR)}) AS c
@@ -596,30 +631,30 @@ FROM h LEFT JOIN u ON u.is_current = h.is_current`,
   volume: {
     duckdb: `
 SELECT CAST(epoch(day) AS BIGINT) AS bucket, source AS name, sum(posts) AS n
-FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
     bigquery: `
 SELECT UNIX_SECONDS(day) AS bucket, source AS name, SUM(posts) AS n
-FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
   },
   sentiment: {
     duckdb: `
 SELECT CAST(epoch(day) AS BIGINT) AS bucket, CASE WHEN sentiment = '' THEN 'not labelled' ELSE sentiment END AS name, sum(posts) AS n
-FROM (${rollupRows('rollup_daily', 'duckdb', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
     bigquery: `
 SELECT UNIX_SECONDS(day) AS bucket, IF(sentiment = '', 'not labelled', sentiment) AS name, SUM(posts) AS n
-FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR, true, true)}) AS r
 GROUP BY 1, 2 ORDER BY 1, 2`,
   },
   topics: {
     duckdb: `
-WITH t AS (SELECT CAST(epoch(day) AS BIGINT) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'duckdb', CUR)}) AS r),
+WITH t AS (SELECT CAST(epoch(day) AS BIGINT) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'duckdb', CUR, true, true)}) AS r),
 top AS (SELECT name FROM t GROUP BY name ORDER BY sum(posts) DESC, name LIMIT $limit)
 SELECT t.bucket, t.name, sum(t.posts) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
     bigquery: `
-WITH t AS (SELECT UNIX_SECONDS(day) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'bigquery', CUR)}) AS r),
+WITH t AS (SELECT UNIX_SECONDS(day) AS bucket, topic AS name, posts FROM (${rollupRows('rollup_topics_daily', 'bigquery', CUR, true, true)}) AS r),
 top AS (SELECT name FROM t GROUP BY name ORDER BY SUM(posts) DESC, name LIMIT @limit)
 SELECT t.bucket, t.name, SUM(t.posts) AS n FROM t JOIN top USING (name) GROUP BY 1, 2 ORDER BY 1, 2`,
   },
@@ -727,7 +762,8 @@ v AS (
 tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip),
 tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET $topSkip)
 SELECT (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
-       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean`,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean,
+       (SELECT max(v_hi) FROM v WHERE day < (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) - INTERVAL 1 DAY) AS excluded_max`,
   bigquery: `
 WITH m AS (${B_ROLLED_MEAN()}),
 g AS (
@@ -743,14 +779,13 @@ v AS (
 tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip),
 tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET @topSkip)
 SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
-       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean`,
+       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean,
+       (SELECT MAX(v_hi) FROM v WHERE day < TIMESTAMP_SUB((SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)), INTERVAL 1 DAY)) AS excluded_max`,
 };
 
-/**
- * Top posts over the posts that can rank (see RANK_BOUNDS). Rising now is not here: it ranks by
- * the gain between a post's last two post_metrics observations, which no daily rollup bounds.
- */
+/** Rising now and top posts over the posts that can rank (see RANK_BOUNDS and risingCandidates). */
 export const RANKED_FROM_ROLLUPS = {
+  trending: rising(true),
   topPosts: ranked(
     { duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' },
     { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },

@@ -37,7 +37,10 @@ export {
 export type { BigQueryField } from './derive.ts';
 export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
 export { metricsPartition } from './lake-layout.ts';
-export { ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily } from './rollups.ts';
+export {
+  ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
+} from './rollups.ts';
 export { SOURCE_SPECS, defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
 export { mastodonSpec, hackernewsSpec, blueskySpec, redditSpec, xSpec, stackexchangeSpec } from './sources/index.ts';
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';

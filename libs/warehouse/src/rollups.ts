@@ -1,8 +1,12 @@
 import {
+  columnNames,
   rollupAuthorsDaily,
+  rollupAuthorsMonthly,
   rollupDaily,
   rollupEntitiesDaily,
+  rollupEntitiesMonthly,
   rollupHashtagsDaily,
+  rollupMonthly,
   rollupTopicsDaily,
   type TableSchema,
 } from '@social-pulse/schema';
@@ -26,12 +30,19 @@ export interface RollupDef {
   table: TableSchema;
   duckdb: (postsWhere: string, nlpWhere: string) => string;
   bigquery: (postsWhere: string, nlpWhere: string) => string;
+  /**
+   * A monthly tier (libs/schema/src/rollups.ts): its SELECT reads this daily rollup (alias p)
+   * instead of posts, under a predicate on p.day that covers whole UTC months (monthsWhere);
+   * `day` is the month's first day. It is refreshed after its daily table, for the months of
+   * the days a load touched, and never computes a view's edges (those are days).
+   */
+  monthlyOf?: string;
 }
 
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /** Bumped whenever a rollup's definition changes: warehouses then rebuild theirs on open. */
-export const ROLLUPS_VERSION = '2';
+export const ROLLUPS_VERSION = '3';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -40,7 +51,7 @@ const D_DAY = `to_timestamp(CAST(floor(epoch(p.created_at) / 86400) AS BIGINT) *
 const B_DAY = `TIMESTAMP_TRUNC(p.created_at, DAY)`;
 const LANG = `COALESCE(p.lang, '')`;
 
-export const ROLLUPS: readonly RollupDef[] = [
+const DAILY: RollupDef[] = [
   {
     table: rollupDaily,
     duckdb: (pw, nw) => `
@@ -124,6 +135,58 @@ FROM (SELECT *, MIN(text) OVER (PARTITION BY post_id, type, LOWER(text)) AS firs
 GROUP BY 1, 2, 3, 4, 5, 6`,
   },
 ];
+
+// ---- Monthly tiers: each month's rows, summed from its daily rows -------------------------
+/** The first day of the UTC month of a day column `p.day` (a TIMESTAMPTZ at midnight). */
+const D_MONTH = `timezone('UTC', date_trunc('month', p.day AT TIME ZONE 'UTC'))`;
+const B_MONTH = `TIMESTAMP_TRUNC(p.day, MONTH)`;
+const sumOf = (c: string) => ({ duckdb: `CAST(sum(p.${c}) AS BIGINT)`, bigquery: `SUM(p.${c})` });
+
+/** A monthly tier of `daily`: every column not aggregated is a grouping column. */
+function monthlyTier(daily: RollupDef, table: TableSchema, aggs: Record<string, { duckdb: string; bigquery: string }>): RollupDef {
+  const groups = columnNames(table).filter((c) => c !== 'day' && !(c in aggs));
+  const select = (d: 'duckdb' | 'bigquery', pw: string) => `
+SELECT ${d === 'duckdb' ? D_MONTH : B_MONTH} AS day, ${groups.map((g) => `p.${g} AS ${g}`).join(', ')},
+       ${Object.entries(aggs).map(([c, a]) => `${a[d]} AS ${c}`).join(', ')}
+FROM ${daily.table.name} AS p
+WHERE ${pw}
+GROUP BY ${groups.map((_, i) => i + 1).concat(groups.length + 1).join(', ')}`;
+  return { table, monthlyOf: daily.table.name, duckdb: (pw) => select('duckdb', pw), bigquery: (pw) => select('bigquery', pw) };
+}
+
+const [daily, , authors, , entities] = DAILY;
+/** Every rollup, in the order a load refreshes them (each monthly tier after its daily table). */
+export const ROLLUPS: readonly RollupDef[] = [
+  ...DAILY,
+  monthlyTier(daily!, rollupMonthly, { posts: sumOf('posts'), engagement: sumOf('engagement'), max_engagement: { duckdb: 'max(p.max_engagement)', bigquery: 'MAX(p.max_engagement)' } }),
+  monthlyTier(authors!, rollupAuthorsMonthly, {
+    posts: sumOf('posts'),
+    engagement: sumOf('engagement'),
+    last_at: { duckdb: 'max(p.last_at)', bigquery: 'MAX(p.last_at)' },
+    // One author's days end at different instants: the latest day's handle and name.
+    author_handle: { duckdb: 'arg_max(p.author_handle, p.last_at)', bigquery: 'ARRAY_AGG(p.author_handle ORDER BY p.last_at DESC LIMIT 1)[OFFSET(0)]' },
+    author_name: { duckdb: 'arg_max(p.author_name, p.last_at)', bigquery: 'ARRAY_AGG(p.author_name ORDER BY p.last_at DESC LIMIT 1)[OFFSET(0)]' },
+  }),
+  monthlyTier(entities!, rollupEntitiesMonthly, { mentions: sumOf('mentions'), posts: sumOf('posts') }),
+];
+
+/** The first days of the UTC months of the days given (ISO instants), sorted, each once. */
+export function monthsOf(days: string[]): string[] {
+  return [...new Set(days.map((d) => d.slice(0, 7)))].sort().map((m) => new Date(`${m}-01T00:00:00.000Z`).toISOString());
+}
+
+/** `p.day` within the whole UTC months listed (their first days, ISO), as constants a scan can prune with. */
+export function monthsWhere(months: string[], lit: (iso: string) => string, monthExpr: 'duckdb' | 'bigquery'): string {
+  if (!months.length) throw new Error('monthsWhere: no months');
+  const sorted = [...months].sort();
+  const next = (iso: string) => {
+    const d = new Date(iso);
+    return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString();
+  };
+  const range = `p.day >= ${lit(sorted[0]!)} AND p.day < ${lit(next(sorted.at(-1)!))}`;
+  const contiguous = sorted.every((m, i) => i === 0 || m === next(sorted[i - 1]!));
+  return contiguous ? range : `${range} AND ${monthExpr === 'duckdb' ? D_MONTH : B_MONTH} IN (${sorted.map(lit).join(', ')})`;
+}
 
 /** The rollup tables' names, for the loaders. */
 export const ROLLUP_NAMES = ROLLUPS.map((r) => r.table.name);

@@ -1,6 +1,6 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
 import { bqIdent, bqTimestampLiteral } from '../dialect.ts';
-import { BIGQUERY_DAY_OF_POST, daysWhere, type RollupDef } from '../rollups.ts';
+import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, type RollupDef } from '../rollups.ts';
 
 export { bqIdent };
 
@@ -76,9 +76,11 @@ WHEN NOT MATCHED THEN
 export function rollupMerge(r: RollupDef, target: string, days?: string[]): string {
   const cols = columnNames(r.table);
   const keys = r.table.primaryKey;
-  const lits = days?.map(bqTimestampLiteral).join(', ');
-  const pw = days ? daysWhere(days, 'p', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
-  const nw = days ? daysWhere(days, 'n', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  // A monthly tier: the whole months of those days, from the daily rollup (merged just before).
+  const months = days && r.monthlyOf ? monthsOf(days) : undefined;
+  const lits = (months ?? days)?.map(bqTimestampLiteral).join(', ');
+  const pw = months ? monthsWhere(months, bqTimestampLiteral, 'bigquery') : days ? daysWhere(days, 'p', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const nw = days && !months ? daysWhere(days, 'n', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
   const onDays = days ? ` AND t.\`day\` IN (${lits})` : '';
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(pw, nw)}

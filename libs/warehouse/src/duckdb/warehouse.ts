@@ -3,7 +3,7 @@ import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBVa
 import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
+import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, VIEW_DDL } from './ddl.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
@@ -199,11 +199,15 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
     const pw = days ? daysWhere(days, 'p', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
     const nw = days ? daysWhere(days, 'n', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
+    const months = days && monthsOf(days);
     for (const r of ROLLUPS) {
       const t = quoteIdent(r.table.name);
       const cols = columnNames(r.table).map(quoteIdent).join(', ');
-      await this.conn.run(`DELETE FROM ${t}${days ? ` WHERE "day" IN (${days.map(lit).join(', ')})` : ''}`);
-      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(pw, nw)}) ORDER BY "day"`);
+      // A monthly tier: the whole months of those days, summed from the daily rows just refreshed.
+      const keys = r.monthlyOf ? months : days;
+      const sql = r.monthlyOf ? r.duckdb(months ? monthsWhere(months, lit, 'duckdb') : 'TRUE', 'TRUE') : r.duckdb(pw, nw);
+      await this.conn.run(`DELETE FROM ${t}${keys ? ` WHERE "day" IN (${keys.map(lit).join(', ')})` : ''}`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${sql}) ORDER BY "day"`);
     }
   }
 
