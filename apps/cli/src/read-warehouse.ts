@@ -25,15 +25,3 @@ export async function openWarehouseToRead(configFile: string): Promise<{ config:
   });
   return { config, w };
 }
-
-/**
- * Rows of a table that a warehouse made by an older version may not have yet: read-only, a
- * reading command adds no table (the next load does), so a missing one reads as empty.
- */
-export async function rowsOrNone<T>(table: string, rows: Promise<T[]>): Promise<T[]> {
-  return rows.catch((e: unknown) => {
-    const missing = new RegExp(`${table}.*(does not exist|not found)|not found: table [^ ]*${table}`, 'i');
-    if (missing.test((e as Error).message)) return [];
-    throw e;
-  });
-}

@@ -1,5 +1,6 @@
 import { maskSecrets, scrubSecretsDeep } from '@social-pulse/runtime';
 import type { Params, Warehouse } from '@social-pulse/warehouse';
+import { rowsOrNone } from '@social-pulse/warehouse';
 import { filterParams, windowOf } from './filters.ts';
 import * as SQL from './sql.ts';
 import type { DialectSql } from '@social-pulse/warehouse';
@@ -398,13 +399,7 @@ async function loadStories(run: Runner, labelled: boolean): Promise<StoryRow[]> 
  * table existed has none (the dashboard opens it read-only, creating nothing): no events.
  */
 async function loadEvents(run: Runner): Promise<EventMark[]> {
-  let rows: Row[];
-  try {
-    rows = await run('events', SQL.EVENTS, { limit: LIMITS.events });
-  } catch (e) {
-    if (/events.*(does not exist|not found)|not found: table [^ ]*events/i.test((e as Error).message)) return [];
-    throw e;
-  }
+  const rows = await rowsOrNone('events', run('events', SQL.EVENTS, { limit: LIMITS.events }));
   return rows.map((r) => ({
     id: str(r.event_id),
     kind: str(r.kind),

@@ -15,4 +15,5 @@ export { DEFAULT_DETECTOR, judgeHour, spikeRuns, type DetectorSettings } from '.
 export { COUNT_SQL, spikesSql, type CountKind } from './events/sql.ts';
 export { pendingAlerts, recordAlert, RECENT_EVENTS_SQL, MAX_ALERT_ATTEMPTS } from './events/alerts.ts';
 export { STATUS_SQL, type StepStatusRow, type CheckStatusRow } from './status.ts';
+export { rowsOrNone } from './missing-table.ts';
 export { bothDialects, sameSql, bqIdent, DUCKDB_DIALECT, BIGQUERY_DIALECT, type Dialect } from './dialect.ts';

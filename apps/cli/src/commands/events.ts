@@ -1,8 +1,8 @@
 import { resolveSince } from '@social-pulse/config';
 import { PulseError, maskSecretsDeep } from '@social-pulse/runtime';
 import { EVENT_KINDS } from '@social-pulse/schema';
-import { RECENT_EVENTS_SQL } from '@social-pulse/warehouse';
-import { openWarehouseToRead, rowsOrNone } from '../read-warehouse.ts';
+import { RECENT_EVENTS_SQL, rowsOrNone } from '@social-pulse/warehouse';
+import { openWarehouseToRead } from '../read-warehouse.ts';
 
 export interface EventsOptions {
   json?: boolean;

@@ -1,8 +1,8 @@
 import { nlpShardProgress, openLake, type NlpShardProgress } from '@social-pulse/lake';
 import { STEPS } from '@social-pulse/pipeline';
 import { describeError, maskSecrets, maskSecretsDeep } from '@social-pulse/runtime';
-import { describeFailedChecks, STATUS_SQL, type CheckStatusRow, type StepStatusRow } from '@social-pulse/warehouse';
-import { openWarehouseToRead, rowsOrNone } from '../read-warehouse.ts';
+import { describeFailedChecks, rowsOrNone, STATUS_SQL, type CheckStatusRow, type StepStatusRow } from '@social-pulse/warehouse';
+import { openWarehouseToRead } from '../read-warehouse.ts';
 
 interface SourceStatus {
   source: string;
