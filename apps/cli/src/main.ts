@@ -2,6 +2,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@social-pulse/config';
 import { LOG_FORMATS, PulseError, describeError, maskSecrets, VERSION } from '@social-pulse/runtime';
 
+// A reader that goes away (`pulse run | head`) must not crash a run half-way: its work goes
+// on, and what it prints goes nowhere.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 const program = new Command('pulse')
   .description('social-pulse: follow a topic across X, Bluesky, Mastodon, Reddit, Hacker News and Stack Exchange')
   .version(VERSION)
