@@ -52,7 +52,8 @@ export function failedReport(
 /** Runs `fn` on the configured warehouse; a warehouse that cannot be reached is logged (`could not <what>`), not fatal. */
 async function withHistory(config: Config, log: Pick<Logger, 'warn'>, what: string, fn: (w: Warehouse) => Promise<void>): Promise<boolean> {
   try {
-    const w = await openWarehouse(config.warehouseLocation);
+    // A few rows: left in DuckDB's log for the next writer's checkpoint (see deferCheckpoint).
+    const w = await openWarehouse(config.warehouseLocation, { deferCheckpoint: true });
     try {
       await fn(w);
     } finally {

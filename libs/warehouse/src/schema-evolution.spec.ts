@@ -76,6 +76,25 @@ describe('a DuckDB warehouse written by the previous schema', () => {
     }
   });
 
+  it('leaves the rows of an open with deferCheckpoint in the log, where readers see them, until the next writer checkpoints', async () => {
+    const file = path.join(dir, 'deferred.duckdb');
+    await (await openWarehouse({ kind: 'duckdb', path: file })).close();
+    const bytes = await readFile(file);
+    const h = await openWarehouse({ kind: 'duckdb', path: file }, { deferCheckpoint: true });
+    await h.setState('history', 'a row');
+    await h.close();
+    expect(existsSync(`${file}.wal`)).toBe(true);
+    expect((await readFile(file)).equals(bytes)).toBe(true);
+    const r = await openWarehouse({ kind: 'duckdb', path: file }, { readOnly: true });
+    expect(await r.getState('history')).toBe('a row');
+    await r.close();
+    await (await openWarehouse({ kind: 'duckdb', path: file })).close();
+    expect(existsSync(`${file}.wal`)).toBe(false);
+    const again = await openWarehouse({ kind: 'duckdb', path: file }, { readOnly: true });
+    expect(await again.getState('history')).toBe('a row');
+    await again.close();
+  });
+
   it('is written nothing by an open once its schema is current, and gets back a table or view dropped by hand', async () => {
     const file = path.join(dir, 'current.duckdb');
     await (await openWarehouse({ kind: 'duckdb', path: file })).close();

@@ -105,12 +105,14 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
    * `waitMs`: how long to wait for other processes to let go of the file (readers wait for
    * writers and then throw WarehouseBusy; writers are let in first, see writers.ts).
    */
-  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number } = {}): Promise<DuckDBWarehouse> {
+  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number; deferCheckpoint?: boolean } = {}): Promise<DuckDBWarehouse> {
     if (opts.readOnly) {
       const { db, conn } = await openReader(path, opts.memoryLimit, opts.waitMs ?? READ_WAIT_MS);
       return new DuckDBWarehouse(path, db, conn, async () => undefined);
     }
     const { db, conn, withdraw } = await openWriter(path, opts.memoryLimit, opts.waitMs ?? WRITE_WAIT_MS);
+    // See OpenOptions.deferCheckpoint (../open.ts).
+    if (opts.deferCheckpoint) await conn.run('PRAGMA disable_checkpoint_on_shutdown');
     return new DuckDBWarehouse(path, db, conn, withdraw);
   }
 
