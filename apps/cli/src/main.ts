@@ -26,6 +26,11 @@ const program = new Command('pulse')
     const o = program.opts<{ debug?: boolean; logFormat?: string }>();
     if (o.debug) process.env.PULSE_DEBUG = '1';
     if (o.logFormat) process.env.PULSE_LOG_FORMAT = o.logFormat;
+    // The variable says the same as the option: a value that is none of them is bad usage too.
+    const fromEnv = process.env.PULSE_LOG_FORMAT?.trim().toLowerCase();
+    if (fromEnv && !(LOG_FORMATS as readonly string[]).includes(fromEnv)) {
+      program.error(`error: PULSE_LOG_FORMAT '${process.env.PULSE_LOG_FORMAT}' is invalid. Allowed choices are ${LOG_FORMATS.join(', ')}.`, { exitCode: 2, code: 'pulse.invalidLogFormat' });
+    }
   });
 
 // Commands are loaded when used, so `pulse --help` stays fast.
