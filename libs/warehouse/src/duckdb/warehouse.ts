@@ -132,6 +132,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   /**
    * Every table of WAREHOUSE_TABLES, with the columns an older warehouse lacks added, then the
    * views. In one transaction: a process killed half-way leaves the schema as it was, never half of it.
+   * Nothing at all when the warehouse already has this build's schema (schemaIsCurrent).
    */
   async ensureSchema(): Promise<void> {
     if (await this.schemaIsCurrent()) return;
