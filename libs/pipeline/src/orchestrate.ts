@@ -8,7 +8,7 @@ import { configSecrets } from './harness.ts';
 import { acquireRunLock, lockPath } from './lock.ts';
 import { notifyWebhook, type RunNotice } from './notify.ts';
 import { combineStatus, maskReport, reportLine, STEPS, type StepName, type StepReport } from './report.ts';
-import { closeInterrupted, emptyReport, failedReport, recordRuns, runRow } from './runs.ts';
+import { closeInterrupted, emptyReport, failedReport, recordRuns, runningRow, runRow, stepRows } from './runs.ts';
 import { stepDef } from './steps.ts';
 
 export interface PipelineHooks {
@@ -108,6 +108,8 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
         await recordRuns(config, [runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why })], log);
         continue;
       }
+      // The step's process records none of the history (see runStep): this process does.
+      await recordRuns(config, [runningRow(runId, step, new Date().toISOString())], log);
       const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, (pid) => {
         lock.setChild(pid).catch((e: unknown) => log.warn(`could not record the step process in the run lock: ${describeError(e)}`));
       });
@@ -116,14 +118,15 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
       for (const line of report.lines) hooks.out(line);
       const attempts = report.attempts ?? 1;
       if (!report.recorded || attempts > 1) {
-        // The step could not say how it ended (it died), or it says only how its last attempt did.
-        const row: PipelineRun = {
-          ...runRow(runId, step, report),
+        // The step's process did not record how it ended (forked steps leave it to this process;
+        // a step that died cannot), or it says only how its last attempt did.
+        const retried = attempts > 1 || errors.length > 0;
+        const rows = stepRows(runId, step, report, {
           started_at: startedAt,
           retries: report.retries + attempts - 1,
-          details: JSON.stringify({ ...(report.details ?? {}), attempts, ...(errors.length ? { failedAttempts: errors } : {}) }),
-        };
-        await recordRuns(config, [row], log);
+          ...(retried ? { details: JSON.stringify({ ...(report.details ?? {}), attempts, ...(errors.length ? { failedAttempts: errors } : {}) }) } : {}),
+        });
+        await recordRuns(config, report.recorded ? rows.slice(0, 1) : rows, log);
       }
       if (report.status === 'failed') {
         failed = report;

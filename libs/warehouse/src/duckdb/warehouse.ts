@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import type { DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
@@ -342,8 +342,8 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     const types: Record<string, DuckDBType> = {};
     const values: Record<string, DuckDBValue> = {};
     for (const [k, v] of Object.entries(params)) {
-      if (v === null) types[k] = VARCHAR;
-      values[k] = Array.isArray(v) ? listValue(v) : v;
+      if (v === null) types[k] = duckdbApi().VARCHAR;
+      values[k] = Array.isArray(v) ? duckdbApi().listValue(v) : v;
     }
     const reader = await conn.runAndReadAll(text, values, types);
     return reader.getRowObjectsJS();
