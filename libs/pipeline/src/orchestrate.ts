@@ -92,6 +92,14 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
   // The failed step that keeps each failed or not-run step's dependants from running.
   const blockedBy = new Map<StepName, StepReport>();
   hooks.out(`pulse run ${runId}  lake ${config.lake}  warehouse ${config.warehouse}`);
+  // Rows of the history wait here for the next write: a step's outcome goes with the next
+  // step's running row, one open of the warehouse for both.
+  let pending: PipelineRun[] = [];
+  const record = async (more: PipelineRun[] = []) => {
+    const rows = [...pending, ...more];
+    pending = [];
+    if (rows.length) await recordRuns(config, rows, log);
+  };
   try {
     await closeInterrupted(config, log);
     for (const step of STEPS) {
@@ -105,11 +113,11 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
         hooks.out(reportLine(step, why));
         notRun.push(step);
         const now = new Date().toISOString();
-        await recordRuns(config, [runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why })], log);
+        pending.push(runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why }));
         continue;
       }
       // The step's process records none of the history (see runStep): this process does.
-      await recordRuns(config, [runningRow(runId, step, new Date().toISOString())], log);
+      await record([runningRow(runId, step, new Date().toISOString())]);
       const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, (pid) => {
         lock.setChild(pid).catch((e: unknown) => log.warn(`could not record the step process in the run lock: ${describeError(e)}`));
       });
@@ -126,7 +134,7 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
           retries: report.retries + attempts - 1,
           ...(retried ? { details: JSON.stringify({ ...(report.details ?? {}), attempts, ...(errors.length ? { failedAttempts: errors } : {}) }) } : {}),
         });
-        await recordRuns(config, report.recorded ? rows.slice(0, 1) : rows, log);
+        pending.push(...(report.recorded ? rows.slice(0, 1) : rows));
       }
       if (report.status === 'failed') {
         failed = report;
@@ -134,6 +142,7 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
       }
     }
   } finally {
+    await record();
     await lock.release();
   }
   const status: RunStatus = failed ? 'failed' : combineStatus(reports.map((r) => r.status));

@@ -11,7 +11,11 @@ let api: DuckDBApi | undefined;
  * CPU, which a process that never opens DuckDB (a step with nothing to do) does not pay.
  */
 export async function loadDuckDB(): Promise<DuckDBApi> {
-  return (api ??= await import('@duckdb/node-api'));
+  if (api) return api;
+  const m = await import('@duckdb/node-api');
+  // Node gives a CommonJS package's named exports; a bundle (the compiled build) may give only its `default`.
+  api = 'DuckDBInstance' in m && m.DuckDBInstance ? m : (m as unknown as { default: DuckDBApi }).default;
+  return api;
 }
 
 /** @duckdb/node-api once a DuckDB is open (its value helpers: `listValue`, `VARCHAR`…). */
