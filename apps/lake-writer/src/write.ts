@@ -42,6 +42,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const lake = await openLake(ctx.config.lakeLocation);
   const cursor = await ZoneCursor.open<LakeWriterState>(lake, LAKE_ZONES.raw, { name: 'lake-writer', field: 'rawThrough', schema: lakeWriterState, recover: RECOVER });
   const files = await cursor.filesAfter();
+  // A bad PULSE_LAKE_WRITE_THREADS is refused even when there is nothing to do.
+  const threads = poolSize(files.length, ctx.env);
   if (!files.length) {
     // A watermark that no page can follow would make every run read nothing and say ok.
     await cursor.check();
@@ -58,7 +60,6 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   }
   const t0 = performance.now();
   const phase: Record<string, number> = {};
-  const threads = poolSize(files.length, ctx.env);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
   const pool = NormalizePool.start(threads);
