@@ -1,9 +1,10 @@
+import type * as DuckDBModule from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { sqlString } from '@social-pulse/schema';
 
 export type { DuckDBConnection } from '@duckdb/node-api';
 
-type DuckDBApi = typeof import('@duckdb/node-api');
+type DuckDBApi = typeof DuckDBModule;
 let api: DuckDBApi | undefined;
 
 /**
