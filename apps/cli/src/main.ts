@@ -2,6 +2,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '@social-pulse/config';
 import { LOG_FORMATS, PulseError, describeError, maskSecrets, VERSION } from '@social-pulse/runtime';
 
+// A reader that goes away (`pulse run | head`) must not crash a run half-way: its work goes
+// on, and what it prints goes nowhere.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 const program = new Command('pulse')
   .description('social-pulse: follow a topic across X, Bluesky, Mastodon, Reddit, Hacker News and Stack Exchange')
   .version(VERSION)
@@ -18,6 +26,11 @@ const program = new Command('pulse')
     const o = program.opts<{ debug?: boolean; logFormat?: string }>();
     if (o.debug) process.env.PULSE_DEBUG = '1';
     if (o.logFormat) process.env.PULSE_LOG_FORMAT = o.logFormat;
+    // The variable says the same as the option: a value that is none of them is bad usage too.
+    const fromEnv = process.env.PULSE_LOG_FORMAT?.trim().toLowerCase();
+    if (fromEnv && !(LOG_FORMATS as readonly string[]).includes(fromEnv)) {
+      program.error(`error: PULSE_LOG_FORMAT '${process.env.PULSE_LOG_FORMAT}' is invalid. Allowed choices are ${LOG_FORMATS.join(', ')}.`, { exitCode: 2, code: 'pulse.invalidLogFormat' });
+    }
   });
 
 // Commands are loaded when used, so `pulse --help` stays fast.

@@ -77,5 +77,8 @@ sources:
     expect(idle.stdout).toMatch(/lake-write\s+0 raw pages/);
     expect(idle.stdout).toMatch(/enrich\s+no new posts/);
     expect(idle.stdout).toMatch(/load\s+0 Parquet files/);
+    // Steps with nothing to do load no DuckDB either (pulse records their history): only pulse and load do.
+    const duck = idle.processes.filter((p) => p.modules.some((m) => /\/node_modules\/@duckdb\/node-bindings[^/]*\//.test(m)));
+    expect(duck.map((p) => p.argv.split(' ')[0]!.replace(/.*\//, '')).sort()).toEqual(['load.mjs', 'pulse.mjs']);
   });
 });

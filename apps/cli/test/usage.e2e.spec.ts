@@ -12,6 +12,12 @@ describe('usage errors', { timeout: 120_000 }, () => {
     expect(r.stderr).toContain("error: option '--log-format <format>' argument 'xml' is invalid. Allowed choices are text, json, pretty.");
   });
 
+  it('a bad PULSE_LOG_FORMAT exits 2 naming the allowed values, as the option does', async () => {
+    const r = await pulse(['status'], { PULSE_LOG_FORMAT: 'xml' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error: PULSE_LOG_FORMAT 'xml' is invalid. Allowed choices are text, json, pretty.");
+  });
+
   it('an unknown command, an unknown option, a stray argument and a missing value exit 2 with what was wrong', async () => {
     const cases: [string[], string][] = [
       [['bogus'], "error: unknown command 'bogus'"],

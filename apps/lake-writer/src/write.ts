@@ -42,11 +42,24 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   const lake = await openLake(ctx.config.lakeLocation);
   const cursor = await ZoneCursor.open<LakeWriterState>(lake, LAKE_ZONES.raw, { name: 'lake-writer', field: 'rawThrough', schema: lakeWriterState, recover: RECOVER });
   const files = await cursor.filesAfter();
-  // A watermark that no page can follow would make every run read nothing and say ok.
-  if (!files.length) await cursor.check();
+  // A bad PULSE_LAKE_WRITE_THREADS is refused even when there is nothing to do.
+  const threads = poolSize(files.length, ctx.env);
+  if (!files.length) {
+    // A watermark that no page can follow would make every run read nothing and say ok.
+    await cursor.check();
+    // Nothing new (an idle run): no DuckDB, no threads.
+    return {
+      status: 'ok',
+      rowsIn: 0,
+      rowsOut: 0,
+      rowsRejected: 0,
+      retries: 0,
+      details: { observations: 0, rawPages: 0, malformedPages: 0, rewrittenRows: 0, filesWritten: 0, partitions: 0, movedPosts: 0 },
+      lines: [reportLine('lake-write', '0 raw pages → 0 posts, 0 new; 0 rows rewritten in 0 Parquet files')],
+    };
+  }
   const t0 = performance.now();
   const phase: Record<string, number> = {};
-  const threads = poolSize(files.length, ctx.env);
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });
   const merge = await PostsMerge.open(lake, ctx.runId, { memoryLimit: ctx.config.memoryLimit, workDir: mergeWorkDir(ctx.config.lakeLocation) });
   const pool = NormalizePool.start(threads);

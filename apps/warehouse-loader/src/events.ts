@@ -3,6 +3,7 @@ import { parseDuration } from '@social-pulse/config';
 import { reportLine, sendEventAlerts, type AlertResult } from '@social-pulse/pipeline';
 import { describeError, type Logger } from '@social-pulse/runtime';
 import { detectEvents, type CountKind, type DetectResult, type Warehouse } from '@social-pulse/warehouse';
+import { NLP_WATERMARK, POSTS_WATERMARK } from './load-files.ts';
 
 export interface EventsOutcome {
   lines: string[];
@@ -11,6 +12,9 @@ export interface EventsOutcome {
   details: Record<string, unknown>;
 }
 
+/** pulse_state: the loader's posts and nlp watermarks when the event detector last recounted. */
+const EVENTS_LOADS_STATE = 'events.loads_seen';
+
 const describe = (e: { kind: string; key: string }) => (e.kind === 'hashtag' ? `#${e.key}` : `${e.kind} ${e.key}`);
 
 /**
@@ -18,15 +22,29 @@ const describe = (e: { kind: string; key: string }) => (e.kind === 'hashtag' ? `
  * then, with `notify.events`, one webhook POST per new open event. A webhook that fails is
  * recorded on the event and retried by the next runs; it never fails the step.
  */
-export async function detectAndAlert(w: Warehouse, config: Pick<Config, 'events' | 'notify' | 'contact'>, log: Logger, now = new Date(), alertOpts: { backoffMs?: number; retries?: number } = {}): Promise<EventsOutcome> {
+export async function detectAndAlert(
+  w: Warehouse,
+  config: Pick<Config, 'events' | 'notify' | 'contact'>,
+  log: Logger,
+  now = new Date(),
+  alertOpts: { backoffMs?: number; retries?: number } = {},
+  /** Run by the load step, whose watermarks say whether anything was loaded since the last pass. */
+  afterLoad = false,
+): Promise<EventsOutcome> {
   const ev = config.events;
   if (!ev.enabled) return { lines: [], problems: [], details: {} };
   let r: DetectResult;
   try {
+    // After a load: what the loader had loaded at the last complete pass. When it has loaded
+    // nothing since, no count can have changed, and the pass only closes aged events (an idle run).
+    const loads = afterLoad ? `${(await w.getState(POSTS_WATERMARK)) ?? ''} ${(await w.getState(NLP_WATERMARK)) ?? ''}` : undefined;
+    const recount = loads === undefined || (await w.getState(EVENTS_LOADS_STATE)) !== loads;
     r = await detectEvents(w, {
       now, kinds: ev.kinds as CountKind[], minCount: ev.minCount, threshold: ev.threshold, minRatio: ev.minRatio,
       closeAfterHours: (parseDuration(ev.closeAfter) ?? 7_200_000) / 3_600_000,
+      recount,
     });
+    if (loads !== undefined && recount) await w.setState(EVENTS_LOADS_STATE, loads);
   } catch (e) {
     const why = `event detection could not run: ${describeError(e)}`;
     log.error(why);

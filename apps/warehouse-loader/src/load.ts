@@ -57,7 +57,7 @@ export async function load(ctx: StepContext): Promise<Omit<StepReport, 'step' | 
     const stories = await assignStories(w, ctx, r.partitions);
     const dq = await checkQuality(w, ctx, r.partitions);
     // Events: spikes over the hours this load touched, and their alerts (see ./events.ts).
-    const ev = await detectAndAlert(w, ctx.config, ctx.log);
+    const ev = await detectAndAlert(w, ctx.config, ctx.log, new Date(), {}, true);
     dq.lines.push(...ev.lines);
     dq.problems.push(...ev.problems);
     Object.assign(dq.details, ev.details);

@@ -8,6 +8,7 @@ import { configSchema } from '@social-pulse/config';
 import { createLogger } from '@social-pulse/runtime';
 import { openWarehouse, type Warehouse } from '@social-pulse/warehouse';
 import { detectAndAlert } from '../src/events.ts';
+import { POSTS_WATERMARK } from '../src/load-files.ts';
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-10-05T00:00:00Z');
@@ -98,6 +99,26 @@ describe('events after a load, with notify.events', () => {
     expect(hook.bodies[1]).toMatchObject({ event: { key: 'spiky', observed: 90, started_at: at(HOURS + 4).toISOString() } });
     const rows = await w.query<{ key: string; status: string }>('SELECT "key", status FROM events ORDER BY started_at');
     expect(rows).toEqual([{ key: 'spiky', status: 'closed' }, { key: 'spiky', status: 'open' }]);
+  });
+
+  it('after a load that loaded nothing since the last pass, recounts no hour (an idle run); a load moves the watermark, and the next pass recounts', async () => {
+    const { w, config } = await setup();
+    const series = steady(HOURS);
+    series[HOURS - 1] = 80;
+    await plant(w, 'spiky', series, at(HOURS - 1));
+    await w.setState(POSTS_WATERMARK, 'part-r1-000000.parquet');
+    const now = new Date(at(HOURS - 1).getTime() + 20 * 60_000);
+
+    const first = await detectAndAlert(w, config, log, now, {}, true);
+    expect(first.lines[0]).toMatch(/recounted: 1 new/);
+    const idle = await detectAndAlert(w, config, log, now, {}, true);
+    expect(idle.lines[0]).toMatch(/nothing new to count: 0 new, 0 grown, 0 closed/);
+
+    // A load of more posts: the watermark moved, the hours are recounted, the event grows.
+    await plant(w, 'spiky', [95], new Date(now.getTime() + HOUR), HOURS);
+    await w.setState(POSTS_WATERMARK, 'part-r2-000000.parquet');
+    const after = await detectAndAlert(w, config, log, new Date(now.getTime() + HOUR), {}, true);
+    expect(after.lines[0]).toMatch(/recounted: 0 new, 1 grown/);
   });
 
   it('a failing webhook is retried a bounded number of times, recorded on the event, and does not fail the step; a later run delivers it', async () => {

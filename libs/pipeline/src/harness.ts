@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig, secretValues, type Config } from '@social-pulse/config';
 import { PulseError, createLogger, debugEnabled, describeError, logFormat, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import { maskReport, type StepName, type StepReport } from './report.ts';
-import { emptyReport, failedReport, recordRuns, runRow } from './runs.ts';
+import { failedReport, recordRuns, runningRow, stepRows } from './runs.ts';
 
 export interface StepContext {
   config: Config;
@@ -50,7 +50,7 @@ const permanent = (e: unknown) => e instanceof ConfigError || (e instanceof Puls
 export async function runStep(
   step: StepName,
   fn: StepFn,
-  opts: { config: Config; runId?: string; env?: NodeJS.ProcessEnv; attempt?: number },
+  opts: { config: Config; runId?: string; env?: NodeJS.ProcessEnv; attempt?: number; recordHistory?: boolean },
 ): Promise<StepReport> {
   const env = opts.env ?? process.env;
   registerSecrets(configSecrets(opts.config, env));
@@ -62,7 +62,10 @@ export async function runStep(
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const startedAt = new Date().toISOString();
-  await recordRuns(opts.config, [{ ...runRow(runId, step, emptyReport(step, 'running', startedAt)), finished_at: null }], log);
+  // Under `pulse run` the parent records the history (recordHistory false): then a step with
+  // nothing to do never loads DuckDB.
+  const recordHistory = opts.recordHistory ?? true;
+  if (recordHistory) await recordRuns(opts.config, [runningRow(runId, step, startedAt)], log);
   let report: StepReport;
   try {
     const r = await fn({ config: opts.config, runId, log, env, signal: controller.signal, attempt });
@@ -78,9 +81,7 @@ export async function runStep(
   // Masked here, in the process whose sources registered the tokens they obtained.
   report = maskReport(report);
   // Retries of the step itself count with the step's own (HTTP) retries.
-  const rows = [{ ...runRow(runId, step, report), retries: report.retries + attempt - 1 }];
-  for (const s of report.perSource ?? []) rows.push({ ...s, run_id: runId, step });
-  if (await recordRuns(opts.config, rows, log)) report.recorded = true;
+  if (recordHistory && (await recordRuns(opts.config, stepRows(runId, step, report, { retries: report.retries + attempt - 1 }), log))) report.recorded = true;
   return { ...report, attempts: attempt };
 }
 
@@ -109,7 +110,8 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
   let report: StepReport;
   try {
     const config = await loadConfig(o.config);
-    report = await runStep(step, fn, { config, attempt: Math.max(1, Number(o.attempt) || 1), ...(o.runId ? { runId: o.runId } : {}) });
+    // Forked by `pulse run` (an IPC channel): the parent records this step's rows of the history.
+    report = await runStep(step, fn, { config, attempt: Math.max(1, Number(o.attempt) || 1), recordHistory: !process.send, ...(o.runId ? { runId: o.runId } : {}) });
   } catch (e) {
     const now = new Date().toISOString();
     report = failedReport(step, describeError(e), { startedAt: now, finishedAt: now, retryable: !permanent(e), line: describeError(e) });

@@ -8,7 +8,7 @@ import { configSecrets } from './harness.ts';
 import { acquireRunLock, lockPath } from './lock.ts';
 import { notifyWebhook, type RunNotice } from './notify.ts';
 import { combineStatus, maskReport, reportLine, STEPS, type StepName, type StepReport } from './report.ts';
-import { closeInterrupted, emptyReport, failedReport, recordRuns, runRow } from './runs.ts';
+import { closeInterrupted, emptyReport, failedReport, recordRuns, runningRow, runRow, stepRows } from './runs.ts';
 import { stepDef } from './steps.ts';
 
 export interface PipelineHooks {
@@ -92,6 +92,14 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
   // The failed step that keeps each failed or not-run step's dependants from running.
   const blockedBy = new Map<StepName, StepReport>();
   hooks.out(`pulse run ${runId}  lake ${config.lake}  warehouse ${config.warehouse}`);
+  // Rows of the history wait here for the next write: a step's outcome goes with the next
+  // step's running row, one open of the warehouse for both.
+  let pending: PipelineRun[] = [];
+  const record = async (more: PipelineRun[] = []) => {
+    const rows = [...pending, ...more];
+    pending = [];
+    if (rows.length) await recordRuns(config, rows, log);
+  };
   try {
     await closeInterrupted(config, log);
     for (const step of STEPS) {
@@ -105,9 +113,11 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
         hooks.out(reportLine(step, why));
         notRun.push(step);
         const now = new Date().toISOString();
-        await recordRuns(config, [runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why })], log);
+        pending.push(runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why }));
         continue;
       }
+      // The step's process records none of the history (see runStep): this process does.
+      await record([runningRow(runId, step, new Date().toISOString())]);
       const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, (pid) => {
         lock.setChild(pid).catch((e: unknown) => log.warn(`could not record the step process in the run lock: ${describeError(e)}`));
       });
@@ -116,14 +126,15 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
       for (const line of report.lines) hooks.out(line);
       const attempts = report.attempts ?? 1;
       if (!report.recorded || attempts > 1) {
-        // The step could not say how it ended (it died), or it says only how its last attempt did.
-        const row: PipelineRun = {
-          ...runRow(runId, step, report),
+        // The step's process did not record how it ended (forked steps leave it to this process;
+        // a step that died cannot), or it says only how its last attempt did.
+        const retried = attempts > 1 || errors.length > 0;
+        const rows = stepRows(runId, step, report, {
           started_at: startedAt,
           retries: report.retries + attempts - 1,
-          details: JSON.stringify({ ...(report.details ?? {}), attempts, ...(errors.length ? { failedAttempts: errors } : {}) }),
-        };
-        await recordRuns(config, [row], log);
+          ...(retried ? { details: JSON.stringify({ ...(report.details ?? {}), attempts, ...(errors.length ? { failedAttempts: errors } : {}) }) } : {}),
+        });
+        pending.push(...(report.recorded ? rows.slice(0, 1) : rows));
       }
       if (report.status === 'failed') {
         failed = report;
@@ -131,6 +142,7 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
       }
     }
   } finally {
+    await record();
     await lock.release();
   }
   const status: RunStatus = failed ? 'failed' : combineStatus(reports.map((r) => r.status));

@@ -27,6 +27,14 @@ export function runRow(runId: string, step: StepName, r: Omit<StepReport, 'step'
   };
 }
 
+/** A step's rows of pipeline_runs: its outcome (`over` changes fields of it), then one per source when it has them. */
+export function stepRows(runId: string, step: StepName, r: Omit<StepReport, 'step' | 'lines'>, over: Partial<PipelineRun> = {}): PipelineRun[] {
+  return [{ ...runRow(runId, step, r), ...over }, ...(r.perSource ?? []).map((s) => ({ ...s, run_id: runId, step }))];
+}
+
+/** The row of a step under way (`finished_at` null): `pulse status` shows it running, and a run that dies leaves it for closeInterrupted. */
+export const runningRow = (runId: string, step: StepName, startedAt: string): PipelineRun => ({ ...runRow(runId, step, emptyReport(step, 'running', startedAt)), finished_at: null });
+
 /** The report of a step that started and finished (default: now) without doing anything else. */
 export function emptyReport(step: StepName, status: StepReport['status'], startedAt: string, finishedAt = new Date().toISOString()): StepReport {
   return { step, status, rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: [], startedAt, finishedAt };
@@ -52,7 +60,8 @@ export function failedReport(
 /** Runs `fn` on the configured warehouse; a warehouse that cannot be reached is logged (`could not <what>`), not fatal. */
 async function withHistory(config: Config, log: Pick<Logger, 'warn'>, what: string, fn: (w: Warehouse) => Promise<void>): Promise<boolean> {
   try {
-    const w = await openWarehouse(config.warehouseLocation);
+    // A few rows: left in DuckDB's log for the next writer's checkpoint (see deferCheckpoint).
+    const w = await openWarehouse(config.warehouseLocation, { deferCheckpoint: true });
     try {
       await fn(w);
     } finally {

@@ -1,7 +1,29 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type * as DuckDBModule from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { sqlString } from '@social-pulse/schema';
 
 export type { DuckDBConnection } from '@duckdb/node-api';
+
+type DuckDBApi = typeof DuckDBModule;
+let api: DuckDBApi | undefined;
+
+/**
+ * @duckdb/node-api, loaded on first use: loading its native library costs a few hundred ms of
+ * CPU, which a process that never opens DuckDB (a step with nothing to do) does not pay.
+ */
+export async function loadDuckDB(): Promise<DuckDBApi> {
+  if (api) return api;
+  const m = await import('@duckdb/node-api');
+  // Node gives a CommonJS package's named exports; a bundle (the compiled build) may give only its `default`.
+  api = 'DuckDBInstance' in m && m.DuckDBInstance ? m : (m as unknown as { default: DuckDBApi }).default;
+  return api;
+}
+
+/** @duckdb/node-api once a DuckDB is open (its value helpers: `listValue`, `VARCHAR`…). */
+export function duckdbApi(): DuckDBApi {
+  if (!api) throw new Error('DuckDB is not loaded: open a database with openDuckDB first');
+  return api;
+}
 
 export interface DuckOptions {
   readOnly?: boolean;
@@ -23,7 +45,7 @@ export async function openDuckDB(path: string, opts: DuckOptions = {}): Promise<
   if (opts.readOnly) config.access_mode = 'READ_ONLY';
   if (opts.threads) config.threads = String(opts.threads);
   if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
-  const db = await DuckDBInstance.create(path, config);
+  const db = await (await loadDuckDB()).DuckDBInstance.create(path, config);
   const conn = await db.connect();
   await conn.run(`SET TimeZone = 'UTC'`);
   return { db, conn };

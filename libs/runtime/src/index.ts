@@ -8,7 +8,7 @@ export { createProgress } from './progress.ts';
 export type { Progress } from './progress.ts';
 export { newRunId, seededRandom } from './ids.ts';
 export { VERSION } from './version.ts';
-export { openDuckDB, queryRows, sqlString, sqlStringList } from './duckdb.ts';
+export { duckdbApi, loadDuckDB, openDuckDB, queryRows, sqlString, sqlStringList } from './duckdb.ts';
 export type { DuckOptions, DuckDBConnection } from './duckdb.ts';
 export { pidAlive } from './process.ts';
 export { gcpCredentialsCheck, gcpResourceFailure, type CloudCheck } from './cloud-check.ts';

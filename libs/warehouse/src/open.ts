@@ -7,8 +7,20 @@ import { createDuckDBWarehouseFile } from './duckdb/create.ts';
 import { DuckDBWarehouse } from './duckdb/warehouse.ts';
 import type { Warehouse } from './types.ts';
 
+export interface OpenOptions {
+  readOnly?: boolean;
+  memoryLimit?: string;
+  waitMs?: number;
+  /**
+   * For a few small writes (a step's run-history rows): DuckDB leaves them in its write-ahead
+   * log for the next writer's checkpoint (readers replay it) instead of checkpointing the file
+   * when this connection closes, which costs far more than the rows. BigQuery ignores it.
+   */
+  deferCheckpoint?: boolean;
+}
+
 /** The warehouse a configuration names, with its schema in place unless read-only. */
-export async function openWarehouse(location: WarehouseLocation, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number } = {}): Promise<Warehouse> {
+export async function openWarehouse(location: WarehouseLocation, opts: OpenOptions = {}): Promise<Warehouse> {
   if (location.kind === 'duckdb') {
     if (location.path !== ':memory:') {
       await mkdir(path.dirname(location.path), { recursive: true });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +71,48 @@ describe('a DuckDB warehouse written by the previous schema', () => {
       await worksAfterTheChange(w, parquetOf);
       // The rollups were built on open from the post already there, then kept up by the loads.
       expect(await w.query('SELECT sum(posts) AS n FROM rollup_daily')).toEqual([{ n: 2 }]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('leaves the rows of an open with deferCheckpoint in the log, where readers see them, until the next writer checkpoints', async () => {
+    const file = path.join(dir, 'deferred.duckdb');
+    await (await openWarehouse({ kind: 'duckdb', path: file })).close();
+    const bytes = await readFile(file);
+    const h = await openWarehouse({ kind: 'duckdb', path: file }, { deferCheckpoint: true });
+    await h.setState('history', 'a row');
+    await h.close();
+    expect(existsSync(`${file}.wal`)).toBe(true);
+    expect((await readFile(file)).equals(bytes)).toBe(true);
+    const r = await openWarehouse({ kind: 'duckdb', path: file }, { readOnly: true });
+    expect(await r.getState('history')).toBe('a row');
+    await r.close();
+    await (await openWarehouse({ kind: 'duckdb', path: file })).close();
+    expect(existsSync(`${file}.wal`)).toBe(false);
+    const again = await openWarehouse({ kind: 'duckdb', path: file }, { readOnly: true });
+    expect(await again.getState('history')).toBe('a row');
+    await again.close();
+  });
+
+  it('is written nothing by an open once its schema is current, and gets back a table or view dropped by hand', async () => {
+    const file = path.join(dir, 'current.duckdb');
+    await (await openWarehouse({ kind: 'duckdb', path: file })).close();
+    const bytes = await readFile(file);
+    // Opened for writing and closed, as every idle step does: no DDL, no WAL, the file as it was.
+    await (await openWarehouse({ kind: 'duckdb', path: file })).close();
+    expect(existsSync(`${file}.wal`)).toBe(false);
+    expect((await readFile(file)).equals(bytes)).toBe(true);
+
+    const { db, conn } = await openDuckDB(file);
+    await conn.run('DROP VIEW posts_enriched');
+    await conn.run('DROP TABLE events');
+    conn.closeSync();
+    db.closeSync();
+    const w = await openWarehouse({ kind: 'duckdb', path: file });
+    try {
+      expect(await w.query('SELECT count(*) AS n FROM posts_enriched')).toEqual([{ n: 0 }]);
+      expect(await w.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
     } finally {
       await w.close();
     }

@@ -57,11 +57,30 @@ describe('BigQueryWarehouse requests', () => {
     const ds = w.uri.split('/').pop()!;
     await fake.sql(`ALTER TABLE "${ds}".dq_checks DROP COLUMN message`);
     fake.tables.get(`${ds}.dq_checks`)!.schema!.fields = fake.tables.get(`${ds}.dq_checks`)!.schema!.fields.filter((f) => f.name !== 'message');
+    // As a dataset brought up by the build before the column was added: its schema label differs.
+    fake.tables.get(`${ds}.pulse_state`)!.labels = { pulse_schema: 'older' };
     const from = fake.calls.length;
     await w.ensureSchema();
     const patch = since(from).find((c) => c.method === 'PATCH')!;
     expect(patch.path).toBe(`/projects/pulse-test/datasets/${ds}/tables/dq_checks`);
     expect(patch.body.schema.fields.at(-1)).toMatchObject({ name: 'message', type: 'STRING', mode: 'NULLABLE' });
+  });
+
+  it('opens a dataset already brought up to this schema with two reads: its schema label and its table list', async () => {
+    const w = open();
+    await w.ensureSchema();
+    const from = fake.calls.length;
+    await w.ensureSchema();
+    expect(since(from).map((c) => `${c.method} ${c.path.replace(/datasets\/[^/]+/, 'datasets/D')}`)).toEqual([
+      'GET /projects/pulse-test/datasets/D/tables/pulse_state',
+      'GET /projects/pulse-test/datasets/D/tables',
+    ]);
+    // A view dropped by hand is found missing, and made again.
+    const ds = w.uri.split('/').pop()!;
+    await fake.sql(`DROP VIEW "${ds}".posts_enriched`);
+    fake.tables.delete(`${ds}.posts_enriched`);
+    await w.ensureSchema();
+    expect(fake.tables.has(`${ds}.posts_enriched`)).toBe(true);
   });
 
   it('loads with a load job from gs:// into an expiring staging table, MERGEs on post_id, drops the stage; never streams', async () => {

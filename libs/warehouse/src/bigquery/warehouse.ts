@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { BigQuery, BigQueryOptions, Job, JobMetadata, TableMetadata } from '@google-cloud/bigquery';
 import { createLogger, type Logger } from '@social-pulse/runtime';
 import {
@@ -27,6 +27,14 @@ import { bqIdent, mergeFromStage, rollupMerge, upsertRowsSql, type PartitionBoun
 /** The label of a rollup table that says which definition built it. */
 const ROLLUPS_LABEL = 'pulse_rollups';
 const ROLLUPS_LABEL_VALUE = `v${ROLLUPS_VERSION}`;
+/**
+ * The label (on pulse_state: updating a table's labels needs only bigquery.tables.update, which
+ * the pipeline's dataEditor role has, while the dataset's need dataOwner, and Pulumi owns the
+ * dataset's) of the schema the dataset was last brought up to: a hash of every table's
+ * resource, every view's text and the rollups' version. With it current and every table and
+ * view listed, opening the warehouse costs two API calls instead of two per table and view.
+ */
+const SCHEMA_LABEL = 'pulse_schema';
 
 /** Staging tables disappear by themselves a day later if a crashed load leaves one behind. */
 const STAGE_TTL_MS = 24 * 3600 * 1000;
@@ -117,7 +125,29 @@ export class BigQueryWarehouse extends MergingWarehouse implements Warehouse {
     };
   }
 
+  /** What this build's schema is, as the value of the dataset's SCHEMA_LABEL. */
+  private schemaFingerprint(): string {
+    const views = VIEWS.map((v) => [v.name, v.bigquery.replaceAll('{dataset}', bqIdent(`${this.opts.project}.${this.opts.dataset}`))]);
+    const text = JSON.stringify({ tables: WAREHOUSE_TABLES.map((t) => this.tableResource(t)), views, rollups: ROLLUPS_VERSION });
+    return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  }
+
+  /** Whether the dataset has this build's schema: its label says so and no table or view is missing. */
+  private async schemaIsCurrent(): Promise<boolean> {
+    const dataset = this.bq.dataset(this.opts.dataset);
+    const [meta] = await dataset.table(pulseState.name).getMetadata().catch((e: { code?: number }) => {
+      if (e.code === 404) return [undefined];
+      throw e;
+    });
+    if (meta?.labels?.[SCHEMA_LABEL] !== this.schemaFingerprint()) return false;
+    const [tables] = await dataset.getTables();
+    const have = new Set(tables.map((t) => t.id));
+    return [...WAREHOUSE_TABLES.map((t) => t.name), ...ROLLUPS.map((r) => r.table.name), ...VIEWS.map((v) => v.name)].every((n) => have.has(n));
+  }
+
   async ensureSchema(): Promise<void> {
+    // Every step opens the warehouse: when nothing changed, that is two API calls.
+    if (await this.schemaIsCurrent()) return;
     const dataset = this.bq.dataset(this.opts.dataset);
     const [exists] = await dataset.exists();
     if (!exists) {
@@ -160,6 +190,9 @@ export class BigQueryWarehouse extends MergingWarehouse implements Warehouse {
       for (const r of stale) await dataset.table(r.table.name).setMetadata({ labels: { [ROLLUPS_LABEL]: ROLLUPS_LABEL_VALUE } });
       this.log.info({ tables: stale.map((r) => r.table.name) }, 'built rollups');
     }
+    const state = dataset.table(pulseState.name);
+    const [meta] = await state.getMetadata();
+    await state.setMetadata({ labels: { ...(meta.labels ?? {}), [SCHEMA_LABEL]: this.schemaFingerprint() } });
   }
 
   /** Recomputes the rollups' rows of the UTC days given (all without `days`): one MERGE per rollup. */

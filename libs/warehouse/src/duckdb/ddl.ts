@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { duckdbCreateTable, duckdbHasPrimaryKey, quoteIdent, ROLLUP_TABLES, WAREHOUSE_TABLES, type TableSchema } from '@social-pulse/schema';
 import { VIEWS } from '../views.ts';
 
@@ -12,3 +13,11 @@ export const DUCKDB_DDL = [...WAREHOUSE_TABLES.map(duckdbTableDdl), ...VIEW_DDL]
 
 /** The rollup tables (../rollups.ts), rebuilt whole when their definition changes. */
 export const ROLLUP_DDL = ROLLUP_TABLES.map(duckdbTableDdl);
+
+/**
+ * What the schema of this build is, as one value: a hash of every statement above and the
+ * rollups' version. A warehouse that records it (pulse_state) and has every table needs none
+ * of them run again, so opening it for writing writes nothing (no WAL, no checkpoint at close).
+ */
+export const schemaFingerprint = (rollupsVersion: string): string =>
+  createHash('sha256').update([...DUCKDB_DDL, ...ROLLUP_DDL, rollupsVersion].join('\n;\n')).digest('hex').slice(0, 16);

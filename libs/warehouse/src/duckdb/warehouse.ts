@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listValue, VARCHAR, type DuckDBInstance, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
+import type { DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
-import { duckdbTableDdl, ROLLUP_DDL, VIEW_DDL } from './ddl.ts';
+import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
+import { VIEWS } from '../views.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
 
 /**
@@ -23,6 +24,12 @@ const READ_CONNECTIONS = 4;
 export class WarehouseBusy extends Error {
   override readonly name = 'WarehouseBusy';
 }
+
+/** pulse_state's key for the schema this warehouse was last brought up to (see schemaFingerprint). */
+const SCHEMA_STATE_KEY = 'warehouse.schema';
+const SCHEMA = schemaFingerprint(ROLLUPS_VERSION);
+/** Every table and view this build expects, for the check that none was dropped since. */
+const EXPECTED_TABLES = [...WAREHOUSE_TABLES.map((t) => t.name), ...ROLLUPS.map((r) => r.table.name), ...VIEWS.map((v) => v.name)];
 
 const isLockConflict = (e: unknown) => /Could not set lock|Conflicting lock/i.test((e as Error).message);
 
@@ -98,12 +105,14 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
    * `waitMs`: how long to wait for other processes to let go of the file (readers wait for
    * writers and then throw WarehouseBusy; writers are let in first, see writers.ts).
    */
-  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number } = {}): Promise<DuckDBWarehouse> {
+  static async open(path: string, opts: { readOnly?: boolean; memoryLimit?: string; waitMs?: number; deferCheckpoint?: boolean } = {}): Promise<DuckDBWarehouse> {
     if (opts.readOnly) {
       const { db, conn } = await openReader(path, opts.memoryLimit, opts.waitMs ?? READ_WAIT_MS);
       return new DuckDBWarehouse(path, db, conn, async () => undefined);
     }
     const { db, conn, withdraw } = await openWriter(path, opts.memoryLimit, opts.waitMs ?? WRITE_WAIT_MS);
+    // See OpenOptions.deferCheckpoint (../open.ts).
+    if (opts.deferCheckpoint) await conn.run('PRAGMA disable_checkpoint_on_shutdown');
     return new DuckDBWarehouse(path, db, conn, withdraw);
   }
 
@@ -123,8 +132,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   /**
    * Every table of WAREHOUSE_TABLES, with the columns an older warehouse lacks added, then the
    * views. In one transaction: a process killed half-way leaves the schema as it was, never half of it.
+   * Nothing at all when the warehouse already has this build's schema (schemaIsCurrent).
    */
-  ensureSchema(): Promise<void> {
+  async ensureSchema(): Promise<void> {
+    if (await this.schemaIsCurrent()) return;
     return this.inTransaction(async () => {
       for (const t of WAREHOUSE_TABLES) await this.conn.run(duckdbTableDdl(t));
       const cols = await queryRows<{ table_name: string; column_name: string }>(
@@ -144,7 +155,25 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
         await this.refreshRollups();
         await this.setState(ROLLUPS_STATE_KEY, ROLLUPS_VERSION);
       }
+      await this.setState(SCHEMA_STATE_KEY, SCHEMA);
     });
+  }
+
+  /**
+   * Whether this warehouse already has this build's schema: its recorded fingerprint matches
+   * and none of its tables is missing. Reads only (no WAL): an idle step's open and close cost
+   * a few catalog reads instead of rewriting every view and checkpointing.
+   */
+  private async schemaIsCurrent(): Promise<boolean> {
+    const tables = await queryRows<{ table_name: string }>(
+      this.conn,
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema()
+       UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = current_schema()`,
+    );
+    const have = new Set(tables.map((t) => t.table_name));
+    if (!EXPECTED_TABLES.every((t) => have.has(t))) return false;
+    // The rollups' own version too: a warehouse whose rollups were dropped or are older rebuilds them.
+    return (await this.getState(SCHEMA_STATE_KEY)) === SCHEMA && (await this.getState(ROLLUPS_STATE_KEY)) === ROLLUPS_VERSION;
   }
 
   protected async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
@@ -313,8 +342,8 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     const types: Record<string, DuckDBType> = {};
     const values: Record<string, DuckDBValue> = {};
     for (const [k, v] of Object.entries(params)) {
-      if (v === null) types[k] = VARCHAR;
-      values[k] = Array.isArray(v) ? listValue(v) : v;
+      if (v === null) types[k] = duckdbApi().VARCHAR;
+      values[k] = Array.isArray(v) ? duckdbApi().listValue(v) : v;
     }
     const reader = await conn.runAndReadAll(text, values, types);
     return reader.getRowObjectsJS();

@@ -18,6 +18,12 @@ const OVERLAP_MS = 6 * HOUR;
 export interface DetectOptions extends DetectorSettings {
   now: Date;
   kinds: readonly CountKind[];
+  /**
+   * false when the caller knows that nothing was loaded since the last complete pass: no hour
+   * is recounted (the counts, and so the spikes, cannot have changed), and only aged events
+   * are closed. Default true.
+   */
+  recount?: boolean;
 }
 
 export interface DetectResult {
@@ -119,7 +125,7 @@ export async function detectEvents(w: Warehouse, o: DetectOptions = { ...DEFAULT
   const nowMs = o.now.getTime();
   const since = (await w.getState(EVENTS_WATERMARK)) ?? '0001-01-01T00:00:00.000Z';
   const sinceWithOverlap = new Date(Math.max(Date.parse(since) - OVERLAP_MS, Date.parse('0001-01-01T00:00:00.000Z'))).toISOString();
-  const [changed] = await w.query<{ lo: string | null; hi: string | null }>(CHANGED_SQL, { since: sinceWithOverlap });
+  const [changed] = o.recount === false ? [] : await w.query<{ lo: string | null; hi: string | null }>(CHANGED_SQL, { since: sinceWithOverlap });
   const lo = changed?.lo == null ? NaN : Date.parse(changed.lo);
   let window: DetectResult['window'] = null;
   let spikes: Spike[] = [];

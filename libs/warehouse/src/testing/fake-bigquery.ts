@@ -539,6 +539,12 @@ export async function startFakeBigQuery(opts: FakeBigQueryOptions): Promise<Fake
     if ((m = new RegExp(`^/projects/${P}/datasets/([^/]+)/tables$`).exec(p)) && method === 'POST') {
       return [200, await createTable(decodeURIComponent(m[1]!), body)];
     }
+    if ((m = new RegExp(`^/projects/${P}/datasets/([^/]+)/tables$`).exec(p)) && method === 'GET') {
+      const ds = decodeURIComponent(m[1]!);
+      if (!datasets.has(ds)) throw new BqError(404, 'notFound', `Not found: Dataset ${P}:${ds}`);
+      const list = [...tables.values()].filter((t) => t.tableReference?.datasetId === ds);
+      return [200, { kind: 'bigquery#tableList', totalItems: list.length, tables: list.map((t) => ({ kind: 'bigquery#table', id: `${P}:${ds}.${t.tableReference.tableId}`, tableReference: t.tableReference, type: t.view ? 'VIEW' : 'TABLE' })) }];
+    }
     if ((m = new RegExp(`^/projects/${P}/datasets/([^/]+)/tables/([^/]+)$`).exec(p))) {
       const [ds, id] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
       const t = tables.get(tableKey(ds, id));
