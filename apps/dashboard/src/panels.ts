@@ -221,7 +221,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     status: started('status', SQL.STATUS),
     quality: loadQuality(run),
     options: started('options', r('options', SQL.OPTIONS), { limit: LIMITS.options, ...rp }),
-    stories: handled(loadStories(run, labelled)),
+    stories: handled(loadStories(run, labelled ? SQL.STORIES : rolled ? SQL.STORIES_FROM_ROLLUPS : SQL.POSTS_ONLY_STORIES, rp)),
     events: handled(loadEvents(run)),
   };
   q.quality.catch(() => undefined);
@@ -366,10 +366,10 @@ async function loadQuality(run: Runner): Promise<QualityReport | null> {
 }
 
 /** The Stories panel: empty when the warehouse has no stories tables (loaded before they existed). */
-async function loadStories(run: Runner, labelled: boolean): Promise<StoryRow[]> {
+async function loadStories(run: Runner, sql: DialectSql, rp: Params): Promise<StoryRow[]> {
   const found = await run('storiesTable', SQL.STORIES_TABLE).catch(() => []);
   if (!found[0] || num(found[0].n) === 0) return [];
-  const rows = await run('stories', labelled ? SQL.STORIES : SQL.POSTS_ONLY_STORIES, { limit: LIMITS.stories });
+  const rows = await run('stories', sql, { limit: LIMITS.stories, ...rp });
   return rows.map((r) => ({
     storyId: str(r.story_id),
     title: strOrNull(r.title),

@@ -498,18 +498,38 @@ ORDER BY r.velocity DESC, p.post_id`,
  * Stories (tables stories and story_posts, computed after each load): those with at least two
  * posts in the view, ranked by the sum of their posts' velocities (see ranked), with their
  * normalized engagement, the networks they reached in the view, and their posts in the view
- * (the first 20, oldest first) to expand.
+ * (the first 20, oldest first) to expand. A story's sums add its posts in post_id order in
+ * DuckDB (list_sum), so that they do not depend on the order rows arrive in: the rollups'
+ * variant reads fewer posts, same sums. The source means are sum / count (as ranked computes them).
+ *
+ * `rolled` (views the rollups answer): only the posts of stories that can show are read,
+ * those in story_posts for the period whose story has at least two posts in all (stories.posts,
+ * recounted from story_posts after each load: a story with two posts in the view has them),
+ * and the source means come from rollup_daily, instead of scoring every post of the period.
  */
-function storiesPanel(): DialectSql {
+function storyCandidates(d: 'duckdb' | 'bigquery'): string {
+  const [t, period, match] = d === 'duckdb'
+    ? [(x: string) => `CAST($${x} AS TIMESTAMPTZ)`, D_PERIOD, D_MATCH_POSTS]
+    : [(x: string) => `TIMESTAMP(@${x})`, B_PERIOD, B_MATCH_POSTS];
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match}
+    AND p.post_id IN (SELECT sp.post_id FROM story_posts AS sp JOIN stories AS s ON s.story_id = sp.story_id
+                      WHERE sp.created_at >= ${t('start')} AND sp.created_at < ${t('end')} AND s.posts >= 2)),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
+}
+function storiesPanel(rolled = false): DialectSql {
   return {
     duckdb: `
-${viewPosts('duckdb', 'avg')},
+${rolled ? storyCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
 v AS (
   SELECT f.post_id, f.source, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized,
          COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(f.created_at), 0) / 3600.0 + 2, 1.8) AS velocity
   FROM f JOIN m USING (source)),
 g AS (
-  SELECT sp.story_id, count(*) AS posts, list_sort(list_distinct(list(v.source))) AS sources, sum(v.normalized) AS normalized, sum(v.velocity) AS velocity
+  SELECT sp.story_id, count(*) AS posts, list_sort(list_distinct(list(v.source))) AS sources,
+         list_sum(list(v.normalized ORDER BY v.post_id)) AS normalized, list_sum(list(v.velocity ORDER BY v.post_id)) AS velocity
   FROM v JOIN story_posts AS sp ON sp.post_id = v.post_id
    AND sp.created_at >= CAST($start AS TIMESTAMPTZ) AND sp.created_at < CAST($end AS TIMESTAMPTZ)
   GROUP BY sp.story_id HAVING count(*) >= 2
@@ -526,7 +546,7 @@ SELECT g.story_id, g.posts, g.sources, g.normalized, g.velocity, s.canonical_url
 FROM g JOIN stories AS s USING (story_id) LEFT JOIN ps USING (story_id)
 ORDER BY g.velocity DESC, g.story_id`,
     bigquery: `
-${viewPosts('bigquery', 'avg')},
+${rolled ? storyCandidates('bigquery') : viewPosts('bigquery', 'ratio')},
 v AS (
   SELECT f.post_id, f.source, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized,
          IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), f.created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
@@ -791,6 +811,9 @@ export const RANKED_FROM_ROLLUPS = {
     { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
   ),
 };
+
+/** Stories through the rollups (see storiesPanel): the same rows as POSTS_ONLY_STORIES. */
+export const STORIES_FROM_ROLLUPS = storiesPanel(true);
 
 /**
  * Events (table events, written by the detector after each load) whose hours overlap the
