@@ -216,7 +216,8 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
       : started('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts }),
     authors: started('authors', r('authors', v('authors', SQL.AUTHORS)), { limit: LIMITS.authors, ...rp }),
     hashtags: started('hashtags', r('hashtags', v('hashtags', SQL.HASHTAGS)), { limit: LIMITS.hashtags, ...rp }),
-    links: started('links', v('links', SQL.LINKS), { limit: LIMITS.links }),
+    // The two-step links query (LINKS_TOPK) gives the same rows; it runs where the rollups do, so that the raw page stays the reference.
+    links: started('links', rolled ? SQL.POSTS_ONLY.linksTopK : v('links', SQL.LINKS), { limit: LIMITS.links }),
     entities: started('entities', r('entities', SQL.ENTITIES), { limit: LIMITS.entities, ...rp }),
     status: started('status', SQL.STATUS),
     quality: loadQuality(run),

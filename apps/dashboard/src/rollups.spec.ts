@@ -56,6 +56,10 @@ function post(i: number, hoursAgo: number, collected = '2026-11-24T00:00:00.000Z
     repost_count: count(),
     reply_count: count(),
     score: source === 'hackernews' ? count() : null,
+    // Link titles: a story's title, or a Mastodon preview card's (several posts of a link have one: the most engaging wins).
+    kind: source === 'hackernews' ? 'story' : 'post',
+    title: source === 'hackernews' ? `Story ${i % 4}` : null,
+    extra: source === 'mastodon' && i % 5 === 0 ? JSON.stringify({ card_title: `Card ${i % 3}` }) : null,
     links: linkRnd() < 0.5 ? [`https://example.com/story/${Math.floor(linkRnd() * 300)}`] : [],
     // A tag may be repeated within a post: it counts once.
     hashtags: [pick(TAGS), pick(TAGS), ...(rnd() < 0.3 ? [pick(TAGS)] : [])],
@@ -160,6 +164,7 @@ describe('the dashboard from rollups', () => {
     const monthly: Record<string, string>[] = [];
     const risingBounded: Record<string, string>[] = [];
     const withStories: Record<string, string>[] = [];
+    const withTitles: Record<string, string>[] = [];
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
@@ -175,6 +180,9 @@ describe('the dashboard from rollups', () => {
       // Stories read only the posts of stories with two posts or more, and the rollups' means.
       expect(viaRollups.sent, JSON.stringify(view)).toContain(SQL.STORIES_FROM_ROLLUPS.duckdb);
       if (rolled.stories.length > 0) withStories.push(view);
+      // Links in two steps (posts per link, then authors and titles for the links that can rank).
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(SQL.POSTS_ONLY.linksTopK.duckdb);
+      if (rolled.links.some((l) => l.title !== null)) withTitles.push(view);
       if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
@@ -191,6 +199,7 @@ describe('the dashboard from rollups', () => {
     expect(risingBounded.length).toBeGreaterThanOrEqual(3);
     // Most views had stories to compare (the seeded posts share links and texts).
     expect(withStories.length).toBeGreaterThanOrEqual(VIEWS.length - 2);
+    expect(withTitles.length).toBeGreaterThanOrEqual(VIEWS.length - 2);
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
     expect(monthly.length).toBeGreaterThanOrEqual(3);
     expect((await w.query<{ n: bigint }>('SELECT count(*) AS n FROM rollup_authors_monthly'))[0]!.n).toBeGreaterThan(0n);
