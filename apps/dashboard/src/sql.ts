@@ -314,11 +314,11 @@ FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT $limit`,
 WITH l AS (
   SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng,
          COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title,
-         url
-  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS url
+         link AS url
+  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
   WHERE ${B_PERIOD} AND ${B_MATCH})
 SELECT url, REGEXP_EXTRACT(LOWER(url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
-       ARRAY_AGG(title IGNORE NULLS ORDER BY eng DESC, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
+       ARRAY_AGG(title IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
        COUNT(*) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
 FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT @limit`,
 };
@@ -351,8 +351,8 @@ SELECT x.url, regexp_extract(lower(x.url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1)
 FROM x LEFT JOIN t USING (post_id) GROUP BY x.url ORDER BY posts DESC, authors DESC, x.url LIMIT $limit`,
   bigquery: `
 WITH l AS (
-  SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng, url
-  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS url
+  SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng, link AS url
+  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
   WHERE ${B_PERIOD} AND ${B_MATCH}),
 c AS (SELECT url, COUNT(*) AS posts FROM l GROUP BY url),
 top AS (SELECT url FROM c WHERE posts >= (SELECT MIN(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT @limit))),
@@ -361,7 +361,7 @@ t AS (
   SELECT p.post_id, COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title
   FROM posts AS p WHERE ${B_PERIOD} AND p.post_id IN (SELECT post_id FROM x))
 SELECT x.url, REGEXP_EXTRACT(LOWER(x.url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
-       ARRAY_AGG(t.title IGNORE NULLS ORDER BY x.eng DESC, x.post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
+       ARRAY_AGG(t.title IGNORE NULLS ORDER BY -x.eng, x.post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
        COUNT(*) AS posts, COUNT(DISTINCT CONCAT(x.source, ':', x.author_id)) AS authors
 FROM x LEFT JOIN t USING (post_id) GROUP BY x.url ORDER BY posts DESC, authors DESC, x.url LIMIT @limit`,
 };
