@@ -216,12 +216,13 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
       : started('topPosts', v('topPosts', SQL.TOP_POSTS), { limit: LIMITS.topPosts }),
     authors: started('authors', r('authors', v('authors', SQL.AUTHORS)), { limit: LIMITS.authors, ...rp }),
     hashtags: started('hashtags', r('hashtags', v('hashtags', SQL.HASHTAGS)), { limit: LIMITS.hashtags, ...rp }),
-    links: started('links', v('links', SQL.LINKS), { limit: LIMITS.links }),
+    // The two-step links query (LINKS_TOPK) gives the same rows; it runs where the rollups do, so that the raw page stays the reference.
+    links: started('links', rolled ? SQL.POSTS_ONLY.linksTopK : v('links', SQL.LINKS), { limit: LIMITS.links }),
     entities: started('entities', r('entities', SQL.ENTITIES), { limit: LIMITS.entities, ...rp }),
     status: started('status', SQL.STATUS),
     quality: loadQuality(run),
     options: started('options', r('options', SQL.OPTIONS), { limit: LIMITS.options, ...rp }),
-    stories: handled(loadStories(run, labelled)),
+    stories: handled(loadStories(run, labelled ? SQL.STORIES : rolled ? SQL.STORIES_FROM_ROLLUPS : SQL.POSTS_ONLY_STORIES, rp)),
     events: handled(loadEvents(run)),
   };
   q.quality.catch(() => undefined);
@@ -366,10 +367,10 @@ async function loadQuality(run: Runner): Promise<QualityReport | null> {
 }
 
 /** The Stories panel: empty when the warehouse has no stories tables (loaded before they existed). */
-async function loadStories(run: Runner, labelled: boolean): Promise<StoryRow[]> {
+async function loadStories(run: Runner, sql: DialectSql, rp: Params): Promise<StoryRow[]> {
   const found = await run('storiesTable', SQL.STORIES_TABLE).catch(() => []);
   if (!found[0] || num(found[0].n) === 0) return [];
-  const rows = await run('stories', labelled ? SQL.STORIES : SQL.POSTS_ONLY_STORIES, { limit: LIMITS.stories });
+  const rows = await run('stories', sql, { limit: LIMITS.stories, ...rp });
   return rows.map((r) => ({
     storyId: str(r.story_id),
     title: strOrNull(r.title),

@@ -35,6 +35,8 @@ function random(seed: number): () => number {
 
 const rnd = random(20);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+/** Links shared by several posts (stories), from a sequence of their own (the rest of the data stays as it was). */
+const linkRnd = random(21);
 const count = () => (rnd() < 0.2 ? null : Math.floor(rnd() ** 3 * 200));
 
 /** A post `hoursAgo` before END, with a unique second so that no two posts of an author tie. */
@@ -54,6 +56,11 @@ function post(i: number, hoursAgo: number, collected = '2026-11-24T00:00:00.000Z
     repost_count: count(),
     reply_count: count(),
     score: source === 'hackernews' ? count() : null,
+    // Link titles: a story's title, or a Mastodon preview card's (several posts of a link have one: the most engaging wins).
+    kind: source === 'hackernews' ? 'story' : 'post',
+    title: source === 'hackernews' ? `Story ${i % 4}` : null,
+    extra: source === 'mastodon' && i % 5 === 0 ? JSON.stringify({ card_title: `Card ${i % 3}` }) : null,
+    links: linkRnd() < 0.5 ? [`https://example.com/story/${Math.floor(linkRnd() * 300)}`] : [],
     // A tag may be repeated within a post: it counts once.
     hashtags: [pick(TAGS), pick(TAGS), ...(rnd() < 0.3 ? [pick(TAGS)] : [])],
   });
@@ -156,6 +163,8 @@ describe('the dashboard from rollups', () => {
     const scanned: { view: Record<string, string>; minEng: number }[] = [];
     const monthly: Record<string, string>[] = [];
     const risingBounded: Record<string, string>[] = [];
+    const withStories: Record<string, string>[] = [];
+    const withTitles: Record<string, string>[] = [];
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
@@ -168,6 +177,12 @@ describe('the dashboard from rollups', () => {
       }
       expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb);
       expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.trending.duckdb);
+      // Stories read only the posts of stories with two posts or more, and the rollups' means.
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(SQL.STORIES_FROM_ROLLUPS.duckdb);
+      if (rolled.stories.length > 0) withStories.push(view);
+      // Links in two steps (posts per link, then authors and titles for the links that can rank).
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(SQL.POSTS_ONLY.linksTopK.duckdb);
+      if (rolled.links.some((l) => l.title !== null)) withTitles.push(view);
       if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
@@ -182,6 +197,9 @@ describe('the dashboard from rollups', () => {
     expect(scanned.filter((x) => x.minEng > 0).length).toBeGreaterThanOrEqual(3);
     // Rising now did rank only its candidates (no raw fallback) for several views.
     expect(risingBounded.length).toBeGreaterThanOrEqual(3);
+    // Most views had stories to compare (the seeded posts share links and texts).
+    expect(withStories.length).toBeGreaterThanOrEqual(VIEWS.length - 2);
+    expect(withTitles.length).toBeGreaterThanOrEqual(VIEWS.length - 2);
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
     expect(monthly.length).toBeGreaterThanOrEqual(3);
     expect((await w.query<{ n: bigint }>('SELECT count(*) AS n FROM rollup_authors_monthly'))[0]!.n).toBeGreaterThan(0n);

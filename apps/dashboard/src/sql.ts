@@ -307,20 +307,63 @@ WITH l AS (
   ${D_FROM}
   WHERE ${D_PERIOD} AND ${D_MATCH})
 SELECT url, regexp_extract(lower(url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1) AS domain,
-       arg_max(title, eng) FILTER (WHERE title IS NOT NULL) AS title,
+       first(title ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title,
        count(*) AS posts, count(DISTINCT source || ':' || author_id) AS authors
 FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT $limit`,
   bigquery: `
 WITH l AS (
   SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng,
          COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title,
-         url
-  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS url
+         link AS url
+  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
   WHERE ${B_PERIOD} AND ${B_MATCH})
 SELECT url, REGEXP_EXTRACT(LOWER(url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
-       ARRAY_AGG(title IGNORE NULLS ORDER BY eng DESC LIMIT 1)[SAFE_OFFSET(0)] AS title,
+       ARRAY_AGG(title IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
        COUNT(*) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS authors
 FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT @limit`,
+};
+
+/**
+ * LINKS in two steps, with the same rows: the posts per link first (a count, cheap), then the
+ * distinct authors and the title only for the links that can rank, those shared by at least as
+ * many posts as the $limit-th link (the order is posts first, so every link of the answer is
+ * among them, ties included). At 10M posts a year has 1.19M distinct links in 3.0M uses:
+ * counting distinct authors and reading titles (JSON of the preview card) for every one of
+ * them was the panel's cost. The title is the one of the most engaging post with a title
+ * (ties: the smallest post_id), in both LINKS and here.
+ */
+export const LINKS_TOPK: DialectSql = {
+  duckdb: `
+WITH l AS MATERIALIZED (
+  SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng, unnest(list_distinct(p.links)) AS url
+  ${D_FROM}
+  WHERE ${D_PERIOD} AND ${D_MATCH}),
+c AS (SELECT url, count(*) AS posts FROM l GROUP BY url),
+top AS (SELECT url FROM c WHERE posts >= (SELECT min(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT $limit))),
+x AS MATERIALIZED (SELECT l.* FROM l JOIN top USING (url)),
+t AS (
+  SELECT p.post_id, COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
+                             CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title
+  FROM posts AS p WHERE ${D_PERIOD} AND p.post_id IN (SELECT post_id FROM x))
+SELECT x.url, regexp_extract(lower(x.url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1) AS domain,
+       first(t.title ORDER BY x.eng DESC, x.post_id) FILTER (WHERE t.title IS NOT NULL) AS title,
+       count(*) AS posts, count(DISTINCT x.source || ':' || x.author_id) AS authors
+FROM x LEFT JOIN t USING (post_id) GROUP BY x.url ORDER BY posts DESC, authors DESC, x.url LIMIT $limit`,
+  bigquery: `
+WITH l AS (
+  SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng, link AS url
+  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
+  WHERE ${B_PERIOD} AND ${B_MATCH}),
+c AS (SELECT url, COUNT(*) AS posts FROM l GROUP BY url),
+top AS (SELECT url FROM c WHERE posts >= (SELECT MIN(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT @limit))),
+x AS (SELECT l.* FROM l JOIN top USING (url)),
+t AS (
+  SELECT p.post_id, COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title
+  FROM posts AS p WHERE ${B_PERIOD} AND p.post_id IN (SELECT post_id FROM x))
+SELECT x.url, REGEXP_EXTRACT(LOWER(x.url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
+       ARRAY_AGG(t.title IGNORE NULLS ORDER BY -x.eng, x.post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
+       COUNT(*) AS posts, COUNT(DISTINCT CONCAT(x.source, ':', x.author_id)) AS authors
+FROM x LEFT JOIN t USING (post_id) GROUP BY x.url ORDER BY posts DESC, authors DESC, x.url LIMIT @limit`,
 };
 
 /** Products and corporations by posts mentioning them, this period and the previous one. */
@@ -394,6 +437,7 @@ export const POSTS_ONLY = {
   authors: postsOnly(AUTHORS),
   hashtags: postsOnly(HASHTAGS),
   links: postsOnly(LINKS),
+  linksTopK: postsOnly(LINKS_TOPK),
 };
 
 /**
@@ -498,18 +542,38 @@ ORDER BY r.velocity DESC, p.post_id`,
  * Stories (tables stories and story_posts, computed after each load): those with at least two
  * posts in the view, ranked by the sum of their posts' velocities (see ranked), with their
  * normalized engagement, the networks they reached in the view, and their posts in the view
- * (the first 20, oldest first) to expand.
+ * (the first 20, oldest first) to expand. A story's sums add its posts in post_id order in
+ * DuckDB (list_sum), so that they do not depend on the order rows arrive in: the rollups'
+ * variant reads fewer posts, same sums. The source means are sum / count (as ranked computes them).
+ *
+ * `rolled` (views the rollups answer): only the posts of stories that can show are read,
+ * those in story_posts for the period whose story has at least two posts in all (stories.posts,
+ * recounted from story_posts after each load: a story with two posts in the view has them),
+ * and the source means come from rollup_daily, instead of scoring every post of the period.
  */
-function storiesPanel(): DialectSql {
+function storyCandidates(d: 'duckdb' | 'bigquery'): string {
+  const [t, period, match] = d === 'duckdb'
+    ? [(x: string) => `CAST($${x} AS TIMESTAMPTZ)`, D_PERIOD, D_MATCH_POSTS]
+    : [(x: string) => `TIMESTAMP(@${x})`, B_PERIOD, B_MATCH_POSTS];
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match}
+    AND p.post_id IN (SELECT sp.post_id FROM story_posts AS sp JOIN stories AS s ON s.story_id = sp.story_id
+                      WHERE sp.created_at >= ${t('start')} AND sp.created_at < ${t('end')} AND s.posts >= 2)),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
+}
+function storiesPanel(rolled = false): DialectSql {
   return {
     duckdb: `
-${viewPosts('duckdb', 'avg')},
+${rolled ? storyCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
 v AS (
   SELECT f.post_id, f.source, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized,
          COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(f.created_at), 0) / 3600.0 + 2, 1.8) AS velocity
   FROM f JOIN m USING (source)),
 g AS (
-  SELECT sp.story_id, count(*) AS posts, list_sort(list_distinct(list(v.source))) AS sources, sum(v.normalized) AS normalized, sum(v.velocity) AS velocity
+  SELECT sp.story_id, count(*) AS posts, list_sort(list_distinct(list(v.source))) AS sources,
+         list_sum(list(v.normalized ORDER BY v.post_id)) AS normalized, list_sum(list(v.velocity ORDER BY v.post_id)) AS velocity
   FROM v JOIN story_posts AS sp ON sp.post_id = v.post_id
    AND sp.created_at >= CAST($start AS TIMESTAMPTZ) AND sp.created_at < CAST($end AS TIMESTAMPTZ)
   GROUP BY sp.story_id HAVING count(*) >= 2
@@ -526,7 +590,7 @@ SELECT g.story_id, g.posts, g.sources, g.normalized, g.velocity, s.canonical_url
 FROM g JOIN stories AS s USING (story_id) LEFT JOIN ps USING (story_id)
 ORDER BY g.velocity DESC, g.story_id`,
     bigquery: `
-${viewPosts('bigquery', 'avg')},
+${rolled ? storyCandidates('bigquery') : viewPosts('bigquery', 'ratio')},
 v AS (
   SELECT f.post_id, f.source, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized,
          IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), f.created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
@@ -791,6 +855,9 @@ export const RANKED_FROM_ROLLUPS = {
     { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
   ),
 };
+
+/** Stories through the rollups (see storiesPanel): the same rows as POSTS_ONLY_STORIES. */
+export const STORIES_FROM_ROLLUPS = storiesPanel(true);
 
 /**
  * Events (table events, written by the detector after each load) whose hours overlap the

@@ -1,5 +1,6 @@
 export type { Warehouse, LoadResult, LoadPartitions, DialectSql, Params } from './types.ts';
 export { DuckDBWarehouse, WarehouseBusy } from './duckdb/warehouse.ts';
+export { announcedWriters, announceWriter } from './duckdb/writers.ts';
 export { DUCKDB_DDL } from './duckdb/ddl.ts';
 export { BigQueryWarehouse, type BigQueryWarehouseOptions } from './bigquery/warehouse.ts';
 export { checkBigQuery, type CloudCheck } from './bigquery/check.ts';

@@ -305,6 +305,8 @@ function rewriteFunctions(sql: string): string {
   out = rewriteCalls(out, /REGEXP_REPLACE/, (a) => [`regexp_replace(${a[0]}, ${a[1]}, ${a[2]}, 'g')`, 0]);
   out = rewriteCalls(out, /REGEXP_CONTAINS/, (a) => [`regexp_matches(${a[0]}, ${a[1]})`, 0]);
   out = rewriteCalls(out, /REGEXP_EXTRACT/, (a) => [`CASE WHEN regexp_matches(${a[0]}, ${a[1]}) THEN regexp_extract(${a[0]}, ${a[1]}, ${/\((?!\?)/.test(a[1] ?? '') ? 1 : 0}) END`, 0]);
+  // SAFE.JSON_VALUE(json, path): the scalar at path, NULL for text that is not JSON.
+  out = rewriteCalls(out, /SAFE\.JSON_VALUE/, (a) => [`CASE WHEN json_valid(${a[0]}) THEN json_extract_string(${a[0]}, ${a[1]}) END`, 0]);
   return rawStrings(structSelects(out));
 }
 
