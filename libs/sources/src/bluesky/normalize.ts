@@ -1,6 +1,6 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
-import { basePost, normalizeWith, stringId } from '../normalize.ts';
+import { makePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { postView, searchPostsOutput, xrpcError, type PostView } from './api.ts';
@@ -61,13 +61,12 @@ function toPost(p: PostView, page: RawPage): Post {
   }
   const quoted = quotedUri(p);
   const kind: PostKind = r.reply ? 'reply' : quoted ? 'quote' : 'post';
-  const base = basePost('bluesky', p.uri, page);
-  return {
-    ...base,
+  const postId = `bluesky:${p.uri}`;
+  return makePost('bluesky', p.uri, page, {
     url: postUrl(p.uri, p.author.handle, p.author.did),
     kind,
     parent_id: r.reply ? `bluesky:${r.reply.parent.uri}` : quoted ? `bluesky:${quoted}` : null,
-    conversation_id: r.reply ? `bluesky:${r.reply.root.uri}` : base.post_id,
+    conversation_id: r.reply ? `bluesky:${r.reply.root.uri}` : postId,
     author_id: p.author.did,
     author_handle: p.author.handle.toLowerCase(),
     author_name: p.author.displayName?.trim() || p.author.handle,
@@ -90,7 +89,7 @@ function toPost(p: PostView, page: RawPage): Post {
       ...(r.langs && r.langs.length > 1 ? { langs: r.langs } : {}),
       ...(p.labels?.length ? { labels: p.labels.map((l) => l.val) } : {}),
     }),
-  };
+  });
 }
 
 /** A `searchPosts` page → posts. */

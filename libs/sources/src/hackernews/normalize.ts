@@ -1,6 +1,6 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
-import { basePost, normalizeWith, stringId } from '../normalize.ts';
+import { makePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoFromSeconds } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { hit as hitSchema, searchResponse, type Hit } from './api.ts';
@@ -18,8 +18,7 @@ function toPost(h: Hit, page: RawPage): Post {
   const html = h.story_text ?? h.comment_text ?? '';
   const text = htmlToText(html);
   const kind = kindOf(h);
-  return {
-    ...basePost('hackernews', h.objectID, page),
+  return makePost('hackernews', h.objectID, page, {
     url: `${ITEM_URL}${h.objectID}`,
     kind,
     parent_id: kind === 'reply' && h.parent_id ? `hackernews:${h.parent_id}` : null,
@@ -35,7 +34,7 @@ function toPost(h: Hit, page: RawPage): Post {
     score: h.points ?? null,
     hashtags: normalizeTags(hashtagsInText(text)),
     links: httpLinks([h.url, ...anchors(html).map((a) => a.href)]),
-  };
+  });
 }
 
 /** An Algolia search page → posts. */

@@ -1,7 +1,7 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
 import { z } from 'zod';
-import { basePost, normalizeWith, stringId } from '../normalize.ts';
+import { makePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { status as statusSchema, type BaseStatus } from './api.ts';
@@ -28,9 +28,8 @@ function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
     .filter((a) => !a.classes.includes('mention') && !a.classes.includes('hashtag') && !a.rel.includes('tag'))
     .map((a) => a.href);
   const handle = fullHandle(s.account.acct, s.account.url, instanceHost);
-  return {
+  return makePost('mastodon', s.uri, page, {
     // The status URI is the same on every instance that federates it: it is our identity.
-    ...basePost('mastodon', s.uri, page),
     url: s.url ?? s.uri,
     kind: s.in_reply_to_id ? 'reply' : 'post',
     author_id: handle,
@@ -58,7 +57,7 @@ function toPost(s: BaseStatus, page: RawPage, instanceHost: string): Post {
       ...(s.media_attachments?.length ? { media: s.media_attachments.length } : {}),
       ...(s.card?.title ? { card_title: s.card.title } : {}),
     }),
-  };
+  });
 }
 
 /** A tag-timeline page (an array of statuses) → posts; a reblog yields the repost and its original. */

@@ -1,6 +1,6 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
-import { basePost, normalizeWith, stringId } from '../normalize.ts';
+import { makePost, normalizeWith, stringId } from '../normalize.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { link as linkSchema, listing, type Link } from './api.ts';
 import { isoFromSeconds } from '../time.ts';
@@ -27,8 +27,7 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
   const external = l.is_self === false && l.url ? (l.url.startsWith('/') ? `${WEB}${l.url}` : l.url) : undefined;
   const deleted = !l.author || l.author === '[deleted]';
   const crosspostOf = l.crosspost_parent?.replace(/^t3_/, '');
-  return {
-    ...basePost('reddit', l.id, page),
+  return makePost('reddit', l.id, page, {
     url: permalink,
     kind: crosspostOf ? 'repost' : 'post',
     parent_id: crosspostOf ? `reddit:${crosspostOf}` : null,
@@ -56,7 +55,7 @@ function toPost(l: Link, page: RawPage, legacy: boolean): Post {
       ...(l.removed_by_category ? { removed_by: l.removed_by_category } : {}),
       ...(l.post_hint ? { post_hint: l.post_hint } : {}),
     }),
-  };
+  });
 }
 
 /** A `/r/{sub}/new` listing → posts. */

@@ -1,6 +1,6 @@
 import type { Post } from '@social-pulse/schema';
 import { anchors, hashtagsInText, htmlToText, httpLinks, normalizeTags } from '../html.ts';
-import { basePost, normalizeWith } from '../normalize.ts';
+import { makePost, normalizeWith } from '../normalize.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { errorWrapper, question as questionSchema, wrapper, type Question } from './api.ts';
 import { isoFromSeconds } from '../time.ts';
@@ -31,8 +31,7 @@ function toPost(q: Question, page: RawPage, site: string): Post {
   const name = htmlToText(owner.display_name ?? '') || 'unknown';
   const host = siteHost(site);
   const id = String(q.question_id);
-  return {
-    ...basePost('stackexchange', `${site}:${id}`, page),
+  return makePost('stackexchange', `${site}:${id}`, page, {
     url: q.link ?? `https://${host}/questions/${id}`,
     kind: 'question',
     author_id: owner.user_id != null ? `${site}:${owner.user_id}` : owner.account_id != null ? `account:${owner.account_id}` : name,
@@ -55,7 +54,7 @@ function toPost(q: Question, page: RawPage, site: string): Post {
       ...(isoFromSeconds(q.closed_date) ? { closed_at: isoFromSeconds(q.closed_date), closed_reason: q.closed_reason ?? null } : {}),
       ...(q.bounty_amount ? { bounty: q.bounty_amount } : {}),
     }),
-  };
+  });
 }
 
 /** A `/questions` page → posts, with the quota reported when it runs low. */

@@ -1,6 +1,6 @@
 import type { Post, PostKind } from '@social-pulse/schema';
 import { hashtagsInText, httpLinks, normalizeTags } from '../html.ts';
-import { basePost, normalizeWith, stringId } from '../normalize.ts';
+import { makePost, normalizeWith, stringId } from '../normalize.ts';
 import { isoTime } from '../time.ts';
 import type { Normalized, RawPage } from '../types.ts';
 import { searchResponse, tweet as tweetSchema, user as userSchema, type Tweet, type User } from './api.ts';
@@ -22,8 +22,7 @@ function toPost(t: Tweet, users: Map<string, User>, page: RawPage, over: { text?
   const parent = retweeted ?? repliedTo ?? quoted;
   const handle = author?.username ?? t.author_id ?? 'unknown';
   const m = t.public_metrics;
-  return {
-    ...basePost('x', t.id, page),
+  return makePost('x', t.id, page, {
     url: author ? `https://x.com/${author.username}/status/${t.id}` : `https://x.com/i/web/status/${t.id}`,
     kind,
     parent_id: parent ? `x:${parent.id}` : null,
@@ -51,7 +50,7 @@ function toPost(t: Tweet, users: Map<string, User>, page: RawPage, over: { text?
       ...(t.edit_history_tweet_ids && t.edit_history_tweet_ids.length > 1 ? { edits: t.edit_history_tweet_ids.length - 1 } : {}),
       ...(t.possibly_sensitive ? { possibly_sensitive: true } : {}),
     }),
-  };
+  });
 }
 
 /**
