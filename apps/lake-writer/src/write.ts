@@ -67,11 +67,18 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   let observations: PostMetric[] = [];
   let observed = 0;
   let metricsFiles = 0;
-  // Written in batches too (names carry a hash of their rows: a redone step rewrites nothing).
+  // Written in batches too (names carry a hash of their rows: a redone step rewrites nothing),
+  // one at a time, while pages go on being read (a batch waits for the one before it).
+  let flushing: Promise<void> | undefined;
   const flushMetrics = async () => {
-    metricsFiles += (await writeMetrics(lake, observations, ctx.runId)).files.length;
-    observed += observations.length;
+    if (flushing) await flushing;
+    const rows = observations;
     observations = [];
+    flushing = writeMetrics(lake, rows, ctx.runId).then((r) => {
+      metricsFiles += r.files.length;
+      observed += rows.length;
+    });
+    flushing.catch(() => undefined);
   };
   // Pages are read and normalized ahead (on the pool's threads), and taken in order: posts,
   // rejections and the malformed list come out as if read one by one.
@@ -120,6 +127,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     batch = undefined;
     await merge.stageBatch(last, batchRows);
     phase.staged = performance.now() - t0;
+    // The last observations are written while the partitions are rewritten.
+    await flushMetrics();
     progress.stop();
     if (merge.staged) {
       const bar = createProgress('lake-merge', { unit: 'partitions' });
@@ -134,14 +143,15 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
         bar.stop();
       }
       phase.committed = performance.now() - t0;
-      crashPoint('lake-write.merged', ctx.env);
     }
     // Before the watermark: a crash here redoes the step, and the same observations land under the same names.
-    await flushMetrics();
+    await flushing;
+    if (merge.staged) crashPoint('lake-write.merged', ctx.env);
     if (files.length) await cursor.save({ rawThrough: cursor.zone.watermark(files) });
   } finally {
     progress.stop();
     await batch?.close().catch(() => undefined);
+    await flushing?.catch(() => undefined);
     await pool.close();
     await merge.close();
   }
