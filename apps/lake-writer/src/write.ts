@@ -82,7 +82,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   };
   // Pages are read and normalized ahead (on the pool's threads), and taken in order: posts,
   // rejections and the malformed list come out as if read one by one.
-  const ahead = Math.max(4, pool.threads * 8);
+  const started = pool.threads;
+  const ahead = Math.max(4, started * 8);
   const inflight: { key: string; result: Promise<PageResult> }[] = [];
   const take = async () => {
     const { key, result } = inflight.shift()!;
@@ -156,7 +157,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     await merge.close();
   }
   phase.done = performance.now() - t0;
-  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}; ${threads} threads asked, ${started} started`);
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [
