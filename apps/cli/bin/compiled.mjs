@@ -29,6 +29,9 @@ export const ENTRIES = {
   cli: 'apps/cli/src/main.ts',
   scrape: 'apps/scraper/src/main.ts',
   'lake-write': 'apps/lake-writer/src/main.ts',
+  // The lake writer's worker threads start the file of this name beside the step's own
+  // (normalize-pool.ts); without it the step normalizes every page on its one thread.
+  'normalize-worker': 'apps/lake-writer/src/normalize-worker.ts',
   enrich: 'apps/nlp-enricher/src/main.ts',
   load: 'apps/warehouse-loader/src/main.ts',
 };

@@ -80,15 +80,23 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   let observations: PostMetric[] = [];
   let observed = 0;
   let metricsFiles = 0;
-  // Written in batches too (names carry a hash of their rows: a redone step rewrites nothing).
+  // Written in batches too (names carry a hash of their rows: a redone step rewrites nothing),
+  // one at a time, while pages go on being read (a batch waits for the one before it).
+  let flushing: Promise<void> | undefined;
   const flushMetrics = async () => {
-    metricsFiles += (await writeMetrics(lake, observations, ctx.runId)).files.length;
-    observed += observations.length;
+    if (flushing) await flushing;
+    const rows = observations;
     observations = [];
+    flushing = writeMetrics(lake, rows, ctx.runId).then((r) => {
+      metricsFiles += r.files.length;
+      observed += rows.length;
+    });
+    flushing.catch(() => undefined);
   };
   // Pages are read and normalized ahead (on the pool's threads), and taken in order: posts,
   // rejections and the malformed list come out as if read one by one.
-  const ahead = Math.max(4, pool.threads * 8);
+  const started = pool.threads;
+  const ahead = Math.max(4, started * 8);
   const inflight: { key: string; result: Promise<PageResult> }[] = [];
   const take = async () => {
     const { key, result } = inflight.shift()!;
@@ -133,6 +141,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     batch = undefined;
     await merge.stageBatch(last, batchRows);
     phase.staged = performance.now() - t0;
+    // The last observations are written while the partitions are rewritten.
+    await flushMetrics();
     progress.stop();
     if (merge.staged) {
       const bar = createProgress('lake-merge', { unit: 'partitions' });
@@ -147,19 +157,20 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
         bar.stop();
       }
       phase.committed = performance.now() - t0;
-      crashPoint('lake-write.merged', ctx.env);
     }
     // Before the watermark: a crash here redoes the step, and the same observations land under the same names.
-    await flushMetrics();
+    await flushing;
+    if (merge.staged) crashPoint('lake-write.merged', ctx.env);
     if (files.length) await cursor.save({ rawThrough: cursor.zone.watermark(files) });
   } finally {
     progress.stop();
     await batch?.close().catch(() => undefined);
+    await flushing?.catch(() => undefined);
     await pool.close();
     await merge.close();
   }
   phase.done = performance.now() - t0;
-  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}; ${threads} threads asked, ${started} started`);
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
 import type { Post } from '@social-pulse/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergePosts, PostsMerge } from './posts.ts';
+import { mergePosts, PostsMerge, type MergeResult } from './posts.ts';
 import { postsFilesAfter } from './zone.ts';
 import { GcsStore } from './store/gcs.ts';
 import { LocalStore } from './store/local.ts';
@@ -170,6 +170,54 @@ describe.each(backends)('mergePosts over %s', (_name, open) => {
     ]);
     // The other source's files were not rewritten.
     expect((await store.list('posts/source=mastodon/')).map((f) => f.key)).toEqual(['posts/source=mastodon/dt=2026-11-20/part-run1-0.parquet']);
+  });
+
+  it('writes a partition new to the lake (one COPY, several lanes) exactly as the general merge does', async () => {
+    // Three sources over four days, some days already in the lake; posts come in three batches,
+    // some twice (a newer state, other queries) in the same batch or another.
+    const sources = ['hackernews', 'mastodon', 'reddit'] as const;
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 17 + (i % 4), (i * 7) % 24, (i * 13) % 60)).toISOString();
+    const make = (i: number, v: number) => {
+      const source = sources[i % 3]!;
+      return post(String(i), {
+        source, post_id: `${source}:${i}`, created_at: at(i), collected_at: `2026-11-2${2 + v}T00:00:00.000Z`,
+        score: i * 10 + v, queries: [`q${(i + v) % 3}`, 'q1'], text: `post ${i} v${v}`,
+      });
+    };
+    const before = Array.from({ length: 12 }, (_, i) => make(i * 4, 0));
+    const batches = [
+      Array.from({ length: 40 }, (_, i) => make(i, 1)),
+      [...Array.from({ length: 20 }, (_, i) => make(i * 3, 2)), make(5, 0), make(41, 1)],
+      Array.from({ length: 30 }, (_, i) => make(60 - i, i % 2 ? 2 : 0)),
+    ];
+    const lakes: { result: MergeResult; files: { key: string; rows: unknown[] }[] }[] = [];
+    for (const opts of [{ mergeEveryPartition: true, lanes: 1 }, {}, { lanes: 3 }]) {
+      const store = await open();
+      await mergePosts(store, before, 'run1');
+      const merge = await PostsMerge.open(store, 'run2', opts);
+      let result: MergeResult;
+      try {
+        for (const b of batches) await merge.stage(b);
+        result = await merge.commit();
+      } finally {
+        await merge.close();
+      }
+      const files: { key: string; rows: unknown[] }[] = [];
+      const { conn } = await openDuckDB(':memory:');
+      for (const f of await store.list('posts/')) {
+        const rows = await queryRows(conn, `SELECT * FROM read_parquet('${await store.localPath(f.key)}', hive_partitioning = false)`);
+        files.push({ key: f.key, rows });
+        // Each file sorted as the merge sorts it.
+        const order = rows.map((r) => `${(r.created_at as Date).toISOString()} ${String(r.post_id)}`);
+        expect(order).toEqual([...order].sort());
+      }
+      lakes.push({ result, files });
+    }
+    const [general, fresh, lanes] = lakes;
+    expect(general!.result.newPosts).toBeGreaterThan(0);
+    expect(general!.result.partitions).toBe(12);
+    expect(fresh).toEqual(general);
+    expect(lanes).toEqual(general);
   });
 
   it('keeps hostile text byte for byte', async () => {

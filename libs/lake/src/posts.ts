@@ -39,6 +39,19 @@ export interface PostsMergeOptions {
    * folder.
    */
   workDir?: string;
+  /**
+   * How many partitions {@link PostsMerge.commit} rewrites at once, each on a DuckDB connection
+   * of its own (default: one per core, at most 4). A partition is small (a day of one source),
+   * so one statement keeps a core busy only part of the time.
+   */
+  lanes?: number;
+  /**
+   * Merge every partition with the general statement, even one new to the lake (for tests that
+   * compare the two ways, and for diagnosis). By default a partition that has no file in the
+   * lake and no post found in another partition is written by one `COPY` (see
+   * {@link PostsMerge.commit}).
+   */
+  mergeEveryPartition?: boolean;
 }
 
 /**
@@ -71,6 +84,7 @@ export class PostsMerge {
     private readonly runId: string,
     private readonly work: string,
     private readonly duck: Awaited<ReturnType<typeof openDuckDB>>,
+    private readonly opts: PostsMergeOptions,
   ) {}
 
   private get conn(): DuckDBConnection {
@@ -83,9 +97,13 @@ export class PostsMerge {
     await mkdir(path.join(work, 'staged'), { recursive: true });
     const duck = await openDuckDB(':memory:', { memoryLimit: opts.memoryLimit ?? '2GB' });
     await duck.conn.run(`SET temp_directory = ${sqlString(path.join(work, 'spill'))}`);
+    await PostsMerge.configure(duck.conn);
+    return new PostsMerge(store, runId, work, duck, opts);
+  }
+
+  private static async configure(conn: DuckDBConnection): Promise<void> {
     // Keeping insertion order costs memory for nothing here: every write sorts explicitly.
-    await duck.conn.run(`SET preserve_insertion_order = false`);
-    return new PostsMerge(store, runId, work, duck);
+    await conn.run(`SET preserve_insertion_order = false`);
   }
 
   /** Posts staged so far (by the batches whose staging has finished). */
@@ -169,20 +187,81 @@ export class PostsMerge {
     if (this.failure) throw this.failure;
     const result: MergeResult = { rowsIn: this.stagedRows, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0, movedPosts: 0, movedExamples: [] };
     const staged = await this.stagedPartitions();
-    // The partitions that only lose posts come last: a crash before them leaves a copy too
-    // many (which the next merge removes), not one too few.
-    const partitions = [...staged, ...(await this.findMoved(staged, result))];
-    for (const partition of partitions) {
-      await this.mergePartition(partition, result);
-      result.partitions += 1;
-      onPartition?.(partition, partitions.length);
-    }
+    const losing = await this.findMoved(staged, result);
+    const duplicated = await this.duplicatedPartitions(staged);
+    const total = staged.length + losing.length;
+    const written: (string | undefined)[] = [];
+    let reported = 0;
+    const done: boolean[] = [];
+    // Partitions are rewritten several at once, but reported (and listed) in order.
+    const run = async (list: readonly string[], offset: number) => {
+      await this.inLanes(list, async (partition, i, conn, lane) => {
+        written[offset + i] = await this.mergePartition(partition, result, conn, lane, duplicated.has(partition));
+        done[offset + i] = true;
+        for (; done[reported]; reported++) {
+          result.partitions += 1;
+          onPartition?.(reported < staged.length ? staged[reported]! : losing[reported - staged.length]!, total);
+        }
+      });
+    };
+    // The partitions that only lose posts come last, once every other one is in place: a crash
+    // before them leaves a copy too many (which the next merge removes), not one too few.
+    await run(staged, 0);
+    await run(losing, staged.length);
+    result.filesWritten = written.filter((k): k is string => k !== undefined);
     return result;
+  }
+
+  /**
+   * Calls `fn` for each item of `list` (with its index), several at once: each lane has a
+   * connection of its own to the same database and takes the next item when it is done. The
+   * first failure stops the lanes from taking more, and is thrown once the others finish.
+   */
+  private async inLanes(list: readonly string[], fn: (item: string, i: number, conn: DuckDBConnection, lane: number) => Promise<void>): Promise<void> {
+    const lanes = Math.max(1, Math.min(list.length, this.opts.lanes ?? Math.min(4, os.availableParallelism())));
+    while (this.extra.length < lanes - 1) {
+      const conn = await this.duck.db.connect();
+      await conn.run(`SET TimeZone = 'UTC'`);
+      await PostsMerge.configure(conn);
+      this.extra.push(conn);
+    }
+    let next = 0;
+    let failure: { e: unknown } | undefined;
+    await Promise.all(
+      Array.from({ length: lanes }, async (_, lane) => {
+        const conn = lane === 0 ? this.conn : this.extra[lane - 1]!;
+        while (!failure && next < list.length) {
+          const i = next++;
+          try {
+            await fn(list[i]!, i, conn, lane);
+          } catch (e) {
+            failure ??= { e };
+          }
+        }
+      }),
+    );
+    if (failure) throw failure.e;
+  }
+
+  /** Connections of the lanes beyond the first (see {@link inLanes}). */
+  private readonly extra: DuckDBConnection[] = [];
+
+  /** The staged partitions that hold some post_id more than once (across batches or in one). */
+  private async duplicatedPartitions(staged: readonly string[]): Promise<Set<string>> {
+    if (!staged.length) return new Set();
+    const rows = await queryRows<{ partition: string }>(
+      this.conn,
+      `SELECT '${LAKE.posts}/source=' || source || '/dt=' || dt AS partition
+       FROM read_parquet(${sqlString(path.join(this.work, 'staged', '*', '*', '*.parquet'))}, hive_partitioning = false)
+       GROUP BY source, dt HAVING count(*) > count(DISTINCT post_id)`,
+    );
+    return new Set(rows.map((r) => r.partition));
   }
 
   async close(): Promise<void> {
     // A batch still being staged holds the connection: let it finish (or fail) first.
     await this.staging;
+    for (const conn of this.extra.splice(0)) conn.closeSync();
     this.duck.conn.closeSync();
     this.duck.db.closeSync();
     await rm(this.work, { recursive: true, force: true });
@@ -211,7 +290,9 @@ export class PostsMerge {
    */
   private async findMoved(staged: readonly string[], result: MergeResult): Promise<string[]> {
     const { store, conn } = this;
-    await conn.run(`CREATE OR REPLACE TEMP TABLE moved (post_id VARCHAR, home VARCHAR, queries VARCHAR[], existed INTEGER)`);
+    // Not a temp table: every lane's connection reads it (the database is this merge's own, in memory).
+    await conn.run(`CREATE OR REPLACE TABLE moved (post_id VARCHAR, home VARCHAR, queries VARCHAR[], existed INTEGER)`);
+    this.anyMoved = false;
     if (!staged.length) return [];
     const stagedGlob = path.join(this.work, 'staged', '*', '*', '*.parquet');
     await conn.run(`
@@ -266,17 +347,44 @@ export class PostsMerge {
       ) WHERE _rn = 1`);
     const [count] = await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM moved`);
     result.movedPosts += Number(count!.n);
+    this.anyMoved = Number(count!.n) > 0;
     result.movedExamples = (await queryRows<{ post_id: string }>(conn, `SELECT post_id FROM moved ORDER BY post_id LIMIT 5`)).map((r) => r.post_id);
     const holding = await queryRows<{ partition: string }>(conn, `SELECT DISTINCT partition FROM lake_ids WHERE post_id IN (SELECT post_id FROM split) ORDER BY partition`);
     return holding.map((r) => r.partition).filter((p) => !staged.includes(p));
   }
 
-  private async mergePartition(partition: string, result: MergeResult): Promise<void> {
-    const { store, conn } = this;
+  /** Whether {@link findMoved} found any post in more than one partition (then every partition takes the general merge). */
+  private anyMoved = false;
+
+  /** Rewrites one partition on `conn`; returns the key of the file written, if any (none when every post left it). */
+  private async mergePartition(partition: string, result: MergeResult, conn: DuckDBConnection, lane: number, duplicated: boolean): Promise<string | undefined> {
+    const { store } = this;
     const existing = (await store.list(`${partition}/`)).filter((f) => f.key.endsWith('.parquet'));
     const generations = new Map(existing.map((f) => [f.key, f.generation]));
     const stagedDir = path.join(this.work, 'staged', partition.slice(LAKE.posts.length + 1));
     const hasStaged = await readdir(stagedDir).then(() => true, () => false);
+    const key = `${partition}/part-${this.runId}-0.parquet`;
+    const local = path.join(this.work, `out-${lane}.parquet`);
+    const write = `TO ${sqlString(local)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`;
+    if (!existing.length && hasStaged && !this.anyMoved && !this.opts.mergeEveryPartition) {
+      // New to the lake, and no post of it anywhere else: its staged rows, deduplicated as
+      // below (the newest state wins, queries are the union of every state's), are the file.
+      // One statement; the window only where a post_id comes more than once.
+      const rows = `read_parquet(${sqlString(path.join(stagedDir, '*.parquet'))}, hive_partitioning = false)`;
+      const deduped = duplicated
+        ? `SELECT * EXCLUDE (queries, _queries, _rn), _queries AS queries FROM (
+             SELECT ${COLS},
+               list_sort(list_distinct(flatten(list(queries) OVER (PARTITION BY post_id)))) AS _queries,
+               row_number() OVER (PARTITION BY post_id ORDER BY collected_at DESC) AS _rn
+             FROM ${rows}) WHERE _rn = 1`
+        : `SELECT * REPLACE (list_sort(list_distinct(flatten([queries]))) AS queries) FROM (SELECT ${COLS} FROM ${rows})`;
+      const copied = await conn.run(`COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM (${deduped}) ORDER BY created_at, post_id) ${write}`);
+      const n = Number(copied.rowsChanged);
+      result.rowsOut += n;
+      result.newPosts += n;
+      await store.upload(key, local, { ifAbsent: true });
+      return key;
+    }
     const localExisting = await Promise.all(existing.map((f) => store.localPath(f.key)));
     const parts = [
       ...(localExisting.length ? [`SELECT ${COLS}, 0 AS _new FROM read_parquet(${sqlStringList(localExisting)}, hive_partitioning = false, union_by_name = true)`] : []),
@@ -308,19 +416,14 @@ export class PostsMerge {
         await store.delete(f.key);
         result.filesDeleted += 1;
       }
-      return;
+      return undefined;
     }
-    const key = `${partition}/part-${this.runId}-0.parquet`;
-    const local = path.join(this.work, 'out.parquet');
-    await conn.run(`
-      COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM merged ORDER BY created_at, post_id)
-      TO ${sqlString(local)} (FORMAT parquet, COMPRESSION ${PARQUET.compression}, ROW_GROUP_SIZE ${PARQUET.rowGroupSize})`);
+    await conn.run(`COPY (SELECT ${COLS}, strftime(created_at, '%Y-%m-%d') AS dt FROM merged ORDER BY created_at, post_id) ${write}`);
     await conn.run(`DROP TABLE merged`);
     // A name this merge reuses (a retry of the same run) replaces exactly the file it read;
     // any other name is created once. Another writer makes the upload fail.
     const before = generations.get(key);
     await store.upload(key, local, before ? { ifGeneration: before } : { ifAbsent: true });
-    result.filesWritten.push(key);
     // Only now that the new file is in place may the files it replaces go.
     for (const f of existing) {
       if (f.key !== key) {
@@ -328,6 +431,7 @@ export class PostsMerge {
         result.filesDeleted += 1;
       }
     }
+    return key;
   }
 }
 

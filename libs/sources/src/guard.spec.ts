@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient, silentLogger } from '@social-pulse/runtime';
+import { HttpClient, seededRandom, silentLogger } from '@social-pulse/runtime';
+import type { Post } from '@social-pulse/schema';
 import { emptyCursor } from './cursor.ts';
 import { scrapeQuery } from './engine.ts';
 import { encodeRawPage } from './envelope.ts';
-import { MAX_TEXT_CHARS } from './guard.ts';
+import { guardPage, MAX_TEXT_CHARS } from './guard.ts';
 import { HackernewsSource, hnKey } from './hackernews/source.ts';
 import { normalizeMastodon } from './mastodon/normalize.ts';
 import { startFakeAlgolia } from './testing/fake-algolia.ts';
@@ -100,3 +101,76 @@ describe('a post dated in the future', () => {
     expect(out.cursor.high).toBe(hnKey(t0 + 60, '2'));
   });
 });
+
+describe('guardPage on clean and near-clean posts', () => {
+  // The per-post cleaning as it was before the copy-free check of a post already clean: what
+  // guardPage must still give, field by field and in the same key order.
+  type WF = string & { isWellFormed(): boolean; toWellFormed(): string };
+  const wf = (s: string) => ((s as WF).isWellFormed() ? s : (s as WF).toWellFormed());
+  const cleanText = (s: string) => s.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '').replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+  const cleanIdent = (s: string) => cleanText(s).replace(/[\u200B-\u200F\u2060\uFEFF]/g, '').trim();
+  const list = (xs: string[]) => [...new Set(xs.map(cleanIdent).filter(Boolean))];
+  function reference(raw: Post): { post: Post; cleaned: boolean } {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) out[k] = typeof v === 'string' ? wf(v) : Array.isArray(v) ? v.map((x: unknown) => (typeof x === 'string' ? wf(x) : x)) : v;
+    const p = out as unknown as Post;
+    const post = {
+      ...p,
+      text: cleanText(p.text),
+      title: p.title === null ? null : cleanText(p.title),
+      author_name: cleanText(p.author_name).trim() || cleanIdent(p.author_handle),
+      author_handle: cleanIdent(p.author_handle),
+      author_id: cleanIdent(p.author_id),
+      hashtags: list(p.hashtags),
+      mentions: list(p.mentions),
+    };
+    const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const cleaned = ['text', 'title', 'author_name', 'author_handle', 'author_id'].some((k) => (p as never)[k] !== (post as never)[k]) || !same(p.hashtags, post.hashtags) || !same(p.mentions, post.mentions);
+    return { post, cleaned };
+  }
+
+  it('gives what the full cleaning gives on 5,000 random posts, many of them clean', () => {
+    const random = seededRandom(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const plain = ['data', 'Eve', 'مرحبا', '👩‍💻', 'a b', 'x_1', 'Ünïcode', '#tag'];
+    const odd = [' ', '\t', '\n', '\u0007', '\u007F', '\u0085', '\u202E', '\u2066', '\u200B', '\u200D', '\uFEFF', '\u2060', '\uD83D', '\uDC69', '\u00A0', '\u3000', '\uFFFD', ''];
+    const str = () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.06 ? pick(odd) : pick(plain))).join('');
+    const strs = () => Array.from({ length: Math.floor(random() * 4) }, () => (random() < 0.15 ? pick(plain) : str()));
+    const posts: Post[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      const p: Post = {
+        ...postOf(i),
+        text: str(),
+        title: random() < 0.5 ? null : str(),
+        author_name: random() < 0.05 ? '' : str(),
+        author_handle: str(),
+        author_id: str(),
+        hashtags: strs(),
+        mentions: strs(),
+        links: random() < 0.1 ? [str()] : [],
+      };
+      posts.push(p);
+    }
+    let clean = 0;
+    for (const p of posts) {
+      const want = reference(p);
+      const got = guardPage({ posts: [p], rejected: [] }, '2026-11-24T00:00:00.000Z');
+      expect(JSON.stringify(got.posts[0])).toBe(JSON.stringify(want.post));
+      expect(got.posts[0]).toEqual(want.post);
+      expect(got.warnings?.some((w) => w.includes('invisible or direction-control')) ?? false).toBe(want.cleaned);
+      if (got.posts[0] === p) clean += 1;
+    }
+    // Both paths were taken often.
+    expect(clean).toBeGreaterThan(500);
+    expect(clean).toBeLessThan(4_500);
+  });
+});
+
+function postOf(i: number): Post {
+  return {
+    post_id: `mastodon:${i}`, source: 'mastodon', native_id: String(i), url: `https://m.example/@a/${i}`, kind: 'post', parent_id: null,
+    conversation_id: null, author_id: 'a', author_handle: 'a', author_name: 'A', author_followers: null, created_at: '2026-11-20T10:00:00.000Z',
+    collected_at: '2026-11-21T00:00:00.000Z', lang: null, title: null, text: 'text', like_count: null, repost_count: null, reply_count: 1,
+    quote_count: null, score: 1, hashtags: [], mentions: [], links: [], queries: ['q1'], extra: null,
+  };
+}

@@ -13,6 +13,9 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // Characters that make two identifiers look alike: zero-width space, non-joiner, joiner, LRM, RLM, word joiner, BOM.
 const INVISIBLE = /[\u200B-\u200F\u2060\uFEFF]/g;
+// What cleanText and cleanIdent remove, found without replacing (no global flag: no state).
+const TEXT_DIRT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const IDENT_DIRT = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2060\uFEFF]/;
 
 // Half of a surrogate pair: what a text cut in the middle of an emoji leaves. It is not valid
 // Unicode, and DuckDB refuses the whole batch of JSON that holds one. Replaced by U+FFFD, as
@@ -55,6 +58,33 @@ function cleanIdent(s: string): string {
   return cleanText(s).replace(INVISIBLE, '').trim();
 }
 
+const cleanIdentAlready = (s: string) => !IDENT_DIRT.test(s) && s.trim().length === s.length;
+const cleanListAlready = (xs: readonly string[]) => xs.every((x, i) => x.length > 0 && cleanIdentAlready(x) && xs.indexOf(x) === i);
+
+/**
+ * Whether the post is already what `sanitize(wellFormedPost(p))` makes of it (the common case,
+ * met without copying anything): every string well-formed, nothing to remove, lists without
+ * an empty or repeated entry, a display name that needs no fallback.
+ */
+function cleanAlready(p: Post): boolean {
+  const src = p as unknown as Record<string, unknown>;
+  for (const k in src) {
+    const v = src[k];
+    if (typeof v === 'string' ? !(v as WellFormedString).isWellFormed() : Array.isArray(v) && !v.every((x: unknown) => typeof x !== 'string' || (x as WellFormedString).isWellFormed())) return false;
+  }
+  return (
+    !TEXT_DIRT.test(p.text) &&
+    (p.title === null || !TEXT_DIRT.test(p.title)) &&
+    p.author_name.length > 0 &&
+    !TEXT_DIRT.test(p.author_name) &&
+    p.author_name.trim().length === p.author_name.length &&
+    cleanIdentAlready(p.author_handle) &&
+    cleanIdentAlready(p.author_id) &&
+    cleanListAlready(p.hashtags) &&
+    cleanListAlready(p.mentions)
+  );
+}
+
 /** The post with invisible and control characters removed where they can only mislead. */
 function sanitize(p: Post): Post {
   const list = (xs: string[]) => [...new Set(xs.map(cleanIdent).filter(Boolean))];
@@ -93,9 +123,12 @@ export function guardPage(n: Normalized, fetchedAt: string): Normalized {
       out.rejected.push({ item: raw.native_id, reason: `text of ${size} characters is over the ${MAX_TEXT_CHARS} a post may have` });
       continue;
     }
-    const wf = wellFormedPost(raw);
-    const p = sanitize(wf);
-    if (sanitized(wf, p)) cleaned += 1;
+    let p = raw;
+    if (!cleanAlready(raw)) {
+      const wf = wellFormedPost(raw);
+      p = sanitize(wf);
+      if (sanitized(wf, p)) cleaned += 1;
+    }
     if (p.text.includes('\uFFFD') || p.author_name.includes('\uFFFD')) replaced += 1;
     const before = seen.get(p.post_id);
     if (before !== undefined) {
