@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
 import { LAKE_ZONES, type NdjsonWriter, PostsMerge, ZoneCursor, openLake, writeMetrics } from '@social-pulse/lake';
 import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
-import { createProgress, describeError } from '@social-pulse/runtime';
+import { createProgress } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
 import { z } from 'zod';
 import type { PageResult } from './normalize-page.ts';
-import { NormalizePool, poolSize } from './normalize-pool.ts';
+import { NormalizePool, poolSize, readPage } from './normalize-pool.ts';
 
 /** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
 export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
@@ -76,10 +76,12 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   // Pages are read and normalized ahead (on the pool's threads), and taken in order: posts,
   // rejections and the malformed list come out as if read one by one.
   const ahead = Math.max(4, pool.threads * 8);
-  const inflight: { key: string; result: Promise<PageResult> }[] = [];
+  const inflight: { key: string; result: Promise<PageResult & { sidecar: boolean }> }[] = [];
+  let fromSidecars = 0;
   const take = async () => {
     const { key, result } = inflight.shift()!;
     const r = await result;
+    if (r.sidecar) fromSidecars += 1;
     if (r.error !== undefined) malformed.push(`${key}: ${r.error}`);
     else {
       if (r.pageError) malformed.push(`${key}: ${r.pageError}`);
@@ -104,10 +106,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   try {
     for (const f of files) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const result = lake.read(f.key).then(
-        (gz) => pool.normalize(gz),
-        (e: unknown): PageResult => ({ lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) }),
-      );
+      // From its sidecar when the scraper landed one of the running normalizer, else normalized here.
+      const result = readPage(lake, f, pool);
       // Awaited in order by take(); a failure met after the step already failed is not left unhandled.
       result.catch(() => undefined);
       inflight.push({ key: f.key, result });
@@ -146,7 +146,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     await merge.close();
   }
   phase.done = performance.now() - t0;
-  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+  ctx.log.debug(`lake-write: ${fromSidecars} of ${files.length} raw pages taken from their sidecars; phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [
@@ -168,7 +168,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     rowsRejected: rejected + malformed.length,
     retries: 0,
     ...(malformed.length || rejected ? { error: [...malformed, ...rejections].slice(0, 5).join('; ') } : {}),
-    details: { observations: observed, rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
+    details: { observations: observed, rawPages: files.length, fromSidecars, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
     lines,
   };
 }
