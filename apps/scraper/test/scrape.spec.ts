@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@social-pulse/config';
 import { StateError } from '@social-pulse/lake';
 import { silentLogger } from '@social-pulse/runtime';
+import { RAW_PAGE_SUFFIX } from '@social-pulse/schema';
 import { algoliaHit, startFakeAlgolia, startFakeMastodon, startScriptedPaging, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
 import { scrape } from '../src/scrape.ts';
 
@@ -28,10 +29,10 @@ async function setup(server: ReplayServer, limit?: number) {
   return { dir, ctx };
 }
 
-/** The statuses of every raw page landed so far, by page. */
+/** The statuses of every raw page landed so far, by page (pages only: their sidecars land beside them). */
 async function rawPages(dir: string): Promise<{ id: string }[][]> {
   const entries = await readdir(path.join(dir, 'lake', 'raw'), { recursive: true, withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith(RAW_PAGE_SUFFIX)).map((e) => path.join(e.parentPath, e.name)).sort();
   return Promise.all(files.map(async (f) => (JSON.parse(gunzipSync(await readFile(f)).toString('utf8')) as { body: { id: string }[] }).body));
 }
 
