@@ -28,7 +28,7 @@ function canonical(value: unknown): string {
 
 function outputHash(source: SourceName): string {
   const hash = createHash('sha256');
-  for (const page of fixturePages(source)) hash.update(canonical(normalizeRawPage(page)) + '\n');
+  for (const { page } of fixturePages(source)) hash.update(canonical(normalizeRawPage(page)) + '\n');
   return hash.digest('hex');
 }
 
@@ -54,7 +54,7 @@ describe('normalizer versions', () => {
 
   it('are hashed over pages that exercise the normalizer: posts, rejections, page errors and a refresh', () => {
     for (const d of SOURCE_DEFINITIONS) {
-      const out = fixturePages(d.name as SourceName).map((p) => normalizeRawPage(p));
+      const out = fixturePages(d.name as SourceName).map((p) => normalizeRawPage(p.page));
       expect(out[0]!.posts.length, d.name).toBeGreaterThan(0);
       expect(out[1]!.posts.length, d.name).toBeGreaterThan(0);
       expect(out[2]!.rejected.length, d.name).toBe(1);

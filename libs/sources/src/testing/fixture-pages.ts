@@ -49,11 +49,12 @@ const BODIES: { [S in SourceName]: (v: Variant) => unknown } = {
 /**
  * Fixture raw pages of a source, as landed: a plain page, a page of the awkward cases (HTML
  * entities, emoji, right-to-left text, reposts), a page with a rejected item, pages that are not JSON or
- * not the envelope, and a refresh page (one post asked for that the answer lacks). What the
+ * not the envelope, and a refresh page (one post asked for that the answer lacks), each with
+ * its raw-zone text. What the
  * normalizer makes of these is what normalizer-version.spec.ts hashes, and what the lake
  * writer's sidecar tests land.
  */
-export function fixturePages(source: SourceName): RawPage[] {
+export function fixturePages(source: SourceName): { page: RawPage; text: string }[] {
   const meta = (over: Partial<RawMeta> = {}): RawMeta => ({
     source,
     query: '#dataengineering',
@@ -65,7 +66,7 @@ export function fixturePages(source: SourceName): RawPage[] {
     headers: {},
     ...over,
   });
-  const page = (m: RawMeta, body: string) => encodeRawPage(m, body).page;
+  const page = (m: RawMeta, body: string) => encodeRawPage(m, body);
   return [
     page(meta(), JSON.stringify(BODIES[source]('plain'))),
     page(meta(), JSON.stringify(BODIES[source]('awkward'))),
