@@ -41,13 +41,21 @@ export class RawZone {
     const scrubbed = scrubSecretsInJson(text);
     const page = gzipSync(scrubbed);
     if (opts.sidecar && scrubbed === text) {
-      // Plain write: a sidecar left by a killed attempt under this name is replaced; its page never landed.
-      await this.store.write(rawSidecarKey(key), gzipSync(scrubSecretsInJson(encodeSidecar(opts.sidecar, page.byteLength))));
+      await landSidecar(this.store, key, page.byteLength, opts.sidecar);
       opts.afterSidecar?.();
     }
     await this.store.write(key, page, { ifAbsent: true });
     return key;
   }
+}
+
+/**
+ * Lands the sidecar of the raw page `pageKey` (`pageBytes`: the page's size as stored), scrubbed
+ * of the registry's secrets and gzip-compressed. A plain write: a sidecar that a killed attempt
+ * left under this name is replaced (its page never landed).
+ */
+export async function landSidecar(store: LakeStore, pageKey: string, pageBytes: number, sidecar: SidecarInput): Promise<void> {
+  await store.write(rawSidecarKey(pageKey), gzipSync(scrubSecretsInJson(encodeSidecar(sidecar, pageBytes))));
 }
 
 export function gunzipText(data: Buffer): string {
