@@ -1,7 +1,7 @@
-import { gunzipText, jsonLines } from '@social-pulse/lake';
+import { decodeSidecar, gunzipText, jsonLines } from '@social-pulse/lake';
 import { describeError } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
-import { decodeRawPage, normalizeRawPage, observationsOf } from '@social-pulse/sources';
+import { decodeRawPage, normalizeRawPage, normalizerStamp, observationsOf } from '@social-pulse/sources';
 
 const encoder = new TextEncoder();
 
@@ -35,4 +35,30 @@ export function normalizePage(gz: Uint8Array): PageResult {
   } catch (e) {
     return { lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) };
   }
+}
+
+/** What a sidecar must say to stand for its page: the page's source (from its key) and size as stored. */
+export interface SidecarExpect {
+  source: string;
+  pageBytes: number;
+}
+
+/**
+ * A raw page's sidecar (gzip bytes as stored) → the page's result, without reading the page:
+ * its post lines as they are (not parsed), its header's counts, rejections, page error and
+ * observations. Undefined when the sidecar cannot stand for the page: unreadable, made by
+ * another normalizer (a stamp that is not the running one's: another normalizerVersion or
+ * sidecar format), or describing another page (its size): the page is then normalized.
+ */
+export function sidecarPage(gz: Uint8Array, expect: SidecarExpect): PageResult | undefined {
+  const s = decodeSidecar(gz);
+  if (!s || s.header.stamp !== normalizerStamp(expect.source) || s.header.pageBytes !== expect.pageBytes) return undefined;
+  const h = s.header;
+  // A buffer of its own, so that it can move between threads (gunzip's may be a view into a shared pool).
+  return { lines: new Uint8Array(s.lines), posts: h.posts, rejected: h.rejected, observations: h.observations, ...(h.pageError ? { pageError: h.pageError } : {}) };
+}
+
+/** The source of a raw page from its key (`raw/source=<name>/dt=…/…`). */
+export function sourceOfKey(key: string): string | undefined {
+  return /(?:^|\/)source=([^/]+)\//.exec(key)?.[1];
 }

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describeError } from '@social-pulse/runtime';
-import { normalizePage, type PageResult } from './normalize-page.ts';
+import type { LakeStore, ZoneFile } from '@social-pulse/lake';
+import { normalizePage, sidecarPage, sourceOfKey, type PageResult, type SidecarExpect } from './normalize-page.ts';
 
 /** Below this many raw pages, starting threads costs more than it saves: the step's own thread normalizes. */
 export const POOL_MIN_PAGES = 64;
@@ -25,7 +26,7 @@ export function poolSize(pages: number, env: NodeJS.ProcessEnv): number {
 }
 
 interface Pending {
-  resolve: (r: PageResult) => void;
+  resolve: (r: PageResult | null) => void;
   reject: (e: Error) => void;
 }
 
@@ -48,7 +49,7 @@ export class NormalizePool {
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(entry, { stdout: false, stderr: false });
       const slot = { worker, pending: new Map<number, Pending>() };
-      worker.on('message', (m: { id: number; result: PageResult }) => {
+      worker.on('message', (m: { id: number; result: PageResult | null }) => {
         const p = slot.pending.get(m.id);
         slot.pending.delete(m.id);
         p?.resolve(m.result);
@@ -71,6 +72,16 @@ export class NormalizePool {
 
   normalize(gz: Buffer): Promise<PageResult> {
     if (!this.workers.length) return Promise.resolve(normalizePage(gz));
+    return this.send(gz) as Promise<PageResult>;
+  }
+
+  /** A page's result from its sidecar's gzip bytes (see sidecarPage); undefined when the sidecar cannot stand for the page. */
+  async fromSidecar(gz: Buffer, expect: SidecarExpect): Promise<PageResult | undefined> {
+    if (!this.workers.length) return sidecarPage(gz, expect);
+    return (await this.send(gz, expect)) ?? undefined;
+  }
+
+  private send(gz: Buffer, sidecar?: SidecarExpect): Promise<PageResult | null> {
     const slot = this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     // The bytes move to the thread when they own their whole buffer; a view into a shared one is copied.
@@ -78,7 +89,7 @@ export class NormalizePool {
     const data = own ? gz : new Uint8Array(gz);
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, gz: data }, [data.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ id, gz: data, ...(sidecar ? { sidecar } : {}) }, [data.buffer as ArrayBuffer]);
     });
   }
 
@@ -98,4 +109,26 @@ function workerEntry(): URL | undefined {
   const self = fileURLToPath(import.meta.url);
   const name = path.extname(self) === '.ts' ? 'normalize-worker.mjs' : `normalize-worker${path.extname(self)}`;
   return existsSync(path.join(path.dirname(self), name)) ? new URL(`./${name}`, import.meta.url) : undefined;
+}
+
+/**
+ * One raw page as the lake writer takes it: from the sidecar the scraper landed beside it when
+ * that sidecar is the running normalizer's (its posts are not parsed again, only scanned for
+ * secrets by the batch writer), else normalized from the page itself. `sidecar` tells which.
+ */
+export async function readPage(lake: LakeStore, f: ZoneFile, pool: NormalizePool): Promise<PageResult & { sidecar: boolean }> {
+  const source = sourceOfKey(f.key);
+  if (f.sidecar && source) {
+    const gz = await lake.read(f.sidecar.key).catch(() => undefined);
+    const r = gz && (await pool.fromSidecar(gz, { source, pageBytes: f.size }));
+    if (r) return { ...r, sidecar: true };
+  }
+  let gz: Buffer;
+  try {
+    gz = await lake.read(f.key);
+  } catch (e) {
+    // Kept in raw/ and reported (a thread that dies, below, fails the step instead).
+    return { lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e), sidecar: false };
+  }
+  return { ...(await pool.normalize(gz)), sidecar: false };
 }

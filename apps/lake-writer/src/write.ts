@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
 import { LAKE_ZONES, type NdjsonWriter, PostsMerge, ZoneCursor, openLake, writeMetrics } from '@social-pulse/lake';
 import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
-import { createProgress, describeError } from '@social-pulse/runtime';
+import { createProgress } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
 import { z } from 'zod';
 import type { PageResult } from './normalize-page.ts';
-import { NormalizePool, poolSize } from './normalize-pool.ts';
+import { NormalizePool, poolSize, readPage } from './normalize-pool.ts';
 
 /** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
 export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
@@ -54,7 +54,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
       rowsOut: 0,
       rowsRejected: 0,
       retries: 0,
-      details: { observations: 0, rawPages: 0, malformedPages: 0, rewrittenRows: 0, filesWritten: 0, partitions: 0, movedPosts: 0 },
+      details: { observations: 0, rawPages: 0, fromSidecars: 0, malformedPages: 0, rewrittenRows: 0, filesWritten: 0, partitions: 0, movedPosts: 0 },
       lines: [reportLine('lake-write', '0 raw pages → 0 posts, 0 new; 0 rows rewritten in 0 Parquet files')],
     };
   }
@@ -97,10 +97,12 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   // rejections and the malformed list come out as if read one by one.
   const started = pool.threads;
   const ahead = Math.max(4, started * 8);
-  const inflight: { key: string; result: Promise<PageResult> }[] = [];
+  const inflight: { key: string; result: Promise<PageResult & { sidecar: boolean }> }[] = [];
+  let fromSidecars = 0;
   const take = async () => {
     const { key, result } = inflight.shift()!;
     const r = await result;
+    if (r.sidecar) fromSidecars += 1;
     if (r.error !== undefined) malformed.push(`${key}: ${r.error}`);
     else {
       if (r.pageError) malformed.push(`${key}: ${r.pageError}`);
@@ -125,10 +127,8 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   try {
     for (const f of files) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      const result = lake.read(f.key).then(
-        (gz) => pool.normalize(gz),
-        (e: unknown): PageResult => ({ lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) }),
-      );
+      // From its sidecar when the scraper landed one of the running normalizer, else normalized here.
+      const result = readPage(lake, f, pool);
       // Awaited in order by take(); a failure met after the step already failed is not left unhandled.
       result.catch(() => undefined);
       inflight.push({ key: f.key, result });
@@ -170,7 +170,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     await merge.close();
   }
   phase.done = performance.now() - t0;
-  ctx.log.debug(`lake-write phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}; ${threads} threads asked, ${started} started`);
+  ctx.log.debug(`lake-write: ${fromSidecars} of ${files.length} raw pages taken from their sidecars; phases (ms since start): ${Object.entries(phase).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}; ${threads} threads asked, ${started} started`);
   for (const m of malformed) ctx.log.warn(`kept in raw/, not merged: ${m}`);
   for (const r of rejections.slice(0, 20)) ctx.log.warn(`rejected: ${r}`);
   const lines = [
@@ -192,7 +192,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     rowsRejected: rejected + malformed.length,
     retries: 0,
     ...(malformed.length || rejected ? { error: [...malformed, ...rejections].slice(0, 5).join('; ') } : {}),
-    details: { observations: observed, rawPages: files.length, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
+    details: { observations: observed, rawPages: files.length, fromSidecars, malformedPages: malformed.length, rewrittenRows: rowsOut, filesWritten, partitions, movedPosts },
     lines,
   };
 }

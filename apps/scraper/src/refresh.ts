@@ -1,7 +1,7 @@
 import { DEFAULT_REFRESH_REQUESTS, parseDuration, refreshBudget, type Config } from '@social-pulse/config';
 import { recentPosts, type LakeStore, type RawZone } from '@social-pulse/lake';
 import { describeError } from '@social-pulse/runtime';
-import { refresherFor, refreshPosts, type FetchContext, type RefreshOutcome, type Source } from '@social-pulse/sources';
+import { refresherFor, refreshPosts, sidecarOf, type FetchContext, type RefreshOutcome, type Source } from '@social-pulse/sources';
 
 /**
  * The engagement refresh of one source, after its search pages (issue 15): the lake's posts
@@ -23,8 +23,12 @@ export async function refreshSource(source: Source, config: Config, lake: LakeSt
     const targets = await recentPosts(lake, source.name, new Date(ctx.now().getTime() - windowMs), maxRequests * refresher.batchSize + 1);
     return await refreshPosts(source.name, refresher, targets, ctx, {
       maxRequests,
-      // The raw zone scrubs every registered secret from the page before it lands, as for search pages.
-      land: async (page) => void (await raw.land(source.name, page.raw.meta.fetched_at, page.rawText)),
+      // The raw zone scrubs every registered secret from the page before it lands, as for search
+      // pages; refresh pages are read by the definitions' normalizers, so their sidecar always holds what the writer would make.
+      land: async (page) => {
+        const sidecar = sidecarOf(page.raw, page.normalized);
+        await raw.land(source.name, page.raw.meta.fetched_at, page.rawText, sidecar ? { sidecar } : {});
+      },
     });
   } catch (e) {
     if (ctx.signal?.aborted) throw e;

@@ -3,7 +3,7 @@ import { RawZone, StateStore, openLake, type LakeStore } from '@social-pulse/lak
 import { combineStatus, crashPoint, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { HttpClient, createProgress, describeError, userAgent, VERSION } from '@social-pulse/runtime';
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
-import { createSources, emptyCursor, scrapeQuery, type QueryCursor, type RefreshOutcome, type QueryOutcome, type Source } from '@social-pulse/sources';
+import { createSources, definitionOf, emptyCursor, scrapeQuery, sidecarOf, type QueryCursor, type RefreshOutcome, type QueryOutcome, type Source } from '@social-pulse/sources';
 import { z } from 'zod';
 import { refreshSource } from './refresh.ts';
 
@@ -69,6 +69,8 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
   });
   const since = resolveSince(source.config.since ?? cfg.since, new Date())!;
   const progress = createProgress(source.name, { unit: 'posts' });
+  // Pages are read with the source's own normalizer: a sidecar holds the lake writer's result only when that is its definition's.
+  const sidecars = source.normalize === definitionOf(source.name)?.normalize;
   const outcomes: QueryOutcome[] = [];
   let refresh: RefreshOutcome | undefined;
   try {
@@ -85,8 +87,10 @@ async function scrapeSource(source: Source, ctx: StepContext, cursors: Cursors, 
           maxPages: source.config.maxPages ?? cfg.maxPages,
           land: async (page) => {
             // The raw zone replaces every registered secret (the environment's, and the tokens
-            // this process's sources obtained) before the page lands.
-            await raw.land(source.name, page.raw.meta.fetched_at, page.rawText);
+            // this process's sources obtained) before the page lands. Its normalized posts land
+            // beside it (a sidecar), so that the lake writer need not normalize it again.
+            const sidecar = sidecars ? sidecarOf(page.raw, page.normalized) : undefined;
+            await raw.land(source.name, page.raw.meta.fetched_at, page.rawText, { ...(sidecar ? { sidecar } : {}), afterSidecar: () => crashPoint('scrape.sidecar', ctx.env) });
             crashPoint('scrape.landed', ctx.env);
             progress.increment(page.normalized.posts.length);
           },

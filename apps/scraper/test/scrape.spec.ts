@@ -4,8 +4,10 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@social-pulse/config';
-import { StateError } from '@social-pulse/lake';
+import { decodeSidecar, LocalStore, rawFilesAfter, StateError } from '@social-pulse/lake';
 import { silentLogger } from '@social-pulse/runtime';
+import { RAW_PAGE_SUFFIX } from '@social-pulse/schema';
+import { normalizerStamp } from '@social-pulse/sources';
 import { algoliaHit, startFakeAlgolia, startFakeMastodon, startScriptedPaging, statusRun, type ReplayServer } from '@social-pulse/sources/testing';
 import { scrape } from '../src/scrape.ts';
 
@@ -28,10 +30,10 @@ async function setup(server: ReplayServer, limit?: number) {
   return { dir, ctx };
 }
 
-/** The statuses of every raw page landed so far, by page. */
+/** The statuses of every raw page landed so far, by page (pages only: their sidecars land beside them). */
 async function rawPages(dir: string): Promise<{ id: string }[][]> {
   const entries = await readdir(path.join(dir, 'lake', 'raw'), { recursive: true, withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith(RAW_PAGE_SUFFIX)).map((e) => path.join(e.parentPath, e.name)).sort();
   return Promise.all(files.map(async (f) => (JSON.parse(gunzipSync(await readFile(f)).toString('utf8')) as { body: { id: string }[] }).body));
 }
 
@@ -60,6 +62,22 @@ describe('scrape step', () => {
     expect(new Set(all).size).toBe(95);
     // The second run asked for what is newer than its cursor, and stopped there.
     expect(server.requests.length - requestsBefore).toBeLessThanOrEqual(2);
+  });
+
+  it('lands beside each page its sidecar: the posts it counted, stamped with the running normalizer and the size of the page', async () => {
+    const server = await startFakeMastodon(() => statusRun(90, 'example.social'));
+    cleanups.push(() => server.close());
+    const { dir, ctx } = await setup(server);
+    const report = await scrape(ctx('20261124T000000Z-aaaaaa'));
+    expect(report.rowsOut).toBe(90);
+    const store = new LocalStore(path.join(dir, 'lake'));
+    const files = await rawFilesAfter(store, undefined);
+    expect(files.length).toBe(report.rowsIn);
+    const headers = await Promise.all(files.map(async (f) => decodeSidecar(await store.read(f.sidecar!.key))!.header));
+    expect(headers.slice(0, 3).map((h) => h.posts)).toEqual([40, 40, 10]);
+    expect(headers.reduce((n, h) => n + h.posts, 0)).toBe(90);
+    expect(headers.every((h, i) => h.stamp === normalizerStamp('mastodon') && h.pageBytes === files[i]!.size)).toBe(true);
+    expect(headers.flatMap((h) => h.observations)).toHaveLength(90);
   });
 
   it('stops at the per-run limit and fills the gap in the next run, losing nothing', async () => {

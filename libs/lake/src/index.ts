@@ -3,7 +3,8 @@ export { AlreadyExistsError, PreconditionFailedError } from './store/store.ts';
 export { LocalStore } from './store/local.ts';
 export { GcsStore, type GcsStoreOptions } from './store/gcs.ts';
 export { openLake, gcsClient, type OpenLakeOptions } from './open.ts';
-export { RawZone, gunzipText } from './raw.ts';
+export { RawZone, gunzipText, landSidecar, type LandOptions } from './raw.ts';
+export { decodeSidecar, encodeSidecar, type SidecarHeader, type SidecarInput } from './sidecar.ts';
 export { StateError, StateStore, type StateReadOptions, type StateSchema } from './state.ts';
 export { mergePosts, PostsMerge } from './posts.ts';
 export { jsonLines, NdjsonWriter } from './ndjson.ts';
@@ -29,4 +30,4 @@ export {
   rawWatermarkProblem,
   watermarkFromFuture,
 } from './zone.ts';
-export type { LakeZone, ZoneCursorOptions, ZoneName } from './zone.ts';
+export type { LakeZone, ZoneCursorOptions, ZoneFile, ZoneName } from './zone.ts';

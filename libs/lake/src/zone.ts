@@ -1,4 +1,4 @@
-import { LAKE, SOURCE_NAMES } from '@social-pulse/schema';
+import { LAKE, RAW_PAGE_SUFFIX, rawSidecarKey, SOURCE_NAMES } from '@social-pulse/schema';
 import { StateError, StateStore, type StateSchema } from './state.ts';
 import type { LakeObject, LakeStore } from './store/store.ts';
 
@@ -13,7 +13,7 @@ export interface LakeZone {
   /** What a watermark holds for a file, and what orders the zone: its name (raw/: `<run_id>-<seq>`). */
   order(key: string): string;
   /** The zone's files written after the watermark `after` (every file without one), oldest first. */
-  filesAfter(store: LakeStore, after: string | undefined): Promise<LakeObject[]>;
+  filesAfter(store: LakeStore, after: string | undefined): Promise<ZoneFile[]>;
   /** The watermark after reading `files` (some of filesAfter's, in its order): the last one's; undefined for none. */
   watermark(files: readonly LakeObject[]): string | undefined;
   /** Why `after` cannot be a watermark of this zone (undefined when it can). */
@@ -21,6 +21,11 @@ export interface LakeZone {
 }
 
 export type ZoneName = 'raw' | 'posts' | 'nlp' | 'metrics';
+
+/** A file of a zone; in raw/, with the sidecar that landed beside the page, found by the same listing. */
+export interface ZoneFile extends LakeObject {
+  sidecar?: LakeObject;
+}
 
 const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
@@ -50,6 +55,8 @@ interface ZoneSpec {
   /** How the zone's data files end (other objects in its folder are not its files). */
   suffix: string;
   order(key: string): string;
+  /** The key of a file's companion in the same folder (raw/: its sidecar), attached as `sidecar` when listed. */
+  companion?(key: string): string;
   /** Lists what can hold the files after `after` (a superset is fine: the zone filters). */
   list(store: LakeStore, after: string | undefined): Promise<LakeObject[]>;
   watermarkProblem?(store: LakeStore, after: string, now: Date): Promise<string | undefined>;
@@ -61,7 +68,15 @@ function zone(spec: ZoneSpec): LakeZone {
     name,
     order,
     async filesAfter(store, after) {
-      const files = (await spec.list(store, after)).filter((f) => f.key.endsWith(suffix) && (!after || order(f.key) > after));
+      const listed = await spec.list(store, after);
+      let files: ZoneFile[] = listed.filter((f) => f.key.endsWith(suffix) && (!after || order(f.key) > after));
+      if (spec.companion) {
+        const byKey = new Map(listed.map((f) => [f.key, f]));
+        files = files.map((f) => {
+          const sidecar = byKey.get(spec.companion!(f.key));
+          return sidecar ? { ...f, sidecar } : f;
+        });
+      }
       return files.sort((a, b) => (order(a.key) < order(b.key) ? -1 : order(a.key) > order(b.key) ? 1 : 0));
     },
     watermark: (files) => (files.length ? order(files.at(-1)!.key) : undefined),
@@ -83,7 +98,8 @@ async function listRawFrom(store: LakeStore, after: string | undefined): Promise
   return (await Promise.all(SOURCE_NAMES.map((s) => store.list(`${LAKE.raw}/source=${s}/`, { startAfter: `${LAKE.raw}/source=${s}/dt=${from}` })))).flat();
 }
 
-const RAW = '.json.gz';
+/** Pages only: a sidecar (`.posts.ndjson.gz`) is not a page, and comes with its page (ZoneFile.sidecar). */
+const RAW = RAW_PAGE_SUFFIX;
 
 /**
  * Why `after` cannot be a watermark of the raw zone (undefined when it can): a watermark later
@@ -104,13 +120,13 @@ const parquetZone = (name: 'posts' | 'nlp' | 'metrics') => zone({ name, suffix: 
 
 /** The lake's zones (see LAKE in libs/schema for their folders). */
 export const LAKE_ZONES: Readonly<Record<ZoneName, LakeZone>> = {
-  raw: zone({ name: 'raw', suffix: RAW, order: rawOrder, list: listRawFrom, watermarkProblem: rawWatermarkProblem }),
+  raw: zone({ name: 'raw', suffix: RAW, order: rawOrder, companion: rawSidecarKey, list: listRawFrom, watermarkProblem: rawWatermarkProblem }),
   posts: parquetZone('posts'),
   nlp: parquetZone('nlp'),
   metrics: parquetZone('metrics'),
 };
 
-/** Raw files landed after `after` (a rawOrder value), oldest first, across all sources. */
+/** Raw pages landed after `after` (a rawOrder value), oldest first, across all sources, each with its sidecar if one landed. */
 export const rawFilesAfter = (store: LakeStore, after: string | undefined) => LAKE_ZONES.raw.filesAfter(store, after);
 /** posts/ files whose name sorts after `after` (the loader's and the enricher's watermark). */
 export const postsFilesAfter = (store: LakeStore, after: string | undefined) => LAKE_ZONES.posts.filesAfter(store, after);
@@ -157,7 +173,7 @@ export class ZoneCursor<S extends object> {
   }
 
   /** The zone's files after the watermark, or every file (`fromStart`). */
-  filesAfter(fromStart = false): Promise<LakeObject[]> {
+  filesAfter(fromStart = false): Promise<ZoneFile[]> {
     return this.zone.filesAfter(this.store, fromStart ? undefined : this.after);
   }
 

@@ -35,7 +35,7 @@ export {
   sqlString,
 } from './derive.ts';
 export type { BigQueryField } from './derive.ts';
-export { LAKE, PARQUET, dayOf, rawKey, postsPartition, nlpPartition } from './lake-layout.ts';
+export { LAKE, PARQUET, dayOf, rawKey, rawSidecarKey, RAW_PAGE_SUFFIX, RAW_SIDECAR_SUFFIX, postsPartition, nlpPartition } from './lake-layout.ts';
 export { metricsPartition } from './lake-layout.ts';
 export {
   ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,

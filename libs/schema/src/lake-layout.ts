@@ -16,7 +16,21 @@ export function dayOf(ts: string | Date): string {
 }
 
 export function rawKey(source: string, day: string, runId: string, seq: number): string {
-  return `${LAKE.raw}/source=${source}/dt=${day}/${runId}-${String(seq).padStart(6, '0')}.json.gz`;
+  return `${LAKE.raw}/source=${source}/dt=${day}/${runId}-${String(seq).padStart(6, '0')}${RAW_PAGE_SUFFIX}`;
+}
+
+/** How a raw page's name ends. */
+export const RAW_PAGE_SUFFIX = '.json.gz';
+/**
+ * How the name of a raw page's sidecar ends (its normalized posts, landed beside it by the
+ * scraper; see libs/lake/src/sidecar.ts). Not a page: `.ndjson.gz` does not end with `.json.gz`.
+ */
+export const RAW_SIDECAR_SUFFIX = '.posts.ndjson.gz';
+
+/** The sidecar key of a raw page key: `<run_id>-<n>.json.gz` → `<run_id>-<n>.posts.ndjson.gz`, in the same folder. */
+export function rawSidecarKey(pageKey: string): string {
+  if (!pageKey.endsWith(RAW_PAGE_SUFFIX)) throw new Error(`not a raw page key: ${pageKey}`);
+  return pageKey.slice(0, -RAW_PAGE_SUFFIX.length) + RAW_SIDECAR_SUFFIX;
 }
 
 export function postsPartition(source: string, day: string): string {

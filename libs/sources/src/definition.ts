@@ -16,6 +16,14 @@ export interface SourceRuntime<S extends AnySourceSpec, Src extends SourceLike> 
   create(entry: EntryOf<S>, global: Config): Src;
   /** A raw-zone page of the source as posts (the lake writer's entry point, through `normalizeRawPage`). */
   normalize(page: RawPage): Normalized;
+  /**
+   * The version of what `normalize` (and `refreshPage`) make of a page: raise it with every
+   * change to the source's normalized output, its own or a shared helper's (html.ts, guard.ts,
+   * basePost). Sidecars stamped with another version are ignored by the lake writer, which then
+   * normalizes the page again. normalizer-version.spec.ts fails when the output of the fixture
+   * pages changes and this does not (CONTRIBUTING.md, "A source's paging and normalizer").
+   */
+  normalizerVersion: number;
   /** The source's batch lookup for engagement refresh, when it has one (then its spec sets `refreshRequests`). */
   refresher?(source: Src): Refresher;
   /**
@@ -34,6 +42,7 @@ export interface SourceRuntime<S extends AnySourceSpec, Src extends SourceLike> 
 export interface SourceDefinition<N extends string = string> extends SourceSpec<N, z.ZodRawShape> {
   create(entry: SourceConfig, global: Config): Source;
   normalize(page: RawPage): Normalized;
+  normalizerVersion: number;
   refresher?(source: Source): Refresher;
   refreshPage?(page: RawPage, gone: Set<string>): RawPage;
 }

@@ -32,3 +32,5 @@ export { redactUrl } from './page.ts';
 export { REFRESH_QUERY, refreshPosts, refreshPage, normalizeRefreshPage, observationsOf } from './refresh.ts';
 export type { RefreshTarget, RefreshBatch, Refresher, RefreshOutcome, RefreshOptions, RefreshPage } from './refresh.ts';
 export { refresherFor } from './refreshers.ts';
+export { normalizerStamp, sidecarOf, SIDECAR_FORMAT } from './sidecar.ts';
+export type { PageSidecar } from './sidecar.ts';

@@ -6,6 +6,12 @@ import type { FetchContext, FetchedPage, Keyed, Normalized, RawMeta, RawPage, So
 
 export { redactUrl };
 
+/**
+ * How the page error of a page whose normalizer threw begins (the scraper keeps such a page
+ * as malformed; the lake writer reports the exception itself, so no sidecar is made of it).
+ */
+export const UNREADABLE = 'could not be read: ';
+
 /** How a fetched page is read: its normalization, its paging keys, and (when it pages) where the next page is. */
 export interface PageReader {
   normalize(page: RawPage): Normalized;
@@ -39,7 +45,7 @@ export function fetchedPage(source: SourceName, query: SourceQuery, res: HttpRes
     const { more: hasMore, next } = keys.length > 0 && reader.paginator ? reader.paginator.update({ res, body: page.body, keys }) : { more: false };
     return { raw: page, rawText, normalized, keys, hasMore, ...(hasMore && next !== undefined ? { next } : {}) };
   } catch (e) {
-    const normalized: Normalized = { posts: [], rejected: [], pageError: `could not be read: ${describeError(e)}` };
+    const normalized: Normalized = { posts: [], rejected: [], pageError: `${UNREADABLE}${describeError(e)}` };
     return { raw: page, rawText, normalized, keys: [], hasMore: false };
   }
 }

@@ -3,6 +3,7 @@ import type { Post, PostMetric, SourceName } from '@social-pulse/schema';
 import type { SourceDefinition } from './definition.ts';
 import { definitionOf, SOURCE_DEFINITIONS } from './definitions.ts';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
+import { UNREADABLE } from './page.ts';
 import type { FetchContext, Normalized, RawMeta, RawPage } from './types.ts';
 
 /**
@@ -104,7 +105,7 @@ export function refreshPage(
   try {
     normalized = normalizeRefreshPage(page, definitions);
   } catch (e) {
-    normalized = { posts: [], rejected: [], pageError: `could not be read: ${describeError(e)}` };
+    normalized = { posts: [], rejected: [], pageError: `${UNREADABLE}${describeError(e)}` };
   }
   return { raw: page, rawText: text, normalized };
 }

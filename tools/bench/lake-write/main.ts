@@ -10,14 +10,21 @@
  * - the naive baseline: the same normalization, then one INSERT per row into DuckDB (see
  *   naive.ts).
  *
+ * A generated raw zone has no sidecars (the scraper's normalized posts beside each page, issue
+ * 17), so `pulse write` normalizes every page. The second row, "pulse write over scraped
+ * pages", writes the same lake again from scratch once sidecars.ts has landed each page's
+ * sidecar with the scraper's own code; the time the scraper spends making and writing them is
+ * printed beside it (the normalization it needs anyway is printed too, not added to it).
+ *
  * The lake is checked after each write: exactly the generated posts, once each.
  *
- *   npx tsx tools/bench/lake-write/main.ts [--sizes 100k,1m,10m] [--baseline-posts 20000] [--seed 1]
- *   (--baseline-posts 0 leaves the naive baseline out)
+ *   npx tsx tools/bench/lake-write/main.ts [--sizes 100k,1m,10m] [--baseline-posts 20000] [--seed 1] [--no-sidecars]
+ *   (--baseline-posts 0 leaves the naive baseline out; --no-sidecars the second row)
  *
  * The naive baseline is far slower (about 300 rows/s here), so it runs on `--baseline-posts`
  * posts only and is compared by rate.
  */
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +37,7 @@ const { values } = parseArgs({
     'baseline-posts': { type: 'string', default: '20000' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    'no-sidecars': { type: 'boolean', default: false },
   },
 });
 const sizes = parseSizes(values.sizes, [100_000], 'sizes');
@@ -81,6 +89,26 @@ for (const n of sizes) {
   const ofFloor = floor.seconds / w.seconds;
   rows.push([`pulse write`, n, w.seconds, rate, w.peakMb, `×${ofFloor.toFixed(3)} floor; ${check.files} files; generated in ${fmt(gen.seconds)} s`]);
   summary.push(`${fmt(n)} posts: ${fmt(rate)} posts/s, ×${ofFloor.toFixed(3)} the floor (${fmt(floor.seconds)} s vs ${fmt(w.seconds)} s), peak ${fmt(w.peakMb)} MB${baselinePosts ? `, ×${fmt(rate / naiveRate)} the naive baseline` : ''}`);
+  if (!values['no-sidecars']) {
+    // The same pages as a scrape lands them: each with its sidecar, made by the scraper's code.
+    const sc = JSON.parse((await script('tools/bench/lake-write/sidecars.ts', [s.lake])).stdout) as {
+      pages: number;
+      posts: number;
+      sidecarSeconds: number;
+      normalizeSeconds: number;
+      pageBytes: number;
+      sidecarBytes: number;
+    };
+    // Written again from scratch: the same work as the first row, from sidecars.
+    for (const d of ['posts', 'metrics', '_state']) await rm(path.join(s.lake, d), { recursive: true, force: true });
+    const ws = await pulse(s, ['write']);
+    const again = await lakeCount(s.lake);
+    if (again.rows !== n || again.distinct !== n) throw new Error(`lake from sidecars holds ${again.rows} rows, ${again.distinct} distinct, expected ${n}`);
+    const scrapeCost = `scraper's sidecar cost ${fmt(sc.sidecarSeconds)} s (${fmt((sc.sidecarSeconds * 1e6) / sc.pages)} µs a page; its normalization, paid anyway, ${fmt(sc.normalizeSeconds)} s)`;
+    rows.push([`scraper: make + write sidecars`, n, sc.sidecarSeconds, n / sc.sidecarSeconds, Number.NaN, `${sc.pages} pages; +${fmt(sc.sidecarBytes / 2 ** 20)} MB in raw/ (pages ${fmt(sc.pageBytes / 2 ** 20)} MB)`]);
+    rows.push([`pulse write over scraped pages (sidecars present)`, n, ws.seconds, n / ws.seconds, ws.peakMb, `×${(floor.seconds / ws.seconds).toFixed(3)} floor; ×${fmt(w.seconds / ws.seconds)} faster than without`]);
+    summary.push(`over scraped pages (sidecars) ${fmt(n / ws.seconds)} posts/s (${fmt(ws.seconds)} s vs ${fmt(w.seconds)} s), peak ${fmt(ws.peakMb)} MB; ${scrapeCost}`);
+  }
   if (!values.keep) await s.cleanup();
   else process.stdout.write(`kept ${s.dir}\n`);
 }

@@ -8,5 +8,6 @@ import { BlueskySource } from './source.ts';
 export const bluesky = defineSource(blueskySpec, {
   create: (entry) => new BlueskySource(entry),
   normalize: normalizeBluesky,
+  normalizerVersion: 1,
   refresher: blueskyRefresher,
 });

@@ -8,5 +8,6 @@ import { HackernewsSource } from './source.ts';
 export const hackernews = defineSource(hackernewsSpec, {
   create: (entry) => new HackernewsSource(entry),
   normalize: normalizeHackernews,
+  normalizerVersion: 1,
   refresher: hackernewsRefresher,
 });

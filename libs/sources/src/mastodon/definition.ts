@@ -8,6 +8,7 @@ import { MastodonSource } from './source.ts';
 export const mastodon = defineSource(mastodonSpec, {
   create: (entry) => new MastodonSource(entry),
   normalize: normalizeMastodon,
+  normalizerVersion: 1,
   refresher: mastodonRefresher,
   refreshPage: mastodonRefreshPage,
 });

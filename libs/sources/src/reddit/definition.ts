@@ -8,6 +8,7 @@ import { RedditSource } from './source.ts';
 export const reddit = defineSource(redditSpec, {
   create: (entry) => new RedditSource(entry),
   normalize: normalizeReddit,
+  normalizerVersion: 1,
   refresher: redditRefresher,
   refreshPage: redditRefreshPage,
 });

@@ -8,5 +8,6 @@ import { StackexchangeSource } from './source.ts';
 export const stackexchange = defineSource(stackexchangeSpec, {
   create: (entry) => new StackexchangeSource(entry),
   normalize: normalizeStackexchange,
+  normalizerVersion: 1,
   refresher: stackexchangeRefresher,
 });

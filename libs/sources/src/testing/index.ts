@@ -30,3 +30,4 @@ export { echo } from './echo/definition.ts';
 export { EchoSource } from './echo/source.ts';
 export { startFakeEcho } from './echo/fake.ts';
 export type { EchoItem } from './echo/api.ts';
+export { FIXTURE_FETCHED_AT, fixturePages } from './fixture-pages.ts';

@@ -8,5 +8,6 @@ import { XSource } from './source.ts';
 export const x = defineSource(xSpec, {
   create: (entry) => new XSource(entry),
   normalize: normalizeX,
+  normalizerVersion: 1,
   refresher: xRefresher,
 });

@@ -12,6 +12,7 @@ import { EchoSource } from './source.ts';
 export const echo = defineSource(echoSpec, {
   create: (entry, global) => new EchoSource(entry, global),
   normalize: normalizeEcho,
+  normalizerVersion: 1,
   refresher: echoRefresher,
   refreshPage: echoRefreshPage,
 });
