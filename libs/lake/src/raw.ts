@@ -2,7 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { scrubSecretsInJson } from '@social-pulse/runtime';
 import { rawKey, rawSidecarKey } from '@social-pulse/schema';
 import { encodeSidecar, type SidecarInput } from './sidecar.ts';
-import type { LakeStore } from './store/store.ts';
+import { AlreadyExistsError, type LakeStore } from './store/store.ts';
 
 /** What a page may land with: its sidecar, and a hook between the sidecar and the page (for crash tests). */
 export interface LandOptions {
@@ -51,11 +51,15 @@ export class RawZone {
 
 /**
  * Lands the sidecar of the raw page `pageKey` (`pageBytes`: the page's size as stored), scrubbed
- * of the registry's secrets and gzip-compressed. A plain write: a sidecar that a killed attempt
- * left under this name is replaced (its page never landed).
+ * of the registry's secrets and gzip-compressed. Like every object of raw/, it is created once
+ * and never replaced (on Cloud Storage: ifGenerationMatch=0). One already there under this name
+ * stays: names are the run's and the attempt's own, so none is expected, and the lake writer
+ * would take one only if its stamp and its page's size both match.
  */
 export async function landSidecar(store: LakeStore, pageKey: string, pageBytes: number, sidecar: SidecarInput): Promise<void> {
-  await store.write(rawSidecarKey(pageKey), gzipSync(scrubSecretsInJson(encodeSidecar(sidecar, pageBytes))));
+  await store.write(rawSidecarKey(pageKey), gzipSync(scrubSecretsInJson(encodeSidecar(sidecar, pageBytes))), { ifAbsent: true }).catch((e: unknown) => {
+    if (!(e instanceof AlreadyExistsError)) throw e;
+  });
 }
 
 export function gunzipText(data: Buffer): string {
