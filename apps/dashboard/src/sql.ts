@@ -42,6 +42,11 @@ const B_MATCH_POSTS = `(@source = '' OR p.source = @source)
     AND (@lang = '' OR p.lang = @lang)
     AND (@q = '' OR STRPOS(LOWER(CONCAT(IFNULL(p.title, ''), ' ', p.text)), LOWER(@q)) > 0)`;
 
+/** A timestamp parameter `x` in `d`'s syntax: `CAST($x AS TIMESTAMPTZ)` in DuckDB, `TIMESTAMP(@x)` in BigQuery. */
+const tsParam = (d: 'duckdb' | 'bigquery') => (x: string): string => (d === 'duckdb' ? `CAST($${x} AS TIMESTAMPTZ)` : `TIMESTAMP(@${x})`);
+/** The view's period and its filters on posts `p` (no NLP labels), in `d`'s syntax. */
+const periodAndMatch = (d: 'duckdb' | 'bigquery'): [period: string, match: string] => (d === 'duckdb' ? [D_PERIOD, D_MATCH_POSTS] : [B_PERIOD, B_MATCH_POSTS]);
+
 /**
  * Posts with their labels, for panels over the period [lo, $end). The join reads only that
  * period's labels: post_nlp carries each post's created_at and is partitioned (BigQuery) and
@@ -231,9 +236,8 @@ export const TRENDING = rising();
  * it, runs the raw query instead (see loadDashboard), so the list is always the raw one.
  */
 function risingCandidates(d: 'duckdb' | 'bigquery'): string {
-  const [t, period, match] = d === 'duckdb'
-    ? [(x: string) => `CAST($${x} AS TIMESTAMPTZ)`, D_PERIOD, D_MATCH_POSTS]
-    : [(x: string) => `TIMESTAMP(@${x})`, B_PERIOD, B_MATCH_POSTS];
+  const t = tsParam(d);
+  const [period, match] = periodAndMatch(d);
   return `WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
   FROM posts AS p
@@ -552,9 +556,8 @@ ORDER BY r.velocity DESC, p.post_id`,
  * and the source means come from rollup_daily, instead of scoring every post of the period.
  */
 function storyCandidates(d: 'duckdb' | 'bigquery'): string {
-  const [t, period, match] = d === 'duckdb'
-    ? [(x: string) => `CAST($${x} AS TIMESTAMPTZ)`, D_PERIOD, D_MATCH_POSTS]
-    : [(x: string) => `TIMESTAMP(@${x})`, B_PERIOD, B_MATCH_POSTS];
+  const t = tsParam(d);
+  const [period, match] = periodAndMatch(d);
   return `WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
   FROM posts AS p
@@ -642,7 +645,7 @@ type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cm
 /** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
 function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, mLo, mHi, fHi, hi]: Period, filtered = true, byDay = false): string {
   const r = ROLLUP[name]!;
-  const t = (x: Bound) => (dialect === 'duckdb' ? `CAST($${x} AS TIMESTAMPTZ)` : `TIMESTAMP(@${x})`);
+  const t: (x: Bound) => string = tsParam(dialect);
   const cols = columnNames(r.table).join(', ');
   const edge = (a: Bound, b: Bound) =>
     r[dialect](`p.created_at >= ${t(a)} AND p.created_at < ${t(b)}`, `n.created_at >= ${t(a)} AND n.created_at < ${t(b)}`);

@@ -1,4 +1,5 @@
-import { columnNames, postNlp } from '@social-pulse/schema';
+import { columnNames, postNlp, WAREHOUSE_TABLES } from '@social-pulse/schema';
+import { ROLLUPS } from './rollups.ts';
 import { BIGQUERY_DIALECT, DUCKDB_DIALECT, type Dialect } from './dialect.ts';
 
 /**
@@ -27,3 +28,6 @@ export const VIEWS: readonly ViewDef[] = [
     bigquery: postsEnriched(BIGQUERY_DIALECT, (t) => `{dataset}.${t}`),
   },
 ];
+
+/** Every table and view a warehouse of this build has: what opening one checks is there before it skips the schema. */
+export const SCHEMA_RELATIONS: readonly string[] = [...WAREHOUSE_TABLES.map((t) => t.name), ...ROLLUPS.map((r) => r.table.name), ...VIEWS.map((v) => v.name)];

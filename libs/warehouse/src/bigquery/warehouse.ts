@@ -19,7 +19,7 @@ import {
 } from '@social-pulse/schema';
 import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
-import { VIEWS } from '../views.ts';
+import { SCHEMA_RELATIONS, VIEWS } from '../views.ts';
 import { bigquery } from './client.ts';
 import { BIGQUERY_DAY_OF_POST, dayIso, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from '../rollups.ts';
 import { bqIdent, mergeFromStage, rollupMerge, upsertRowsSql, type PartitionBounds } from './sql.ts';
@@ -142,7 +142,7 @@ export class BigQueryWarehouse extends MergingWarehouse implements Warehouse {
     if (meta?.labels?.[SCHEMA_LABEL] !== this.schemaFingerprint()) return false;
     const [tables] = await dataset.getTables();
     const have = new Set(tables.map((t) => t.id));
-    return [...WAREHOUSE_TABLES.map((t) => t.name), ...ROLLUPS.map((r) => r.table.name), ...VIEWS.map((v) => v.name)].every((n) => have.has(n));
+    return SCHEMA_RELATIONS.every((n) => have.has(n));
   }
 
   async ensureSchema(): Promise<void> {

@@ -6,7 +6,7 @@ import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
-import { VIEWS } from '../views.ts';
+import { SCHEMA_RELATIONS } from '../views.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
 
 /**
@@ -28,8 +28,6 @@ export class WarehouseBusy extends Error {
 /** pulse_state's key for the schema this warehouse was last brought up to (see schemaFingerprint). */
 const SCHEMA_STATE_KEY = 'warehouse.schema';
 const SCHEMA = schemaFingerprint(ROLLUPS_VERSION);
-/** Every table and view this build expects, for the check that none was dropped since. */
-const EXPECTED_TABLES = [...WAREHOUSE_TABLES.map((t) => t.name), ...ROLLUPS.map((r) => r.table.name), ...VIEWS.map((v) => v.name)];
 
 const isLockConflict = (e: unknown) => /Could not set lock|Conflicting lock/i.test((e as Error).message);
 
@@ -171,7 +169,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
        UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = current_schema()`,
     );
     const have = new Set(tables.map((t) => t.table_name));
-    if (!EXPECTED_TABLES.every((t) => have.has(t))) return false;
+    if (!SCHEMA_RELATIONS.every((t) => have.has(t))) return false;
     // The rollups' own version too: a warehouse whose rollups were dropped or are older rebuilds them.
     return (await this.getState(SCHEMA_STATE_KEY)) === SCHEMA && (await this.getState(ROLLUPS_STATE_KEY)) === ROLLUPS_VERSION;
   }
