@@ -1,16 +1,15 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '@social-pulse/config';
-import { encodeSidecar, LocalStore, RawZone, rawFilesAfter, readMetrics, type SidecarInput } from '@social-pulse/lake';
-import { openDuckDB, queryRows, registerSecrets, silentLogger, sqlStringList } from '@social-pulse/runtime';
+import { describe, expect, it } from 'vitest';
+import { encodeSidecar, RawZone, rawFilesAfter, readMetrics, type LocalStore, type SidecarInput } from '@social-pulse/lake';
+import { registerSecrets } from '@social-pulse/runtime';
 import { RAW_PAGE_SUFFIX, RAW_SIDECAR_SUFFIX, rawSidecarKey, SOURCE_NAMES } from '@social-pulse/schema';
 import { encodeRawPage, normalizeRawPage, normalizerStamp, sidecarOf, type RawPage } from '@social-pulse/sources';
 import { fixturePages, mastodonStatus, statusRun } from '@social-pulse/sources/testing';
 import { normalizePage, sidecarPage } from '../src/normalize-page.ts';
 import { writeLake } from '../src/write.ts';
+import { lakePostRows, lakeWriterWorkspace } from './helpers.ts';
 
 /**
  * Issue 17: a page is normalized once. The scraper lands each page's normalized posts beside
@@ -18,26 +17,13 @@ import { writeLake } from '../src/write.ts';
  * normalizer's, and must make exactly the lake it makes from the pages themselves.
  */
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
 
 const RUN = '20261124T000000Z-aaaaaa';
 // Registered for this file's process only (vitest isolates test files): a credential a server could echo.
 const SECRET = 's3cr3t-value-9f2c';
 registerSecrets([SECRET]);
 
-async function setup() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-sidecar-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'pulse.config.yaml');
-  await writeFile(file, `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsources:\n  - type: mastodon\n    instances: [https://example.social]\n    tags: [dataengineering]\n`);
-  const config = await loadConfig(file);
-  const store = new LocalStore(path.join(dir, 'lake'));
-  const ctx = (runId: string, env: NodeJS.ProcessEnv = {}) => ({ config, runId, log: silentLogger, env, signal: new AbortController().signal });
-  return { dir, store, ctx };
-}
+const setup = () => lakeWriterWorkspace('pulse-sidecar-');
 
 /** Every fixture page of every source, as the scraper has them: the raw-zone text, the page and its normalization. */
 const FIXTURES = SOURCE_NAMES.flatMap((s) => fixturePages(s)).map(({ page, text }) => ({ page, text, n: normalizeRawPage(page) }));
@@ -53,15 +39,6 @@ async function land(store: LocalStore, runId: string, pages: { page: RawPage; te
   return keys;
 }
 
-async function allRows(dir: string) {
-  const { db, conn } = await openDuckDB(':memory:');
-  try {
-    return await queryRows(conn, `SELECT * FROM read_parquet(${sqlStringList([path.join(dir, 'lake/posts/**/*.parquet')])}, hive_partitioning = false) ORDER BY post_id`);
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
 
 const mastodonPage = (statuses: unknown[], fetchedAt = '2026-11-24T00:00:05.000Z') =>
   encodeRawPage(
@@ -100,7 +77,7 @@ describe('sidecars', () => {
       const { dir, store, ctx } = await setup();
       await land(store, RUN, FIXTURES, sidecars);
       const report = await writeLake(ctx(RUN, { PULSE_LAKE_WRITE_THREADS: threads }));
-      results.push({ report, rows: await allRows(dir), metrics: await readMetrics(store) });
+      results.push({ report, rows: await lakePostRows(dir), metrics: await readMetrics(store) });
     }
     const [plain, inline, threaded] = results;
     // What the fixtures hold: posts of every source, rejected items, malformed pages, a deletion.
@@ -130,7 +107,7 @@ describe('sidecars', () => {
     await store.write(rawSidecarKey(keys[1]!), gzipSync(encodeSidecar(stale(normalizerStamp('mastodon')!), size + 1)));
     const report = await writeLake(ctx(RUN));
     expect(report.details).toMatchObject({ rawPages: 2, fromSidecars: 0 });
-    const rows = (await allRows(dir)) as { text: string }[];
+    const rows = (await lakePostRows(dir)) as { text: string }[];
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.text !== 'STALE')).toBe(true);
     // The same sidecar with the running stamp and the page's size is taken (so the two above were refused for their stamp and size).
@@ -157,7 +134,7 @@ describe('sidecars', () => {
     await store.write(rawSidecarKey(key!), gzipSync(encodeSidecar(leaky, (await store.stat(key!))!.size)));
     const report = await writeLake(ctx(RUN));
     expect(report.details).toMatchObject({ rawPages: 3, fromSidecars: 2 });
-    const rows = (await allRows(dir)) as { post_id: string; text: string }[];
+    const rows = (await lakePostRows(dir)) as { post_id: string; text: string }[];
     expect(rows.map((r) => r.text)).toEqual(['token *** here', 'token *** here', 'leaked ***']);
     for (const f of await readdir(path.join(dir, 'lake/posts'), { recursive: true })) {
       if (f.endsWith('.parquet')) expect((await readFile(path.join(dir, 'lake/posts', f))).includes(SECRET)).toBe(false);
@@ -185,6 +162,6 @@ describe('sidecars', () => {
     await land(store, `${RUN}-a2`, [pages[1]!], true);
     const b = await writeLake(ctx(`${RUN}-a2`));
     expect(b).toMatchObject({ status: 'ok', rowsIn: 4, rowsOut: 4, details: { rawPages: 1, fromSidecars: 1 } });
-    expect(await allRows(dir)).toHaveLength(8);
+    expect(await lakePostRows(dir)).toHaveLength(8);
   });
 });

@@ -1,30 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '@social-pulse/config';
-import { LocalStore, RawZone, StateError } from '@social-pulse/lake';
-import { openDuckDB, queryRows, silentLogger, sqlStringList } from '@social-pulse/runtime';
+import { describe, expect, it } from 'vitest';
+import { RawZone, StateError, type LocalStore } from '@social-pulse/lake';
+import { openDuckDB, queryRows, sqlStringList } from '@social-pulse/runtime';
 import { encodeRawPage, type RawMeta } from '@social-pulse/sources';
 import { awkwardStatuses, mastodonStatus, statusRun } from '@social-pulse/sources/testing';
 import { mergeWorkDir, writeLake } from '../src/write.ts';
+import { lakePostRows, lakeWriterWorkspace } from './helpers.ts';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
-
-async function setup() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-lake-writer-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'pulse.config.yaml');
-  await writeFile(file, `lake: ./lake\nwarehouse: duckdb:./wh.duckdb\nsources:\n  - type: mastodon\n    instances: [https://example.social]\n    tags: [dataengineering]\n`);
-  const config = await loadConfig(file);
-  const store = new LocalStore(path.join(dir, 'lake'));
-  const ctx = (runId: string) => ({ config, runId, log: silentLogger, env: {}, signal: new AbortController().signal });
-  return { dir, store, ctx };
-}
+const setup = () => lakeWriterWorkspace('pulse-lake-writer-');
 
 function meta(runId: string, fetchedAt: string): RawMeta {
   return {
@@ -44,18 +29,7 @@ async function land(store: LocalStore, runId: string, fetchedAt: string, bodies:
   for (const b of bodies) await raw.land('mastodon', fetchedAt, encodeRawPage(meta(runId, fetchedAt), b).text);
 }
 
-async function lakePosts(dir: string) {
-  const { db, conn } = await openDuckDB(':memory:');
-  try {
-    return await queryRows<{ post_id: string; like_count: bigint; files: bigint }>(
-      conn,
-      `SELECT post_id, like_count, count(*) OVER () AS files FROM read_parquet(${sqlStringList([path.join(dir, 'lake/posts/**/*.parquet')])}, hive_partitioning = false) ORDER BY post_id`,
-    );
-  } finally {
-    conn.closeSync();
-    db.closeSync();
-  }
-}
+const lakePosts = (dir: string) => lakePostRows<{ post_id: string; like_count: bigint; files: bigint }>(dir, 'post_id, like_count, count(*) OVER () AS files');
 
 /** Every row of posts/ with the day partition its file lies in. */
 async function lakeRows(dir: string) {
@@ -74,15 +48,6 @@ async function lakeRows(dir: string) {
 
 describe('lake-write step', () => {
   it('writes the same lake and the same report whether pages are normalized on worker threads or inline', async () => {
-    const allRows = async (dir: string) => {
-      const { db, conn } = await openDuckDB(':memory:');
-      try {
-        return await queryRows(conn, `SELECT * FROM read_parquet(${sqlStringList([path.join(dir, 'lake/posts/**/*.parquet')])}, hive_partitioning = false) ORDER BY post_id`);
-      } finally {
-        conn.closeSync();
-        db.closeSync();
-      }
-    };
     const runId = '20261124T000000Z-aaaaaa';
     const pages = [
       JSON.stringify(statusRun(30, 'example.social')),
@@ -96,7 +61,7 @@ describe('lake-write step', () => {
       const { dir, store, ctx } = await setup();
       await land(store, runId, '2026-11-24T00:00:05.000Z', pages);
       const report = await writeLake({ ...ctx(runId), env: { PULSE_LAKE_WRITE_THREADS: threads } });
-      results.push({ report, rows: await allRows(dir) });
+      results.push({ report, rows: await lakePostRows(dir) });
     }
     const [inline, threaded] = results;
     expect(inline!.report.status).toBe('partial');
