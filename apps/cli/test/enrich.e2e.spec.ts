@@ -117,6 +117,17 @@ describe('pulse run with NLP, on tiny models from PULSE_MODELS_DIR', { timeout: 
     expect(load.stdout).toMatch(/nlp\/ files → post_nlp: 23 labels inserted, 0 updated/);
     expect(await enriched(ws.dir)).toEqual(await enriched(single.dir));
 
+    // Each step run alone records its row of the history, the killed one too (by pulse, for it).
+    const { db, conn } = await openDuckDB(path.join(ws.dir, 'data/warehouse.duckdb'), { readOnly: true });
+    const history = await queryRows<{ step: string; status: string; finished: boolean }>(
+      conn,
+      `SELECT step, status, finished_at IS NOT NULL AS finished FROM pipeline_runs WHERE source = '*' ORDER BY started_at`,
+    ).finally(() => (conn.closeSync(), db.closeSync()));
+    expect(history.map((h) => [h.step, h.status, h.finished])).toEqual([
+      ['scrape', 'ok', true], ['lake-write', 'ok', true], ['load', 'ok', true],
+      ['enrich', 'failed', true], ['enrich', 'ok', true], ['enrich', 'ok', true], ['load', 'ok', true],
+    ]);
+
     const st = JSON.parse((await pulse(['status', '--json', '--config', ws.config])).stdout);
     expect(st.enrich_shards.map((s: { shard: string; pending_posts_files: number }) => [s.shard, s.pending_posts_files])).toEqual([['1/2', 0], ['2/2', 0]]);
   }, 600_000);

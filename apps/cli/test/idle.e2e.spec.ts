@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDuckDB, queryRows } from '@social-pulse/runtime';
 import { algoliaHit, startFakeAlgolia, type ReplayServer } from '@social-pulse/sources/testing';
 import { pulse, workspace } from './helpers.ts';
 
@@ -34,7 +35,7 @@ async function modulesOf(dir: string): Promise<ProcessModules[]> {
 const t0 = Date.UTC(2026, 10, 10) / 1000;
 
 describe('pulse run with nothing new', { timeout: 600_000 }, () => {
-  it('starts no model and opens no Google client in any of its processes, and each step still runs in its own', async () => {
+  it('starts no model and opens no Google client in any of its processes, starts no step with nothing new, and each step that runs does so in its own', async () => {
     const hn = await startFakeAlgolia(() => Array.from({ length: 12 }, (_, i) => algoliaHit(String(41000000 + i), t0 + i * 60)));
     servers.push(hn);
     const ws = await workspace(`
@@ -48,9 +49,9 @@ sources:
     baseUrl: ${hn.url}
     queries: ["data engineering"]
 `);
-    const record = async (args: string[]) => {
+    const record = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'pulse-modules-'));
-      const r = await pulse([...args, '--config', ws.config], { NODE_OPTIONS: `--import=${RECORDER}`, PULSE_TEST_MODULES_DIR: dir });
+      const r = await pulse([...args, '--config', ws.config], { NODE_OPTIONS: `--import=${RECORDER}`, PULSE_TEST_MODULES_DIR: dir, ...env });
       return { ...r, processes: await modulesOf(dir) };
     };
 
@@ -71,14 +72,31 @@ sources:
     const again = await record(['run']);
     light(again, ['scrape', 'lake-write', 'enrich', 'load']);
     expect(again.stdout).toMatch(/enrich\s+12 posts read, 12 already labelled; 0 labelled/);
-    // Nothing new at all: each step sees it from its watermark and stops there.
+    // Nothing new at all: pulse sees it from lake-write's and enrich's watermarks, as they would,
+    // and starts neither; load runs (it also checks quality and counts events).
     const idle = await record(['run', '--skip', 'scrape']);
-    light(idle, ['lake-write', 'enrich', 'load']);
+    light(idle, ['load']);
     expect(idle.stdout).toMatch(/lake-write\s+0 raw pages/);
     expect(idle.stdout).toMatch(/enrich\s+no new posts/);
     expect(idle.stdout).toMatch(/load\s+0 Parquet files/);
-    // Steps with nothing to do load no DuckDB either (pulse records their history): only pulse and load do.
+    // Only load loads DuckDB: it records the run's history (pulse hands it the rows of the steps not started).
     const duck = idle.processes.filter((p) => p.modules.some((m) => /\/node_modules\/@duckdb\/node-bindings[^/]*\//.test(m)));
-    expect(duck.map((p) => p.argv.split(' ')[0]!.replace(/.*\//, '')).sort()).toEqual(['load.mjs', 'pulse.mjs']);
+    expect(duck.map((p) => p.argv.split(' ')[0]!.replace(/.*\//, '')).sort()).toEqual(['load.mjs']);
+    const runId = /pulse run (\S+)/.exec(idle.stdout)![1]!;
+    const { db, conn } = await openDuckDB(path.join(ws.dir, 'data/warehouse.duckdb'), { readOnly: true });
+    const history = await queryRows<{ step: string; status: string; finished: boolean }>(
+      conn,
+      `SELECT step, status, finished_at IS NOT NULL AS finished FROM pipeline_runs WHERE run_id = $runId AND source = '*' ORDER BY started_at, step`,
+      { runId },
+    ).finally(() => (conn.closeSync(), db.closeSync()));
+    expect(history).toEqual([
+      { step: 'lake-write', status: 'ok', finished: true },
+      { step: 'enrich', status: 'ok', finished: true },
+      { step: 'load', status: 'ok', finished: true },
+    ]);
+    // A setting the step itself must check (a thread count) makes pulse start it even with nothing new.
+    const checked = await record(['run', '--skip', 'scrape,enrich'], { PULSE_LAKE_WRITE_THREADS: '1' });
+    light(checked, ['lake-write', 'load']);
+    expect(checked.stdout).toMatch(/lake-write\s+0 raw pages/);
   });
 });

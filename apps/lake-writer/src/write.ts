@@ -2,20 +2,12 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { LAKE_ZONES, type NdjsonWriter, PostsMerge, ZoneCursor, openLake, writeMetrics } from '@social-pulse/lake';
-import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { type NdjsonWriter, PostsMerge, lakeWriterInput, openLake, writeMetrics } from '@social-pulse/lake';
+import { crashPoint, idleReport, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
-import { z } from 'zod';
 import type { PageResult } from './normalize-page.ts';
 import { NormalizePool, poolSize, readPage } from './normalize-pool.ts';
-
-/** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
-export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
-export type LakeWriterState = z.infer<typeof lakeWriterState>;
-
-/** Deleting the watermark is always safe: the merge is idempotent, so merging every raw page again duplicates nothing. */
-const RECOVER = 'delete it; the next lake-write merges every raw page again (the merge is idempotent: nothing is duplicated)';
 
 /**
  * The merge's local work folder: one per lake, so that the staging a killed run left behind
@@ -40,24 +32,11 @@ const BATCH_POSTS = 100_000;
  */
 export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>> {
   const lake = await openLake(ctx.config.lakeLocation);
-  const cursor = await ZoneCursor.open<LakeWriterState>(lake, LAKE_ZONES.raw, { name: 'lake-writer', field: 'rawThrough', schema: lakeWriterState, recover: RECOVER });
-  const files = await cursor.filesAfter();
+  const { cursor, files } = await lakeWriterInput(lake);
   // A bad PULSE_LAKE_WRITE_THREADS is refused even when there is nothing to do.
   const threads = poolSize(files.length, ctx.env);
-  if (!files.length) {
-    // A watermark that no page can follow would make every run read nothing and say ok.
-    await cursor.check();
-    // Nothing new (an idle run): no DuckDB, no threads.
-    return {
-      status: 'ok',
-      rowsIn: 0,
-      rowsOut: 0,
-      rowsRejected: 0,
-      retries: 0,
-      details: { observations: 0, rawPages: 0, fromSidecars: 0, malformedPages: 0, rewrittenRows: 0, filesWritten: 0, partitions: 0, movedPosts: 0 },
-      lines: [reportLine('lake-write', '0 raw pages → 0 posts, 0 new; 0 rows rewritten in 0 Parquet files')],
-    };
-  }
+  // Nothing new (an idle run): no DuckDB, no threads.
+  if (!files.length) return idleReport('lake-write');
   const t0 = performance.now();
   const phase: Record<string, number> = {};
   const progress = createProgress('lake-write', { total: files.length, unit: 'pages' });

@@ -1,53 +1,31 @@
 import path from 'node:path';
 import {
-  LAKE_ZONES,
-  ZoneCursor,
   nlpShardOf,
-  nlpShardStateName,
   nlpShardTag,
   openLake,
-  parseNlpShard,
   readNlpIndex,
   readNlpRows,
   streamPostTexts,
   writeNlp,
   type LakeStore,
-  type NlpShard,
   type PostText,
-  type StateSchema,
 } from '@social-pulse/lake';
 import {
-  NLP_TASKS,
   createEnricherPool,
+  enrichInput,
   labelIndex,
   nlpConfigRelativeTo,
   planEnrichment,
   recordLabels,
   postText,
   prepareText,
-  resolveModelVersions,
   resolveModelsDir,
   type Enricher,
-  type ModelVersion,
+  type EnricherState,
 } from '@social-pulse/nlp';
-import { crashPoint, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
+import { crashPoint, idleReport, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { PulseError, createProgress, describeError, type Progress } from '@social-pulse/runtime';
 import type { PostNlp } from '@social-pulse/schema';
-import { z } from 'zod';
-
-/**
- * `_state/nlp-enricher.json` (or `nlp-enricher.shard-I-of-N.json` for a shard): the last
- * posts/ file read, and the models that labelled it.
- */
-export interface EnricherState {
-  postsThrough?: string;
-  models?: ModelVersion[];
-  /** Shards only: when the progress was saved (shown by `pulse status`). */
-  updatedAt?: string;
-}
-
-/** Set by `pulse enrich --shard I/N|auto` for the step process: label only that shard's posts. */
-export const SHARD_ENV = 'PULSE_ENRICH_SHARD';
 
 export interface EnrichOptions {
   /** The lake to use instead of the configured one (tests: a fake Cloud Storage). */
@@ -55,13 +33,6 @@ export interface EnrichOptions {
   /** Posts read, labelled and written at a time (default CHUNK_POSTS). */
   chunkPosts?: number;
 }
-
-const enricherState: StateSchema<EnricherState> = z.looseObject({
-  postsThrough: z.string().min(1).optional(),
-  models: z.array(z.looseObject({ task: z.enum(NLP_TASKS), model: z.string() })).optional(),
-  updatedAt: z.string().optional(),
-});
-const RECOVER = 'delete it; the next enrich reads every posts/ file again and labels only what is not labelled yet';
 
 /**
  * Posts read, planned and labelled at a time, and at most labelled between two nlp/ files.
@@ -72,8 +43,6 @@ const RECOVER = 'delete it; the next enrich reads every posts/ file again and la
 export const CHUNK_POSTS = 4096;
 
 type Report = Omit<StepReport, 'step' | 'startedAt' | 'finishedAt'>;
-
-const sameModels = (a: readonly ModelVersion[] | undefined, b: readonly ModelVersion[]) => JSON.stringify(a ?? null) === JSON.stringify(b);
 
 /** Loading the models failed: say what the user can do about it. */
 function modelsUnavailable(e: unknown, offline: boolean): PulseError {
@@ -101,20 +70,10 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
   if (!nlp.enabled) {
     return { status: 'skipped', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: [reportLine('enrich', 'skipped: nlp.enabled is false')] };
   }
-  const shardSpec = ctx.env[SHARD_ENV];
-  const shard: NlpShard | undefined = shardSpec ? parseNlpShard(shardSpec, ctx.env) : undefined;
   const chunkPosts = opts.chunkPosts ?? CHUNK_POSTS;
   const lake = opts.lake ?? (await openLake(ctx.config.lakeLocation));
-  const stateName = shard ? nlpShardStateName(shard) : 'nlp-enricher';
-  const cursor = await ZoneCursor.open<EnricherState>(lake, LAKE_ZONES.posts, { name: stateName, field: 'postsThrough', schema: enricherState, recover: RECOVER });
+  const { shard, cursor, models, modelsChanged, files } = await enrichInput(lake, nlp, ctx.env);
   const st = cursor.doc;
-  // A watermark from the future: every posts/ file written since sorts before it.
-  await cursor.check();
-  // With the fingerprints of the model files: files replaced in place are new models.
-  const models = await resolveModelVersions(nlp, ctx.env);
-  const modelsChanged = !sameModels(st.models, models);
-  // New models: every post is a candidate again.
-  const files = await cursor.filesAfter(modelsChanged);
   const through = cursor.zone.watermark(files);
   // What labelled the posts: a hub model downloaded by this run has its fingerprint only once loaded.
   let labelledWith = models;
@@ -127,7 +86,7 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
   const label = reportLine('enrich', shard ? `shard ${shard.index}/${shard.count}: ` : '');
   if (!files.length) {
     await saveState();
-    return { status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, details: { postsFiles: 0 }, lines: [`${label}no new posts`] };
+    return idleReport('enrich', shard ? `shard ${shard.index}/${shard.count}: ` : '');
   }
 
   // The labels already stored, kept current as windows are written, so that identical texts

@@ -10,7 +10,8 @@ import { withTinyModels, type TinyModels } from '@social-pulse/nlp/testing';
 import type { StepContext } from '@social-pulse/pipeline';
 import { createLogger, openDuckDB, queryRows, sqlStringList } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
-import { enrich, SHARD_ENV, type EnrichOptions } from '../src/enrich.ts';
+import { SHARD_ENV } from '@social-pulse/nlp';
+import { enrich, type EnrichOptions } from '../src/enrich.ts';
 
 let tiny: TinyModels;
 let gcs: FakeGcs;

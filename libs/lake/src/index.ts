@@ -29,5 +29,7 @@ export {
   rawOrder,
   rawWatermarkProblem,
   watermarkFromFuture,
+  lakeWriterInput,
+  lakeWriterState,
 } from './zone.ts';
-export type { LakeZone, ZoneCursorOptions, ZoneFile, ZoneName } from './zone.ts';
+export type { LakeWriterState, LakeZone, ZoneCursorOptions, ZoneFile, ZoneName } from './zone.ts';

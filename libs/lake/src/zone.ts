@@ -1,4 +1,5 @@
 import { LAKE, RAW_PAGE_SUFFIX, rawSidecarKey, SOURCE_NAMES } from '@social-pulse/schema';
+import { z } from 'zod';
 import { StateError, StateStore, type StateSchema } from './state.ts';
 import type { LakeObject, LakeStore } from './store/store.ts';
 
@@ -191,4 +192,27 @@ export interface ZoneCursorOptions<S> {
   schema: StateSchema<S>;
   /** What the user can do about a document that cannot be used. */
   recover: string;
+}
+
+/** `_state/lake-writer.json`: the last raw page merged into posts/ (its rawOrder). */
+export const lakeWriterState = z.looseObject({ rawThrough: z.string().min(1).optional() });
+export type LakeWriterState = z.infer<typeof lakeWriterState>;
+
+/**
+ * The lake writer's input: its cursor in raw/ and the pages landed after it. With none, the
+ * watermark is checked too (one that no page can follow would make every run read nothing and
+ * say ok). The step reads it, and `pulse run` before starting the step's process, to tell an
+ * idle lake-write without starting one.
+ */
+export async function lakeWriterInput(store: LakeStore): Promise<{ cursor: ZoneCursor<LakeWriterState>; files: ZoneFile[] }> {
+  const cursor = await ZoneCursor.open<LakeWriterState>(store, LAKE_ZONES.raw, {
+    name: 'lake-writer',
+    field: 'rawThrough',
+    schema: lakeWriterState,
+    // Deleting the watermark is always safe: the merge is idempotent, so merging every raw page again duplicates nothing.
+    recover: 'delete it; the next lake-write merges every raw page again (the merge is idempotent: nothing is duplicated)',
+  });
+  const files = await cursor.filesAfter();
+  if (!files.length) await cursor.check();
+  return { cursor, files };
 }

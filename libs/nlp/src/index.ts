@@ -19,3 +19,5 @@ export { NLP_TASKS, TASKS, defineTask, modelSpecs, nlpConfigRelativeTo, taskName
 export type { AnyNlpTask, NlpTask, NlpTaskName, TaskRunner, TaskSection } from './tasks/index.ts';
 export { listModels, pullModels, verifyModels, VERIFY_SAMPLE } from './manage.ts';
 export type { ManageOptions, ModelStatus, PullOptions, PullResult, VerifyResult } from './manage.ts';
+export { enrichInput, SHARD_ENV } from './input.ts';
+export type { EnrichInput, EnricherState } from './input.ts';

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { describeError } from '@social-pulse/runtime';
 import type { StepName, StepReport } from './report.ts';
-import { failedReport } from './runs.ts';
+import { failedReport, type HistoryHandoff } from './runs.ts';
 
 export interface ForkOptions {
   signal?: AbortSignal;
@@ -9,6 +9,8 @@ export interface ForkOptions {
   onSpawn?: (pid: number) => void;
   /** Extra environment for the child (tests: crash points). */
   env?: NodeJS.ProcessEnv;
+  /** Rows of the history for a step that records its own (`--record-history`): sent when it asks. */
+  history?: HistoryHandoff;
 }
 
 /**
@@ -31,6 +33,8 @@ export function forkStep(step: StepName, entry: string, args: string[], opts: Fo
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     child.on('message', (m: { type?: string; report?: StepReport }) => {
       if (m?.type === 'step-report' && m.report) report = m.report;
+      // A step started with --record-history asks for the rows it is to write first.
+      if (m?.type === 'history?') child.send({ type: 'history', ...(opts.history ?? { rows: [], closeInterrupted: false }) });
     });
     const failed = (why: string) => failedReport(step, why, { startedAt: started });
     child.on('error', (e) => {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ConfigError, loadConfig, secretValues, type Config } from '@social-pulse/config';
 import { PulseError, createLogger, debugEnabled, describeError, logFormat, newRunId, registerSecrets, type Logger } from '@social-pulse/runtime';
 import { maskReport, type StepName, type StepReport } from './report.ts';
-import { failedReport, recordRuns, runningRow, stepRows } from './runs.ts';
+import { failedReport, recordRuns, runningRow, stepRows, type HistoryHandoff } from './runs.ts';
 
 export interface StepContext {
   config: Config;
@@ -50,7 +50,7 @@ const permanent = (e: unknown) => e instanceof ConfigError || (e instanceof Puls
 export async function runStep(
   step: StepName,
   fn: StepFn,
-  opts: { config: Config; runId?: string; env?: NodeJS.ProcessEnv; attempt?: number; recordHistory?: boolean },
+  opts: { config: Config; runId?: string; env?: NodeJS.ProcessEnv; attempt?: number; recordHistory?: boolean; handoff?: HistoryHandoff },
 ): Promise<StepReport> {
   const env = opts.env ?? process.env;
   registerSecrets(configSecrets(opts.config, env));
@@ -63,9 +63,13 @@ export async function runStep(
   process.once('SIGTERM', stop);
   const startedAt = new Date().toISOString();
   // Under `pulse run` the parent records the history (recordHistory false): then a step with
-  // nothing to do never loads DuckDB.
+  // nothing to do never loads DuckDB. A step that opens the warehouse anyway records its own,
+  // after the rows the parent handed over (`handoff`, StepDef's recordsHistory).
   const recordHistory = opts.recordHistory ?? true;
-  if (recordHistory) await recordRuns(opts.config, [runningRow(runId, step, startedAt)], log);
+  const handed = opts.handoff ?? { rows: [], closeInterrupted: false };
+  // The handed rows go out with the outcome if the warehouse could not take them now.
+  const first = recordHistory && (await recordRuns(opts.config, [...handed.rows, runningRow(runId, step, startedAt)], log, { closeInterrupted: handed.closeInterrupted }));
+  const unwritten = first ? { rows: [], closeInterrupted: false } : handed;
   let report: StepReport;
   try {
     const r = await fn({ config: opts.config, runId, log, env, signal: controller.signal, attempt });
@@ -81,8 +85,22 @@ export async function runStep(
   // Masked here, in the process whose sources registered the tokens they obtained.
   report = maskReport(report);
   // Retries of the step itself count with the step's own (HTTP) retries.
-  if (recordHistory && (await recordRuns(opts.config, stepRows(runId, step, report, { retries: report.retries + attempt - 1 }), log))) report.recorded = true;
+  const rows = [...unwritten.rows, ...stepRows(runId, step, report, { retries: report.retries + attempt - 1 })];
+  if (recordHistory && (await recordRuns(opts.config, rows, log, { closeInterrupted: unwritten.closeInterrupted }))) report.recorded = true;
   return { ...report, attempts: attempt };
+}
+
+/** The rows of the history `pulse run` holds for this step to write (see forkStep). */
+function handoffFromParent(): Promise<HistoryHandoff> {
+  return new Promise((resolve) => {
+    const answer = (m: { type?: string } & Partial<HistoryHandoff>) => {
+      if (m?.type !== 'history') return;
+      process.off('message', answer);
+      resolve({ rows: m.rows ?? [], closeInterrupted: m.closeInterrupted === true });
+    };
+    process.on('message', answer);
+    process.send!({ type: 'history?' });
+  });
 }
 
 /**
@@ -95,8 +113,9 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
     .option('-c, --config <file>', 'configuration file', 'pulse.config.yaml')
     .option('--run-id <id>', 'the run this step belongs to (default: a new one)')
     .option('--attempt <n>', 'which attempt of the step this is (set by pulse run)', '1')
+    .option('--record-history', 'record this step\'s rows of the run history here, after those pulse run hands over (set by pulse run)')
     .parse(argv);
-  const o = program.opts<{ config: string; runId?: string; attempt: string }>();
+  const o = program.opts<{ config: string; runId?: string; attempt: string; recordHistory?: boolean }>();
   const orphaned = () => process.exit(137);
   if (process.send) {
     // Forked by `pulse run`: if that process dies, stop at once rather than work on unsupervised
@@ -110,8 +129,16 @@ export async function stepMain(step: StepName, fn: StepFn, argv = process.argv):
   let report: StepReport;
   try {
     const config = await loadConfig(o.config);
-    // Forked by `pulse run` (an IPC channel): the parent records this step's rows of the history.
-    report = await runStep(step, fn, { config, attempt: Math.max(1, Number(o.attempt) || 1), recordHistory: !process.send, ...(o.runId ? { runId: o.runId } : {}) });
+    // Forked by `pulse run` (an IPC channel): the parent records this step's rows of the
+    // history, unless it asked the step to (--record-history) and handed it the rows it holds.
+    const handoff = process.send && o.recordHistory ? await handoffFromParent() : undefined;
+    report = await runStep(step, fn, {
+      config,
+      attempt: Math.max(1, Number(o.attempt) || 1),
+      recordHistory: !process.send || handoff !== undefined,
+      ...(handoff ? { handoff } : {}),
+      ...(o.runId ? { runId: o.runId } : {}),
+    });
   } catch (e) {
     const now = new Date().toISOString();
     report = failedReport(step, describeError(e), { startedAt: now, finishedAt: now, retryable: !permanent(e), line: describeError(e) });

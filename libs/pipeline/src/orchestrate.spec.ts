@@ -8,8 +8,10 @@ import { resolveConfig } from '@social-pulse/config';
 import { silentLogger } from '@social-pulse/runtime';
 import { openWarehouse } from '@social-pulse/warehouse';
 import { acquireRunLock, lockPath } from './lock.ts';
+import { runStep } from './harness.ts';
 import { runPipeline } from './orchestrate.ts';
 import type { StepName, StepReport } from './report.ts';
+import type { HistoryHandoff } from './runs.ts';
 
 const report = (step: StepName, status: StepReport['status'], over: Partial<StepReport> = {}): StepReport => ({
   step, status, rowsIn: 1, rowsOut: 1, rowsRejected: 0, retries: 0, lines: [`${step} ${status}`],
@@ -106,6 +108,78 @@ describe('runPipeline', () => {
     expect(calls).toEqual(['scrape']);
     expect(skipped.notRun).toEqual(['enrich', 'load']);
     expect(out).toContain('enrich        not run: scrape failed (offline)');
+  });
+
+  it('starts no process for a step with nothing new (idle), and hands the rows it holds to load, which writes them with its own', async () => {
+    const config = await setup({ retry: { steps: 0, backoffMs: 1 } });
+    const w = await openWarehouse(config.warehouseLocation);
+    await w.recordRun({ run_id: 'dead', step: 'lake-write', source: '*', started_at: '2026-11-20T00:00:00.000Z', finished_at: null, status: 'running', rows_in: 0, rows_out: 0, rows_rejected: 0, retries: 0, error: null, details: null });
+    await w.close();
+    const calls: string[] = [];
+    const handed: HistoryHandoff[] = [];
+    const out: string[] = [];
+    const summary = await runPipeline(config, {
+      launch: async (step, args, opts) => {
+        calls.push(`${step} ${args.filter((a) => a === '--record-history').join('')}`.trim());
+        if (step !== 'load') return report(step, 'ok');
+        // What load's process does (stepMain with --record-history): the handed rows, then its own.
+        handed.push(structuredClone(opts.history!));
+        const runId = args[args.indexOf('--run-id') + 1]!;
+        return runStep('load', async () => ({ status: 'ok', rowsIn: 0, rowsOut: 0, rowsRejected: 0, retries: 0, lines: ['load done'] }), { config, runId, handoff: opts.history! });
+      },
+      idle: async (step) => {
+        if (step === 'enrich') throw new Error('cannot tell');
+        return step === 'lake-write';
+      },
+      out: (l) => out.push(l),
+      log: silentLogger,
+    }, { skip: new Set(['scrape']) });
+    expect(summary.status).toBe('ok');
+    // lake-write was idle; enrich's probe failed, so it ran; load was asked to record the history.
+    expect(calls).toEqual(['enrich', 'load --record-history']);
+    expect(out).toContain('lake-write    0 raw pages → 0 posts, 0 new; 0 rows rewritten in 0 Parquet files');
+    expect(summary.reports.map((r) => [r.step, r.status])).toEqual([['lake-write', 'ok'], ['enrich', 'ok'], ['load', 'ok']]);
+    // Load got enrich's outcome (lake-write's went out with enrich's running row, closing the dead run's row first).
+    expect(handed).toHaveLength(1);
+    expect(handed[0]!.rows.map((r) => [r.step, r.status])).toEqual([['enrich', 'ok']]);
+    expect(handed[0]!.closeInterrupted).toBe(false);
+    const again = await openWarehouse(config.warehouseLocation);
+    const rows = await again.query<{ run_id: string; step: string; status: string; finished: boolean }>(
+      `SELECT run_id, step, status, finished_at IS NOT NULL AS finished FROM pipeline_runs ORDER BY run_id = 'dead' DESC, step`,
+    );
+    await again.close();
+    expect(rows.map((r) => [r.run_id === 'dead' ? 'dead' : 'this', r.step, r.status, r.finished])).toEqual([
+      ['dead', 'lake-write', 'failed', true],
+      ['this', 'enrich', 'ok', true],
+      ['this', 'lake-write', 'ok', true],
+      ['this', 'load', 'ok', true],
+    ]);
+  });
+
+  it('leaves the dead run\'s rows and the idle steps\' rows to load when nothing ran before it, and writes them itself when load could not', async () => {
+    const config = await setup({ retry: { steps: 0, backoffMs: 1 } });
+    const w = await openWarehouse(config.warehouseLocation);
+    await w.recordRun({ run_id: 'dead', step: 'load', source: '*', started_at: '2026-11-20T00:00:00.000Z', finished_at: null, status: 'running', rows_in: 0, rows_out: 0, rows_rejected: 0, retries: 0, error: null, details: null });
+    await w.close();
+    const handed: HistoryHandoff[] = [];
+    const summary = await runPipeline(config, {
+      // Load's process died before it could record anything.
+      launch: async (step, _args, opts) => (handed.push(structuredClone(opts.history!)), report(step, 'failed', { error: 'the step process was killed by SIGKILL', retryable: false })),
+      idle: async () => true,
+      out: () => undefined,
+      log: silentLogger,
+    }, { skip: new Set(['scrape']) });
+    expect(summary).toMatchObject({ status: 'failed', failed: { step: 'load' } });
+    expect(handed.map((h) => [h.rows.map((r) => r.step), h.closeInterrupted])).toEqual([[['lake-write', 'enrich'], true]]);
+    const again = await openWarehouse(config.warehouseLocation);
+    const rows = await again.query<{ run_id: string; step: string; status: string }>(`SELECT run_id, step, status FROM pipeline_runs ORDER BY run_id = 'dead' DESC, step`);
+    await again.close();
+    expect(rows.map((r) => [r.run_id === 'dead' ? 'dead' : 'this', r.step, r.status])).toEqual([
+      ['dead', 'load', 'failed'],
+      ['this', 'enrich', 'ok'],
+      ['this', 'lake-write', 'ok'],
+      ['this', 'load', 'failed'],
+    ]);
   });
 
   it('refuses a second run while one holds the lock, and takes over a lock whose processes are gone', async () => {

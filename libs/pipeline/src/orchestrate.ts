@@ -5,10 +5,11 @@ import { createLogger, describeError, maskSecrets, newRunId, registerSecrets, ty
 import type { PipelineRun, RunStatus } from '@social-pulse/schema';
 import type { ForkOptions } from './fork.ts';
 import { configSecrets } from './harness.ts';
+import { hasIdleReport, idleReport } from './idle.ts';
 import { acquireRunLock, lockPath } from './lock.ts';
 import { notifyWebhook, type RunNotice } from './notify.ts';
 import { combineStatus, maskReport, reportLine, STEPS, type StepName, type StepReport } from './report.ts';
-import { closeInterrupted, emptyReport, failedReport, recordRuns, runningRow, runRow, stepRows } from './runs.ts';
+import { emptyReport, failedReport, recordRuns, runningRow, runRow, stepRows, type HistoryHandoff } from './runs.ts';
 import { stepDef } from './steps.ts';
 
 export interface PipelineHooks {
@@ -16,6 +17,12 @@ export interface PipelineHooks {
   launch(step: StepName, args: string[], opts: ForkOptions): Promise<StepReport>;
   /** Whether a step runs at all in this build and configuration (e.g. enrich needs NLP on). */
   enabled?(step: StepName): Promise<boolean>;
+  /**
+   * Whether a step that has an idle report (lake-write, enrich) surely has nothing new to read:
+   * then it is recorded with that report and its process is not started. Resolve false (or
+   * fail) when unsure: the step then runs and finds out itself.
+   */
+  idle?(step: StepName): Promise<boolean>;
   /** A line for the person at the terminal. */
   out(line: string): void;
   log?: Logger;
@@ -41,14 +48,20 @@ class StepFailure extends Error {
 }
 
 /** Runs one step, again after a backoff while it fails in a way a new attempt may fix. */
-async function runWithRetries(config: Config, step: StepName, runId: string, hooks: PipelineHooks, onSpawn: (pid: number) => void): Promise<{ report: StepReport; errors: string[]; startedAt: string }> {
+async function runWithRetries(
+  config: Config,
+  step: StepName,
+  runId: string,
+  hooks: PipelineHooks,
+  fork: Pick<ForkOptions, 'onSpawn' | 'history'>,
+): Promise<{ report: StepReport; errors: string[]; startedAt: string }> {
   const startedAt = new Date().toISOString();
   const errors: string[] = [];
-  const args = ['--config', config.file, '--run-id', runId];
+  const args = ['--config', config.file, '--run-id', runId, ...(fork.history ? ['--record-history'] : [])];
   try {
     const report = await pRetry(
       async (attempt) => {
-        const r = maskReport(await hooks.launch(step, [...args, '--attempt', String(attempt)], { onSpawn }));
+        const r = maskReport(await hooks.launch(step, [...args, '--attempt', String(attempt)], fork));
         const withAttempts = { ...r, attempts: attempt };
         if (r.status === 'failed' && r.retryable !== false) throw new StepFailure(withAttempts);
         return withAttempts;
@@ -93,15 +106,16 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
   const blockedBy = new Map<StepName, StepReport>();
   hooks.out(`pulse run ${runId}  lake ${config.lake}  warehouse ${config.warehouse}`);
   // Rows of the history wait here for the next write: a step's outcome goes with the next
-  // step's running row, one open of the warehouse for both.
+  // step's running row, one open of the warehouse for both. The first write closes the rows
+  // that runs which died left running (this run holds the lock: no other one is running).
   let pending: PipelineRun[] = [];
+  let closeInterrupted = true;
   const record = async (more: PipelineRun[] = []) => {
     const rows = [...pending, ...more];
     pending = [];
-    if (rows.length) await recordRuns(config, rows, log);
+    if (rows.length && (await recordRuns(config, rows, log, { closeInterrupted }))) closeInterrupted = false;
   };
   try {
-    await closeInterrupted(config, log);
     for (const step of STEPS) {
       const blocker = stepDef(step).needs.map((n) => blockedBy.get(n)).find((r) => r !== undefined);
       // A step left out passes on what blocks it: the steps that need it wait for the same failure.
@@ -116,12 +130,31 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
         pending.push(runRow(runId, step, { ...emptyReport(step, 'skipped', now, now), error: why }));
         continue;
       }
-      // The step's process records none of the history (see runStep): this process does.
-      await record([runningRow(runId, step, new Date().toISOString())]);
-      const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, (pid) => {
-        lock.setChild(pid).catch((e: unknown) => log.warn(`could not record the step process in the run lock: ${describeError(e)}`));
+      // Nothing new for it: the step would start, find nothing and say so. Say it without it.
+      if (hasIdleReport(step) && (await hooks.idle?.(step).catch(() => false))) {
+        const now = new Date().toISOString();
+        const report: StepReport = { ...idleReport(step), step, startedAt: now, finishedAt: now };
+        reports.push(report);
+        for (const line of report.lines) hooks.out(line);
+        pending.push(...stepRows(runId, step, report));
+        continue;
+      }
+      // A step that opens the warehouse anyway records its history and the rows waiting here
+      // (StepDef's recordsHistory). The others' processes record none (see runStep): this one does.
+      const handoff: HistoryHandoff | undefined = stepDef(step).recordsHistory ? { rows: pending, closeInterrupted } : undefined;
+      if (!handoff) await record([runningRow(runId, step, new Date().toISOString())]);
+      const { report, errors, startedAt } = await runWithRetries(config, step, runId, hooks, {
+        onSpawn: (pid) => {
+          lock.setChild(pid).catch((e: unknown) => log.warn(`could not record the step process in the run lock: ${describeError(e)}`));
+        },
+        ...(handoff ? { history: handoff } : {}),
       });
       await lock.setChild(undefined).catch(() => undefined);
+      if (handoff && report.recorded) {
+        // Written by the step with its own rows (what it did not write stays here, written again: rows are upserted).
+        pending = pending.slice(handoff.rows.length);
+        closeInterrupted = false;
+      }
       reports.push(report);
       for (const line of report.lines) hooks.out(line);
       const attempts = report.attempts ?? 1;

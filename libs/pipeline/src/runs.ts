@@ -75,29 +75,34 @@ async function withHistory(config: Config, log: Pick<Logger, 'warn'>, what: stri
 }
 
 /**
- * Records rows of pipeline_runs, masked (errors and details quote what servers said); a
- * warehouse that cannot be reached is logged, not fatal. Resolves to whether they were recorded.
+ * Rows of the history that `pulse run` hands to a step that records its own (StepDef's
+ * `recordsHistory`), with whether rows left running by a dead run are still to be closed first.
  */
-export function recordRuns(config: Config, rows: PipelineRun[], log: Pick<Logger, 'warn'>): Promise<boolean> {
-  return withHistory(config, log, 'record the run history', async (w) => {
-    for (const r of rows) await w.recordRun(maskSecretsDeep(r));
-  });
+export interface HistoryHandoff {
+  rows: PipelineRun[];
+  closeInterrupted: boolean;
 }
 
 const INTERRUPTED = 'interrupted: its process ended without finishing (killed, crashed, or the machine stopped)';
 
 /**
- * Rows still `running` when a run starts under the lock belong to runs that died: say so, so
- * that the history and `pulse status` do not show them running forever.
+ * Records rows of pipeline_runs, masked (errors and details quote what servers said); a
+ * warehouse that cannot be reached is logged, not fatal. Resolves to whether they were recorded.
+ * `closeInterrupted` first closes the rows still `running`: a run under the lock finds those
+ * only from runs that died, and says so, so that the history and `pulse status` do not show
+ * them running forever. A run does it with its first rows.
  */
-export async function closeInterrupted(config: Config, log: Pick<Logger, 'warn'>): Promise<void> {
-  await withHistory(config, log, 'close interrupted runs', async (w) => {
-    await w.query(
-      {
-        duckdb: `UPDATE pipeline_runs SET status = 'failed', finished_at = CAST($now AS TIMESTAMPTZ), error = $error WHERE status = 'running'`,
-        bigquery: `UPDATE pipeline_runs SET status = 'failed', finished_at = TIMESTAMP(@now), error = @error WHERE status = 'running'`,
-      },
-      { now: new Date().toISOString(), error: INTERRUPTED },
-    );
+export function recordRuns(config: Config, rows: PipelineRun[], log: Pick<Logger, 'warn'>, opts: { closeInterrupted?: boolean } = {}): Promise<boolean> {
+  return withHistory(config, log, 'record the run history', async (w) => {
+    if (opts.closeInterrupted) {
+      await w.query(
+        {
+          duckdb: `UPDATE pipeline_runs SET status = 'failed', finished_at = CAST($now AS TIMESTAMPTZ), error = $error WHERE status = 'running'`,
+          bigquery: `UPDATE pipeline_runs SET status = 'failed', finished_at = TIMESTAMP(@now), error = @error WHERE status = 'running'`,
+        },
+        { now: new Date().toISOString(), error: INTERRUPTED },
+      );
+    }
+    for (const r of rows) await w.recordRun(maskSecretsDeep(r));
   });
 }

@@ -9,7 +9,8 @@ export const STEP_DEFS = [
   { name: 'enrich', app: '@social-pulse/nlp-enricher', needs: ['lake-write'] },
   // Loading posts does not need their labels: a failed enrich (no models, say) still lets load
   // run, and the next successful enrich adds the labels.
-  { name: 'load', app: '@social-pulse/warehouse-loader', needs: ['lake-write'] },
+  // load opens the warehouse anyway: it records its own history, with the rows pulse run hands it.
+  { name: 'load', app: '@social-pulse/warehouse-loader', needs: ['lake-write'], recordsHistory: true },
 ] as const satisfies readonly StepDef<string>[];
 
 export interface StepDef<N extends string> {
@@ -18,6 +19,13 @@ export interface StepDef<N extends string> {
   app: string;
   /** Steps this one depends on: when one of them fails (or is not run), this one is not run. */
   needs: readonly N[];
+  /**
+   * Whether, under `pulse run`, the step's process records its own rows of the history and
+   * those the run has not written yet (HistoryHandoff): set for a step that opens the warehouse
+   * anyway, so that `pulse` itself need not load DuckDB for them. Other steps' rows are written
+   * by `pulse` (a step with nothing to do then never loads it).
+   */
+  recordsHistory?: boolean;
 }
 
 export type StepName = (typeof STEP_DEFS)[number]['name'];
@@ -27,5 +35,5 @@ export const STEPS: readonly StepName[] = STEP_DEFS.map((s) => s.name);
 
 /** The definition of a step. */
 export function stepDef(step: StepName): StepDef<StepName> {
-  return STEP_DEFS.find((s) => s.name === step)!;
+  return STEP_DEFS.find((s) => s.name === step)! as StepDef<StepName>;
 }

@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { everyProblem, loadConfig, parseDuration } from '@social-pulse/config';
-import { acquireLock, configSecrets, forkStep, lockPath, runPipeline, STEPS, type RunSummary, type StepName } from '@social-pulse/pipeline';
+import { acquireLock, configSecrets, forkStep, lockPath, recordRuns, runPipeline, STEPS, stepRows, type RunSummary, type StepName } from '@social-pulse/pipeline';
 import { nlpShardTag, parseNlpShard } from '@social-pulse/lake';
-import { PulseError, maskSecrets, newRunId, registerSecrets } from '@social-pulse/runtime';
+import { SHARD_ENV } from '@social-pulse/nlp';
+import { PulseError, createLogger, maskSecrets, newRunId, registerSecrets } from '@social-pulse/runtime';
+import { idleProbe } from '../idle.ts';
 import { stepAvailable, stepEntry } from '../steps.ts';
 
 interface GlobalOpts {
@@ -46,6 +48,7 @@ export async function pipelineOnce(configFile: string, skip: Set<string> = new S
         return forkStep(step, stepEntry(step), args, opts).finally(() => (current = undefined));
       },
       enabled: async (step) => step !== 'enrich' || (config.nlp.enabled && (await stepAvailable(step))),
+      idle: idleProbe(config),
       out,
     },
     { skip },
@@ -113,8 +116,11 @@ export async function stepCommand(g: GlobalOpts, step: StepName, o: { shard?: st
   const lock = lockPath(config.lakeLocation);
   const release = await acquireLock(shard ? lock.replace(/\.lock$/, `.enrich-${nlpShardTag(shard)}.lock`) : lock);
   try {
-    const env = shard ? { env: { PULSE_ENRICH_SHARD: `${shard.index}/${shard.count}` } } : {};
-    const report = await forkStep(step, stepEntry(step), ['--config', config.file, '--run-id', newRunId()], env);
+    const env = shard ? { env: { [SHARD_ENV]: `${shard.index}/${shard.count}` } } : {};
+    const runId = newRunId();
+    // The step records its rows of the history itself (--record-history); one that died could not say how it ended: this process does.
+    const report = await forkStep(step, stepEntry(step), ['--config', config.file, '--run-id', runId, '--record-history'], env);
+    if (!report.recorded) await recordRuns(config, stepRows(runId, step, report), createLogger(step));
     for (const line of report.lines) out(line);
     process.exitCode = report.status === 'failed' ? 1 : 0;
   } finally {
