@@ -16,7 +16,7 @@ import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, type DialectSq
 /**
  * Engagement of a post: every count the source reports, summed (a missing count is 0).
  * Sources count different things (Mastodon boosts, HN points), so panels that rank across
- * sources divide it by the source's mean in the view (see TRENDING).
+ * sources divide it by the source's mean in the view (see panels/ranked).
  */
 export const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
 
@@ -92,9 +92,10 @@ export function postsOnly(sql: DialectSql): DialectSql {
 /**
  * The first two CTEs of every panel that ranks posts (top posts, rising now, stories): f, the
  * view's posts with their engagement, and m, each source's mean engagement among them (`avg`,
- * or `ratio`: sum / count as ranked() has always computed it). `rolled` (top posts through the
- * rollups) reads posts alone, keeps only those whose engagement passes the bound given, and
- * takes the means from rollup_daily (the same means: every post of the view counts there).
+ * or `ratio`: sum / count as ranked() in panels/ranked/sql.ts has always computed it).
+ * `rolled` (top posts through the rollups) reads posts alone, keeps only those whose
+ * engagement passes the bound given, and takes the means from rollup_daily (the same means:
+ * every post of the view counts there).
  */
 export function viewPosts(d: 'duckdb' | 'bigquery', mean: 'avg' | 'ratio', rolled?: string): string {
   const [from, period, match, matchPosts] = d === 'duckdb' ? [D_FROM, D_PERIOD, D_MATCH, D_MATCH_POSTS] : [B_FROM, B_PERIOD, B_MATCH, B_MATCH_POSTS];
@@ -109,7 +110,7 @@ m AS (${rolled ? (d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()) : `SELECT 
 export const D_BUCKET = `CAST(floor(epoch(p.created_at) / $bucket) * $bucket AS BIGINT)`;
 export const B_BUCKET = `DIV(UNIX_SECONDS(p.created_at), @bucket) * @bucket`;
 
-/** Whether the warehouse has the data-quality table, and the checks of the latest run that ran any: shared with `pulse status`. */
+/** Whether the warehouse has the data-quality table (the quality panel reads its checks only then): shared with `pulse status`. */
 export const QUALITY_TABLE: DialectSql = STATUS_SQL.qualityTable;
 
 /** Whether the warehouse has the stories tables (one loaded before they existed has none; the dashboard creates nothing). */
@@ -189,7 +190,7 @@ export function B_ROLLED_MEAN(): string {
   return `SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r GROUP BY source`;
 }
 
-/** scan_from, the k-th lower bounds (trending_threshold, top_threshold) and the smallest source mean, for rankedBounds in panels.ts. */
+/** scan_from, the k-th lower bounds (trending_threshold, top_threshold) and the smallest source mean, for rankBounds in panels/ranked/index.ts (trending and topPosts through the rollups). */
 export const RANK_BOUNDS: DialectSql = {
   duckdb: `
 WITH m AS (${D_ROLLED_MEAN()}),

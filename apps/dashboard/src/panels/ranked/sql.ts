@@ -61,7 +61,7 @@ export const TRENDING = rising();
  * score, which no post of a day before $scanFrom can push above the bound RANK_BOUNDS gives
  * for those days (excluded_max): those posts are left out. The means come from rollup_daily.
  * The panel checks the k-th velocity found against that bound and, where it does not clear
- * it, runs the raw query instead (see loadDashboard), so the list is always the raw one.
+ * it, runs the raw query instead (see trending in index.ts), so the list is always the raw one.
  */
 function risingCandidates(d: 'duckdb' | 'bigquery'): string {
   const t = tsParam(d);

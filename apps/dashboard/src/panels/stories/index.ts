@@ -25,7 +25,7 @@ export interface StoryRow {
 
 /**
  * Stories (tables stories and story_posts, computed after each load): those with at least two
- * posts in the view, ranked by the sum of their posts' velocities (see ranked), with their
+ * posts in the view, ranked by the sum of their posts' velocities (see ranked in panels/ranked/sql.ts), with their
  * normalized engagement, the networks they reached in the view, and their posts in the view
  * (the first 20, oldest first) to expand. A story's sums add its posts in post_id order in
  * DuckDB (list_sum), so that they do not depend on the order rows arrive in: the rollups'
