@@ -98,6 +98,6 @@ export function definePanel(def: {
     name: def.name,
     limit: def.limit,
     ...(def.sql ? { sql: def.sql } : {}),
-    load: load ? (c) => load.call(def, c) : async (c) => map!.call(def, await c.query(), c),
+    load: load ?? (async (c) => map!(await c.query(), c)),
   };
 }
