@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -16,21 +16,24 @@ export interface Assets {
   chartJs: string;
 }
 
+/** The page's code: src/client/main.ts and what it imports (the panels' sections, never their definitions), as one classic script. */
+export const CLIENT_BUILD = {
+  entryPoints: [path.join(here, 'client', 'main.ts')],
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  platform: 'browser',
+  write: false,
+  legalComments: 'none',
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
 let cached: Promise<Assets> | undefined;
 
 /** The page's scripts and styles, built once per process (esbuild takes ~50 ms). */
 export function loadAssets(): Promise<Assets> {
   cached ??= (async () => {
-    const bundle = await build({
-      entryPoints: [path.join(here, 'client', 'main.ts')],
-      bundle: true,
-      format: 'iife',
-      target: 'es2022',
-      platform: 'browser',
-      write: false,
-      legalComments: 'none',
-      logLevel: 'silent',
-    });
+    const bundle = await build(CLIENT_BUILD);
     const chartDist = path.dirname(require.resolve('chart.js'));
     const [css, chartJs] = await Promise.all([
       readFile(path.join(here, 'client', 'style.css'), 'utf8'),

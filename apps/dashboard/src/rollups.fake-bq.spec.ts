@@ -5,7 +5,7 @@ import { emulatorClientOptions, parquetOf, samplePost, startFakeBigQuery, type F
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParams, parseFilters, windowOf } from './filters.ts';
 import { LIMITS, rollupParams } from './panels.ts';
-import * as SQL from './sql.ts';
+import { links as linksPanel } from './panels/links/index.ts';
 
 /**
  * The BigQuery text of links in two steps run, not only analysed (sql.zetasql.spec.ts): on the
@@ -57,12 +57,12 @@ describe('links on the fake BigQuery', () => {
       const filters = parseFilters(view);
       const win = windowOf(filters);
       const params = { ...filterParams(filters, win), ...rollupParams(win) };
-      const links = await rows(SQL.POSTS_ONLY.linksTopK, { ...params, limit: LIMITS.links });
+      const links = await rows(linksPanel.sql.rollups, { ...params, limit: LIMITS.links });
       expect(links.length, JSON.stringify(view)).toBeGreaterThan(0);
-      expect(links, JSON.stringify(view)).toEqual(await rows(SQL.POSTS_ONLY.links, { ...params, limit: LIMITS.links }));
+      expect(links, JSON.stringify(view)).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: LIMITS.links }));
       titled += links.filter((l) => (l as { title: string | null }).title !== null).length;
       // Few links, so that ties at the k-th are in play: a limit of 3 as well.
-      expect(await rows(SQL.POSTS_ONLY.linksTopK, { ...params, limit: 3 })).toEqual(await rows(SQL.POSTS_ONLY.links, { ...params, limit: 3 }));
+      expect(await rows(linksPanel.sql.rollups, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
     }
     expect(titled).toBeGreaterThan(0);
   }, 300_000);

@@ -3,7 +3,11 @@ import { DuckDBWarehouse, ROLLUPS, type DialectSql, type Params, type Warehouse 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard } from './panels.ts';
-import * as SQL from './sql.ts';
+import { PANELS } from './panels/index.ts';
+import { links } from './panels/links/index.ts';
+import { topPosts, trending } from './panels/ranked/index.ts';
+import { stories } from './panels/stories/index.ts';
+import { headline } from './panels/headline/index.ts';
 import { makeMetric, makeNlp, makePost, seedWarehouse } from './testing/seed.ts';
 
 /**
@@ -158,6 +162,9 @@ const VIEWS: Record<string, string>[] = [
   { period: '366d', end: '2026-11-24T00:00:00Z', source: 'x' },
 ];
 
+/** Every panel's statement through the rollups (PANELS: the charts, the headline, the aggregate lists, the ranked lists, stories, links). */
+const FROM_ROLLUPS = PANELS.flatMap((p): [string, DialectSql][] => (p.sql?.rollups ? [[p.name, p.sql.rollups]] : []));
+
 describe('the dashboard from rollups', () => {
   it('shows the numbers the raw queries show, panel by panel, for every view', async () => {
     const scanned: { view: Record<string, string>; minEng: number }[] = [];
@@ -165,6 +172,7 @@ describe('the dashboard from rollups', () => {
     const risingBounded: Record<string, string>[] = [];
     const withStories: Record<string, string>[] = [];
     const withTitles: Record<string, string>[] = [];
+    expect(FROM_ROLLUPS.map(([k]) => k)).toEqual(expect.arrayContaining(['headline', 'volume', 'sentiment', 'topics', 'authors', 'hashtags', 'entities', 'options']));
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
@@ -172,23 +180,23 @@ describe('the dashboard from rollups', () => {
       const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
       const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
       // The rollups did serve every chart, the headline and the aggregate lists.
-      for (const k of Object.keys(SQL.FROM_ROLLUPS) as (keyof typeof SQL.FROM_ROLLUPS)[]) {
-        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(SQL.FROM_ROLLUPS[k].duckdb);
+      for (const [k, sql] of FROM_ROLLUPS) {
+        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(sql.duckdb);
       }
-      expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb);
-      expect(viaRollups.sent).toContain(SQL.RANKED_FROM_ROLLUPS.trending.duckdb);
+      expect(viaRollups.sent).toContain(topPosts.sql.rollups.duckdb);
+      expect(viaRollups.sent).toContain(trending.sql.rollups.duckdb);
       // Stories read only the posts of stories with two posts or more, and the rollups' means.
-      expect(viaRollups.sent, JSON.stringify(view)).toContain(SQL.STORIES_FROM_ROLLUPS.duckdb);
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(stories.sql.rollups.duckdb);
       if (rolled.stories.length > 0) withStories.push(view);
       // Links in two steps (posts per link, then authors and titles for the links that can rank).
-      expect(viaRollups.sent, JSON.stringify(view)).toContain(SQL.POSTS_ONLY.linksTopK.duckdb);
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(links.sql.rollups.duckdb);
       if (rolled.links.some((l) => l.title !== null)) withTitles.push(view);
       if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
       const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
-      scanned.push({ view, minEng: Number(bound(SQL.RANKED_FROM_ROLLUPS.topPosts.duckdb, 'minEng')) });
-      if (String(bound(SQL.FROM_ROLLUPS.headline.duckdb, 'cmLo')) < String(bound(SQL.FROM_ROLLUPS.headline.duckdb, 'cmHi'))) monthly.push(view);
+      scanned.push({ view, minEng: Number(bound(topPosts.sql.rollups.duckdb, 'minEng')) });
+      if (String(bound(headline.sql.rollups.duckdb, 'cmLo')) < String(bound(headline.sql.rollups.duckdb, 'cmHi'))) monthly.push(view);
       const { timings: _a, ...a } = rolled;
       const { timings: _b, ...b } = raw;
       expect(a, JSON.stringify(view)).toEqual(b);
@@ -219,7 +227,7 @@ describe('the dashboard from rollups', () => {
     for (const view of [{ period: '24h' }, { period: '30d', topic: 'databases' }, { period: '30d', entity: 'duckdb' }, { period: '30d', q: 'post' }]) {
       const r = recording(w);
       await loadDashboard(r.w, parseFilters({ ...view, end: '2026-11-24T00:00:00Z' }), ctx);
-      expect(r.sent.filter((s) => Object.values(SQL.FROM_ROLLUPS).some((x) => x.duckdb === s)), JSON.stringify(view)).toEqual([]);
+      expect(r.sent.filter((s) => FROM_ROLLUPS.some(([, x]) => x.duckdb === s)), JSON.stringify(view)).toEqual([]);
     }
   });
 });

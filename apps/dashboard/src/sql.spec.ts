@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as SQL from './sql.ts';
-import type { DialectSql } from '@social-pulse/warehouse';
+import { PANELS, STATEMENTS as statements } from './panels/index.ts';
+import { links } from './panels/links/index.ts';
+import { sentiment } from './panels/sentiment/index.ts';
+import { postsOnly } from './sql.ts';
 
-const statements = Object.entries(SQL).flatMap(([name, v]): [string, DialectSql][] =>
-  typeof v === 'function' ? [] : 'duckdb' in v ? [[name, v as DialectSql]] : Object.entries(v).map(([k, s]) => [`${name}.${k}`, s as DialectSql]),
-);
 const params = (text: string, sigil: string) => [...new Set([...text.matchAll(new RegExp(`\\${sigil}([A-Za-z_]\\w*)`, 'g'))].map((m) => m[1]))].sort();
 // Drop string literals first: '$.card_title' is a JSON path, not a parameter.
 const code = (text: string) => text.replaceAll(/'(?:[^']|'')*'/g, "''");
@@ -22,10 +21,13 @@ describe('the panel SQL, side by side', () => {
   });
 
   it('reads labels only where a panel needs them', () => {
-    for (const [name, s] of Object.entries(SQL.POSTS_ONLY)) {
+    // Every posts-only variant, and links' two-step query (posts-only too: it runs where the rollups do).
+    const postsOnlyVariants = PANELS.flatMap((p) => (p.sql?.postsOnly ? [[p.name, p.sql.postsOnly] as const] : []));
+    expect(postsOnlyVariants.map(([name]) => name)).toEqual(expect.arrayContaining(['headline', 'volume', 'trending', 'topPosts', 'authors', 'hashtags', 'links']));
+    for (const [name, s] of [...postsOnlyVariants, ['links.rollups', links.sql.rollups] as const]) {
       expect(s.duckdb, name).not.toMatch(/posts_enriched|p\.topics|p\.entities|\$topic|\$entity/);
       expect(s.bigquery, name).not.toMatch(/posts_enriched|p\.topics|p\.entities|@topic|@entity/);
     }
-    expect(() => SQL.postsOnly(SQL.SENTIMENT)).toThrow(/needs NLP labels/);
+    expect(() => postsOnly(sentiment.sql.raw)).toThrow(/needs NLP labels/);
   });
 });

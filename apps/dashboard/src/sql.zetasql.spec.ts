@@ -3,18 +3,17 @@ import { bigQueryParamTypes, startZetaSql, type BqParamType, type ZetaSql } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard } from './panels.ts';
+import { STATEMENTS as statements } from './panels/index.ts';
+import { volume } from './panels/volume/index.ts';
 import * as SQL from './sql.ts';
 
 /**
- * Every BigQuery statement of the dashboard (each panel, and its posts-only variant),
- * analysed by ZetaSQL against a catalog built from libs/schema, with the parameter types the
- * BigQuery client gives the values the panels bind. Behaviour is tested elsewhere (DuckDB,
+ * Every BigQuery statement of the dashboard (each panel of PANELS in each of its variants, and
+ * the shared ones), analysed by ZetaSQL against a catalog built from libs/schema, with the
+ * parameter types the BigQuery client gives the values the panels bind. Behaviour is tested elsewhere (DuckDB,
  * the fake BigQuery); this catches a misspelt column, a function BigQuery lacks or a type
  * error before a deployment does.
  */
-const statements = Object.entries(SQL).flatMap(([name, v]): [string, DialectSql][] =>
-  typeof v === 'function' ? [] : 'duckdb' in v ? [[name, v as DialectSql]] : Object.entries(v).map(([k, s]) => [`${name}.${k}`, s as DialectSql]),
-);
 
 /** A BigQuery warehouse that records what the panels ask (and answers "the checks table exists" and "the rollups are built", so that every panel runs). */
 function recorder(): { w: Warehouse; sent: { sql: string; params: Params }[] } {
@@ -47,7 +46,7 @@ describe('the dashboard SQL under ZetaSQL', () => {
     const types: Record<string, BqParamType> = {};
     for (const s of sent) Object.assign(types, bigQueryParamTypes(s.params));
 
-    // What the panels sent is what sql.ts declares: analysing the declarations covers both.
+    // What the panels sent is what PANELS and sql.ts declare: analysing the declarations covers both.
     const declared = new Set(statements.map(([, s]) => s.bigquery));
     expect(sent.filter((s) => !declared.has(s.sql)).map((s) => s.sql)).toEqual([]);
     expect(statements.length).toBeGreaterThanOrEqual(20);
@@ -62,8 +61,8 @@ describe('the dashboard SQL under ZetaSQL', () => {
   });
 
   it('rejects a panel with a misspelt column or a mistyped parameter', async () => {
-    const typo = SQL.VOLUME.bigquery.replace('p.source AS name', 'p.sorce AS name');
+    const typo = volume.sql.raw.bigquery.replace('p.source AS name', 'p.sorce AS name');
     await expect(zeta.analyze(typo, bigQueryParamTypes({ start: 'x', end: 'y', bucket: 3600, source: '', lang: '', topic: '', entity: '', q: '' }))).rejects.toThrow(/sorce/);
-    await expect(zeta.analyze(SQL.VOLUME.bigquery, bigQueryParamTypes({ start: 'x', end: 'y', bucket: 'hour', source: '', lang: '', topic: '', entity: '', q: '' }))).rejects.toThrow(/No matching signature for function DIV/);
+    await expect(zeta.analyze(volume.sql.raw.bigquery, bigQueryParamTypes({ start: 'x', end: 'y', bucket: 'hour', source: '', lang: '', topic: '', entity: '', q: '' }))).rejects.toThrow(/No matching signature for function DIV/);
   });
 });

@@ -37,7 +37,7 @@ import { openWarehouse, type Warehouse } from '@social-pulse/warehouse';
 // A benchmark times the apps' own query and load function, not copies of them (tools is not a
 // lib: nothing ships this import).
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { POSTS_ONLY } from '../../../apps/dashboard/src/sql.ts';
+import { trending } from '../../../apps/dashboard/src/panels/ranked/index.ts';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { loadMetricsFiles } from '../../../apps/warehouse-loader/src/load-files.ts';
 import { fmt, generatePosts, machine, parseSizes, pulse, scratch, table, type Scratch } from '../lib.ts';
@@ -127,7 +127,7 @@ async function rising(w: Warehouse, end: Date): Promise<number> {
     prevStart: new Date(end.getTime() - 14 * 86400e3).toISOString(), bucket: 3600,
     source: '', topic: '', entity: '', lang: '', q: '', limit: 20,
   };
-  const sql = POSTS_ONLY.trending.duckdb;
+  const sql = trending.sql.postsOnly.duckdb;
   const used = new Set([...sql.matchAll(/\$(\w+)/g)].map((m) => m[1]!));
   const rows = await w.query(sql, Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k))) as never);
   return rows.length;

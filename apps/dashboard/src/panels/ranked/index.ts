@@ -1,0 +1,118 @@
+/**
+ * Rising now (trending) and Top posts: two panels that rank posts and, through the rollups,
+ * share one query for the bounds that let each read only the posts that can rank.
+ */
+import { postsOnly, RANK_BOUNDS } from '../../sql.ts';
+import { definePanel, statementFor, type LoadContext, type Row } from '../define.ts';
+import { iso, num, numOrNull, str, strings, strOrNull } from '../values.ts';
+import { RANKED_FROM_ROLLUPS, TOP_POSTS, TRENDING } from './sql.ts';
+
+export interface PostCard {
+  postId: string;
+  source: string;
+  url: string;
+  authorHandle: string;
+  authorName: string;
+  createdAt: string;
+  title: string | null;
+  text: string;
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  score: number | null;
+  /** likes + reposts + replies + quotes + score (missing counts are 0). */
+  engagement: number;
+  /** engagement divided by the mean engagement of the post's source in the view. */
+  normalized: number;
+  /** Rising now: gain per hour / its source's mean gain; posts observed once: normalized / (age in hours + 2)^1.8 */
+  velocity: number;
+  /** Engagement gained per hour between the last two observations (null when observed once; absent outside Rising now). */
+  gainPerHour?: number | null;
+  /** The count curve: observations (epoch seconds, engagement), oldest first (Rising now only). */
+  spark?: { t: number; e: number }[];
+  topics: string[];
+  entities: { type: string; text: string }[];
+  sentiment: string | null;
+  hashtags: string[];
+}
+
+function card(r: Row): PostCard {
+  return {
+    postId: str(r.post_id),
+    source: str(r.source),
+    url: str(r.url),
+    authorHandle: str(r.author_handle),
+    authorName: str(r.author_name),
+    createdAt: iso(r.created_at) ?? '',
+    title: strOrNull(r.title),
+    text: str(r.text),
+    likes: numOrNull(r.like_count),
+    reposts: numOrNull(r.repost_count),
+    replies: numOrNull(r.reply_count),
+    quotes: numOrNull(r.quote_count),
+    score: numOrNull(r.score),
+    engagement: num(r.eng),
+    normalized: num(r.normalized),
+    velocity: num(r.velocity),
+    ...('gain' in r ? { gainPerHour: r.gain === null || r.gain === undefined ? null : num(r.gain) } : {}),
+    ...('spark' in r ? { spark: Array.isArray(r.spark) ? (r.spark as Row[]).map((x) => ({ t: num(x.t), e: num(x.e) })) : [] } : {}),
+    topics: strings(r.topics),
+    entities: Array.isArray(r.entities) ? (r.entities as Row[]).map((e) => ({ type: str(e.type), text: str(e.text) })) : [],
+    sentiment: strOrNull(r.sentiment),
+    hashtags: strings(r.hashtags),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Where trending's scan may start and the engagement a top post needs, from RANK_BOUNDS (see
+ * sql.ts); without a k-th day to bound by, the whole period and no minimum.
+ */
+function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng: number; excludedMax: number | null } {
+  const r = rows[0] ?? {};
+  const from = r.trending_threshold === null || r.trending_threshold === undefined || r.scan_from === null || r.scan_from === undefined
+    ? w.start.getTime()
+    : Math.max(w.start.getTime(), Date.parse(iso(r.scan_from)!) - DAY_MS);
+  const top = r.top_threshold === null || r.top_threshold === undefined ? null : num(r.top_threshold);
+  const minMean = num(r.min_mean);
+  // A hair below the bound, so that rounding never drops a post that ties it.
+  const minEng = top !== null && top > 0 && minMean > 0 ? Math.floor(top * minMean * (1 - 1e-9)) - 1 : -Number.MAX_SAFE_INTEGER;
+  // The highest velocity a post created before scanFrom can reach by its age-decayed score (none left out: null).
+  const excludedMax = from <= w.start.getTime() ? null : r.excluded_max === null || r.excluded_max === undefined ? Infinity : num(r.excluded_max);
+  return { scanFrom: new Date(from).toISOString(), minEng, excludedMax };
+}
+
+/** The bounds both panels read through the rollups: one query per view, whichever panel asks first. */
+const bounds = (c: LoadContext) =>
+  c.once('rankBounds', () =>
+    c.run('rankBounds', RANK_BOUNDS, { trendingSkip: trending.limit - 1, topSkip: topPosts.limit - 1, ...c.rp }).then((rows) => rankBounds(rows, c.win)),
+  );
+
+export const trending = definePanel({
+  name: 'trending',
+  limit: 15,
+  sql: { raw: TRENDING, postsOnly: postsOnly(TRENDING), rollups: RANKED_FROM_ROLLUPS.trending },
+  // Through the rollups it ranks the posts observed in the period and those from scanFrom on;
+  // when its k-th velocity does not clear what a post left out could reach, the posts query
+  // runs instead (timed as trendingAll), so the list is always the posts query's.
+  async load(c): Promise<PostCard[]> {
+    if (!c.rolled) return (await c.query()).map(card);
+    const b = await bounds(c);
+    const rows = await c.query({ scanFrom: b.scanFrom });
+    if (b.excludedMax === null || (rows.length === trending.limit && num(rows.at(-1)!.velocity) > b.excludedMax)) return rows.map(card);
+    return (await c.run('trendingAll', statementFor(trending.sql!, { labelled: c.labelled, rolled: false }), { limit: trending.limit })).map(card);
+  },
+});
+
+export const topPosts = definePanel({
+  name: 'topPosts',
+  limit: 10,
+  sql: { raw: TOP_POSTS, postsOnly: postsOnly(TOP_POSTS), rollups: RANKED_FROM_ROLLUPS.topPosts },
+  async load(c): Promise<PostCard[]> {
+    if (!c.rolled) return (await c.query()).map(card);
+    const b = await bounds(c);
+    return (await c.query({ minEng: b.minEng })).map(card);
+  },
+});

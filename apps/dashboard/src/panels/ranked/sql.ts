@@ -1,0 +1,188 @@
+/** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
+import type { DialectSql } from '@social-pulse/warehouse';
+import { B_PERIOD, B_ROLLED_MEAN, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, tsParam, viewPosts } from '../../sql.ts';
+
+/**
+ * Ranked posts with everything a card shows. Scoring touches only narrow columns of every
+ * post in the view; text, topics and entities are read for the $limit winners alone.
+ *
+ *   engagement  E = likes + reposts + replies + quotes + score
+ *   normalized  N = E / mean(E of the same source in the view)     (0 when that mean is 0)
+ *   velocity    V = N / (age in hours at the end of the period + 2) ^ 1.8
+ *
+ * V is Hacker News' gravity ranking ((points - 1) / (T + 2)^1.8) with points replaced by N,
+ * so that a post twice as engaging as its source's average counts the same on every network.
+ * The winners' cards are joined back to posts on created_at as well as post_id: DuckDB then
+ * filters that scan by the winners' time range (row groups are in time order) instead of
+ * reading every post of the period again (a year's view: 10M rows, most of the panel's time).
+ */
+function ranked(order: { duckdb: string; bigquery: string }, rolled?: { duckdb: string; bigquery: string }): DialectSql {
+  return {
+    duckdb: `
+${viewPosts('duckdb', 'ratio', rolled?.duckdb)},
+s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
+r AS (
+  SELECT post_id, created_at, eng, normalized,
+         normalized / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(created_at), 0) / 3600.0 + 2, 1.8) AS velocity
+  FROM s ORDER BY ${order.duckdb}, post_id LIMIT $limit)
+SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
+       [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= CAST($start AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ)
+WHERE ${D_PERIOD}
+ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
+    bigquery: `
+${viewPosts('bigquery', 'ratio', rolled?.bigquery)},
+s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
+r AS (
+  SELECT post_id, created_at, eng, normalized,
+         normalized / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), created_at, SECOND), 0) / 3600.0 + 2, 1.8) AS velocity
+  FROM s ORDER BY ${order.bigquery}, post_id LIMIT @limit)
+SELECT r.eng, r.normalized, r.velocity, p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       SUBSTR(p.text, 1, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
+       ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= TIMESTAMP(@start) AND n.created_at < TIMESTAMP(@end)
+WHERE ${B_PERIOD}
+ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
+  };
+}
+
+/** Rising now: engagement gained per hour between the last two observations (see rising). */
+export const TRENDING = rising();
+
+/**
+ * Rising now through the rollups: ranks only the posts that can rank. A post observed in the
+ * period (post_metrics) is ranked by its gain or found deleted: all of those are kept, and so
+ * the mean gain is the raw query's. A post never observed there is ranked by the age-decayed
+ * score, which no post of a day before $scanFrom can push above the bound RANK_BOUNDS gives
+ * for those days (excluded_max): those posts are left out. The means come from rollup_daily.
+ * The panel checks the k-th velocity found against that bound and, where it does not clear
+ * it, runs the raw query instead (see trending in index.ts), so the list is always the raw one.
+ */
+function risingCandidates(d: 'duckdb' | 'bigquery'): string {
+  const t = tsParam(d);
+  const [period, match] = periodAndMatch(d);
+  return `WITH f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at >= ${t('scanFrom')}
+  UNION ALL
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at < ${t('scanFrom')}
+    AND p.post_id IN (SELECT x.post_id FROM post_metrics AS x WHERE x.observed_at >= ${t('start')} AND x.observed_at < ${t('end')})),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
+}
+/** Top posts of the period: normalized engagement, age ignored. */
+export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' });
+
+/**
+ * Rising now (issue 15): posts ranked by engagement gained per hour between their last two
+ * observations (post_metrics: one at scrape time, one per refresh), normalized by source:
+ *
+ *   gain        G = (E at the last observation - E at the one before) / hours between them
+ *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
+ *               (DuckDB sums the gains in post_id order, so that the mean does not depend on
+ *               the order rows arrive in: the rollups' variant reads fewer posts, same gains)
+ *               (0 when that mean is 0)
+ *
+ * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
+ * V = N / (age in hours + 2) ^ 1.8. A post whose last observation found it deleted is left
+ * out. Each post also carries its count curve (`spark`: its last 48 observations, time in
+ * epoch seconds and engagement), drawn as a sparkline. post_metrics is read only for the
+ * period (observations of a post come after its creation), which BigQuery prunes by
+ * partition, and only for the posts in the view.
+ */
+function rising(rolled = false): DialectSql {
+  // Engagement of one observation (a post_metrics row `x`), summed as ENG sums a post's counts.
+  const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
+  return {
+    duckdb: `
+${rolled ? risingCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
+o AS (
+  SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+         row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+  FROM post_metrics AS x
+  WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)
+    AND x.post_id IN (SELECT post_id FROM f)),
+g AS (
+  SELECT post_id, bool_or(k = 1 AND deleted) AS gone,
+         (max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WHERE k = 2))
+           / greatest((epoch(max(observed_at) FILTER (WHERE k = 1)) - epoch(max(observed_at) FILTER (WHERE k = 2))) / 3600.0, 1 / 60.0) AS gain
+  FROM o WHERE k <= 2 GROUP BY post_id),
+s AS (
+  SELECT f.post_id, f.source, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, g.gain, COALESCE(g.gone, false) AS gone
+  FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
+gm AS (SELECT source, list_sum(list(greatest(gain, 0) ORDER BY post_id)) / count(*) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+r AS (
+  SELECT s.post_id, s.created_at, s.eng, s.normalized, s.gain,
+         CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
+              ELSE s.normalized / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(s.created_at), 0) / 3600.0 + 2, 1.8) END AS velocity
+  FROM s LEFT JOIN gm USING (source)
+  WHERE NOT s.gone
+  ORDER BY velocity DESC, s.post_id LIMIT $limit),
+sp AS (
+  SELECT o.post_id, list({'t': epoch(o.observed_at), 'e': o.eng} ORDER BY o.observed_at) AS spark
+  FROM o JOIN r USING (post_id) WHERE o.k <= 48 AND NOT o.deleted GROUP BY o.post_id)
+SELECT r.eng, r.normalized, r.velocity, r.gain, COALESCE(sp.spark, []) AS spark,
+       p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
+       [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= CAST($start AS TIMESTAMPTZ) AND n.created_at < CAST($end AS TIMESTAMPTZ)
+  LEFT JOIN sp ON sp.post_id = r.post_id
+WHERE ${D_PERIOD}
+ORDER BY r.velocity DESC, p.post_id`,
+    bigquery: `
+${rolled ? risingCandidates('bigquery') : viewPosts('bigquery', 'ratio')},
+o AS (
+  SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+         ROW_NUMBER() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+  FROM post_metrics AS x
+  WHERE x.observed_at >= TIMESTAMP(@start) AND x.observed_at < TIMESTAMP(@end)
+    AND x.post_id IN (SELECT post_id FROM f)),
+g AS (
+  SELECT post_id, LOGICAL_OR(k = 1 AND deleted) AS gone,
+         (MAX(IF(k = 1, eng, NULL)) - MAX(IF(k = 2, eng, NULL)))
+           / GREATEST(TIMESTAMP_DIFF(MAX(IF(k = 1, observed_at, NULL)), MAX(IF(k = 2, observed_at, NULL)), SECOND) / 3600.0, 1 / 60.0) AS gain
+  FROM o WHERE k <= 2 GROUP BY post_id),
+s AS (
+  SELECT f.post_id, f.source, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized, g.gain, IFNULL(g.gone, FALSE) AS gone
+  FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
+gm AS (SELECT source, AVG(GREATEST(gain, 0)) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+r AS (
+  SELECT s.post_id, s.created_at, s.eng, s.normalized, s.gain,
+         IF(s.gain IS NOT NULL, IFNULL(SAFE_DIVIDE(GREATEST(s.gain, 0), gm.mean_gain), 0),
+            s.normalized / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), s.created_at, SECOND), 0) / 3600.0 + 2, 1.8)) AS velocity
+  FROM s LEFT JOIN gm USING (source)
+  WHERE NOT s.gone
+  ORDER BY velocity DESC, s.post_id LIMIT @limit),
+sp AS (
+  SELECT o.post_id, ARRAY_AGG(STRUCT(UNIX_SECONDS(o.observed_at) AS t, o.eng AS e) ORDER BY o.observed_at) AS spark
+  FROM o JOIN r USING (post_id) WHERE o.k <= 48 AND NOT o.deleted GROUP BY o.post_id)
+SELECT r.eng, r.normalized, r.velocity, r.gain, IFNULL(sp.spark, []) AS spark,
+       p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       SUBSTR(p.text, 1, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       ARRAY(SELECT x.label FROM UNNEST(n.topics) AS x) AS topics,
+       ARRAY(SELECT AS STRUCT x.type, x.text FROM UNNEST(n.entities) AS x) AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at LEFT JOIN post_nlp AS n ON n.post_id = r.post_id
+  AND n.created_at >= TIMESTAMP(@start) AND n.created_at < TIMESTAMP(@end)
+  LEFT JOIN sp ON sp.post_id = r.post_id
+WHERE ${B_PERIOD}
+ORDER BY r.velocity DESC, p.post_id`,
+  };
+}
+
+/** Rising now and top posts over the posts that can rank (see RANK_BOUNDS and risingCandidates). */
+export const RANKED_FROM_ROLLUPS = {
+  trending: rising(true),
+  topPosts: ranked(
+    { duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' },
+    { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
+  ),
+};

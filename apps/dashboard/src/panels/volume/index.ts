@@ -1,0 +1,40 @@
+import type { DialectSql } from '@social-pulse/warehouse';
+import { B_BUCKET, B_FROM, B_MATCH, B_PERIOD, CUR, D_BUCKET, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupRows } from '../../sql.ts';
+import { definePanel } from '../define.ts';
+import { series } from '../series.ts';
+
+/** Posts per bucket (hour or day) and source. */
+export const VOLUME: DialectSql = {
+  duckdb: `
+SELECT ${D_BUCKET} AS bucket, p.source AS name, count(*) AS n
+${D_FROM}
+WHERE ${D_PERIOD} AND ${D_MATCH}
+GROUP BY 1, 2 ORDER BY 1, 2`,
+  bigquery: `
+SELECT ${B_BUCKET} AS bucket, p.source AS name, COUNT(*) AS n
+${B_FROM}
+WHERE ${B_PERIOD} AND ${B_MATCH}
+GROUP BY 1, 2 ORDER BY 1, 2`,
+};
+
+/** VOLUME from the rollups (see sql.ts, Rollups): the same rows. */
+export const VOLUME_FROM_ROLLUPS: DialectSql = {
+  duckdb: `
+SELECT CAST(epoch(day) AS BIGINT) AS bucket, source AS name, sum(posts) AS n
+FROM (${rollupRows('rollup_daily', 'duckdb', CUR, true, true)}) AS r
+GROUP BY 1, 2 ORDER BY 1, 2`,
+  bigquery: `
+SELECT UNIX_SECONDS(day) AS bucket, source AS name, SUM(posts) AS n
+FROM (${rollupRows('rollup_daily', 'bigquery', CUR, true, true)}) AS r
+GROUP BY 1, 2 ORDER BY 1, 2`,
+};
+
+export const volume = definePanel({
+  name: 'volume',
+  sql: {
+    raw: VOLUME,
+    postsOnly: postsOnly(VOLUME),
+    rollups: VOLUME_FROM_ROLLUPS,
+  },
+  map: (rows, c) => series(rows, c.win),
+});
