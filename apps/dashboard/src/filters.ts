@@ -1,4 +1,4 @@
-import { SOURCE_NAMES } from '@social-pulse/schema';
+import { issueText, SOURCE_NAMES } from '@social-pulse/schema';
 import { z } from 'zod';
 import type { ViewFilters } from './types.ts';
 
@@ -58,7 +58,7 @@ export class FilterError extends Error {
 export function parseFilters(query: unknown, now: Date = new Date()): ViewFilters {
   const r = filtersSchema.safeParse(query ?? {});
   if (!r.success) {
-    throw new FilterError(r.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown filter ${i.keys.map((k) => `"${k}"`).join(', ')}` : `${i.path.join('.') || 'filters'}: ${i.message}`)));
+    throw new FilterError(r.error.issues.map((i) => issueText(i, { root: 'filters', dotted: true, unknown: 'filter' })));
   }
   const f = r.data;
   return { ...f, end: new Date(f.end ?? now).toISOString() };

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { nameList, SOURCE_SPECS, type AnySourceSpec } from '@social-pulse/schema';
+import { issuePath, issueText, nameList, SOURCE_SPECS, type AnySourceSpec } from '@social-pulse/schema';
 import type { z } from 'zod';
 import { configSchema, configSchemaOf, type RawConfig } from './schema.ts';
 import { parseLakeUri, parseWarehouseUri, type LakeLocation, type WarehouseLocation } from './uris.ts';
@@ -26,21 +26,13 @@ export interface Config extends RawConfig {
 }
 
 /** `sources[1].tags` from a zod issue path. */
-export function formatPath(p: readonly PropertyKey[]): string {
-  let out = '';
-  for (const seg of p) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${String(seg)}` : String(seg);
-  return out || '(top level)';
-}
+export const formatPath = (p: readonly PropertyKey[]): string => issuePath(p);
 
 function describeIssue(issue: z.core.$ZodIssue, specs: readonly AnySourceSpec[]): string {
-  if (issue.code === 'unrecognized_keys') {
-    const where = issue.path.length ? `${formatPath(issue.path)}: ` : '';
-    return `${where}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  }
   if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     return `${formatPath(issue.path)}: expected type to be one of ${nameList(specs)}`;
   }
-  return `${formatPath(issue.path)}: ${issue.message}`;
+  return issueText(issue, { unknown: 'key' });
 }
 
 export interface LoadOptions {

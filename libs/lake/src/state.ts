@@ -1,5 +1,5 @@
 import { PulseError } from '@social-pulse/runtime';
-import { LAKE } from '@social-pulse/schema';
+import { issueText, LAKE } from '@social-pulse/schema';
 import type { LakeStore } from './store/store.ts';
 
 /** What a state document's schema must do: a zod schema fits (`z.object({…})`). */
@@ -77,7 +77,7 @@ export class StateStore {
     if (!check) return value as T;
     const parsed = check.schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.map(String).join('.') : 'the document'}: ${i.message.replace(/^Invalid input: /, '')}`);
+    const issues = parsed.error.issues.slice(0, 3).map((i) => issueText(i, { root: 'the document', dotted: true, plain: true }));
     throw new StateError(this.url(name), issues.join('; '), check.recover);
   }
 

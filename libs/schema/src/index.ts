@@ -46,3 +46,5 @@ export { mastodonSpec, hackernewsSpec, blueskySpec, redditSpec, xSpec, stackexch
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';
 export { pulseState } from './tables.ts';
 export { WAREHOUSE_TABLES, duckdbHasPrimaryKey } from './state.ts';
+export { issuePath, issueText } from './issues.ts';
+export type { IssueLike, IssueTextOptions } from './issues.ts';

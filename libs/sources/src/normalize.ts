@@ -1,12 +1,12 @@
-import type { Post, SourceName } from '@social-pulse/schema';
+import { issueText, type IssueLike, type Post, type SourceName } from '@social-pulse/schema';
 import type { z } from 'zod';
 import { guardPage } from './guard.ts';
 import type { Normalized, RawPage } from './types.ts';
 
 /** A zod error as one line: its first issue, `path: message` (`what` when the issue is about the whole value). */
-export function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, what: string): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.map(String).join('.') || what}: ${issue.message}`;
+export function firstIssue(error: { issues: readonly IssueLike[] }, what: string): string {
+  // Dotted: the reasons are stored (sidecars, the normalizer-version snapshot).
+  return issueText(error.issues[0]!, { root: what, dotted: true });
 }
 
 /** What a normalizer says of a post; makePost fills in the rest (the optional fields: null, no mentions). */
