@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '@social-pulse/config';
-import type { LakeStore } from '@social-pulse/lake';
+import { lakeWriterInput, openLake, type LakeStore } from '@social-pulse/lake';
+import { enrichInput, nlpConfigRelativeTo, SHARD_ENV } from '@social-pulse/nlp';
 import { hasIdleReport, type IdleStep, type StepName } from '@social-pulse/pipeline';
 
 type Probe = (open: () => Promise<LakeStore>, config: Config, env: NodeJS.ProcessEnv) => Promise<boolean>;
@@ -14,11 +15,9 @@ const PROBES: Record<IdleStep, Probe> = {
   'lake-write': async (open, _config, env) => {
     // A bad thread count is refused by the step even when there is nothing to do.
     if (env.PULSE_LAKE_WRITE_THREADS !== undefined) return false;
-    const { lakeWriterInput } = await import('@social-pulse/lake');
     return (await lakeWriterInput(await open())).files.length === 0;
   },
   enrich: async (open, config, env) => {
-    const { SHARD_ENV, enrichInput, nlpConfigRelativeTo } = await import('@social-pulse/nlp');
     // A shard's settings are checked by the step.
     if (env[SHARD_ENV] !== undefined) return false;
     const nlp = nlpConfigRelativeTo(config.nlp, path.dirname(path.resolve(config.file)));
@@ -33,6 +32,6 @@ const PROBES: Record<IdleStep, Probe> = {
  */
 export function idleProbe(config: Config, env: NodeJS.ProcessEnv = process.env): (step: StepName) => Promise<boolean> {
   let lake: Promise<LakeStore> | undefined;
-  const open = () => (lake ??= import('@social-pulse/lake').then(({ openLake }) => openLake(config.lakeLocation)));
+  const open = () => (lake ??= openLake(config.lakeLocation));
   return async (step) => hasIdleReport(step) && PROBES[step](open, config, env);
 }
