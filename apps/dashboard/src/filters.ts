@@ -1,4 +1,4 @@
-import { SOURCE_NAMES } from '@social-pulse/schema';
+import { SOURCE_NAMES } from '@social-pulse/sources/specs';
 import { z } from 'zod';
 import type { ViewFilters } from './types.ts';
 

@@ -3,6 +3,7 @@ import type { Params, Warehouse } from '@social-pulse/warehouse';
 import { rowsOrNone } from '@social-pulse/warehouse';
 import { filterParams, windowOf } from './filters.ts';
 import * as SQL from './sql.ts';
+import { pageSources } from './sources.ts';
 import type { DialectSql } from '@social-pulse/warehouse';
 import type {
   AuthorRow,
@@ -289,6 +290,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     generatedAt: now.toISOString(),
     warehouse: w.kind === 'duckdb' ? 'DuckDB' : 'BigQuery',
     filters,
+    sources: pageSources(),
     window: { start: win.start.toISOString(), end: win.end.toISOString(), previousStart: win.previousStart.toISOString() },
     headline,
     volume,

@@ -159,10 +159,19 @@ export interface StoryRow {
   items: { postId: string; source: string; url: string; authorHandle: string; createdAt: string | null; title: string; engagement: number }[];
 }
 
+/** A source as the page names and draws it (from its spec; the server sends the list). */
+export interface PageSource {
+  name: string;
+  label: string;
+  colour: string;
+}
+
 export interface DashboardData {
   generatedAt: string;
   warehouse: string;
   filters: ViewFilters;
+  /** The sources of this build, in order: the source filter's choices and the charts' colours. */
+  sources: PageSource[];
   window: { start: string; end: string; previousStart: string };
   headline: { current: Headline; previous: Headline };
   volume: Series;

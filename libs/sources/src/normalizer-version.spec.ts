@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { SourceName } from '@social-pulse/schema';
+import type { SourceName } from './list.ts';
 import { SOURCE_DEFINITIONS } from './definitions.ts';
 import { normalizeRawPage } from './registry.ts';
 import { fixturePages } from './testing/fixture-pages.ts';

@@ -1,12 +1,12 @@
-import { namesOf, SOURCE_SPECS } from '@social-pulse/schema/sources';
 import type { DashboardData, EntityRow, PostCard, StatusTile, StoryRow, ViewFilters } from '../types.ts';
-import { eventName, seriesChart } from './charts.ts';
+import { eventName, seriesChart, useSourceColours } from './charts.ts';
 import { el, externalLink } from './dom.ts';
 import { age, change, fmt, fmtCompact, periodLabel, utc } from './format.ts';
 import { sparkline } from './sparkline.ts';
 
 export const PERIODS = ['24h', '7d', '30d', '90d', '365d'];
-export const SOURCES: string[] = namesOf(SOURCE_SPECS);
+/** The source filter's choices: the sources of the build, as the server sent them. */
+export const sourceNames = (d: Pick<DashboardData, 'sources'>): string[] => d.sources.map((s) => s.name);
 
 export interface Handlers {
   /** Apply a change to the filters (a form submit, a click on a topic). */
@@ -39,7 +39,7 @@ export function filterBar(d: DashboardData, h: Handlers, live: boolean): HTMLEle
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'filters' },
     select('period', 'Period', f.period, PERIODS, null, (p) => `last ${periodLabel(p)}`),
-    select('source', 'Source', f.source, d.options.sources.length ? d.options.sources : SOURCES, 'all sources'),
+    select('source', 'Source', f.source, d.options.sources.length ? d.options.sources : sourceNames(d), 'all sources'),
     select('topic', 'Topic', f.topic, d.options.topics, 'all topics'),
     datalistInput('entity', 'Entity', f.entity, d.options.entities, 'product, company…', 120),
     select('lang', 'Language', f.lang, d.options.languages, 'all languages'),
@@ -202,6 +202,7 @@ function storyItem(s: StoryRow): HTMLElement {
 }
 
 export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLElement {
+  useSourceColours(d.sources);
   const per = periodLabel(d.filters.period);
   const quality = d.quality;
   return el(
