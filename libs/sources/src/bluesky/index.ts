@@ -1,4 +1,4 @@
-import { defineSourceSpec } from '@social-pulse/schema';
+import { defineSourceSpec } from '@social-pulse/schema/sources';
 import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 

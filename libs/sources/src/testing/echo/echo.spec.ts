@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyCursor } from '../../cursor.ts';
 import { loadDefinition } from '../../definition.ts';
@@ -93,5 +95,29 @@ describe('a source that exists only in the tests (Echo) appears everywhere a sou
     expect(landed[1]!.normalized.deleted).toEqual(['echo:103']);
     // The lake writer reads the landed refresh page the same way.
     expect(normalizeRawPage(landed[1]!.raw, definitions)).toEqual(landed[1]!.normalized);
+  });
+});
+
+describe('Echo needs nothing outside its folder', () => {
+  it('is named by no production file of the workspace (only tests and testing helpers add it)', async () => {
+    const root = path.resolve(import.meta.dirname, '../../../../..');
+    const production = async function* (dir: string): AsyncGenerator<string> {
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!['node_modules', 'dist', 'testing', 'test', '__snapshots__'].includes(e.name)) yield* production(p);
+        } else if (/\.(ts|mjs)$/.test(e.name) && !/\.spec\.ts$/.test(e.name)) yield p;
+      }
+    };
+    const named: string[] = [];
+    let files = 0;
+    for (const top of ['libs', 'apps', 'infra', 'tools']) {
+      for await (const file of production(path.join(root, top))) {
+        files++;
+        if (/['"`]echo['"`]|\bEcho[A-Z]?\w*\b|ECHO_/.test(await readFile(file, 'utf8'))) named.push(path.relative(root, file));
+      }
+    }
+    expect(files).toBeGreaterThan(100);
+    expect(named).toEqual([]);
   });
 });
