@@ -26,7 +26,7 @@ export interface CredentialSpec {
   readonly howTo: string;
 }
 
-/** The zod building blocks a source's configuration fields are made of (libs/config supplies them). */
+/** The zod building blocks a source's configuration fields are made of (libs/sources' entry schema, `sourceEntrySchema`, supplies them). */
 export interface SourceConfigKit {
   readonly z: typeof z;
   /** An http(s) URL of an API that must not carry a credential; `instead` says where the credential goes. */
