@@ -1,4 +1,3 @@
-import type { SourceName } from './list.ts';
 import { missingVars } from './specs/credentials.ts';
 import type { SourcesConfig } from './specs/define.ts';
 import type { SourceDefinition } from './definition.ts';
@@ -8,7 +7,8 @@ import type { Normalized, RawPage, Source } from './types.ts';
 
 export type SourceStatus =
   | { kind: 'ready'; source: Source }
-  | { kind: 'skipped'; name: SourceName; reason: string };
+  /** `name`: the entry's `type` (a test's own source, or one this build lacks, included). */
+  | { kind: 'skipped'; name: string; reason: string };
 
 /**
  * The configured sources, each ready to run or skipped with the one line that says what
@@ -17,11 +17,12 @@ export type SourceStatus =
  */
 export function createSources(config: SourcesConfig, env: NodeJS.ProcessEnv = process.env, definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): SourceStatus[] {
   return config.sources.map((sc): SourceStatus => {
-    if (!sc.enabled) return { kind: 'skipped', name: sc.type as SourceName, reason: 'disabled in the configuration (enabled: false)' };
+    if (!sc.enabled) return { kind: 'skipped', name: sc.type, reason: 'disabled in the configuration (enabled: false)' };
     const def = definitionOf(sc.type, definitions);
-    if (!def) return { kind: 'skipped', name: sc.type as SourceName, reason: `this build has no source "${sc.type}"` };
+    if (!def) return { kind: 'skipped', name: sc.type, reason: `this build has no source "${sc.type}"` };
     const missing = missingVars(def.credentials, env);
-    if (missing.length) return { kind: 'skipped', name: sc.type as SourceName, reason: `${missing.join(', ')} not set: ${def.credentials.howTo}` };
+    if (missing.length) return { kind: 'skipped', name: sc.type, reason: `${missing.join(', ')} not set: ${def.credentials.howTo}` };
+    // An entry of `def`'s own type (definitionOf matched it), validated by its entry schema.
     return { kind: 'ready', source: def.create(sc as Parameters<SourceDefinition['create']>[0], config) };
   });
 }
