@@ -53,7 +53,7 @@ export const OBJECT_CONFIG_DEFAULTS = {
 
 /**
  * The credentials kept in Secret Manager: config key, environment variable, secret id suffix.
- * Every secret variable of a source's spec (libs/schema, SOURCE_SPECS: `credentials` less
+ * Every secret variable of a source's spec (libs/sources' SOURCES: `credentials` less
  * `plain`) has a row here, a key in CONFIG_DEFAULTS and in Pulumi.yaml (test/sources.spec.ts).
  */
 export const CREDENTIALS = [

@@ -1,4 +1,5 @@
-import { SOURCE_NAMES } from '@social-pulse/schema';
+// The light entry only: the Pulumi program never loads a source's runtime (eslint.config.mjs forbids the main entry here).
+import { SOURCE_NAMES } from '@social-pulse/sources/specs';
 import type { YamlValue } from './yaml.ts';
 
 /** The sources the VM runs when config `sources` is empty: the two that need no credential. */
@@ -14,7 +15,7 @@ export const DEFAULT_SOURCES: YamlValue = [
  * The text is embedded as it is, not parsed (the VM's `pulse` validates the whole file against
  * the config schema), so this catches the mistakes that would otherwise surface only on the VM
  * at the first run: not a list, tabs, and a source type that does not exist (`names`: the
- * sources of libs/schema's SOURCE_SPECS).
+ * sources of libs/sources' SOURCES).
  */
 export function checkSources(text: string, names: readonly string[] = SOURCE_NAMES): { ok: string } | { error: string } {
   const trimmed = text.replace(/^\s*\n/, '').trimEnd();

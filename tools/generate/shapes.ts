@@ -1,4 +1,4 @@
-import type { SourceName } from '@social-pulse/schema';
+import type { SourceName } from '@social-pulse/sources/specs';
 import { escapeHtml, plainText, title, type Body } from './corpus.ts';
 import type { Random } from './random.ts';
 
@@ -303,7 +303,7 @@ const stackexchange: Shape = {
 
 /** The shapes the generator can write, by source name. */
 /**
- * One shape per source of libs/schema's SOURCE_SPECS (the type checker and
+ * One shape per source of libs/sources' SOURCES (the type checker and
  * tools/test/sources-checklist.spec.ts insist), in the order the default `--sources` uses.
  */
 export const SHAPES: Record<SourceName, Shape> = { mastodon, hackernews, bluesky, x, reddit, stackexchange };

@@ -1,4 +1,5 @@
-import { issueText, SOURCE_NAMES } from '@social-pulse/schema';
+import { issueText } from '@social-pulse/schema';
+import { SOURCE_NAMES } from '@social-pulse/sources/specs';
 import { z } from 'zod';
 import type { ViewFilters } from './types.ts';
 

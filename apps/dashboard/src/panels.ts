@@ -3,6 +3,7 @@ import type { DialectSql, Params, Warehouse } from '@social-pulse/warehouse';
 import { filterParams, windowOf } from './filters.ts';
 import { statementFor, type LoadContext, type PanelDef, type Row } from './panels/define.ts';
 import { PANELS } from './panels/index.ts';
+import { pageSources } from './sources.ts';
 import { num } from './panels/values.ts';
 import { ROLLUPS_READY } from './sql.ts';
 import type { DashboardData, ViewFilters } from './types.ts';
@@ -135,6 +136,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     generatedAt: now.toISOString(),
     warehouse: w.kind === 'duckdb' ? 'DuckDB' : 'BigQuery',
     filters,
+    sources: pageSources(),
     window: { start: win.start.toISOString(), end: win.end.toISOString(), previousStart: win.previousStart.toISOString() },
     ...values,
     timings,

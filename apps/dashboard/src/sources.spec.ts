@@ -1,4 +1,4 @@
-import { SOURCE_NAMES } from '@social-pulse/schema';
+import { SOURCE_NAMES } from '@social-pulse/sources/specs';
 import { describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 

@@ -35,10 +35,19 @@ export type { StoryRow } from './panels/stories/index.ts';
  * The API's answer for one view: what the page is about, then each panel of PANELS under its
  * name (DashboardPanels, derived from the list), then the timings.
  */
+/** A source as the page names and draws it (from its spec; the server sends the list). */
+export interface PageSource {
+  name: string;
+  label: string;
+  colour: string;
+}
+
 export type DashboardData = {
   generatedAt: string;
   warehouse: string;
   filters: ViewFilters;
+  /** The sources of this build, in order: the source filter's choices and the charts' colours. */
+  sources: PageSource[];
   window: { start: string; end: string; previousStart: string };
 } & DashboardPanels & {
   /** Milliseconds each panel's query took (under the panel's name), for the curious and for the benchmark. */

@@ -1,26 +1,19 @@
-import { SOURCE_SPECS, type AnySourceSpec, type CredentialSpec } from '@social-pulse/schema';
+import type { CredentialSpec } from '@social-pulse/schema';
+import { credentialsOf, missingVars, SOURCES } from '@social-pulse/sources/specs';
 
 /**
  * Credentials come from the environment only, never from the configuration file, so they
  * cannot end up in the repository, the lake or the warehouse. Each source's spec
- * (libs/schema, src/sources) says which variables it needs and where to get them; a source
+ * (its folder of libs/sources) says which variables it needs and where to get them; a source
  * whose credential is missing is skipped with that one line.
  */
 export type { CredentialSpec };
 
-/** The credential table of `specs`, by source name. */
-export function credentialsOf<S extends AnySourceSpec>(specs: readonly S[]): Record<S['name'], CredentialSpec> {
-  return Object.fromEntries(specs.map((s) => [s.name, s.credentials])) as Record<S['name'], CredentialSpec>;
-}
+export { credentialsOf, missingVars };
 
-export const CREDENTIALS = credentialsOf(SOURCE_SPECS);
+export const CREDENTIALS = credentialsOf(SOURCES);
 
 export type CredentialSource = keyof typeof CREDENTIALS;
-
-/** The names of the required variables of `spec` that are unset or empty. */
-export function missingVars(spec: CredentialSpec, env: NodeJS.ProcessEnv = process.env): string[] {
-  return spec.vars.filter((v) => !env[v]?.trim());
-}
 
 /** The names of the required variables of a source that are unset or empty. */
 export function missingCredentials(source: CredentialSource, env: NodeJS.ProcessEnv = process.env): string[] {

@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { issuePath, issueText, nameList, SOURCE_SPECS, type AnySourceSpec } from '@social-pulse/schema';
+import { issuePath, issueText, nameList, type AnySourceSpec } from '@social-pulse/schema';
+import { SOURCES } from '@social-pulse/sources/specs';
 import type { z } from 'zod';
 import { configSchema, configSchemaOf, type RawConfig } from './schema.ts';
 import { parseLakeUri, parseWarehouseUri, type LakeLocation, type WarehouseLocation } from './uris.ts';
@@ -51,7 +52,7 @@ export interface LoadOptions {
 /** Validate an already-parsed document. `file` is used for messages and to resolve relative paths. */
 export function resolveConfig(doc: unknown, file: string, opts: LoadOptions = {}): Config {
   const env = opts.env ?? process.env;
-  const specs = opts.sources ?? SOURCE_SPECS;
+  const specs = opts.sources ?? SOURCES;
   const schema = opts.sources ? (configSchemaOf(opts.sources) as unknown as typeof configSchema) : configSchema;
   const parsed = schema.safeParse(doc ?? {});
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((i) => describeIssue(i, specs)));

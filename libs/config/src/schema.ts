@@ -1,22 +1,17 @@
-import { SOURCE_SPECS, type AnySourceSpec, type SourceConfigKit, type SourceSpec } from '@social-pulse/schema';
+import type { AnySourceSpec } from '@social-pulse/schema';
+import { DEFAULT_MAX_PAGES, httpUrl, maxPages, since, sourceSchemaOf, SOURCES } from '@social-pulse/sources/specs';
 import { z } from 'zod';
-import { sinceProblem, TIMER_MAX_MS } from './duration.ts';
+import { TIMER_MAX_MS } from './duration.ts';
 import { nlpSchema } from './nlp.ts';
-import { urlCredentialsMessage, urlHasCredentials } from './url-credentials.ts';
 
-const listOfStrings = z.array(z.string().trim().min(1, 'must not be empty'), {
-  error: 'expected a list of strings',
-});
-const nonEmptyList = listOfStrings.min(1, 'expected at least one entry');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
-/** An http(s) URL of an API; where its credential goes instead of the URL (`instead`) is named in the error. */
-const apiUrl = (instead: string) => httpUrl.refine((u) => !urlHasCredentials(u), { error: urlCredentialsMessage(instead) });
-const since = z.string().superRefine((text, ctx) => {
-  const problem = sinceProblem(text);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+/*
+ * A source's entry (`type`, its own fields, the common settings) is built from its spec by
+ * libs/sources' light entry (`sourceEntrySchema`, `sourceSchemaOf`), where the sources' runtimes
+ * read its type; this file puts the list of this build's sources (`SOURCES`) into the
+ * configuration.
+ */
+
 const timerMs = z.number().int().positive().max(TIMER_MAX_MS, `expected at most ${TIMER_MAX_MS} ms (about 24.8 days), the longest a timer can wait`);
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an environment variable, not its value');
 
 /**
  * Requests one refresh may make per source and run when `refresh.maxRequests` does not say:
@@ -26,54 +21,10 @@ const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the NAME of an 
 export function refreshRequestsOf<S extends AnySourceSpec>(specs: readonly S[]): Record<S['name'], number> {
   return Object.fromEntries(specs.flatMap((s) => (s.refreshRequests === undefined ? [] : [[s.name, s.refreshRequests]]))) as Record<S['name'], number>;
 }
-export const DEFAULT_REFRESH_REQUESTS = refreshRequestsOf(SOURCE_SPECS);
+export { DEFAULT_MAX_PAGES };
+export const DEFAULT_REFRESH_REQUESTS = refreshRequestsOf(SOURCES);
 
-/** Pages one query may fetch in one run unless `maxPages` says otherwise (a server whose paging never ends stops here). */
-export const DEFAULT_MAX_PAGES = 200;
-const maxPages = z.number().int().positive().max(1_000_000);
-
-/** Settings every source entry accepts; `instead` names the variables that hold the source's credential. */
-const common = (instead: string) => ({
-  /** A different API root: a proxy, a mirror, or a local replay server in tests. */
-  baseUrl: apiUrl(instead).optional(),
-  /** Most posts to fetch per query in one run (the rest waits for the next run). */
-  limit: z.number().int().positive().optional(),
-  /** How far back a first run reaches, before any cursor exists. */
-  since: since.optional(),
-  /** Most pages per query per run (overrides the top-level `maxPages`); the rest waits for the next run. */
-  maxPages: maxPages.optional(),
-  /** Set false to keep an entry in the file without running it. */
-  enabled: z.boolean().default(true),
-});
-
-const hashtag = z
-  .string()
-  .trim()
-  .transform((t) => t.replace(/^#/, '').toLowerCase())
-  .pipe(z.string().regex(/^[\p{L}\p{N}_]+$/u, 'expected a hashtag: letters, digits, underscores'));
-
-/** The zod building blocks of the sources' configuration fields (libs/schema's specs use them). */
-const kit: SourceConfigKit = { z, apiUrl, listOfStrings, nonEmptyList, hashtag, envName };
-
-type CommonShape = ReturnType<typeof common>;
-/** The schema of one source's configuration entry: `type`, its own fields, then the common settings. */
-export type SourceEntrySchema<S> =
-  S extends SourceSpec<infer N, infer F> ? z.ZodObject<{ type: z.ZodLiteral<N> } & F & CommonShape, z.core.$strict> : never;
-
-/** The schema of a configuration entry of `spec`. */
-export function sourceEntrySchema<S extends AnySourceSpec>(spec: S): SourceEntrySchema<S> {
-  const entry = z.object({ type: z.literal(spec.name), ...spec.fields(kit), ...common(spec.urlCredentialHint) }).strict();
-  const r = spec.refine;
-  return (r ? entry.refine((e) => r.check(e), { message: r.message, path: [...r.path] }) : entry) as SourceEntrySchema<S>;
-}
-
-/** The union of the configuration entries of `specs`, by `type`. */
-export function sourceSchemaOf<const T extends readonly AnySourceSpec[]>(specs: T) {
-  const entries = specs.map((s) => sourceEntrySchema(s)) as unknown as { -readonly [K in keyof T]: SourceEntrySchema<T[K]> };
-  return z.discriminatedUnion('type', entries as unknown as [SourceEntrySchema<T[number]>, ...SourceEntrySchema<T[number]>[]]);
-}
-
-export const sourceSchema = sourceSchemaOf(SOURCE_SPECS);
+export const sourceSchema = sourceSchemaOf(SOURCES);
 
 const sourcesList = <T extends z.ZodType>(entry: T) => z.array(entry, { error: 'expected a list of sources' }).default([]);
 
@@ -182,7 +133,7 @@ const baseConfigSchema = z
       .strict()
       .prefault({}),
     /** Engagement refresh (see refreshSchema). */
-    refresh: refreshSchema(SOURCE_SPECS),
+    refresh: refreshSchema(SOURCES),
   })
   .strict();
 
@@ -191,15 +142,6 @@ export function configSchemaOf<const T extends readonly AnySourceSpec[]>(specs: 
   return baseConfigSchema.extend({ sources: sourcesList(sourceSchemaOf(specs)), refresh: refreshSchema(specs) });
 }
 
-export const configSchema = configSchemaOf(SOURCE_SPECS);
+export const configSchema = configSchemaOf(SOURCES);
 
-export type SourceConfig = z.infer<typeof sourceSchema>;
-/** The configuration entry of the source named `N`. */
-export type SourceConfigOf<N extends SourceConfig['type']> = Extract<SourceConfig, { type: N }>;
-export type MastodonSourceConfig = SourceConfigOf<'mastodon'>;
-export type HackernewsSourceConfig = SourceConfigOf<'hackernews'>;
-export type BlueskySourceConfig = SourceConfigOf<'bluesky'>;
-export type RedditSourceConfig = SourceConfigOf<'reddit'>;
-export type XSourceConfig = SourceConfigOf<'x'>;
-export type StackexchangeSourceConfig = SourceConfigOf<'stackexchange'>;
 export type RawConfig = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
-import { LAKE, RAW_PAGE_SUFFIX, rawSidecarKey, SOURCE_NAMES } from '@social-pulse/schema';
+import { LAKE, RAW_PAGE_SUFFIX, rawSidecarKey } from '@social-pulse/schema';
+import { SOURCE_NAMES } from '@social-pulse/sources/specs';
 import { z } from 'zod';
 import { StateError, StateStore, type StateSchema } from './state.ts';
 import type { LakeObject, LakeStore } from './store/store.ts';

@@ -10,7 +10,6 @@ export {
   storyKeys,
   TABLES,
   POST_KINDS,
-  SOURCE_NAMES,
   ENTITY_TYPES,
   SENTIMENTS,
   RUN_STATUSES,
@@ -21,7 +20,7 @@ export {
   EVENT_KINDS,
   EVENT_STATUSES,
 } from './tables.ts';
-export type { PostKind, SourceName, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity, EventKind, EventStatus } from './tables.ts';
+export type { PostKind, EntityType, Sentiment, RunStatus, DqStatus, DqSeverity, EventKind, EventStatus } from './tables.ts';
 export type { Post, PostNlp, PipelineRun, DqCheck, Story, StoryPost, EventRow } from './rows.ts';
 export type { PostMetric } from './rows.ts';
 export {
@@ -41,8 +40,7 @@ export {
   ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
   rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
 } from './rollups.ts';
-export { SOURCE_SPECS, defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
-export { mastodonSpec, hackernewsSpec, blueskySpec, redditSpec, xSpec, stackexchangeSpec } from './sources/index.ts';
+export { defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';
 export { pulseState } from './tables.ts';
 export { WAREHOUSE_TABLES, duckdbHasPrimaryKey } from './state.ts';

@@ -1,11 +1,14 @@
 import type { RowOf } from './types.ts';
 import type { postMetrics } from './tables.ts';
-import type { dqChecks, events, EventKind, EventStatus, pipelineRuns, postNlp, posts, stories, storyPosts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, SourceName, RunStatus } from './tables.ts';
+import type { dqChecks, events, EventKind, EventStatus, pipelineRuns, postNlp, posts, stories, storyPosts, DqSeverity, DqStatus, EntityType, PostKind, Sentiment, RunStatus } from './tables.ts';
 
 type Narrow<Row, Over> = Omit<Row, keyof Over> & Over;
 
-/** A normalized post, as every source emits it and the lake stores it. */
-export type Post = Narrow<RowOf<typeof posts>, { source: SourceName; kind: PostKind }>;
+/**
+ * A normalized post, as every source emits it and the lake stores it. `source` is a source's
+ * name (libs/sources' `SourceName` for this build's; a test's own source has another).
+ */
+export type Post = Narrow<RowOf<typeof posts>, { kind: PostKind }>;
 
 export type PostNlp = Narrow<
   RowOf<typeof postNlp>,
@@ -18,7 +21,7 @@ export type PipelineRun = Narrow<RowOf<typeof pipelineRuns>, { status: RunStatus
 export type DqCheck = Narrow<RowOf<typeof dqChecks>, { status: DqStatus; severity: DqSeverity }>;
 
 /** One observation of a post's counts (a row of post_metrics). */
-export type PostMetric = Narrow<RowOf<typeof postMetrics>, { source: SourceName }>;
+export type PostMetric = RowOf<typeof postMetrics>;
 /** A story across networks (a row of stories). */
 export type Story = RowOf<typeof stories>;
 

@@ -1,15 +1,10 @@
 import { ROLLUP_TABLES } from './rollups.ts';
 import { col, structs, table } from './columns.ts';
-import { namesOf, SOURCE_SPECS, type SourceName } from './sources/index.ts';
 import type { TableSchema } from './types.ts';
 
 /** The kinds of post a source may report. */
 export const POST_KINDS = ['post', 'reply', 'repost', 'quote', 'story', 'question'] as const;
 export type PostKind = (typeof POST_KINDS)[number];
-
-/** The sources' names, from their specs (src/sources). */
-export const SOURCE_NAMES: readonly SourceName[] = namesOf(SOURCE_SPECS);
-export type { SourceName };
 
 /** Entity types of tweet-ner7, which the NLP enricher maps every model onto. */
 export const ENTITY_TYPES = [

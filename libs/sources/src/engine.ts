@@ -1,8 +1,8 @@
-import { DEFAULT_MAX_PAGES } from '@social-pulse/config';
 import { describeError } from '@social-pulse/runtime';
 import type { QueryCursor } from './cursor.ts';
 import { FUTURE_TOLERANCE_MS } from './guard.ts';
 import { fetchedPage } from './page.ts';
+import { DEFAULT_MAX_PAGES } from './specs/entry.ts';
 import type { FetchContext, FetchedPage, Source, SourceQuery, Window } from './types.ts';
 
 export interface QueryOutcome {

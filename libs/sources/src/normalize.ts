@@ -1,4 +1,5 @@
-import { issueText, type IssueLike, type Post, type SourceName } from '@social-pulse/schema';
+import { issueText, type IssueLike, type Post } from '@social-pulse/schema';
+import type { SourceName } from './list.ts';
 import type { z } from 'zod';
 import { guardPage } from './guard.ts';
 import type { Normalized, RawPage } from './types.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { SourceName } from '@social-pulse/schema';
+import type { SourceName } from './list.ts';
 import { SOURCE_DEFINITIONS } from './definitions.ts';
 import { normalizeRawPage } from './registry.ts';
 import { fixturePages } from './testing/fixture-pages.ts';
@@ -14,7 +14,7 @@ import { fixturePages } from './testing/fixture-pages.ts';
  *
  * The snapshot file records, per source, a hash of what the normalizer makes of every fixture
  * page and the version that made it. A hash that changes under the same version fails here,
- * even with `vitest -u`: raise the version in `<source>/definition.ts`, then `vitest -u`
+ * even with `vitest -u`: raise the version in `<source>/index.ts`, then `vitest -u`
  * records the new pair.
  */
 const SNAPSHOT = new URL('./__snapshots__/normalizer-versions.json', import.meta.url);
@@ -45,7 +45,7 @@ describe('normalizer versions', () => {
         expect(
           now[d.name]!.hash,
           `${d.name}: the normalized output of its fixture pages changed, but its normalizerVersion (${d.normalizerVersion}) did not: ` +
-            `raise it in libs/sources/src/${d.name}/definition.ts, then run vitest -u`,
+            `raise it in libs/sources/src/${d.name}/index.ts, then run vitest -u`,
         ).toBe(before.hash);
       }
     }

@@ -1,5 +1,5 @@
 import { describeError, redactUrl, type HttpResponse } from '@social-pulse/runtime';
-import type { SourceName } from '@social-pulse/schema';
+import type { SourceName } from './list.ts';
 import { encodeRawPage, keptHeaders } from './envelope.ts';
 import type { Paginator } from './paginators.ts';
 import type { FetchContext, FetchedPage, Keyed, Normalized, RawMeta, RawPage, SourceQuery } from './types.ts';

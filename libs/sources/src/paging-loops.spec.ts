@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PAGES } from '@social-pulse/config';
+import { DEFAULT_MAX_PAGES } from './specs/entry.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlueskySource } from './bluesky/source.ts';
 import { emptyCursor } from './cursor.ts';

@@ -1,5 +1,6 @@
 import { describeError, HttpError, redactUrl, type HttpResponse } from '@social-pulse/runtime';
-import type { Post, PostMetric, SourceName } from '@social-pulse/schema';
+import type { Post, PostMetric } from '@social-pulse/schema';
+import type { SourceName } from './list.ts';
 import type { SourceDefinition } from './definition.ts';
 import { definitionOf, SOURCE_DEFINITIONS } from './definitions.ts';
 import { encodeRawPage, keptHeaders } from './envelope.ts';

@@ -1,5 +1,5 @@
-import { missingVars, type Config } from '@social-pulse/config';
-import type { SourceName } from '@social-pulse/schema';
+import { missingVars } from './specs/credentials.ts';
+import type { SourcesConfig } from './specs/define.ts';
 import type { SourceDefinition } from './definition.ts';
 import { definitionOf, SOURCE_DEFINITIONS } from './definitions.ts';
 import { normalizeRefreshPage } from './refresh.ts';
@@ -7,21 +7,23 @@ import type { Normalized, RawPage, Source } from './types.ts';
 
 export type SourceStatus =
   | { kind: 'ready'; source: Source }
-  | { kind: 'skipped'; name: SourceName; reason: string };
+  /** `name`: the entry's `type` (a test's own source, or one this build lacks, included). */
+  | { kind: 'skipped'; name: string; reason: string };
 
 /**
  * The configured sources, each ready to run or skipped with the one line that says what
  * to set (a missing credential skips only its own source). Each is made by its definition
  * in `definitions` (default: every source of this build, `SOURCE_DEFINITIONS`).
  */
-export function createSources(config: Config, env: NodeJS.ProcessEnv = process.env, definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): SourceStatus[] {
+export function createSources(config: SourcesConfig, env: NodeJS.ProcessEnv = process.env, definitions: readonly SourceDefinition[] = SOURCE_DEFINITIONS): SourceStatus[] {
   return config.sources.map((sc): SourceStatus => {
     if (!sc.enabled) return { kind: 'skipped', name: sc.type, reason: 'disabled in the configuration (enabled: false)' };
     const def = definitionOf(sc.type, definitions);
     if (!def) return { kind: 'skipped', name: sc.type, reason: `this build has no source "${sc.type}"` };
     const missing = missingVars(def.credentials, env);
     if (missing.length) return { kind: 'skipped', name: sc.type, reason: `${missing.join(', ')} not set: ${def.credentials.howTo}` };
-    return { kind: 'ready', source: def.create(sc, config) };
+    // An entry of `def`'s own type (definitionOf matched it), validated by its entry schema.
+    return { kind: 'ready', source: def.create(sc as Parameters<SourceDefinition['create']>[0], config) };
   });
 }
 

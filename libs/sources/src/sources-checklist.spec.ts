@@ -1,40 +1,23 @@
-import { ConfigError, CREDENTIALS, DEFAULT_REFRESH_REQUESTS, resolveConfig, type Config } from '@social-pulse/config';
-import { SOURCE_NAMES, SOURCE_SPECS, type SourceName } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
 import { SOURCE_DEFINITIONS } from './definitions.ts';
 import { encodeRawPage } from './envelope.ts';
+import { SOURCE_NAMES, SOURCES, type SourceName } from './list.ts';
 import { refresherFor } from './refreshers.ts';
 import { createSources, normalizeRawPage } from './registry.ts';
+import { SAMPLE_ENTRIES, sourcesConfigOf } from './testing/sample-entries.ts';
 import type { RawMeta } from './types.ts';
 
 /**
  * The checklist of CONTRIBUTING.md, "Adding a source": every source of this build is in
- * every list derived from its definition. A source missing from one fails here (and a
- * source missing from SAMPLE_ENTRIES does not compile).
+ * every list derived from `SOURCES`. A source missing from one fails here (and a source
+ * missing from SAMPLE_ENTRIES does not compile). The lists of libs/config (the config union,
+ * its messages, the credential table, the refresh budgets) are checked by libs/config's
+ * sources-checklist.spec.ts, since libs/config imports libs/sources and not the reverse.
  */
-
-/** The least configuration entry of each source (its own fields only). */
-const SAMPLE_ENTRIES: Record<SourceName, Record<string, unknown>> = {
-  mastodon: { instances: ['https://mastodon.example'], tags: ['dataengineering'] },
-  hackernews: { queries: ['data engineering'] },
-  bluesky: { tags: ['dataengineering'] },
-  reddit: { subreddits: ['dataengineering'] },
-  x: { queries: ['#dataengineering'] },
-  stackexchange: { tags: ['data-engineering'] },
-};
 
 const names = SOURCE_DEFINITIONS.map((d) => d.name);
 const everyVar = Object.fromEntries(SOURCE_DEFINITIONS.flatMap((d) => d.credentials.vars.map((v) => [v, 'set-for-test'])));
-const configOf = (entries: Record<string, unknown>[]): Config => resolveConfig({ sources: entries }, '<test>', { env: {} });
-const problemsOf = (doc: unknown): string[] => {
-  try {
-    resolveConfig(doc, '<test>', { env: {} });
-    return [];
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-};
+const configOf = (entries: Record<string, unknown>[]) => sourcesConfigOf(SOURCES, entries);
 const meta = (source: string): RawMeta => ({
   source: source as SourceName,
   query: 'q',
@@ -47,49 +30,28 @@ const meta = (source: string): RawMeta => ({
 });
 
 describe('every source appears in every derived list', () => {
-  it('has one definition per spec, in the same order, under unique names (SOURCE_SPECS, SOURCE_DEFINITIONS, SOURCE_NAMES)', () => {
-    expect(names).toEqual(SOURCE_SPECS.map((s) => s.name));
+  it('has one definition per source of SOURCES, in the same order, under unique names (SOURCES, SOURCE_DEFINITIONS, SOURCE_NAMES)', () => {
+    expect(names).toEqual(SOURCES.map((s) => s.name));
     expect([...SOURCE_NAMES]).toEqual(names);
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(SAMPLE_ENTRIES).sort()).toEqual([...names].sort());
     for (const d of SOURCE_DEFINITIONS) {
-      const spec = SOURCE_SPECS.find((s) => s.name === d.name)!;
+      const spec = SOURCES.find((s) => s.name === d.name)!;
       // The definition carries its spec unchanged.
-      expect({ label: d.label, colour: d.colour, credentials: d.credentials, refreshRequests: d.refreshRequests }).toEqual({
+      expect({ label: d.label, colour: d.colour, credentials: d.credentials, refreshRequests: d.refreshRequests, normalizerVersion: d.normalizerVersion }).toEqual({
         label: spec.label,
         colour: spec.colour,
         credentials: spec.credentials,
         refreshRequests: spec.refreshRequests,
+        normalizerVersion: spec.normalizerVersion,
       });
       expect(d.colour).toMatch(/^#[0-9a-f]{6}$/);
       expect(d.label.trim()).not.toBe('');
     }
   });
 
-  it('is a `type` of the configuration, and the error for an unknown type names it', () => {
-    for (const name of names) {
-      const config = configOf([{ type: name, ...SAMPLE_ENTRIES[name as SourceName] }]);
-      expect(config.sources[0]!.type).toBe(name);
-      // An entry with a field of another source is refused by this source's own schema, not as an unknown type.
-      const problems = problemsOf({ sources: [{ type: name, ...SAMPLE_ENTRIES[name as SourceName], notAField: 1 }] });
-      expect(problems).toEqual(['sources[0]: unknown key "notAField"']);
-    }
-    const unknown = problemsOf({ sources: [{ type: 'nope' }] });
-    expect(unknown).toEqual([`sources[0].type: expected type to be one of ${names.join(', ')}`]);
-  });
-
-  it('has its credentials in the credential table, and its refresh budget exactly when it has a batch lookup', () => {
-    for (const d of SOURCE_DEFINITIONS) {
-      expect(CREDENTIALS[d.name as SourceName]).toEqual(d.credentials);
-      expect((DEFAULT_REFRESH_REQUESTS as Record<string, number>)[d.name]).toBe(d.refreshRequests);
-      expect(d.refreshRequests !== undefined).toBe(d.refresher !== undefined);
-    }
-    expect(Object.keys(CREDENTIALS)).toEqual(names);
-    expect(Object.keys(DEFAULT_REFRESH_REQUESTS)).toEqual(SOURCE_DEFINITIONS.filter((d) => d.refresher).map((d) => d.name));
-    // Every source has its budget under refresh.maxRequests; an unknown name is refused.
-    const perSource = Object.fromEntries(names.map((n) => [n, 1]));
-    expect(problemsOf({ refresh: { maxRequests: perSource } })).toEqual([]);
-    expect(problemsOf({ refresh: { maxRequests: { nope: 1 } } })).toEqual(['refresh.maxRequests: unknown key "nope"']);
+  it('has its refresh budget exactly when it has a batch lookup', () => {
+    for (const d of SOURCE_DEFINITIONS) expect(d.refreshRequests !== undefined).toBe(d.refresher !== undefined);
   });
 
   it('is created by the registry (skipped with its how-to when a credential is missing), with its batch lookup', () => {

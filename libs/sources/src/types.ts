@@ -1,6 +1,7 @@
-import type { Config, SourceConfig } from '@social-pulse/config';
 import type { HttpClient, HttpResponse, Logger } from '@social-pulse/runtime';
-import type { Post, SourceName } from '@social-pulse/schema';
+import type { Post } from '@social-pulse/schema';
+import type { SourceConfig, SourceName } from './list.ts';
+import type { SourcesConfig } from './specs/define.ts';
 import type { Paginator, Params } from './paginators.ts';
 
 /** What the raw zone records of each fetched page, beside the body itself. */
@@ -129,4 +130,4 @@ export interface Source<C extends SourceConfig = SourceConfig> {
   check?(ctx: FetchContext): Promise<string>;
 }
 
-export type SourceFactory = (config: SourceConfig, global: Config) => Source;
+export type SourceFactory = (config: SourceConfig, global: SourcesConfig) => Source;

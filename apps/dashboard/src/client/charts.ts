@@ -1,6 +1,5 @@
-import { coloursOf, SOURCE_SPECS, type AnySourceSpec } from '@social-pulse/schema/sources';
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
-import type { EventMark, Series } from '../types.ts';
+import type { EventMark, PageSource, Series } from '../types.ts';
 import { el } from './dom.ts';
 import { bucketLabel, fmt } from './format.ts';
 
@@ -12,12 +11,14 @@ declare global {
 }
 
 const PALETTE = ['#2563eb', '#f97316', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
-/** Fixed colours: each source's (from its spec; tests add their own source), then the sentiments'. */
-export const fixedColours = (specs: readonly AnySourceSpec[] = SOURCE_SPECS): Record<string, string> => ({
-  ...coloursOf(specs),
+/** Fixed colours: each source's (from its spec, sent by the server: `DashboardData.sources`), then the sentiments'. */
+export const fixedColours = (sources: readonly Pick<PageSource, 'name' | 'colour'>[]): Record<string, string> => ({
+  ...Object.fromEntries(sources.map((s) => [s.name, s.colour])),
   positive: '#16a34a', neutral: '#9ca3af', negative: '#dc2626', 'not labelled': '#e5e7eb',
 });
-const FIXED = fixedColours();
+let FIXED = fixedColours([]);
+/** The sources' colours of the view being drawn (the page draws one view at a time). */
+export const useSourceColours = (sources: readonly PageSource[]): void => void (FIXED = fixedColours(sources));
 const colorOf = (name: string, i: number) => FIXED[name] ?? PALETTE[i % PALETTE.length]!;
 
 const charts = new Map<string, ChartJs>();

@@ -1,12 +1,13 @@
-import { namesOf, SOURCE_SPECS } from '@social-pulse/schema/sources';
 import { SECTIONS } from '../panels/sections.ts';
 import type { DashboardData, ViewFilters } from '../types.ts';
+import { useSourceColours } from './charts.ts';
 import { el } from './dom.ts';
 import { periodLabel, utc } from './format.ts';
 import type { Page } from './section.ts';
 
 export const PERIODS = ['24h', '7d', '30d', '90d', '365d'];
-export const SOURCES: string[] = namesOf(SOURCE_SPECS);
+/** The source filter's choices: the sources of the build, as the server sent them. */
+export const sourceNames = (d: Pick<DashboardData, 'sources'>): string[] => d.sources.map((s) => s.name);
 
 export interface Handlers {
   /** Apply a change to the filters (a form submit, a click on a topic). */
@@ -35,7 +36,7 @@ export function filterBar(d: DashboardData, h: Handlers, live: boolean): HTMLEle
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'filters' },
     select('period', 'Period', f.period, PERIODS, null, (p) => `last ${periodLabel(p)}`),
-    select('source', 'Source', f.source, d.options.sources.length ? d.options.sources : SOURCES, 'all sources'),
+    select('source', 'Source', f.source, d.options.sources.length ? d.options.sources : sourceNames(d), 'all sources'),
     select('topic', 'Topic', f.topic, d.options.topics, 'all topics'),
     datalistInput('entity', 'Entity', f.entity, d.options.entities, 'product, company…', 120),
     select('lang', 'Language', f.lang, d.options.languages, 'all languages'),
@@ -58,6 +59,7 @@ export function filterBar(d: DashboardData, h: Handlers, live: boolean): HTMLEle
 }
 
 export function dashboard(d: DashboardData, h: Handlers, live: boolean): HTMLElement {
+  useSourceColours(d.sources);
   const per = periodLabel(d.filters.period);
   return el(
     'main',

@@ -1,4 +1,5 @@
-import type { DqCheck, EventRow, PipelineRun, Post, PostMetric, PostNlp, SourceName } from '@social-pulse/schema';
+import type { DqCheck, EventRow, PipelineRun, Post, PostMetric, PostNlp } from '@social-pulse/schema';
+import type { SourceName } from '@social-pulse/sources/specs';
 import { makeMetric, makeNlp, makePost, makeRun } from './seed.ts';
 import { seededRandom } from '@social-pulse/runtime';
 

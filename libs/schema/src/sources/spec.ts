@@ -3,14 +3,12 @@ import type { z } from 'zod';
 /**
  * What every layer must know about a source without running it: its name, the fields of its
  * configuration entry, its credentials, its refresh budget and how the dashboard shows it.
- * It lives in the lowest lib (libs/schema, which depends on nothing) so that libs/config, the
- * Pulumi program and the dashboard's browser code can all read it; what runs the source (its
- * factory, normalizer and batch lookup) is its `SourceDefinition` in libs/sources, which
- * extends this. CONTRIBUTING.md, "Adding a source", says how the two fit.
+ * The interfaces live here, in the lowest lib; each source's spec lives in its folder of
+ * libs/sources (`<name>/index.ts`, with the loader of what runs it), and the one list of them
+ * is `SOURCES` (`@social-pulse/sources/specs`). CONTRIBUTING.md, "Adding a source".
  *
- * A spec file imports zod for types only: the configuration fields are built from the zod
- * building blocks that libs/config hands to `fields`, so nothing here pulls zod into the
- * dashboard's browser bundle.
+ * A spec imports zod for types only: the configuration fields are built from the zod
+ * building blocks that libs/sources' entry schema hands to `fields` (`SourceConfigKit`).
  */
 
 /**
@@ -28,7 +26,7 @@ export interface CredentialSpec {
   readonly howTo: string;
 }
 
-/** The zod building blocks a source's configuration fields are made of (libs/config supplies them). */
+/** The zod building blocks a source's configuration fields are made of (libs/sources' entry schema, `sourceEntrySchema`, supplies them). */
 export interface SourceConfigKit {
   readonly z: typeof z;
   /** An http(s) URL of an API that must not carry a credential; `instead` says where the credential goes. */
@@ -45,7 +43,8 @@ export interface SourceConfigKit {
 
 /** A check across the fields of one entry (zod's `refine`), with the message and the path it reports. */
 export interface EntryRefinement<T> {
-  readonly check: (entry: T) => boolean;
+  /** (A method, so that a spec of exact fields is also a spec of any fields, `AnySourceSpec`.) */
+  check(entry: T): boolean;
   readonly message: string;
   readonly path: readonly string[];
 }

@@ -1,4 +1,4 @@
-import type { BlueskySourceConfig } from '@social-pulse/config';
+import type { BlueskySourceConfig } from './index.ts';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
 import { cursorParam } from '../paginators.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';

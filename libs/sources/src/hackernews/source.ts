@@ -1,4 +1,4 @@
-import type { HackernewsSourceConfig } from '@social-pulse/config';
+import type { HackernewsSourceConfig } from './index.ts';
 import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';

@@ -1,4 +1,4 @@
-import type { MastodonSourceConfig } from '@social-pulse/config';
+import type { MastodonSourceConfig } from './index.ts';
 import { compareIds } from '../cursor.ts';
 import { linkHeader } from '../paginators.ts';
 import { isoTime } from '../time.ts';

@@ -1,4 +1,4 @@
-import type { RedditSourceConfig } from '@social-pulse/config';
+import type { RedditSourceConfig } from './index.ts';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
 import { fetchedPage } from '../page.ts';
 import { isoFromSeconds } from '../time.ts';

@@ -1,4 +1,4 @@
-import type { StackexchangeSourceConfig } from '@social-pulse/config';
+import type { StackexchangeSourceConfig } from './index.ts';
 import { sleep } from '../page.ts';
 import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';

@@ -1,4 +1,4 @@
-import type { SourceName } from '@social-pulse/schema';
+import type { SourceName } from '../list.ts';
 import { encodeRawPage } from '../envelope.ts';
 import type { RawMeta, RawPage } from '../types.ts';
 import { algoliaHit, awkwardHits, awkwardStatuses, statusRun } from './fixtures.ts';

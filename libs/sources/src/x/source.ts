@@ -1,4 +1,4 @@
-import type { XSourceConfig } from '@social-pulse/config';
+import type { XSourceConfig } from './index.ts';
 import { compareIds } from '../cursor.ts';
 import { cursorParam } from '../paginators.ts';
 import { isoTime } from '../time.ts';

@@ -1,9 +1,10 @@
-import { credentialsOf, refreshRequestsOf, resolveConfig, secretValues, type Config, type ConfigError } from '@social-pulse/config';
-import { SOURCE_SPECS } from '@social-pulse/schema';
-import { echoSpec } from '@social-pulse/schema/testing';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyCursor } from '../../cursor.ts';
+import { loadDefinition } from '../../definition.ts';
 import { SOURCE_DEFINITIONS } from '../../definitions.ts';
+import { SOURCES } from '../../list.ts';
 import { refreshPosts, type RefreshPage } from '../../refresh.ts';
 import { refresherFor } from '../../refreshers.ts';
 import { createSources, normalizeRawPage } from '../../registry.ts';
@@ -11,17 +12,19 @@ import type { Source } from '../../types.ts';
 import { scrapeForTest, testContext } from '../scrape.ts';
 import type { ReplayServer } from '../server.ts';
 import type { EchoItem } from './api.ts';
-import { echo } from './definition.ts';
+import { sourcesConfigOf } from '../sample-entries.ts';
+import { echo } from './index.ts';
 import { startFakeEcho } from './fake.ts';
 
 /**
  * "Adding a source is one folder under libs/sources plus one line in the definitions list":
- * Echo is such a folder (testing/echo, with its spec in libs/schema/src/testing), and the
- * tests give each derived list the lists with Echo added, through that list's parameter.
- * Nothing else names it, and every place a source must appear takes it.
+ * Echo is such a folder (testing/echo: its spec in index.ts, its runtime in runtime.ts), and
+ * the tests give each derived list the lists with Echo added, through that list's parameter.
+ * Nothing else names it, and every place a source must appear takes it (the configuration's
+ * lists: libs/config/src/echo.spec.ts).
  */
-const specs = [...SOURCE_SPECS, echoSpec];
-const definitions = [...SOURCE_DEFINITIONS, echo];
+const specs = [...SOURCES, echo];
+const definitions = [...SOURCE_DEFINITIONS, await loadDefinition(echo)];
 const TOKEN = { ECHO_TOKEN: 'echo-token-1' };
 
 const items: EchoItem[] = [1, 2, 3, 4, 5].map((i) => ({
@@ -37,42 +40,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-const configWith = (entry: Record<string, unknown>): Config =>
-  resolveConfig({ sources: [{ type: 'echo', channels: ['general'], ...entry }] }, '<test>', { env: {}, sources: specs });
+const configWith = (entry: Record<string, unknown>) => sourcesConfigOf(specs, [{ type: 'echo', channels: ['general'], ...entry }]);
 
 describe('a source that exists only in the tests (Echo) appears everywhere a source must', () => {
-  it('is accepted by the configuration given the specs, with its own fields, defaults and messages', () => {
-    const c = configWith({ baseUrl: 'http://127.0.0.1:9' });
-    expect(c.sources[0]).toMatchObject({ type: 'echo', channels: ['general'], pageSize: 2, enabled: true, baseUrl: 'http://127.0.0.1:9' });
-    // Without the specs, the production list: Echo is an unknown type, and the message lists the build's sources.
-    expect(() => resolveConfig({ sources: [{ type: 'echo', channels: ['general'] }] }, '<test>', { env: {} })).toThrow(
-      /sources\[0\]\.type: expected type to be one of mastodon, hackernews, bluesky, reddit, x, stackexchange$/m,
-    );
-    const problems = (doc: unknown) => {
-      try {
-        resolveConfig(doc, '<test>', { env: {}, sources: specs });
-        return [];
-      } catch (e) {
-        return (e as ConfigError).problems;
-      }
-    };
-    expect(problems({ sources: [{ type: 'nope' }] })).toEqual(['sources[0].type: expected type to be one of mastodon, hackernews, bluesky, reddit, x, stackexchange, echo']);
-    expect(problems({ sources: [{ type: 'echo', channels: [], pageSize: 99 }] })).toEqual([
-      'sources[0].channels: expected at least one entry',
-      'sources[0].pageSize: Too big: expected number to be <=50',
-    ]);
-    // A URL that carries a credential is refused, naming where Echo's goes instead.
-    expect(problems({ sources: [{ type: 'echo', channels: ['a'], baseUrl: 'http://u:p@127.0.0.1/' }] })[0]).toMatch(/credentials come only from the environment; set ECHO_TOKEN$/);
-    // Its refresh budget is a key of refresh.maxRequests.
-    expect(problems({ refresh: { maxRequests: { echo: 2 } } })).toEqual([]);
-    expect(refreshRequestsOf(specs)).toMatchObject({ echo: 3, mastodon: 20 });
-  });
-
-  it('is in the credential table: its variables are required, masked, and named with its how-to', () => {
-    const table = credentialsOf(specs);
-    expect(table.echo).toBe(echoSpec.credentials);
-    expect(secretValues({ ECHO_TOKEN: 'echo-secret', ECHO_QUOTA_KEY: 'quota-secret', HOME: '/root' }, table).sort()).toEqual(['echo-secret', 'quota-secret']);
-    expect(secretValues({ ECHO_QUOTA_KEY: 'quota-secret' }).sort()).toEqual(['quota-secret']); // *_KEY is masked anyway
+  it('is skipped by the registry, with its how-to, while its credential is unset or it is disabled', () => {
     const config = configWith({});
     expect(createSources(config, {}, definitions)).toEqual([
       { kind: 'skipped', name: 'echo', reason: 'ECHO_TOKEN not set: set ECHO_TOKEN (any value: the fake Echo server takes it)' },
@@ -124,5 +95,29 @@ describe('a source that exists only in the tests (Echo) appears everywhere a sou
     expect(landed[1]!.normalized.deleted).toEqual(['echo:103']);
     // The lake writer reads the landed refresh page the same way.
     expect(normalizeRawPage(landed[1]!.raw, definitions)).toEqual(landed[1]!.normalized);
+  });
+});
+
+describe('Echo needs nothing outside its folder', () => {
+  it('is named by no production file of the workspace (only tests and testing helpers add it)', async () => {
+    const root = path.resolve(import.meta.dirname, '../../../../..');
+    const production = async function* (dir: string): AsyncGenerator<string> {
+      for (const e of await readdir(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (!['node_modules', 'dist', 'testing', 'test', '__snapshots__'].includes(e.name)) yield* production(p);
+        } else if (/\.(ts|mjs)$/.test(e.name) && !/\.spec\.ts$/.test(e.name)) yield p;
+      }
+    };
+    const named: string[] = [];
+    let files = 0;
+    for (const top of ['libs', 'apps', 'infra', 'tools']) {
+      for await (const file of production(path.join(root, top))) {
+        files++;
+        if (/['"`]echo['"`]|\bEcho[A-Z]?\w*\b|ECHO_/.test(await readFile(file, 'utf8'))) named.push(path.relative(root, file));
+      }
+    }
+    expect(files).toBeGreaterThan(100);
+    expect(named).toEqual([]);
   });
 });

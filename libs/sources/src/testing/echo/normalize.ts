@@ -1,4 +1,5 @@
-import type { Post, SourceName } from '@social-pulse/schema';
+import type { Post } from '@social-pulse/schema';
+import type { SourceName } from '../../list.ts';
 import { guardPage } from '../../guard.ts';
 import { hashtagsInText, httpLinks, normalizeTags } from '../../html.ts';
 import type { Normalized, RawPage } from '../../types.ts';

@@ -1,19 +1,16 @@
-import type { Config } from '@social-pulse/config';
 import { compareIds } from '../../cursor.ts';
-import type { EntryOf, SourceLike } from '../../definition.ts';
+import type { SourceLike, SourcesConfig } from '../../specs/define.ts';
 import { cursorParam } from '../../paginators.ts';
 import type { FetchContext, Keyed, Paging, SourceQuery, Window } from '../../types.ts';
-import type { echoSpec } from '@social-pulse/schema/testing';
+import type { EchoConfig } from './index.ts';
 import { ECHO, normalizeEcho } from './normalize.ts';
-
-export type EchoConfig = EntryOf<typeof echoSpec>;
 
 /** Echo's channels, newest first, paged by `before` (the oldest id of the last page). */
 export class EchoSource implements SourceLike {
   readonly name = ECHO;
   constructor(
     readonly config: EchoConfig,
-    readonly global: Config,
+    readonly global: SourcesConfig,
   ) {}
 
   get base(): string {

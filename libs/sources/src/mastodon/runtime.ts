@@ -1,14 +1,13 @@
-import { mastodonSpec } from '@social-pulse/schema';
-import { defineSource } from '../definition.ts';
+import type { SourceRuntime } from '../specs/define.ts';
+import type { MastodonSpec } from './index.ts';
 import { normalizeMastodon } from './normalize.ts';
 import { mastodonRefresher, mastodonRefreshPage } from './refresher.ts';
 import { MastodonSource } from './source.ts';
 
-/** Mastodon: its spec (libs/schema, src/sources/mastodon.ts) and what runs it. */
-export const mastodon = defineSource(mastodonSpec, {
+/** What runs Mastodon (its spec is index.ts): loaded by `runtime` there. */
+export default {
   create: (entry) => new MastodonSource(entry),
   normalize: normalizeMastodon,
-  normalizerVersion: 1,
   refresher: mastodonRefresher,
   refreshPage: mastodonRefreshPage,
-});
+} satisfies SourceRuntime<MastodonSpec, MastodonSource>;

@@ -1,13 +1,12 @@
-import { stackexchangeSpec } from '@social-pulse/schema';
-import { defineSource } from '../definition.ts';
+import type { SourceRuntime } from '../specs/define.ts';
+import type { StackexchangeSpec } from './index.ts';
 import { normalizeStackexchange } from './normalize.ts';
 import { stackexchangeRefresher } from './refresher.ts';
 import { StackexchangeSource } from './source.ts';
 
-/** Stackexchange: its spec (libs/schema, src/sources/stackexchange.ts) and what runs it. */
-export const stackexchange = defineSource(stackexchangeSpec, {
+/** What runs Stack Exchange (its spec is index.ts): loaded by `runtime` there. */
+export default {
   create: (entry) => new StackexchangeSource(entry),
   normalize: normalizeStackexchange,
-  normalizerVersion: 1,
   refresher: stackexchangeRefresher,
-});
+} satisfies SourceRuntime<StackexchangeSpec, StackexchangeSource>;

@@ -1,8 +1,10 @@
-import { defineSourceSpec } from './spec.ts';
+import { defineSourceSpec } from '@social-pulse/schema/sources';
+import type { EntryOf } from '../specs/entry.ts';
+import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const CREDENTIALS = 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET';
 
-export const redditSpec = defineSourceSpec({
+const spec = defineSourceSpec({
   name: 'reddit', label: 'Reddit', colour: '#ff4500',
   credentials: {
     vars: ['REDDIT_CLIENT_ID', 'REDDIT_CLIENT_SECRET'],
@@ -19,4 +21,15 @@ export const redditSpec = defineSourceSpec({
     authUrl: apiUrl(CREDENTIALS).optional(),
   }),
   refreshRequests: 10,
+});
+
+/** Reddit's spec, as its runtime types it. */
+export type RedditSpec = typeof spec;
+/** A configuration entry of Reddit. */
+export type RedditSourceConfig = EntryOf<RedditSpec>;
+
+/** Reddit: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
+export const reddit: SourceModule<RedditSpec> = defineSource(spec, {
+  normalizerVersion: 1,
+  runtime: () => import('./runtime.ts'),
 });

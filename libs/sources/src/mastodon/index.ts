@@ -1,8 +1,10 @@
-import { defineSourceSpec } from './spec.ts';
+import { defineSourceSpec } from '@social-pulse/schema/sources';
+import type { EntryOf } from '../specs/entry.ts';
+import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const TOKEN = "set tokenEnv: NAME, the name of a variable holding the instance's access token";
 
-export const mastodonSpec = defineSourceSpec({
+const spec = defineSourceSpec({
   name: 'mastodon', label: 'Mastodon', colour: '#6364ff',
   credentials: { vars: [], howTo: 'no credential needed (set tokenEnv for instances that require a token)' },
   urlCredentialHint: TOKEN,
@@ -13,4 +15,15 @@ export const mastodonSpec = defineSourceSpec({
     tokenEnv: envName.optional(),
   }),
   refreshRequests: 20,
+});
+
+/** Mastodon's spec, as its runtime types it. */
+export type MastodonSpec = typeof spec;
+/** A configuration entry of Mastodon. */
+export type MastodonSourceConfig = EntryOf<MastodonSpec>;
+
+/** Mastodon: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
+export const mastodon: SourceModule<MastodonSpec> = defineSource(spec, {
+  normalizerVersion: 1,
+  runtime: () => import('./runtime.ts'),
 });

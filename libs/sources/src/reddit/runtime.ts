@@ -1,14 +1,13 @@
-import { redditSpec } from '@social-pulse/schema';
-import { defineSource } from '../definition.ts';
+import type { SourceRuntime } from '../specs/define.ts';
+import type { RedditSpec } from './index.ts';
 import { normalizeReddit } from './normalize.ts';
 import { redditRefresher, redditRefreshPage } from './refresher.ts';
 import { RedditSource } from './source.ts';
 
-/** Reddit: its spec (libs/schema, src/sources/reddit.ts) and what runs it. */
-export const reddit = defineSource(redditSpec, {
+/** What runs Reddit (its spec is index.ts): loaded by `runtime` there. */
+export default {
   create: (entry) => new RedditSource(entry),
   normalize: normalizeReddit,
-  normalizerVersion: 1,
   refresher: redditRefresher,
   refreshPage: redditRefreshPage,
-});
+} satisfies SourceRuntime<RedditSpec, RedditSource>;

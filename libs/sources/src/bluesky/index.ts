@@ -1,6 +1,8 @@
-import { defineSourceSpec } from './spec.ts';
+import { defineSourceSpec } from '@social-pulse/schema/sources';
+import type { EntryOf } from '../specs/entry.ts';
+import { defineSource, type SourceModule } from '../specs/define.ts';
 
-export const blueskySpec = defineSourceSpec({
+const spec = defineSourceSpec({
   name: 'bluesky', label: 'Bluesky', colour: '#0a7aff',
   credentials: {
     vars: ['BLUESKY_HANDLE', 'BLUESKY_APP_PASSWORD'],
@@ -14,4 +16,15 @@ export const blueskySpec = defineSourceSpec({
   }),
   refine: { check: (s) => s.tags.length + s.queries.length > 0, message: 'expected at least one tag or query', path: ['tags'] },
   refreshRequests: 20,
+});
+
+/** Bluesky's spec, as its runtime types it. */
+export type BlueskySpec = typeof spec;
+/** A configuration entry of Bluesky. */
+export type BlueskySourceConfig = EntryOf<BlueskySpec>;
+
+/** Bluesky: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
+export const bluesky: SourceModule<BlueskySpec> = defineSource(spec, {
+  normalizerVersion: 1,
+  runtime: () => import('./runtime.ts'),
 });

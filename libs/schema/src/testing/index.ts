@@ -1,1 +1,0 @@
-export { echoSpec } from './echo-spec.ts';

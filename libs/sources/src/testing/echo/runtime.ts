@@ -1,0 +1,13 @@
+import type { SourceRuntime } from '../../specs/define.ts';
+import type { EchoSpec } from './index.ts';
+import { normalizeEcho } from './normalize.ts';
+import { echoRefresher, echoRefreshPage } from './refresher.ts';
+import { EchoSource } from './source.ts';
+
+/** What runs Echo (its spec is index.ts): loaded by `runtime` there. */
+export default {
+  create: (entry, global) => new EchoSource(entry, global),
+  normalize: normalizeEcho,
+  refresher: echoRefresher,
+  refreshPage: echoRefreshPage,
+} satisfies SourceRuntime<EchoSpec, EchoSource>;
