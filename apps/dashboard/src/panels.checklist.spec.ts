@@ -35,7 +35,7 @@ function empty(kind: 'duckdb' | 'bigquery', rolled = false): { w: Warehouse; sen
 }
 
 /** Keys of the API's answer that are not panels: what the page is about, and the timings. */
-const NOT_PANELS = ['generatedAt', 'warehouse', 'filters', 'window', 'timings'];
+const NOT_PANELS = ['generatedAt', 'warehouse', 'filters', 'sources', 'window', 'timings'];
 
 /** The page's sections (browser code: loaded at run time, outside this file's type check). */
 async function sections(): Promise<readonly ({ name: string; grid?: string } | null)[]> {
