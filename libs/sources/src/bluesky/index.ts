@@ -1,5 +1,4 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
-import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const spec = defineSourceSpec({
@@ -18,13 +17,5 @@ const spec = defineSourceSpec({
   refreshRequests: 20,
 });
 
-/** Bluesky's spec, as its runtime types it. */
-export type BlueskySpec = typeof spec;
-/** A configuration entry of Bluesky. */
-export type BlueskySourceConfig = EntryOf<BlueskySpec>;
-
 /** Bluesky: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
-export const bluesky: SourceModule<BlueskySpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const bluesky: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../specs/define.ts';
-import type { BlueskySpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../specs/define.ts';
+import type { bluesky } from './index.ts';
 import { normalizeBluesky } from './normalize.ts';
 import { blueskyRefresher } from './refresher.ts';
 import { BlueskySource } from './source.ts';
@@ -9,4 +9,4 @@ export default {
   create: (entry) => new BlueskySource(entry),
   normalize: normalizeBluesky,
   refresher: blueskyRefresher,
-} satisfies SourceRuntime<BlueskySpec, BlueskySource>;
+} satisfies SourceRuntime<SpecOf<typeof bluesky>, BlueskySource>;

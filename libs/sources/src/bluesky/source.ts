@@ -1,9 +1,13 @@
-import type { BlueskySourceConfig } from './index.ts';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
 import { cursorParam } from '../paginators.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { searchPostsOutput, session as sessionSchema, type Session } from './api.ts';
 import { blueskyKey, normalizeBluesky } from './normalize.ts';
+import type { bluesky } from './index.ts';
+import type { ConfigOf } from '../specs/define.ts';
+
+/** A configuration entry of Bluesky. */
+type BlueskySourceConfig = ConfigOf<typeof bluesky>;
 
 /** The PDS of most accounts: it logs in and proxies `app.bsky.*` reads to the AppView. */
 const DEFAULT_BASE = 'https://bsky.social';

@@ -1,5 +1,4 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
-import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const spec = defineSourceSpec({
@@ -14,13 +13,5 @@ const spec = defineSourceSpec({
   refreshRequests: 10,
 });
 
-/** Hacker News's spec, as its runtime types it. */
-export type HackernewsSpec = typeof spec;
-/** A configuration entry of Hacker News. */
-export type HackernewsSourceConfig = EntryOf<HackernewsSpec>;
-
 /** Hacker News: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
-export const hackernews: SourceModule<HackernewsSpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const hackernews: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../specs/define.ts';
-import type { HackernewsSpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../specs/define.ts';
+import type { hackernews } from './index.ts';
 import { normalizeHackernews } from './normalize.ts';
 import { hackernewsRefresher } from './refresher.ts';
 import { HackernewsSource } from './source.ts';
@@ -9,4 +9,4 @@ export default {
   create: (entry) => new HackernewsSource(entry),
   normalize: normalizeHackernews,
   refresher: hackernewsRefresher,
-} satisfies SourceRuntime<HackernewsSpec, HackernewsSource>;
+} satisfies SourceRuntime<SpecOf<typeof hackernews>, HackernewsSource>;

@@ -1,9 +1,13 @@
-import type { HackernewsSourceConfig } from './index.ts';
 import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { searchResponse } from './api.ts';
 import { normalizeHackernews } from './normalize.ts';
+import type { hackernews } from './index.ts';
+import type { ConfigOf } from '../specs/define.ts';
+
+/** A configuration entry of Hacker News. */
+type HackernewsSourceConfig = ConfigOf<typeof hackernews>;
 
 const DEFAULT_BASE = 'https://hn.algolia.com';
 /** Algolia serves at most this many hits per query, however many pages it reports. */

@@ -1,5 +1,4 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
-import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const TOKEN = "set tokenEnv: NAME, the name of a variable holding the instance's access token";
@@ -17,13 +16,5 @@ const spec = defineSourceSpec({
   refreshRequests: 20,
 });
 
-/** Mastodon's spec, as its runtime types it. */
-export type MastodonSpec = typeof spec;
-/** A configuration entry of Mastodon. */
-export type MastodonSourceConfig = EntryOf<MastodonSpec>;
-
 /** Mastodon: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
-export const mastodon: SourceModule<MastodonSpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const mastodon: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../specs/define.ts';
-import type { MastodonSpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../specs/define.ts';
+import type { mastodon } from './index.ts';
 import { normalizeMastodon } from './normalize.ts';
 import { mastodonRefresher, mastodonRefreshPage } from './refresher.ts';
 import { MastodonSource } from './source.ts';
@@ -10,4 +10,4 @@ export default {
   normalize: normalizeMastodon,
   refresher: mastodonRefresher,
   refreshPage: mastodonRefreshPage,
-} satisfies SourceRuntime<MastodonSpec, MastodonSource>;
+} satisfies SourceRuntime<SpecOf<typeof mastodon>, MastodonSource>;

@@ -1,9 +1,13 @@
-import type { MastodonSourceConfig } from './index.ts';
 import { compareIds } from '../cursor.ts';
 import { linkHeader } from '../paginators.ts';
 import { isoTime } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { normalizeMastodon } from './normalize.ts';
+import type { mastodon } from './index.ts';
+import type { ConfigOf } from '../specs/define.ts';
+
+/** A configuration entry of Mastodon. */
+type MastodonSourceConfig = ConfigOf<typeof mastodon>;
 
 const PAGE_MAX = 40; // the API's own maximum for tag timelines
 

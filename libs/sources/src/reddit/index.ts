@@ -1,5 +1,4 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
-import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const CREDENTIALS = 'set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET';
@@ -23,13 +22,5 @@ const spec = defineSourceSpec({
   refreshRequests: 10,
 });
 
-/** Reddit's spec, as its runtime types it. */
-export type RedditSpec = typeof spec;
-/** A configuration entry of Reddit. */
-export type RedditSourceConfig = EntryOf<RedditSpec>;
-
 /** Reddit: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
-export const reddit: SourceModule<RedditSpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const reddit: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../specs/define.ts';
-import type { RedditSpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../specs/define.ts';
+import type { reddit } from './index.ts';
 import { normalizeReddit } from './normalize.ts';
 import { redditRefresher, redditRefreshPage } from './refresher.ts';
 import { RedditSource } from './source.ts';
@@ -10,4 +10,4 @@ export default {
   normalize: normalizeReddit,
   refresher: redditRefresher,
   refreshPage: redditRefreshPage,
-} satisfies SourceRuntime<RedditSpec, RedditSource>;
+} satisfies SourceRuntime<SpecOf<typeof reddit>, RedditSource>;

@@ -1,4 +1,3 @@
-import type { RedditSourceConfig } from './index.ts';
 import { HttpError, PulseError, registerSecrets, type HttpResponse } from '@social-pulse/runtime';
 import { fetchedPage } from '../page.ts';
 import { isoFromSeconds } from '../time.ts';
@@ -6,6 +5,11 @@ import { cursorParam } from '../paginators.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { compareBase36, tokenResponse } from './api.ts';
 import { normalizeReddit } from './normalize.ts';
+import type { reddit } from './index.ts';
+import type { ConfigOf } from '../specs/define.ts';
+
+/** A configuration entry of Reddit. */
+type RedditSourceConfig = ConfigOf<typeof reddit>;
 
 const DEFAULT_AUTH = 'https://www.reddit.com';
 const DEFAULT_BASE = 'https://oauth.reddit.com';

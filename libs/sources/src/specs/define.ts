@@ -56,6 +56,12 @@ export interface SourceParts<S extends AnySourceSpec> {
  */
 export type SourceModule<S extends AnySourceSpec = AnySourceSpec> = S & SourceParts<S>;
 
+/** The spec of a source's light module (`SpecOf<typeof mastodon>`): what its runtime and source are typed by. */
+export type SpecOf<M> = M extends SourceParts<infer S> ? S : never;
+
+/** A configuration entry of a source's light module (`ConfigOf<typeof mastodon>`). */
+export type ConfigOf<M> = EntryOf<SpecOf<M>>;
+
 /** A source's light module: its spec plus its normalizer version and runtime loader. */
 export function defineSource<S extends AnySourceSpec>(spec: S, parts: SourceParts<S>): SourceModule<S> {
   return { ...spec, ...parts };

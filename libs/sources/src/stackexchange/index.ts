@@ -1,5 +1,4 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
-import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 
 const spec = defineSourceSpec({
@@ -18,13 +17,5 @@ const spec = defineSourceSpec({
   refreshRequests: 5,
 });
 
-/** Stack Exchange's spec, as its runtime types it. */
-export type StackexchangeSpec = typeof spec;
-/** A configuration entry of Stack Exchange. */
-export type StackexchangeSourceConfig = EntryOf<StackexchangeSpec>;
-
 /** Stack Exchange: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
-export const stackexchange: SourceModule<StackexchangeSpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const stackexchange: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

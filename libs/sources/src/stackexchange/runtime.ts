@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../specs/define.ts';
-import type { StackexchangeSpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../specs/define.ts';
+import type { stackexchange } from './index.ts';
 import { normalizeStackexchange } from './normalize.ts';
 import { stackexchangeRefresher } from './refresher.ts';
 import { StackexchangeSource } from './source.ts';
@@ -9,4 +9,4 @@ export default {
   create: (entry) => new StackexchangeSource(entry),
   normalize: normalizeStackexchange,
   refresher: stackexchangeRefresher,
-} satisfies SourceRuntime<StackexchangeSpec, StackexchangeSource>;
+} satisfies SourceRuntime<SpecOf<typeof stackexchange>, StackexchangeSource>;

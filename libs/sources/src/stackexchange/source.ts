@@ -1,10 +1,14 @@
-import type { StackexchangeSourceConfig } from './index.ts';
 import { sleep } from '../page.ts';
 import { pageSlices, timeKey } from '../paginators.ts';
 import { isoFromSeconds } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { wrapper } from './api.ts';
 import { normalizeStackexchange } from './normalize.ts';
+import type { stackexchange } from './index.ts';
+import type { ConfigOf } from '../specs/define.ts';
+
+/** A configuration entry of Stackexchange. */
+type StackexchangeSourceConfig = ConfigOf<typeof stackexchange>;
 
 const DEFAULT_BASE = 'https://api.stackexchange.com';
 const PAGE_SIZE = 100;

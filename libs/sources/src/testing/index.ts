@@ -27,7 +27,7 @@ export type { PagingScript, ServerPagedSource } from './fake-paging.ts';
 export { fakeCredentials, startFakeOf, startSixFakes } from './six-fakes.ts';
 export type { FakeCredentials, SixFakes, SixFeeds } from './six-fakes.ts';
 export { echo } from './echo/index.ts';
-export type { EchoConfig } from './echo/index.ts';
+export type { EchoConfig } from './echo/source.ts';
 export { EchoSource } from './echo/source.ts';
 export { startFakeEcho } from './echo/fake.ts';
 export type { EchoItem } from './echo/api.ts';

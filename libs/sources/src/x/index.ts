@@ -1,5 +1,4 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
-import type { EntryOf } from '../specs/entry.ts';
 import { defineSource, type SourceModule } from '../specs/define.ts';
 
 /** X reads are paid per post, so its refresh budget stays small. */
@@ -13,13 +12,5 @@ const spec = defineSourceSpec({
   refreshRequests: 1,
 });
 
-/** X's spec, as its runtime types it. */
-export type XSpec = typeof spec;
-/** A configuration entry of X. */
-export type XSourceConfig = EntryOf<XSpec>;
-
 /** X: its spec, its normalizer version and what runs it (runtime.ts, loaded on demand). */
-export const x: SourceModule<XSpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const x: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../specs/define.ts';
-import type { XSpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../specs/define.ts';
+import type { x } from './index.ts';
 import { normalizeX } from './normalize.ts';
 import { xRefresher } from './refresher.ts';
 import { XSource } from './source.ts';
@@ -9,4 +9,4 @@ export default {
   create: (entry) => new XSource(entry),
   normalize: normalizeX,
   refresher: xRefresher,
-} satisfies SourceRuntime<XSpec, XSource>;
+} satisfies SourceRuntime<SpecOf<typeof x>, XSource>;

@@ -1,10 +1,14 @@
-import type { XSourceConfig } from './index.ts';
 import { compareIds } from '../cursor.ts';
 import { cursorParam } from '../paginators.ts';
 import { isoTime } from '../time.ts';
 import type { FetchContext, Keyed, Paging, Source, SourceQuery, Window } from '../types.ts';
 import { snowflakeTime } from './api.ts';
 import { normalizeX } from './normalize.ts';
+import type { x } from './index.ts';
+import type { ConfigOf } from '../specs/define.ts';
+
+/** A configuration entry of X. */
+type XSourceConfig = ConfigOf<typeof x>;
 
 const DEFAULT_BASE = 'https://api.x.com';
 const PAGE_MIN = 10; // the API refuses max_results below 10

@@ -1,6 +1,5 @@
 import { defineSourceSpec } from '@social-pulse/schema/sources';
 import { defineSource, type SourceModule } from '../../specs/define.ts';
-import type { EntryOf } from '../../specs/entry.ts';
 
 /**
  * Echo: a made-up network that exists only in tests, whole in this folder (its spec here, its
@@ -22,11 +21,4 @@ const spec = defineSourceSpec({
   refreshRequests: 3,
 });
 
-export type EchoSpec = typeof spec;
-/** A configuration entry of Echo. */
-export type EchoConfig = EntryOf<EchoSpec>;
-
-export const echo: SourceModule<EchoSpec> = defineSource(spec, {
-  normalizerVersion: 1,
-  runtime: () => import('./runtime.ts'),
-});
+export const echo: SourceModule<typeof spec> = defineSource(spec, { normalizerVersion: 1, runtime: () => import('./runtime.ts') });

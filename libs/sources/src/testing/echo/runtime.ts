@@ -1,5 +1,5 @@
-import type { SourceRuntime } from '../../specs/define.ts';
-import type { EchoSpec } from './index.ts';
+import type { SourceRuntime, SpecOf } from '../../specs/define.ts';
+import type { echo } from './index.ts';
 import { normalizeEcho } from './normalize.ts';
 import { echoRefresher, echoRefreshPage } from './refresher.ts';
 import { EchoSource } from './source.ts';
@@ -10,4 +10,4 @@ export default {
   normalize: normalizeEcho,
   refresher: echoRefresher,
   refreshPage: echoRefreshPage,
-} satisfies SourceRuntime<EchoSpec, EchoSource>;
+} satisfies SourceRuntime<SpecOf<typeof echo>, EchoSource>;

@@ -1,9 +1,12 @@
 import { compareIds } from '../../cursor.ts';
-import type { SourceLike, SourcesConfig } from '../../specs/define.ts';
+import type { ConfigOf, SourceLike, SourcesConfig } from '../../specs/define.ts';
 import { cursorParam } from '../../paginators.ts';
 import type { FetchContext, Keyed, Paging, SourceQuery, Window } from '../../types.ts';
-import type { EchoConfig } from './index.ts';
+import type { echo } from './index.ts';
 import { ECHO, normalizeEcho } from './normalize.ts';
+
+/** A configuration entry of Echo. */
+export type EchoConfig = ConfigOf<typeof echo>;
 
 /** Echo's channels, newest first, paged by `before` (the oldest id of the last page). */
 export class EchoSource implements SourceLike {
