@@ -83,10 +83,11 @@ export async function enrich(ctx: StepContext, opts: EnrichOptions = {}): Promis
     const doc: EnricherState = { ...(name ? { postsThrough: name } : {}), models: labelledWith, ...(shard ? { updatedAt: new Date().toISOString() } : {}) };
     await cursor.save(doc);
   };
-  const label = reportLine('enrich', shard ? `shard ${shard.index}/${shard.count}: ` : '');
+  const prefix = shard ? `shard ${shard.index}/${shard.count}: ` : '';
+  const label = reportLine('enrich', prefix);
   if (!files.length) {
     await saveState();
-    return idleReport('enrich', shard ? `shard ${shard.index}/${shard.count}: ` : '');
+    return idleReport('enrich', prefix);
   }
 
   // The labels already stored, kept current as windows are written, so that identical texts

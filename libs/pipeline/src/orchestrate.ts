@@ -151,8 +151,9 @@ export async function runPipeline(config: Config, given: PipelineHooks, opts: { 
       });
       await lock.setChild(undefined).catch(() => undefined);
       if (handoff && report.recorded) {
-        // Written by the step with its own rows (what it did not write stays here, written again: rows are upserted).
-        pending = pending.slice(handoff.rows.length);
+        // The step wrote them with its own. (Had it not, they stay here and are written with its
+        // outcome below; rows are upserted, so those it did write are only written again.)
+        pending = [];
         closeInterrupted = false;
       }
       reports.push(report);
