@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: [fileURLToPath(new URL('./tools/test-setup/temp-root.ts', import.meta.url))],
     setupFiles: [fileURLToPath(new URL('./tools/test-setup/loopback-only.ts', import.meta.url))],
     env: {
       METADATA_SERVER_DETECTION: 'none',
