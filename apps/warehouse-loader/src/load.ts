@@ -18,7 +18,7 @@ async function checkQuality(w: Warehouse, ctx: StepContext, partitions: LoadResu
       now: new Date(),
       sources: ctx.config.sources.filter((s) => s.enabled).map((s) => s.type),
       scheduleMs: parseDuration(ctx.config.schedule) ?? 3_600_000,
-      // BigQuery: only the days this load touched (DuckDB gives none: the whole table, which costs nothing).
+      // Only the days this load touched (none when it brought nothing), on both backends.
       ...(partitions !== undefined ? { partitions } : {}),
     });
     const failed = describeFailedChecks(checks);

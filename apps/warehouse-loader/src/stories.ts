@@ -4,10 +4,10 @@ import { updateStories, type LoadResult, type Warehouse } from '@social-pulse/wa
 
 /**
  * Stories after the posts are merged: the posts this load brought join stories, in warehouse
- * SQL, over the load's days (BigQuery; DuckDB looks for unassigned posts in the whole table,
- * which costs little). A failure is a warning, reported (report line, and `storiesError` in
- * the step's details) without failing the load: stories are derived from the posts, which are
- * loaded, and the next load assigns whatever this one could not.
+ * SQL, over the load's days (none when it brought nothing). A failure is a warning, reported
+ * (report line, and `storiesError` in the step's details) without failing the load: stories
+ * are derived from the posts, which are loaded, and the next load assigns whatever this one
+ * could not (updateStories finds posts left without a story).
  */
 export async function assignStories(w: Warehouse, ctx: StepContext, partitions: LoadResult['partitions']): Promise<{ lines: string[]; details: Record<string, unknown> }> {
   try {

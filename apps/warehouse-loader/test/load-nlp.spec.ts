@@ -43,15 +43,16 @@ describe('loading nlp/ files into post_nlp', () => {
       await mergePosts(lake, [post('1'), post('2')], 'r1');
       await w.loadPosts(await Promise.all((await lake.list('posts/')).map((f) => lake.localPath(f.key))));
       expect(await loadNlpFiles(lake, w)).toEqual({ files: 0, rowsIn: 0, inserted: 0, updated: 0 });
+      const day = { from: '2026-11-20T00:00:00.000Z', to: '2026-11-21T00:00:00.000Z' };
 
       await writeNlp(lake, [label('1', 'positive', '2026-11-22T00:00:00.000Z')], '20261122T000000Z-aaaaaa');
-      expect(await loadNlpFiles(lake, w)).toEqual({ files: 1, rowsIn: 1, inserted: 1, updated: 0 });
+      expect(await loadNlpFiles(lake, w)).toEqual({ files: 1, rowsIn: 1, inserted: 1, updated: 0, partitions: day });
       expect(await w.getState(NLP_WATERMARK)).toBe('part-20261122T000000Z-aaaaaa-000000.parquet');
       expect(await loadNlpFiles(lake, w)).toMatchObject({ files: 0 });
 
       // A relabel (newer enriched_at) replaces the labels; a new post is inserted.
       await writeNlp(lake, [label('1', 'negative', '2026-11-23T00:00:00.000Z'), label('2', 'neutral', '2026-11-23T00:00:00.000Z')], '20261123T000000Z-bbbbbb');
-      expect(await loadNlpFiles(lake, w)).toEqual({ files: 1, rowsIn: 2, inserted: 1, updated: 1 });
+      expect(await loadNlpFiles(lake, w)).toEqual({ files: 1, rowsIn: 2, inserted: 1, updated: 1, partitions: day });
       const rows = await w.query<{ post_id: string; sentiment: string; entities: { type: string; text: string }[] }>(
         'SELECT post_id, sentiment, entities FROM posts_enriched ORDER BY post_id',
       );

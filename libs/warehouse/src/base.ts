@@ -1,5 +1,5 @@
 import { postMetrics, postNlp, posts, type Field, type TableSchema } from '@social-pulse/schema';
-import type { LoadResult } from './types.ts';
+import type { LoadPartitions, LoadResult } from './types.ts';
 
 /**
  * What both warehouses share: the three loads, each a MERGE of the lake's Parquet files on the
@@ -20,6 +20,20 @@ export abstract class MergingWarehouse {
   loadMetrics(files: string[]): Promise<LoadResult> {
     return this.merge(postMetrics, files, 'observed_at');
   }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The whole UTC days from the one of `lo` to the one after `hi`, `[from, to)`: the days a load's
+ * rows fall in (LoadResult.partitions), which bound what the checks and stories after it read.
+ * Undefined without both bounds.
+ */
+export function loadDays(lo: unknown, hi: unknown): LoadPartitions | undefined {
+  const ms = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN);
+  const [a, b] = [ms(lo), ms(hi)];
+  if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
+  return { from: new Date(Math.floor(a / DAY_MS) * DAY_MS).toISOString(), to: new Date((Math.floor(b / DAY_MS) + 1) * DAY_MS).toISOString() };
 }
 
 /**

@@ -140,4 +140,28 @@ describe('stories (DuckDB)', () => {
     expect(await membership()).toEqual(incremental);
     expect(new Set(Object.values(incremental)).size).toBe(2);
   });
+
+  it('reads only the days a load touched, and still assigns the posts an earlier run left without a story', async () => {
+    // A load whose stories pass did not happen (it failed after the posts were merged).
+    const early = await w.loadPosts([await parquetOf(postsTable, [post('reddit', 'old', { links: ['https://example.com/one'], created_at: '2026-11-02T10:00:00.000Z' })])]);
+    expect(early.partitions).toEqual({ from: '2026-11-02T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' });
+    // The next load brings other days; its days bound the pass, and the left post is found anyway.
+    const next = await w.loadPosts([await parquetOf(postsTable, [
+      post('hackernews', 'new', { links: ['https://example.com/one?utm_source=hn'], created_at: '2026-11-20T08:00:00.000Z' }),
+      post('x', 'later', { text: 'unrelated', created_at: '2026-11-21T23:59:59.999Z' }),
+    ])]);
+    expect(next.partitions).toEqual({ from: '2026-11-20T00:00:00.000Z', to: '2026-11-22T00:00:00.000Z' });
+    const r = await updateStories(w, { now: new Date('2026-11-22T00:00:00.000Z'), partitions: next.partitions });
+    expect(r.assigned).toBe(3);
+    const m = await membership();
+    expect(m['hackernews:new']).toBe(m['reddit:old']);
+    // A load with nothing new touches no day and assigns nothing.
+    const idle = await w.loadPosts([]);
+    expect(idle.partitions).toBeNull();
+    expect(await updateStories(w, { now: new Date('2026-11-22T01:00:00.000Z'), partitions: idle.partitions })).toMatchObject({ assigned: 0, created: 0 });
+    // A post left without a story is found by an idle pass too.
+    await w.query(`DELETE FROM story_posts WHERE post_id = 'x:later'`);
+    expect(await updateStories(w, { now: new Date('2026-11-22T02:00:00.000Z'), partitions: null })).toMatchObject({ assigned: 1 });
+    expect(Object.keys(await membership())).toHaveLength(3);
+  });
 });

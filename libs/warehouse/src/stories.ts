@@ -270,8 +270,9 @@ export interface StoriesResult {
 
 /**
  * Runs the stories statements over the posts of `partitions` (a load's days; absent: every
- * post; null: none new, only the repair of an interrupted run). DuckDB runs them in one
- * transaction; BigQuery one after the other (each idempotent, the watermark moved last).
+ * post; null: none new, only the repair of an interrupted run), plus every post still without a
+ * story when there is one (an earlier run that failed). DuckDB runs them in one transaction;
+ * BigQuery one after the other (each idempotent, the watermark moved last).
  */
 export async function updateStories(w: Warehouse, opts: { now: Date; partitions?: LoadPartitions | null }): Promise<StoriesResult> {
   const since = (await w.getState(STORIES_WATERMARK)) ?? EPOCH;
@@ -286,6 +287,13 @@ export async function updateStories(w: Warehouse, opts: { now: Date; partitions?
     const [storiesBefore, postsBefore] = [await count('stories'), await count('story_posts')];
     await w.query(STORIES_SQL.refresh, params);
     await w.query(STORIES_SQL.assign, { from: params.from, to: params.to, now });
+    // A bounded run also assigns what an earlier run left (one that failed after its load, whose
+    // days this load may not touch). Posts are never deleted and each has at most one story, so
+    // the posts that still have none are the difference of two counts, which both backends
+    // answer from table metadata; only then is the whole table read.
+    if (p !== ALL_TIME && (await count('posts')) > (await count('story_posts'))) {
+      await w.query(STORIES_SQL.assign, { from: ALL_TIME.from, to: ALL_TIME.to, now });
+    }
     await w.query(STORIES_SQL.keys, { since });
     await w.query(STORIES_SQL.stories, { since, now });
     const [changed] = await w.query<{ n: number }>(

@@ -17,7 +17,7 @@ import {
   type ScalarType,
   type TableSchema,
 } from '@social-pulse/schema';
-import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
+import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { SCHEMA_RELATIONS, VIEWS } from '../views.ts';
 import { bigquery } from './client.ts';
@@ -64,8 +64,6 @@ function relaxed(fields: BigQueryField[]): BigQueryField[] {
   return fields.map((f) => ({ ...f, mode: f.mode === 'REQUIRED' ? 'NULLABLE' : f.mode, ...(f.fields ? { fields: relaxed(f.fields) } : {}) }));
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * The whole UTC days from the one of `lo` to the one after `hi`: the partitions (DAY
  * partitioning) that hold every row of the stage. Whole days, so that the microseconds a
@@ -73,9 +71,8 @@ const DAY_MS = 86_400_000;
  */
 function dayBounds(column: string, lo: unknown, hi: unknown): PartitionBounds | undefined {
   if (typeof lo !== 'string' || typeof hi !== 'string') return undefined; // no value: the MERGE's REQUIRED column will say so
-  const from = Math.floor(Date.parse(lo) / DAY_MS) * DAY_MS;
-  const to = (Math.floor(Date.parse(hi) / DAY_MS) + 1) * DAY_MS;
-  return { column, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+  const days = loadDays(lo, hi);
+  return days && { column, ...days };
 }
 
 /** BigQuery's TIMESTAMP values, for plainValue: INT64 then comes back as a number and TIMESTAMP as an ISO string, as from DuckDB. */
@@ -245,7 +242,7 @@ export class BigQueryWarehouse extends MergingWarehouse implements Warehouse {
   }
 
   protected async merge(table: TableSchema, uris: string[], versionCol: string): Promise<LoadResult> {
-    if (!uris.length) return { rowsIn: 0, inserted: 0, updated: 0 };
+    if (!uris.length) return { rowsIn: 0, inserted: 0, updated: 0, partitions: null };
     const local = uris.filter((u) => !u.startsWith('gs://'));
     if (local.length) {
       throw new Error(`BigQuery loads Parquet from Cloud Storage; ${local[0]} is a local file. Set lake: gs://BUCKET/prefix (or PULSE_LAKE) to load ${this.uri}.`);

@@ -30,11 +30,14 @@ describe('DuckDBWarehouse', () => {
     const w = await DuckDBWarehouse.open(path.join(dir, 'w.duckdb'));
     await w.ensureSchema();
     const f1 = await parquetOf([post('1'), post('2')]);
-    expect(await w.loadPosts([f1])).toEqual({ rowsIn: 2, inserted: 2, updated: 0 });
-    expect(await w.loadPosts([f1])).toEqual({ rowsIn: 2, inserted: 0, updated: 0 });
+    // partitions: the days of the loaded rows, which bound the checks and stories after the load.
+    const day = { from: '2026-11-20T00:00:00.000Z', to: '2026-11-21T00:00:00.000Z' };
+    expect(await w.loadPosts([f1])).toEqual({ rowsIn: 2, inserted: 2, updated: 0, partitions: day });
+    expect(await w.loadPosts([f1])).toEqual({ rowsIn: 2, inserted: 0, updated: 0, partitions: day });
     const f2 = await parquetOf([post('1', { like_count: 99, collected_at: '2026-11-22T00:00:00.000Z' }), post('3')]);
     const stale = await parquetOf([post('2', { like_count: -5, collected_at: '2026-11-01T00:00:00.000Z' })]);
-    expect(await w.loadPosts([f2, stale])).toEqual({ rowsIn: 3, inserted: 1, updated: 1 });
+    expect(await w.loadPosts([f2, stale])).toEqual({ rowsIn: 3, inserted: 1, updated: 1, partitions: day });
+    expect(await w.loadPosts([])).toEqual({ rowsIn: 0, inserted: 0, updated: 0, partitions: null });
     const rows = await w.query<{ post_id: string; like_count: bigint }>('SELECT post_id, like_count FROM posts ORDER BY post_id');
     expect(rows.map((r) => [r.post_id, Number(r.like_count)])).toEqual([['x:1', 99], ['x:2', 1], ['x:3', 1]]);
     const enriched = await w.query<{ n: bigint }>('SELECT count(*) AS n FROM posts_enriched WHERE sentiment IS NULL');
@@ -119,7 +122,10 @@ describe('DuckDBWarehouse', () => {
       FROM range(300000) AS r(i) ORDER BY post_id) TO '${file}' (FORMAT parquet)`);
     conn.closeSync();
     db.closeSync();
-    expect(await w.loadPosts([file])).toEqual({ rowsIn: 300_000, inserted: 300_000, updated: 0 });
+    const loaded = await w.loadPosts([file]);
+    const [span] = await w.query<{ lo: string; hi: string }>('SELECT min(created_at) AS lo, max(created_at) AS hi FROM posts');
+    const dayOf = (iso: string, add: number) => new Date((Math.floor(Date.parse(iso) / 86_400_000) + add) * 86_400_000).toISOString();
+    expect(loaded).toEqual({ rowsIn: 300_000, inserted: 300_000, updated: 0, partitions: { from: dayOf(span!.lo, 0), to: dayOf(span!.hi, 1) } });
     // The zone map of created_at in each row group, as DuckDB keeps it.
     const segments = await w.query<{ g: bigint; stats: string }>(
       `SELECT row_group_id AS g, stats FROM pragma_storage_info('posts') WHERE column_name = 'created_at' AND segment_type <> 'VALIDITY'`,

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
-import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
+import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
@@ -175,7 +175,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   }
 
   protected async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
-    if (!files.length) return { rowsIn: 0, inserted: 0, updated: 0 };
+    if (!files.length) return { rowsIn: 0, inserted: 0, updated: 0, partitions: null };
     const cols = columnNames(table);
     const key = table.primaryKey.map(quoteIdent);
     const list = cols.map(quoteIdent).join(', ');
@@ -185,15 +185,16 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     // period. (A MERGE inserts them in the window's hash order, measured: every row group
     // then spans the whole load, and every period query reads the whole table.)
     const order = table.partitionBy ? ` ORDER BY s.${quoteIdent(table.partitionBy)}` : '';
+    const part = table.partitionBy ? quoteIdent(table.partitionBy) : undefined;
     const keyNames = new Set(table.primaryKey);
     const set = cols.filter((c) => !keyNames.has(c)).map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
     return this.inTransaction(async () => {
       await this.conn.run(`CREATE OR REPLACE TEMP TABLE stage AS
         SELECT ${list} FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false, union_by_name = true)
         QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${quoteIdent(versionCol)} DESC) = 1`);
-      const [c] = await queryRows<{ n: bigint; fresh: bigint; changed: bigint }>(
+      const [c] = await queryRows<{ n: bigint; fresh: bigint; changed: bigint; lo: Date | null; hi: Date | null }>(
         this.conn,
-        `SELECT count(*) AS n,
+        `SELECT count(*) AS n,${part ? ` min(s.${part}) AS lo, max(s.${part}) AS hi,` : ''}
                 count(*) FILTER (WHERE t.${key[0]} IS NULL) AS fresh,
                 count(*) FILTER (WHERE t.${key[0]} IS NOT NULL AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}) AS changed
          FROM stage s LEFT JOIN ${quoteIdent(table.name)} t ON ${on}`,
@@ -206,7 +207,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       // The rollups of the days these posts (or labels) fall in, in the same transaction.
       if (table === posts || table === postNlp) await this.refreshRollups(await this.stageDays());
       await this.conn.run('DROP TABLE stage');
-      return { rowsIn: Number(c!.n), inserted: Number(c!.fresh), updated: Number(c!.changed) };
+      // The days the stage's rows fall in (as BigQuery's load reports them): what the checks and
+      // stories after the load read, instead of the whole table. None when the files held no row.
+      const days = part ? (Number(c!.n) ? loadDays(c!.lo, c!.hi) : null) : undefined;
+      return { rowsIn: Number(c!.n), inserted: Number(c!.fresh), updated: Number(c!.changed), ...(days !== undefined ? { partitions: days } : {}) };
     });
   }
 
