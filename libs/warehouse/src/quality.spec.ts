@@ -1,7 +1,7 @@
 import type { PipelineRun } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
 import { DuckDBWarehouse } from './duckdb/warehouse.ts';
-import { describeFailedChecks, runQualityChecks, usualRange } from './quality.ts';
+import { describeFailedChecks, QUALITY_SQL, runQualityChecks, usualRange } from './quality.ts';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -51,6 +51,22 @@ describe('data-quality checks', () => {
     expect(describeFailedChecks(checks)).toEqual([]);
     const stored = await w.query<{ n: bigint }>(`SELECT count(*) AS n FROM dq_checks WHERE run_id = 'run-now' AND status = 'pass'`);
     expect(Number(stored[0]!.n)).toBe(6);
+    await w.close();
+  });
+
+  it('answer post_id_unique from the primary key DuckDB enforces, without counting every post_id', async () => {
+    const w = await warehouse();
+    await insertPost(w, '1');
+    const sent: unknown[] = [];
+    const query = w.query.bind(w);
+    w.query = ((sql: Parameters<typeof query>[0], params?: Parameters<typeof query>[1]) => (sent.push(sql), query(sql, params))) as typeof w.query;
+    const checks = await runQualityChecks(w, { ...opts, sources: [] });
+    expect(checks.find((c) => c.check_name === 'post_id_unique')).toMatchObject({ status: 'pass', observed: 0 });
+    expect(sent).not.toContainEqual(QUALITY_SQL.duplicates);
+    // The same table without its key (as in BigQuery) is counted: the next test's duplicates are found that way.
+    await w.query(`CREATE OR REPLACE TABLE posts AS SELECT * FROM posts`);
+    await runQualityChecks(w, { ...opts, sources: [] });
+    expect(sent).toContainEqual(QUALITY_SQL.duplicates);
     await w.close();
   });
 

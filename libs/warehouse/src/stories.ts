@@ -294,8 +294,16 @@ export async function updateStories(w: Warehouse, opts: { now: Date; partitions?
     if (p !== ALL_TIME && (await count('posts')) > (await count('story_posts'))) {
       await w.query(STORIES_SQL.assign, { from: ALL_TIME.from, to: ALL_TIME.to, now });
     }
-    await w.query(STORIES_SQL.keys, { since });
-    await w.query(STORIES_SQL.stories, { since, now });
+    // Keys and story rows come from the rows written since the last run; when there is none
+    // (an idle load) both would still read every key of story_keys to find nothing.
+    const [touched] = await w.query<{ n: number }>(
+      { duckdb: `SELECT count(*) AS n FROM story_posts WHERE updated_at > CAST($since AS TIMESTAMPTZ)`, bigquery: `SELECT COUNT(*) AS n FROM story_posts WHERE updated_at > TIMESTAMP(@since)` },
+      { since },
+    );
+    if (touched?.n) {
+      await w.query(STORIES_SQL.keys, { since });
+      await w.query(STORIES_SQL.stories, { since, now });
+    }
     const [changed] = await w.query<{ n: number }>(
       { duckdb: `SELECT count(*) AS n FROM stories WHERE updated_at = CAST($now AS TIMESTAMPTZ)`, bigquery: `SELECT COUNT(*) AS n FROM stories WHERE updated_at = TIMESTAMP(@now)` },
       { now },

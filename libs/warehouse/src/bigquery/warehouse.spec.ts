@@ -137,6 +137,10 @@ WHEN NOT MATCHED THEN
     expect(look.query).toBe(`SELECT COUNT(DISTINCT \`post_id\`) AS n, MIN(\`created_at\`) AS lo, MAX(\`created_at\`) AS hi FROM \`pulse-test.${ds}.${stage.tableReference.tableId}\``);
     expect(queries.indexOf(look)).toBeLessThan(queries.indexOf(merge));
     expect(r.partitions).toEqual({ from: '2026-11-20T00:00:00.000Z', to: '2026-11-21T00:00:00.000Z' });
+    // A load of no file (an idle run's) touches no day, so the checks and stories after it read none.
+    const before = calls.length;
+    expect(await w.loadPosts([])).toEqual({ rowsIn: 0, inserted: 0, updated: 0, partitions: null });
+    expect(calls.length).toBe(before);
     expect(calls.some((c) => c.method === 'GET' && c.path.startsWith('/projects/pulse-test/queries/'))).toBe(true);
     const drop = calls.find((c) => c.method === 'DELETE')!;
     expect(drop.path).toBe(`/projects/pulse-test/datasets/${ds}/tables/${stage.tableReference.tableId}`);
