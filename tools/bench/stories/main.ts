@@ -8,8 +8,10 @@
  * 2. Baseline, recompute everything: empty the story tables and assign every post in one run.
  * 3. Incremental, in the same run: --loads batches of --batch new posts (as a load brings them:
  *    new links and texts, some joining existing stories), each followed by updateStories as the
- *    loader calls it (DuckDB: no day bound, unassigned posts found over the whole table).
- * 4. Baseline again at the final size, recompute everything, for the same-size comparison.
+ *    loader calls it (over the days the load touched); then as many batches again with the
+ *    pass over the whole table, as the loader called it on DuckDB until 2026-12-03.
+ * 4. An idle load's pass (nothing new), both ways: no day (the loader now) and the whole table.
+ * 5. Baseline again at the final size, recompute everything, for the same-size comparison.
  *
  *   npx tsx tools/bench/stories/main.ts [--posts 1m] [--batch 10k] [--loads 3] [--keep FILE]
  */
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   const k = process.argv.indexOf('--keep');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-stories-'));
   const file = k >= 0 ? process.argv[k + 1]! : path.join(dir, 'bench.duckdb');
-  const total = n + batch * loads;
+  const total = n + batch * loads * 2;
   const seeded = existsSync(file);
   const w = await DuckDBWarehouse.open(file);
   try {
@@ -94,25 +96,47 @@ async function main(): Promise<void> {
     const [, full1] = await timed(() => updateStories(w, { now: new Date('2026-11-24T01:00:00Z') }));
     console.log(`  ${full1.toFixed(2)} s  ${await counts(w)}`);
 
-    console.log(`\nincremental: ${loads} loads of ${batch.toLocaleString('en-US')} new posts`);
+    // The days a batch's posts fall in, as the warehouse's load reports them (LoadResult.partitions).
+    const daysOf = async (collected: string) => {
+      const [r] = await w.query<{ lo: string; hi: string }>(
+        `SELECT strftime(min(created_at) AT TIME ZONE 'UTC', '%Y-%m-%d') AS lo, strftime(max(created_at) AT TIME ZONE 'UTC', '%Y-%m-%d') AS hi FROM posts WHERE collected_at = CAST($c AS TIMESTAMPTZ)`,
+        { c: collected },
+      );
+      return { from: `${r!.lo}T00:00:00.000Z`, to: new Date(Date.parse(`${r!.hi}T00:00:00.000Z`) + 86_400_000).toISOString() };
+    };
     const inc: number[] = [];
-    for (let l = 0; l < loads; l++) {
-      const lo = n + 1 + l * batch;
-      const at = new Date(Date.parse('2026-11-24T02:00:00Z') + l * 3_600_000).toISOString();
-      await w.query(insertPosts(lo, lo + batch, total, at));
-      const [r, s] = await timed(() => updateStories(w, { now: new Date(Date.parse(at) + 60_000) }));
-      inc.push(s);
-      console.log(`  load ${l + 1}: ${s.toFixed(2)} s  (${r.assigned} posts assigned, ${r.created} new stories, ${r.stories} stories updated)`);
+    const whole: number[] = [];
+    for (const [how, times] of [['over the days each load touched (the loader now)', inc], ['over the whole table (the loader until 2026-12-03)', whole]] as const) {
+      console.log(`\nincremental: ${loads} loads of ${batch.toLocaleString('en-US')} new posts, ${how}`);
+      for (let l = 0; l < loads; l++) {
+        const b = times === inc ? l : loads + l;
+        const lo = n + 1 + b * batch;
+        const at = new Date(Date.parse('2026-11-24T02:00:00Z') + b * 3_600_000).toISOString();
+        await w.query(insertPosts(lo, lo + batch, total, at));
+        const partitions = times === inc ? await daysOf(at) : undefined;
+        const [r, s] = await timed(() => updateStories(w, { now: new Date(Date.parse(at) + 60_000), ...(partitions ? { partitions } : {}) }));
+        times.push(s);
+        console.log(`  load ${l + 1}: ${s.toFixed(2)} s  (${r.assigned} posts assigned, ${r.created} new stories, ${r.stories} stories updated${partitions ? `; days ${partitions.from.slice(0, 10)} to ${partitions.to.slice(0, 10)}` : ''})`);
+      }
     }
+    console.log(`\nan idle load (nothing new):`);
+    const idleAt = Date.parse('2026-11-24T23:00:00Z');
+    const [, idleNow] = await timed(() => updateStories(w, { now: new Date(idleAt), partitions: null }));
+    const [, idleWhole] = await timed(() => updateStories(w, { now: new Date(idleAt + 60_000) }));
+    console.log(`  the loader now (no day): ${idleNow.toFixed(3)} s; over the whole table: ${idleWhole.toFixed(3)} s`);
     const after = await counts(w);
 
-    console.log(`\nbaseline: recompute everything over ${(n + batch * loads).toLocaleString('en-US')} posts`);
+    console.log(`\nbaseline: recompute everything over ${total.toLocaleString('en-US')} posts`);
     await clearStories(w);
     const [, full2] = await timed(() => updateStories(w, { now: new Date('2026-11-25T00:00:00Z') }));
     console.log(`  ${full2.toFixed(2)} s  ${await counts(w)}`);
-    const mean = inc.reduce((a, b) => a + b, 0) / inc.length;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     console.log(`\nincremental after the loads: ${after}`);
-    console.log(`\nsummary: a load of ${batch.toLocaleString('en-US')} posts on ${n.toLocaleString('en-US')}: incremental ${mean.toFixed(2)} s (mean of ${loads}) vs recompute-everything ${full2.toFixed(2)} s (${(full2 / mean).toFixed(0)}× faster)`);
+    console.log(
+      `\nsummary: a load of ${batch.toLocaleString('en-US')} posts on ${n.toLocaleString('en-US')}: incremental ${mean(inc).toFixed(2)} s (mean of ${loads}), ` +
+        `${mean(whole).toFixed(2)} s over the whole table, vs recompute-everything ${full2.toFixed(2)} s (${(full2 / mean(inc)).toFixed(0)}× faster); ` +
+        `an idle load ${idleNow.toFixed(3)} s (${idleWhole.toFixed(3)} s over the whole table)`,
+    );
   } finally {
     await w.close();
     if (k < 0) await rm(dir, { recursive: true, force: true });
