@@ -184,9 +184,12 @@ WHERE sp.post_id = p.post_id AND ${bound(d, 'sp')} AND sp.engagement <> p.eng`;
 /** Keys of the rows assigned since the last completed run, each to the first story that has it (parameter since). */
 function keysSql(d: Dialect): string {
   if (d === 'duckdb') {
+    // A LEFT JOIN rather than NOT IN: DuckDB then builds its hash table on the run's few keys
+    // and probes story_keys, instead of hashing every key there (measured at 1M posts, 4M keys:
+    // 0.7–0.8 s against 55–70 ms, the same rows).
     return `INSERT INTO story_keys (key, story_id)
-SELECT key, min(story_id) FROM (SELECT unnest(keys) AS key, story_id FROM story_posts WHERE updated_at > CAST($since AS TIMESTAMPTZ)) AS k
-WHERE key NOT IN (SELECT key FROM story_keys) GROUP BY key`;
+SELECT k.key, min(k.story_id) FROM (SELECT unnest(keys) AS key, story_id FROM story_posts WHERE updated_at > CAST($since AS TIMESTAMPTZ)) AS k
+LEFT JOIN story_keys AS s ON s.key = k.key WHERE s.key IS NULL GROUP BY k.key`;
   }
   return `INSERT INTO story_keys (key, story_id)
 SELECT key, MIN(story_id) FROM story_posts AS sp, UNNEST(sp.keys) AS key
