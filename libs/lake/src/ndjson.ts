@@ -39,10 +39,14 @@ export class NdjsonWriter {
     if (!this.out.write(b)) await once(this.out, 'drain');
   }
 
-  /** Appends rows, one `JSON.stringify` line each. */
+  /**
+   * Appends rows, one `JSON.stringify` line each, scrubbed of secrets: encoded straight to UTF-8
+   * (jsonLinesUtf8, without a string of the whole chunk), then written as {@link writeBytes}
+   * writes them.
+   */
   async writeRows(rows: readonly object[]): Promise<void> {
     const CHUNK = 2_000;
-    for (let i = 0; i < rows.length; i += CHUNK) await this.writeLines(jsonLines(rows.slice(i, i + CHUNK)));
+    for (let i = 0; i < rows.length; i += CHUNK) await this.writeBytes(jsonLinesUtf8(rows.slice(i, i + CHUNK)));
   }
 
   async close(): Promise<void> {
