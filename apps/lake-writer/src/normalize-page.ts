@@ -1,9 +1,7 @@
-import { decodeSidecar, gunzipText, jsonLines } from '@social-pulse/lake';
+import { decodeSidecar, gunzipText, jsonLinesUtf8 } from '@social-pulse/lake';
 import { describeError } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage, normalizerStamp, observationsOf } from '@social-pulse/sources';
-
-const encoder = new TextEncoder();
 
 /** What the lake writer keeps of one raw page: its posts as NDJSON lines, and what went wrong. */
 export interface PageResult {
@@ -31,7 +29,7 @@ export function normalizePage(gz: Uint8Array): PageResult {
   try {
     const page = decodeRawPage(gunzipText(Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength)));
     const n = normalizeRawPage(page);
-    return { lines: encoder.encode(jsonLines(n.posts)), posts: n.posts.length, rejected: n.rejected, observations: observationsOf(page, n), ...(n.pageError ? { pageError: n.pageError } : {}) };
+    return { lines: jsonLinesUtf8(n.posts), posts: n.posts.length, rejected: n.rejected, observations: observationsOf(page, n), ...(n.pageError ? { pageError: n.pageError } : {}) };
   } catch (e) {
     return { lines: new Uint8Array(0), posts: 0, rejected: [], observations: [], error: describeError(e) };
   }

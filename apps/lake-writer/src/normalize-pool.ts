@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describeError } from '@social-pulse/runtime';
 import type { LakeStore, ZoneFile } from '@social-pulse/lake';
@@ -100,12 +100,20 @@ export class NormalizePool {
 }
 
 /**
- * The worker's module beside this one: the TypeScript source (through normalize-worker.mjs,
- * which loads it with tsx, as the step itself runs), or compiled JavaScript where the step was
- * built. Undefined when it is not there (a bundle that left it out): pages are then
+ * The worker's module: the compiled one beside the step's compiled main when the step runs from
+ * the build (apps/cli/dist/…/lake-write.mjs, with normalize-worker.mjs beside it), else the one
+ * beside this source: normalize-worker.mjs, which loads the TypeScript worker through tsx, as
+ * the step itself runs from its sources. (The build rewrites `import.meta.url` to the source
+ * file's URL, so from the bundle it names apps/lake-writer/src/: before this looked beside the
+ * step's main, the compiled step's threads ran the sources through tsx, each compiling them and
+ * starting a loader thread of its own.) Undefined when there is none: pages are then
  * normalized inline.
  */
-function workerEntry(): URL | undefined {
+export function workerEntry(main: string | undefined = process.argv[1]): URL | undefined {
+  if (main && /\.[cm]?js$/.test(main)) {
+    const compiled = path.join(path.dirname(main), `normalize-worker${path.extname(main)}`);
+    if (existsSync(compiled)) return pathToFileURL(compiled);
+  }
   const self = fileURLToPath(import.meta.url);
   const name = path.extname(self) === '.ts' ? 'normalize-worker.mjs' : `normalize-worker${path.extname(self)}`;
   return existsSync(path.join(path.dirname(self), name)) ? new URL(`./${name}`, import.meta.url) : undefined;

@@ -7,7 +7,7 @@ export { RawZone, gunzipText, landSidecar, type LandOptions } from './raw.ts';
 export { decodeSidecar, encodeSidecar, type SidecarHeader, type SidecarInput } from './sidecar.ts';
 export { StateError, StateStore, type StateReadOptions, type StateSchema } from './state.ts';
 export { mergePosts, PostsMerge } from './posts.ts';
-export { jsonLines, NdjsonWriter } from './ndjson.ts';
+export { jsonLines, jsonLinesUtf8, NdjsonWriter } from './ndjson.ts';
 export type { MergeResult, PostsMergeOptions } from './posts.ts';
 export { readNlpIndex, readNlpRows, readPostTexts, streamPostTexts, writeNlp } from './nlp.ts';
 export type { NlpWriteResult, PostText } from './nlp.ts';

@@ -1,6 +1,7 @@
 import { issueText, type IssueLike, type Post } from '@social-pulse/schema';
 import type { SourceName } from './list.ts';
 import type { z } from 'zod';
+import { fastCheckOf } from './fast-check.ts';
 import { guardPage } from './guard.ts';
 import type { Normalized, RawPage } from './types.ts';
 
@@ -99,13 +100,22 @@ export function normalizeWith<E, I, C>(page: RawPage, shape: PageShape<E, I, C>)
   const context = shape.context(env.data, page);
   const warnings = shape.warnings?.(env.data) ?? [];
   const out: Normalized = { posts: [], rejected: [], ...(warnings.length ? { warnings } : {}) };
+  // Most items pass a hand-compiled check of the schema and are used as they are; zod parses
+  // the others, and decides and explains their rejection (see fast-check.ts).
+  const fast = fastCheckOf(shape.item);
   shape.items(env.data).forEach((raw, i) => {
     const item = shape.idOf(raw) ?? `#${i}`;
     const skipped = shape.skip?.(raw);
     if (skipped) return void out.rejected.push({ item, reason: skipped });
-    const parsed = shape.item.safeParse(shape.fields ? shape.fields(raw) : raw);
-    if (!parsed.success) return void out.rejected.push({ item, reason: firstIssue(parsed.error, shape.itemName) });
-    const posts = shape.toPosts(parsed.data, context);
+    const fields = shape.fields ? shape.fields(raw) : raw;
+    let data: I;
+    if (fast?.(fields)) data = fields as I;
+    else {
+      const parsed = shape.item.safeParse(fields);
+      if (!parsed.success) return void out.rejected.push({ item, reason: firstIssue(parsed.error, shape.itemName) });
+      data = parsed.data;
+    }
+    const posts = shape.toPosts(data, context);
     if (typeof posts === 'string') return void out.rejected.push({ item, reason: posts });
     out.posts.push(...posts);
   });
