@@ -63,6 +63,15 @@ export const rollupEntitiesDaily = rollup('rollup_entities_daily', 'Entity menti
   col('posts', 'int64', 'posts whose first spelling (smallest) of the entity is this one: summed over spellings, the posts mentioning it'),
 ]);
 
+export const rollupLinksDaily = rollup('rollup_links_daily', 'Posts per day, source, language, link and author, with the title of the most engaging titled post (links panel).', ['url', 'author_id'], [
+  col('url', 'string', 'the link (a link repeated in one post counts once)'),
+  col('author_id', 'string', "the author's id at the source"),
+  col('posts', 'int64', 'posts sharing the link'),
+  col('title', 'string?', "the link's title on the most engaging of them that has one (a story's title or a preview card's; ties: the smallest post_id), null when none has"),
+  col('title_eng', 'int64?', "that post's engagement (likes + reposts + replies + quotes + score)"),
+  col('title_post', 'string?', "that post's id"),
+]);
+
 /**
  * The monthly tier of a daily rollup: the same columns and key, with `day` the first day of
  * the UTC month (midnight), each row the sum of that month's daily rows. A view reads the
@@ -112,5 +121,5 @@ export const rollupHashtagSpans = table(
 /** The rollup tables, in the order they are built (a monthly tier or span table after its daily table, from which it is computed). */
 export const ROLLUP_TABLES = [
   rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily,
 ] as const;

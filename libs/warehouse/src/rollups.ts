@@ -7,6 +7,7 @@ import {
   rollupEntitiesMonthly,
   rollupHashtagSpans,
   rollupHashtagsDaily,
+  rollupLinksDaily,
   rollupMonthly,
   rollupTopicsDaily,
   type TableSchema,
@@ -140,6 +141,34 @@ FROM (SELECT *, MIN(text) OVER (PARTITION BY post_id, type, LOWER(text)) AS firs
             FROM posts AS p JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}, UNNEST(n.entities) AS x
             WHERE ${pw}))
 GROUP BY 1, 2, 3, 4, 5, 6`,
+  },
+  {
+    table: rollupLinksDaily,
+    // As the links panel: a link repeated in one post counts once; the title is the most
+    // engaging titled post's (ties: the smallest post_id), kept with its engagement and id so
+    // that the best of several days' bests is the best of all their posts.
+    duckdb: (pw) => `
+SELECT day, source, lang, url, author_id, count(*) AS posts,
+       first(title ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title,
+       first(eng ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title_eng,
+       first(post_id ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title_post
+FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
+             COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
+                      CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title,
+             unnest(list_distinct(p.links)) AS url
+      FROM posts AS p
+      WHERE ${pw})
+GROUP BY 1, 2, 3, 4, 5`,
+    bigquery: (pw) => `
+SELECT day, source, lang, url, author_id, COUNT(*) AS posts,
+       ARRAY_AGG(title IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
+       ARRAY_AGG(IF(title IS NULL, NULL, eng) IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title_eng,
+       ARRAY_AGG(IF(title IS NULL, NULL, post_id) IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title_post
+FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
+             COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title, link AS url
+      FROM posts AS p, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
+      WHERE ${pw})
+GROUP BY 1, 2, 3, 4, 5`,
   },
 ];
 

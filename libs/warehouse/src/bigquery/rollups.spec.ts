@@ -30,7 +30,8 @@ function post(i: number, d: number, over: Partial<Post> = {}): Post {
   const source = (['x', 'mastodon', 'bluesky'] as const)[i % 3]!;
   return samplePost(String(i), {
     post_id: `${source}:${i}`, source, author_id: `a${i % 5}`, author_handle: `h${i % 5}`, created_at: day(d, i % 24), lang: i % 4 === 0 ? null : 'en',
-    like_count: i % 7, hashtags: i % 2 ? ['sql', 'sql', 'dbt'] : ['rust'], ...over,
+    like_count: i % 7, hashtags: i % 2 ? ['sql', 'sql', 'dbt'] : ['rust'],
+    links: i % 3 ? [`https://e.com/${i % 4}`] : [], extra: source === 'mastodon' ? JSON.stringify({ card_title: `Card ${i % 3}` }) : null, ...over,
   });
 }
 

@@ -29,7 +29,8 @@ describe('DuckDB rollups', () => {
     const file = path.join(dir, 'w.duckdb');
     let w = await DuckDBWarehouse.open(file);
     await w.ensureSchema();
-    const ps = Array.from({ length: 30 }, (_, i) => samplePost(String(i), { created_at: new Date(Date.UTC(2026, 10, 1 + (i % 10), i)).toISOString(), hashtags: ['a', `t${i % 3}`] }));
+    const ps = Array.from({ length: 30 }, (_, i) => samplePost(String(i), { created_at: new Date(Date.UTC(2026, 10, 1 + (i % 10), i)).toISOString(), hashtags: ['a', `t${i % 3}`],
+      links: i % 4 ? [`https://e.com/${i % 5}`, `https://e.com/${i % 5}`] : [], kind: i % 2 ? 'story' : 'post', title: i % 2 ? `T${i % 3}` : null, like_count: i % 4 }));
     await w.loadPosts([await parquetOf(posts, ps)]);
     await w.loadNlp([await parquetOf(postNlp, ps.map((p) => sampleNlp(p.native_id, { created_at: p.created_at })))]);
     await w.close();
