@@ -8,6 +8,7 @@ import {
   rollupHashtagSpans,
   rollupHashtagsDaily,
   rollupLinksDaily,
+  rollupLinkSpans,
   rollupMonthly,
   rollupTopicsDaily,
   type TableSchema,
@@ -50,7 +51,7 @@ export interface RollupDef {
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /** Bumped whenever a rollup's definition changes: warehouses then rebuild theirs on open. */
-export const ROLLUPS_VERSION = '4';
+export const ROLLUPS_VERSION = '5';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -206,6 +207,21 @@ WHERE ${pw}
 GROUP BY 1, 2, 3`,
 };
 
+const LINK_SPANS: RollupDef = {
+  table: rollupLinkSpans,
+  spansOf: { daily: 'rollup_links_daily', key: ['url'] },
+  duckdb: (pw) => `
+SELECT p.url AS url, min(p.day) AS first_day, max(p.day) AS last_day, CAST(sum(p.posts) AS BIGINT) AS posts
+FROM rollup_links_daily AS p
+WHERE ${pw}
+GROUP BY 1`,
+  bigquery: (pw) => `
+SELECT p.url AS url, MIN(p.day) AS first_day, MAX(p.day) AS last_day, SUM(p.posts) AS posts
+FROM rollup_links_daily AS p
+WHERE ${pw}
+GROUP BY 1`,
+};
+
 /**
  * The keys of a span table whose rows the days given (ISO midnights) may change: those with a
  * daily row on one of them (read after the daily table's refresh) and those whose span
@@ -247,6 +263,7 @@ export const ROLLUPS: readonly RollupDef[] = [
   }),
   monthlyTier(entities!, rollupEntitiesMonthly, { mentions: sumOf('mentions'), posts: sumOf('posts') }),
   HASHTAG_SPANS,
+  LINK_SPANS,
 ];
 
 /** The first days of the UTC months of the days given (ISO instants), sorted, each once. */
