@@ -65,6 +65,11 @@ describe('links on the fake BigQuery', () => {
       titled += links.filter((l) => (l as { title: string | null }).title !== null).length;
       // Few links, so that ties at the k-th are in play: a limit of 3 as well.
       expect(await rows(linksPanel.sql.rollups, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
+      // The spans' way, for views without a source filter (spans have none).
+      if (!view.source) {
+        expect(await rows(linksPanel.sql.spans, { ...params, limit: LIMITS.links }), JSON.stringify(view)).toEqual(links);
+        expect(await rows(linksPanel.sql.spans, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
+      }
     }
     expect(titled).toBeGreaterThan(0);
   }, 300_000);

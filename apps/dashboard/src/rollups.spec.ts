@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard } from './panels.ts';
 import { PANELS } from './panels/index.ts';
-import { links } from './panels/links/index.ts';
+import { LINK_SPANS_SPLIT, links } from './panels/links/index.ts';
 import { topPosts, trending } from './panels/ranked/index.ts';
 import { stories } from './panels/stories/index.ts';
 import { headline } from './panels/headline/index.ts';
@@ -182,6 +182,7 @@ describe('the dashboard from rollups', () => {
     const withStories: Record<string, string>[] = [];
     const withTitles: Record<string, string>[] = [];
     const viaSpans: Record<string, string>[] = [];
+    const viaLinkSpans: Record<string, string>[] = [];
     expect(FROM_ROLLUPS.map(([k]) => k)).toEqual(expect.arrayContaining(['headline', 'volume', 'sentiment', 'topics', 'authors', 'hashtags', 'entities', 'options']));
     for (const view of VIEWS) {
       const filters = parseFilters(view);
@@ -196,16 +197,24 @@ describe('the dashboard from rollups', () => {
         const [split] = await w.query<{ inside: bigint; straddling: bigint }>(HASHTAG_SPANS_SPLIT, viaRollups.params[viaRollups.sent.indexOf(HASHTAG_SPANS_SPLIT.duckdb)]);
         viaSpans.push({ ...view, inside: String(split!.inside), straddling: String(split!.straddling) });
       }
+      // (Links likewise: the daily rows, or the spans of the links for long views without filters.)
+      const linkSpans = viaRollups.sent.includes(links.sql.spans.duckdb);
+      if (linkSpans) {
+        const [split] = await w.query<{ inside: bigint; straddling: bigint }>(LINK_SPANS_SPLIT, viaRollups.params[viaRollups.sent.indexOf(LINK_SPANS_SPLIT.duckdb)]);
+        viaLinkSpans.push({ ...view, inside: String(split!.inside), straddling: String(split!.straddling) });
+      }
+      const variant = (k: string, sql: DialectSql) =>
+        (k === 'hashtags' && spans ? hashtags.sql.spans : k === 'links' && linkSpans ? links.sql.spans : sql).duckdb;
       for (const [k, sql] of FROM_ROLLUPS) {
-        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(k === 'hashtags' && spans ? hashtags.sql.spans.duckdb : sql.duckdb);
+        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(variant(k, sql));
       }
       expect(viaRollups.sent).toContain(topPosts.sql.rollups.duckdb);
       expect(viaRollups.sent).toContain(trending.sql.rollups.duckdb);
       // Stories read only the posts of stories with two posts or more, and the rollups' means.
       expect(viaRollups.sent, JSON.stringify(view)).toContain(stories.sql.rollups.duckdb);
       if (rolled.stories.length > 0) withStories.push(view);
-      // Links in two steps (posts per link, then authors and titles for the links that can rank).
-      expect(viaRollups.sent, JSON.stringify(view)).toContain(links.sql.rollups.duckdb);
+      // Links in two steps (posts per link, then authors and titles for the links that can rank), from the daily rows or the spans.
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(variant('links', links.sql.rollups));
       if (rolled.links.some((l) => l.title !== null)) withTitles.push(view);
       if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
@@ -227,6 +236,9 @@ describe('the dashboard from rollups', () => {
     // Hashtags of the long views came from the spans, with pairs straddling the view in some of them.
     expect(viaSpans.length, JSON.stringify(viaSpans)).toBeGreaterThanOrEqual(3);
     expect(viaSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaSpans)).toBeGreaterThanOrEqual(2);
+    
+    expect(viaLinkSpans.length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(2);
+    expect(viaLinkSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(1);
     
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
     expect(monthly.length).toBeGreaterThanOrEqual(3);
