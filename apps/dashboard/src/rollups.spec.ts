@@ -146,6 +146,9 @@ beforeAll(async () => {
   await seedWarehouse(w, { nlp: [...late.filter(() => rnd() < 0.7), ...labelled.filter(() => rnd() < 0.2)].map((p) => labels(p, '2026-11-24T04:00:00.000Z')) });
   // 5. Older posts (100 to 160 days ago): long views then have hashtag pairs that straddle their start.
   await seedWarehouse(w, { posts: Array.from({ length: 120 }, () => post(i++, 24 * 100 + Math.floor(rnd() * 24 * 60))) });
+  // 6. A link shared only within a partial edge day (2026-11-23 before 18:00), by more posts than
+  //    any other: the 120-day view ending then must rank it first from the edge rows alone.
+  await seedWarehouse(w, { posts: Array.from({ length: 12 }, (_, k) => ({ ...post(i++, 0), created_at: `2026-11-23T1${k % 6}:00:0${k % 10}.000Z`, links: ['https://example.com/edge-only'] })) });
 }, 120_000);
 afterAll(() => w?.close());
 
@@ -183,6 +186,7 @@ describe('the dashboard from rollups', () => {
     const withTitles: Record<string, string>[] = [];
     const viaSpans: Record<string, string>[] = [];
     const viaLinkSpans: Record<string, string>[] = [];
+    let edgeLinkFirst = false;
     expect(FROM_ROLLUPS.map(([k]) => k)).toEqual(expect.arrayContaining(['headline', 'volume', 'sentiment', 'topics', 'authors', 'hashtags', 'entities', 'options']));
     for (const view of VIEWS) {
       const filters = parseFilters(view);
@@ -216,6 +220,7 @@ describe('the dashboard from rollups', () => {
       // Links in two steps (posts per link, then authors and titles for the links that can rank), from the daily rows or the spans.
       expect(viaRollups.sent, JSON.stringify(view)).toContain(variant('links', links.sql.rollups));
       if (rolled.links.some((l) => l.title !== null)) withTitles.push(view);
+      if (view.period === '120d' && linkSpans && rolled.links[0]?.url === 'https://example.com/edge-only') edgeLinkFirst = true;
       if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
@@ -238,6 +243,7 @@ describe('the dashboard from rollups', () => {
     expect(viaSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaSpans)).toBeGreaterThanOrEqual(2);
     
     expect(viaLinkSpans.length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(2);
+    expect(edgeLinkFirst, 'the edge-only link ranks first in the 120-day view through the spans').toBe(true);
     expect(viaLinkSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(1);
     
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
