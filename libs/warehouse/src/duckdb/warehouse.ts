@@ -3,7 +3,7 @@ import type { DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, spanKeys, type RollupDef } from '../rollups.ts';
+import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
@@ -234,6 +234,11 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       }
       const t = quoteIdent(r.table.name);
       const cols = columnNames(r.table).map(quoteIdent).join(', ');
+      // A span table's keys on those days before this daily table's refresh (a key may leave them).
+      if (days) for (const s of ROLLUPS.filter((x) => x.spansOf?.daily === r.table.name)) {
+        const key = s.spansOf!.key.map(quoteIdent).join(', ');
+        await this.conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(`before_${s.table.name}`)} AS SELECT DISTINCT ${key} FROM ${t} WHERE "day" IN (${days.map(lit).join(', ')})`);
+      }
       // A monthly tier: the whole months of those days, summed from the daily rows just refreshed.
       const keys = r.monthlyOf ? months : days;
       const sql = r.monthlyOf ? r.duckdb(months ? monthsWhere(months, lit, 'duckdb') : 'TRUE', 'TRUE') : r.duckdb(pw, nw);
@@ -243,8 +248,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   }
 
   /**
-   * A span table (RollupDef.spansOf): the keys the days may have changed (spanKeysWhere, read
-   * before their rows go) are recomputed from all their daily rows; every key without `days`.
+   * A span table (RollupDef.spansOf): the keys the days may have changed, those with a daily row
+   * on them before or after the daily table's refresh (refreshRollups kept the former), are
+   * recomputed from all their daily rows; every key without `days`. (BigQuery, which keeps no
+   * such list between its MERGEs, recomputes the superset spanKeys gives.)
    */
   private async refreshSpans(r: RollupDef, days?: string[]): Promise<void> {
     const t = quoteIdent(r.table.name);
@@ -256,7 +263,11 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     }
     const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
     const key = r.spansOf!.key.map(quoteIdent);
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE span_keys AS SELECT DISTINCT * FROM (${spanKeys(r, days, lit, t)})`);
+    const before = quoteIdent(`before_${r.table.name}`);
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE span_keys AS SELECT DISTINCT * FROM (
+      SELECT ${key.join(', ')} FROM ${quoteIdent(r.spansOf!.daily)} WHERE "day" IN (${days.map(lit).join(', ')})
+      UNION ALL SELECT ${key.join(', ')} FROM ${before})`);
+    await this.conn.run(`DROP TABLE ${before}`);
     const inKeys = (a: string) => `EXISTS (SELECT 1 FROM span_keys AS k WHERE ${key.map((c) => `k.${c} = ${a}.${c}`).join(' AND ')})`;
     // A key that left every day is not computed again: it goes.
     await this.conn.run(`DELETE FROM ${t} AS s WHERE ${inKeys('s')}`);
