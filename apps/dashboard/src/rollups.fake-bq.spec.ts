@@ -5,11 +5,13 @@ import { emulatorClientOptions, parquetOf, samplePost, startFakeBigQuery, type F
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParams, parseFilters, windowOf } from './filters.ts';
 import { LIMITS, rollupParams } from './panels.ts';
+import { hashtags as hashtagsPanel } from './panels/hashtags/index.ts';
 import { links as linksPanel } from './panels/links/index.ts';
 
 /**
- * The BigQuery text of links in two steps run, not only analysed (sql.zetasql.spec.ts): on the
- * fake BigQuery (GoogleSQL rewritten for DuckDB) it gives the raw query's links. (Stories through
+ * The BigQuery text of links through rollup_links_daily and of hashtags through the spans run,
+ * not only analysed (sql.zetasql.spec.ts): on the fake BigQuery (GoogleSQL rewritten for DuckDB),
+ * after the warehouse's own MERGEs filled those rollups, they give the raw queries' rows. (Stories through
  * the rollups are not run here: the fake cannot run the posts list both variants share,
  * ARRAY_AGG of a STRUCT with LIMIT; ZetaSQL analyses them, and rollups.spec compares them on DuckDB.)
  */
@@ -63,7 +65,25 @@ describe('links on the fake BigQuery', () => {
       titled += links.filter((l) => (l as { title: string | null }).title !== null).length;
       // Few links, so that ties at the k-th are in play: a limit of 3 as well.
       expect(await rows(linksPanel.sql.rollups, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
+      // The spans' way, for views without a source filter (spans have none).
+      if (!view.source) {
+        expect(await rows(linksPanel.sql.spans, { ...params, limit: LIMITS.links }), JSON.stringify(view)).toEqual(links);
+        expect(await rows(linksPanel.sql.spans, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
+      }
     }
     expect(titled).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('hashtags from the spans are the raw query\'s hashtags, with pairs inside and straddling the whole days', async () => {
+    const views = [{ period: '90d', end: '2026-11-24T00:00:00Z' }, { period: '7d', end: '2026-11-18T12:00:00Z' }, { period: '30d', end: '2026-11-21T13:00:00Z', source: 'x' }];
+    for (const view of views) {
+      const filters = parseFilters(view);
+      const win = windowOf(filters);
+      const params = { ...filterParams(filters, win), ...rollupParams(win) };
+      const tags = await rows(hashtagsPanel.sql.spans, { ...params, limit: LIMITS.hashtags });
+      expect(tags.length, JSON.stringify(view)).toBeGreaterThan(0);
+      expect(tags, JSON.stringify(view)).toEqual(await rows(hashtagsPanel.sql.postsOnly, { ...params, limit: LIMITS.hashtags }));
+      expect(await rows(hashtagsPanel.sql.spans, { ...params, limit: 2 })).toEqual(await rows(hashtagsPanel.sql.postsOnly, { ...params, limit: 2 }));
+    }
   }, 300_000);
 });

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard } from './panels.ts';
 import { PANELS } from './panels/index.ts';
-import { links } from './panels/links/index.ts';
+import { LINK_SPANS_SPLIT, links } from './panels/links/index.ts';
 import { topPosts, trending } from './panels/ranked/index.ts';
 import { stories } from './panels/stories/index.ts';
 import { headline } from './panels/headline/index.ts';
+import { HASHTAG_SPANS_SPLIT, hashtags } from './panels/hashtags/index.ts';
 import { makeMetric, makeNlp, makePost, seedWarehouse } from './testing/seed.ts';
 
 /**
@@ -143,6 +144,11 @@ beforeAll(async () => {
   });
   await seedWarehouse(w, { metrics });
   await seedWarehouse(w, { nlp: [...late.filter(() => rnd() < 0.7), ...labelled.filter(() => rnd() < 0.2)].map((p) => labels(p, '2026-11-24T04:00:00.000Z')) });
+  // 5. Older posts (100 to 160 days ago): long views then have hashtag pairs that straddle their start.
+  await seedWarehouse(w, { posts: Array.from({ length: 120 }, () => post(i++, 24 * 100 + Math.floor(rnd() * 24 * 60))) });
+  // 6. A link shared only within a partial edge day (2026-11-23 before 18:00), by more posts than
+  //    any other: the 120-day view ending then must rank it first from the edge rows alone.
+  await seedWarehouse(w, { posts: Array.from({ length: 12 }, (_, k) => ({ ...post(i++, 0), created_at: `2026-11-23T1${k % 6}:00:0${k % 10}.000Z`, links: ['https://example.com/edge-only'] })) });
 }, 120_000);
 afterAll(() => w?.close());
 
@@ -160,6 +166,12 @@ const VIEWS: Record<string, string>[] = [
   { period: '90d', end: '2026-11-23T15:30:00Z', lang: 'en' },
   { period: '60d', end: '2026-11-01T00:00:00Z' },
   { period: '366d', end: '2026-11-24T00:00:00Z', source: 'x' },
+  // Hashtags from the spans: every pair inside the view's whole days, or some straddling its end
+  // (posts after it) with partial edge days.
+  { period: '366d', end: '2026-11-24T00:00:00Z' },
+  { period: '90d', end: '2026-11-20T12:00:00Z' },
+  { period: '60d', end: '2026-11-21T07:00:00Z', source: 'bluesky' },
+  { period: '120d', end: '2026-11-23T18:00:00Z' },
 ];
 
 /** Every panel's statement through the rollups (PANELS: the charts, the headline, the aggregate lists, the ranked lists, stories, links). */
@@ -172,6 +184,9 @@ describe('the dashboard from rollups', () => {
     const risingBounded: Record<string, string>[] = [];
     const withStories: Record<string, string>[] = [];
     const withTitles: Record<string, string>[] = [];
+    const viaSpans: Record<string, string>[] = [];
+    const viaLinkSpans: Record<string, string>[] = [];
+    let edgeLinkFirst = false;
     expect(FROM_ROLLUPS.map(([k]) => k)).toEqual(expect.arrayContaining(['headline', 'volume', 'sentiment', 'topics', 'authors', 'hashtags', 'entities', 'options']));
     for (const view of VIEWS) {
       const filters = parseFilters(view);
@@ -180,17 +195,32 @@ describe('the dashboard from rollups', () => {
       const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
       const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
       // The rollups did serve every chart, the headline and the aggregate lists.
+      // (Hashtags: the daily rows, or the spans of the pairs for long views.)
+      const spans = viaRollups.sent.includes(hashtags.sql.spans.duckdb);
+      if (spans) {
+        const [split] = await w.query<{ inside: bigint; straddling: bigint }>(HASHTAG_SPANS_SPLIT, viaRollups.params[viaRollups.sent.indexOf(HASHTAG_SPANS_SPLIT.duckdb)]);
+        viaSpans.push({ ...view, inside: String(split!.inside), straddling: String(split!.straddling) });
+      }
+      // (Links likewise: the daily rows, or the spans of the links for long views without filters.)
+      const linkSpans = viaRollups.sent.includes(links.sql.spans.duckdb);
+      if (linkSpans) {
+        const [split] = await w.query<{ inside: bigint; straddling: bigint }>(LINK_SPANS_SPLIT, viaRollups.params[viaRollups.sent.indexOf(LINK_SPANS_SPLIT.duckdb)]);
+        viaLinkSpans.push({ ...view, inside: String(split!.inside), straddling: String(split!.straddling) });
+      }
+      const variant = (k: string, sql: DialectSql) =>
+        (k === 'hashtags' && spans ? hashtags.sql.spans : k === 'links' && linkSpans ? links.sql.spans : sql).duckdb;
       for (const [k, sql] of FROM_ROLLUPS) {
-        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(sql.duckdb);
+        expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(variant(k, sql));
       }
       expect(viaRollups.sent).toContain(topPosts.sql.rollups.duckdb);
       expect(viaRollups.sent).toContain(trending.sql.rollups.duckdb);
       // Stories read only the posts of stories with two posts or more, and the rollups' means.
       expect(viaRollups.sent, JSON.stringify(view)).toContain(stories.sql.rollups.duckdb);
       if (rolled.stories.length > 0) withStories.push(view);
-      // Links in two steps (posts per link, then authors and titles for the links that can rank).
-      expect(viaRollups.sent, JSON.stringify(view)).toContain(links.sql.rollups.duckdb);
+      // Links in two steps (posts per link, then authors and titles for the links that can rank), from the daily rows or the spans.
+      expect(viaRollups.sent, JSON.stringify(view)).toContain(variant('links', links.sql.rollups));
       if (rolled.links.some((l) => l.title !== null)) withTitles.push(view);
+      if (view.period === '120d' && linkSpans && rolled.links[0]?.url === 'https://example.com/edge-only') edgeLinkFirst = true;
       if (rolled.timings.trendingAll === undefined) risingBounded.push(view);
       expect(rolled.headline.current.posts, JSON.stringify(view)).toBeGreaterThan(0);
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
@@ -208,6 +238,14 @@ describe('the dashboard from rollups', () => {
     // Most views had stories to compare (the seeded posts share links and texts).
     expect(withStories.length).toBeGreaterThanOrEqual(VIEWS.length - 2);
     expect(withTitles.length).toBeGreaterThanOrEqual(VIEWS.length - 2);
+    // Hashtags of the long views came from the spans, with pairs straddling the view in some of them.
+    expect(viaSpans.length, JSON.stringify(viaSpans)).toBeGreaterThanOrEqual(3);
+    expect(viaSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaSpans)).toBeGreaterThanOrEqual(2);
+    
+    expect(viaLinkSpans.length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(2);
+    expect(edgeLinkFirst, 'the edge-only link ranks first in the 120-day view through the spans').toBe(true);
+    expect(viaLinkSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(1);
+    
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
     expect(monthly.length).toBeGreaterThanOrEqual(3);
     expect((await w.query<{ n: bigint }>('SELECT count(*) AS n FROM rollup_authors_monthly'))[0]!.n).toBeGreaterThan(0n);

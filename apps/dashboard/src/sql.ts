@@ -135,13 +135,23 @@ const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Reco
 const MONTHLY = Object.fromEntries(ROLLUPS.filter((r) => r.monthlyOf).map((r) => [r.monthlyOf!, r.table.name])) as Record<string, string>;
 export type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cmLo' | 'cmHi' | 'pmLo' | 'pmHi';
 
-/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
-export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, mLo, mHi, fHi, hi]: Period, filtered = true, byDay = false): string {
+/** The rows of a daily rollup for the partial days at the edges of [lo, hi) (whole days [fLo, fHi)), computed from posts by its own SELECT. */
+export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, , , fHi, hi]: Period): string {
   const r = ROLLUP[name]!;
   const t: (x: Bound) => string = tsParam(dialect);
   const cols = columnNames(r.table).join(', ');
   const edge = (a: Bound, b: Bound) =>
     r[dialect](`p.created_at >= ${t(a)} AND p.created_at < ${t(b)}`, `n.created_at >= ${t(a)} AND n.created_at < ${t(b)}`);
+  return `SELECT ${cols} FROM (${edge(lo, fLo)}) AS e1
+    UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
+}
+
+/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
+export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period: Period, filtered = true, byDay = false): string {
+  const [, fLo, mLo, mHi, fHi] = period;
+  const r = ROLLUP[name]!;
+  const t: (x: Bound) => string = tsParam(dialect);
+  const cols = columnNames(r.table).join(', ');
   const monthly = byDay ? undefined : MONTHLY[name];
   const days = monthly
     ? `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(mLo)}
@@ -150,8 +160,7 @@ export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', [lo, fL
     : `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}`;
   const rows = `
     ${days}
-    UNION ALL SELECT ${cols} FROM (${edge(lo, fLo)}) AS e1
-    UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
+    UNION ALL ${rollupEdges(name, dialect, period)}`;
   if (!filtered) return rows;
   const s = dialect === 'duckdb' ? '$' : '@';
   return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;

@@ -38,7 +38,7 @@ export { LAKE, PARQUET, dayOf, rawKey, rawSidecarKey, RAW_PAGE_SUFFIX, RAW_SIDEC
 export { metricsPartition } from './lake-layout.ts';
 export {
   ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans,
 } from './rollups.ts';
 export { defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';

@@ -63,6 +63,15 @@ export const rollupEntitiesDaily = rollup('rollup_entities_daily', 'Entity menti
   col('posts', 'int64', 'posts whose first spelling (smallest) of the entity is this one: summed over spellings, the posts mentioning it'),
 ]);
 
+export const rollupLinksDaily = rollup('rollup_links_daily', 'Posts per day, source, language, link and author, with the title of the most engaging titled post (links panel).', ['url', 'author_id'], [
+  col('url', 'string', 'the link (a link repeated in one post counts once)'),
+  col('author_id', 'string', "the author's id at the source"),
+  col('posts', 'int64', 'posts sharing the link'),
+  col('title', 'string?', "the link's title on the most engaging of them that has one (a story's title or a preview card's; ties: the smallest post_id), null when none has"),
+  col('title_eng', 'int64?', "that post's engagement (likes + reposts + replies + quotes + score)"),
+  col('title_post', 'string?', "that post's id"),
+]);
+
 /**
  * The monthly tier of a daily rollup: the same columns and key, with `day` the first day of
  * the UTC month (midnight), each row the sum of that month's daily rows. A view reads the
@@ -86,8 +95,49 @@ export const rollupMonthly = monthly(rollupDaily, 'rollup_monthly');
 export const rollupAuthorsMonthly = monthly(rollupAuthorsDaily, 'rollup_authors_monthly');
 export const rollupEntitiesMonthly = monthly(rollupEntitiesDaily, 'rollup_entities_monthly');
 
-/** The rollup tables, in the order they are built (a monthly tier after its daily table, from which it is computed). */
+/**
+ * The span of each (hashtag, source, author) pair over all time: its first and last UTC day and
+ * its posts, summed from rollup_hashtags_daily (every language). A view's whole days [lo, hi)
+ * then count every pair that lies entirely inside them (lo <= first_day, last_day < hi) from one
+ * row each, posts and one author, without reading its days; only the pairs that straddle a bound
+ * need their daily rows. A long view counts distinct authors per tag without grouping the
+ * millions of daily rows by author (at 10M posts: 4.6M pairs against 19.4M rows for a year).
+ * Not keyed by day: a load recomputes the pairs of the days it touched from the daily rows.
+ */
+export const rollupHashtagSpans = table(
+  'rollup_hashtag_spans',
+  'First and last day and posts of each hashtag, source and author, over all time (hashtags panel over long views).',
+  { primaryKey: ['tag', 'source', 'author_id'], clusterBy: ['tag', 'source'] },
+  [
+    col('tag', 'string', 'hashtag'),
+    col('source', 'string', 'the source'),
+    col('author_id', 'string', "the author's id at the source"),
+    col('first_day', 'timestamp', 'the first UTC day (midnight) the author used the tag on that source'),
+    col('last_day', 'timestamp', 'the last UTC day (midnight) the author used the tag on that source'),
+    col('posts', 'int64', 'posts using the tag, all days and languages (a tag repeated in one post counts once)'),
+  ],
+);
+
+/**
+ * The span of each link over all time: its first and last UTC day and its posts, summed from
+ * rollup_links_daily (every source and language). As rollup_hashtag_spans: a long view without a
+ * source or language filter counts a link that lies within its whole days from its one row; at
+ * 10M posts a year has 1.19M links in 3.0M daily rows.
+ */
+export const rollupLinkSpans = table(
+  'rollup_link_spans',
+  'First and last day and posts of each link, over all time (links panel over long views).',
+  { primaryKey: ['url'] },
+  [
+    col('url', 'string', 'the link'),
+    col('first_day', 'timestamp', 'the first UTC day (midnight) a post shared it'),
+    col('last_day', 'timestamp', 'the last UTC day (midnight) a post shared it'),
+    col('posts', 'int64', 'posts sharing it, all days, sources and languages (a link repeated in one post counts once)'),
+  ],
+);
+
+/** The rollup tables, in the order they are built (a monthly tier or span table after its daily table, from which it is computed). */
 export const ROLLUP_TABLES = [
   rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans,
 ] as const;

@@ -5,7 +5,10 @@ import {
   rollupDaily,
   rollupEntitiesDaily,
   rollupEntitiesMonthly,
+  rollupHashtagSpans,
   rollupHashtagsDaily,
+  rollupLinksDaily,
+  rollupLinkSpans,
   rollupMonthly,
   rollupTopicsDaily,
   type TableSchema,
@@ -37,12 +40,18 @@ export interface RollupDef {
    * the days a load touched, and never computes a view's edges (those are days).
    */
   monthlyOf?: string;
+  /**
+   * A span table (rollup_hashtag_spans): one row per `key` over all time, no day. Its SELECT reads
+   * this daily rollup (alias p) under a predicate that picks whole keys (spanKeysWhere): the keys
+   * a load's days may have changed are recomputed from all their daily rows, after the daily table.
+   */
+  spansOf?: { daily: string; key: readonly string[] };
 }
 
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /** Bumped whenever a rollup's definition changes: warehouses then rebuild theirs on open. */
-export const ROLLUPS_VERSION = '3';
+export const ROLLUPS_VERSION = '5';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -134,6 +143,34 @@ FROM (SELECT *, MIN(text) OVER (PARTITION BY post_id, type, LOWER(text)) AS firs
             WHERE ${pw}))
 GROUP BY 1, 2, 3, 4, 5, 6`,
   },
+  {
+    table: rollupLinksDaily,
+    // As the links panel: a link repeated in one post counts once; the title is the most
+    // engaging titled post's (ties: the smallest post_id), kept with its engagement and id so
+    // that the best of several days' bests is the best of all their posts.
+    duckdb: (pw) => `
+SELECT day, source, lang, url, author_id, count(*) AS posts,
+       first(title ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title,
+       first(eng ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title_eng,
+       first(post_id ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title_post
+FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
+             COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
+                      CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title,
+             unnest(list_distinct(p.links)) AS url
+      FROM posts AS p
+      WHERE ${pw})
+GROUP BY 1, 2, 3, 4, 5`,
+    bigquery: (pw) => `
+SELECT day, source, lang, url, author_id, COUNT(*) AS posts,
+       ARRAY_AGG(title IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
+       ARRAY_AGG(IF(title IS NULL, NULL, eng) IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title_eng,
+       ARRAY_AGG(IF(title IS NULL, NULL, post_id) IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title_post
+FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
+             COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title, link AS url
+      FROM posts AS p, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
+      WHERE ${pw})
+GROUP BY 1, 2, 3, 4, 5`,
+  },
 ];
 
 // ---- Monthly tiers: each month's rows, summed from its daily rows -------------------------
@@ -154,8 +191,65 @@ GROUP BY ${groups.map((_, i) => i + 1).concat(groups.length + 1).join(', ')}`;
   return { table, monthlyOf: daily.table.name, duckdb: (pw) => select('duckdb', pw), bigquery: (pw) => select('bigquery', pw) };
 }
 
+// ---- Span table: each hashtag, source and author's first and last day, from the daily rows ----
+const HASHTAG_SPANS: RollupDef = {
+  table: rollupHashtagSpans,
+  spansOf: { daily: 'rollup_hashtags_daily', key: ['tag', 'source', 'author_id'] },
+  duckdb: (pw) => `
+SELECT p.tag AS tag, p.source AS source, p.author_id AS author_id, min(p.day) AS first_day, max(p.day) AS last_day, CAST(sum(p.posts) AS BIGINT) AS posts
+FROM rollup_hashtags_daily AS p
+WHERE ${pw}
+GROUP BY 1, 2, 3`,
+  bigquery: (pw) => `
+SELECT p.tag AS tag, p.source AS source, p.author_id AS author_id, MIN(p.day) AS first_day, MAX(p.day) AS last_day, SUM(p.posts) AS posts
+FROM rollup_hashtags_daily AS p
+WHERE ${pw}
+GROUP BY 1, 2, 3`,
+};
+
+const LINK_SPANS: RollupDef = {
+  table: rollupLinkSpans,
+  spansOf: { daily: 'rollup_links_daily', key: ['url'] },
+  duckdb: (pw) => `
+SELECT p.url AS url, min(p.day) AS first_day, max(p.day) AS last_day, CAST(sum(p.posts) AS BIGINT) AS posts
+FROM rollup_links_daily AS p
+WHERE ${pw}
+GROUP BY 1`,
+  bigquery: (pw) => `
+SELECT p.url AS url, MIN(p.day) AS first_day, MAX(p.day) AS last_day, SUM(p.posts) AS posts
+FROM rollup_links_daily AS p
+WHERE ${pw}
+GROUP BY 1`,
+};
+
+/**
+ * The keys of a span table whose rows the days given (ISO midnights) may change: those with a
+ * daily row on one of them (read after the daily table's refresh) and those whose span
+ * [first_day, last_day] overlaps them (a key may have left a day: its span then shrinks, or it
+ * goes). `spans` names the span table (its state before the refresh). Each key may come twice.
+ */
+export function spanKeys(r: RollupDef, days: string[], lit: (iso: string) => string, spans: string): string {
+  const { daily, key } = r.spansOf!;
+  const cols = key.join(', ');
+  return `SELECT ${cols} FROM ${daily} WHERE day IN (${days.map(lit).join(', ')})
+    UNION ALL SELECT ${cols} FROM ${spans} AS s WHERE ${spanOverlaps(days, lit, 's')}`;
+}
+
+/** spanKeys as a predicate on the daily rows `p`. */
+export function spanKeysWhere(r: RollupDef, days: string[], lit: (iso: string) => string, spans: string): string {
+  return `EXISTS (SELECT 1 FROM (${spanKeys(r, days, lit, spans)}) AS k
+  WHERE ${r.spansOf!.key.map((c) => `k.${c} = p.${c}`).join(' AND ')})`;
+}
+
+/** A span row (alias `a`) that overlaps the days given: a superset of those holding one of them. */
+export function spanOverlaps(days: string[], lit: (iso: string) => string, a: string): string {
+  if (!days.length) throw new Error('spanOverlaps: no days');
+  const sorted = [...days].sort();
+  return `${a}.first_day <= ${lit(sorted.at(-1)!)} AND ${a}.last_day >= ${lit(sorted[0]!)}`;
+}
+
 const [daily, , authors, , entities] = DAILY;
-/** Every rollup, in the order a load refreshes them (each monthly tier after its daily table). */
+/** Every rollup, in the order a load refreshes them (each monthly tier and span table after its daily table). */
 export const ROLLUPS: readonly RollupDef[] = [
   ...DAILY,
   monthlyTier(daily!, rollupMonthly, { posts: sumOf('posts'), engagement: sumOf('engagement'), max_engagement: { duckdb: 'max(p.max_engagement)', bigquery: 'MAX(p.max_engagement)' } }),
@@ -168,6 +262,8 @@ export const ROLLUPS: readonly RollupDef[] = [
     author_name: { duckdb: 'arg_max(p.author_name, p.last_at)', bigquery: 'ARRAY_AGG(p.author_name ORDER BY p.last_at DESC LIMIT 1)[OFFSET(0)]' },
   }),
   monthlyTier(entities!, rollupEntitiesMonthly, { mentions: sumOf('mentions'), posts: sumOf('posts') }),
+  HASHTAG_SPANS,
+  LINK_SPANS,
 ];
 
 /** The first days of the UTC months of the days given (ISO instants), sorted, each once. */

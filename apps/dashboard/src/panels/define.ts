@@ -16,7 +16,7 @@ import type { ViewFilters } from '../types.ts';
 /** A row as Warehouse.query returns it (numbers and ISO strings on both backends). */
 export type Row = Record<string, unknown>;
 
-/** A panel's statement, in up to three variants of the same rows. */
+/** A panel's statement, in up to four variants of the same rows. */
 export interface PanelSql {
   /** Posts with their labels (post_nlp): the reference, and what a topic or entity filter needs. */
   raw: DialectSql;
@@ -24,6 +24,8 @@ export interface PanelSql {
   postsOnly?: DialectSql;
   /** The rollups, where they answer the view exactly (see rollupsAnswer in panels.ts). */
   rollups?: DialectSql;
+  /** Another way through the rollups that the panel's load picks for some views (hashtags: the spans of long views). */
+  spans?: DialectSql;
 }
 
 /** What a panel's load gets: the view, and ways to query the warehouse that are timed under a name. */

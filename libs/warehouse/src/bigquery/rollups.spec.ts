@@ -30,7 +30,8 @@ function post(i: number, d: number, over: Partial<Post> = {}): Post {
   const source = (['x', 'mastodon', 'bluesky'] as const)[i % 3]!;
   return samplePost(String(i), {
     post_id: `${source}:${i}`, source, author_id: `a${i % 5}`, author_handle: `h${i % 5}`, created_at: day(d, i % 24), lang: i % 4 === 0 ? null : 'en',
-    like_count: i % 7, hashtags: i % 2 ? ['sql', 'sql', 'dbt'] : ['rust'], ...over,
+    like_count: i % 7, hashtags: i % 2 ? ['sql', 'sql', 'dbt'] : ['rust'],
+    links: i % 3 ? [`https://e.com/${i % 4}`] : [], extra: source === 'mastodon' ? JSON.stringify({ card_title: `Card ${i % 3}` }) : null, ...over,
   });
 }
 
@@ -41,7 +42,7 @@ describe('BigQuery rollups', () => {
     // A new dataset's rollup tables are labelled built (the next open runs no query for them).
     expect(fake.tables.get('rollups.rollup_daily')?.labels).toEqual({ pulse_rollups: `v${ROLLUPS_VERSION}` });
 
-    const first = Array.from({ length: 60 }, (_, i) => post(i, 10 + (i % 6)));
+    const first = Array.from({ length: 60 }, (_, i) => post(i, 10 + (i % 6), i === 0 ? { hashtags: ['rust', 'once'] } : {}));
     await w.loadPosts([await gs(postsTable, first)]);
     const nlp = (p: Post, i: number) => sampleNlp(p.post_id.split(':')[1]!, {
       post_id: p.post_id, created_at: p.created_at, sentiment: i % 3 ? 'positive' : 'negative',
@@ -52,7 +53,8 @@ describe('BigQuery rollups', () => {
     const late = Array.from({ length: 10 }, (_, i) => post(100 + i, 3));
     // Posts of September too: the monthly tiers then refresh two months that do not touch.
     late.push(...Array.from({ length: 3 }, (_, i) => post(200 + i, 3, { created_at: `2026-09-0${i + 1}T08:00:00.000Z` })));
-    const again = first.slice(0, 10).map((p) => ({ ...p, collected_at: '2026-11-22T00:00:00.000Z', like_count: 99 }));
+    // Post 0 drops its tag 'once' (that author's only use of it: the span goes), post 1 'dbt'.
+    const again = first.slice(0, 10).map((p, i) => ({ ...p, collected_at: '2026-11-22T00:00:00.000Z', like_count: 99, ...(i < 2 ? { hashtags: i ? ['sql'] : ['rust'] } : {}) }));
     await w.loadPosts([await gs(postsTable, [...late, ...again])]);
     await w.loadNlp([await gs(postNlp, [...first.slice(40), ...late].map(nlp))]);
 
@@ -64,6 +66,7 @@ describe('BigQuery rollups', () => {
       expect(have.length, r.table.name).toBeGreaterThan(0);
       expect(have, r.table.name).toEqual(want);
     }
+    expect(await fake.sql(`SELECT count(*) AS n FROM rollups.rollup_hashtag_spans WHERE tag = 'once'`)).toEqual([{ n: 0n }]);
     const [{ n }] = await fake.sql<{ n: bigint }>(`SELECT sum(posts) AS n FROM rollups.rollup_daily`) as [{ n: bigint }];
     expect(Number(n)).toBe(73);
   });

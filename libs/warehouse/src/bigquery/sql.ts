@@ -1,6 +1,6 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
 import { bqIdent, bqTimestampLiteral } from '../dialect.ts';
-import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, type RollupDef } from '../rollups.ts';
+import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, type RollupDef } from '../rollups.ts';
 
 export { bqIdent };
 
@@ -76,6 +76,21 @@ WHEN NOT MATCHED THEN
 export function rollupMerge(r: RollupDef, target: string, days?: string[]): string {
   const cols = columnNames(r.table);
   const keys = r.table.primaryKey;
+  // A span table: the keys those days may have changed, from all their daily rows; a key that
+  // left every day (its old span overlaps them, nothing computes it now) is deleted.
+  if (r.spansOf) {
+    return `MERGE INTO ${bqIdent(target)} AS t
+USING (${r.bigquery(days ? spanKeysWhere(r, days, bqTimestampLiteral, bqIdent(target)) : 'TRUE', 'TRUE')}
+) AS s
+ON ${keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ')}
+WHEN MATCHED THEN
+  UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
+WHEN NOT MATCHED THEN
+  INSERT (${cols.map(bqIdent).join(', ')})
+  VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})
+WHEN NOT MATCHED BY SOURCE${days ? ` AND ${spanOverlaps(days, bqTimestampLiteral, 't')}` : ''} THEN
+  DELETE`;
+  }
   // A monthly tier: the whole months of those days, from the daily rollup (merged just before).
   const months = days && r.monthlyOf ? monthsOf(days) : undefined;
   const lits = (months ?? days)?.map(bqTimestampLiteral).join(', ');

@@ -3,7 +3,7 @@ import type { DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '../rollups.ts';
+import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
@@ -232,14 +232,51 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     const nw = days ? daysWhere(days, 'n', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
     const months = days && monthsOf(days);
     for (const r of ROLLUPS) {
+      if (r.spansOf) {
+        await this.refreshSpans(r, days);
+        continue;
+      }
       const t = quoteIdent(r.table.name);
       const cols = columnNames(r.table).map(quoteIdent).join(', ');
+      // A span table's keys on those days before this daily table's refresh (a key may leave them).
+      if (days) for (const s of ROLLUPS.filter((x) => x.spansOf?.daily === r.table.name)) {
+        const key = s.spansOf!.key.map(quoteIdent).join(', ');
+        await this.conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(`before_${s.table.name}`)} AS SELECT DISTINCT ${key} FROM ${t} WHERE "day" IN (${days.map(lit).join(', ')})`);
+      }
       // A monthly tier: the whole months of those days, summed from the daily rows just refreshed.
       const keys = r.monthlyOf ? months : days;
       const sql = r.monthlyOf ? r.duckdb(months ? monthsWhere(months, lit, 'duckdb') : 'TRUE', 'TRUE') : r.duckdb(pw, nw);
       await this.conn.run(`DELETE FROM ${t}${keys ? ` WHERE "day" IN (${keys.map(lit).join(', ')})` : ''}`);
       await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${sql}) ORDER BY "day"`);
     }
+  }
+
+  /**
+   * A span table (RollupDef.spansOf): the keys the days may have changed, those with a daily row
+   * on them before or after the daily table's refresh (refreshRollups kept the former), are
+   * recomputed from all their daily rows; every key without `days`. (BigQuery, which keeps no
+   * such list between its MERGEs, recomputes the superset spanKeys gives.)
+   */
+  private async refreshSpans(r: RollupDef, days?: string[]): Promise<void> {
+    const t = quoteIdent(r.table.name);
+    const cols = columnNames(r.table).map(quoteIdent).join(', ');
+    if (!days) {
+      await this.conn.run(`DELETE FROM ${t}`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')})`);
+      return;
+    }
+    const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
+    const key = r.spansOf!.key.map(quoteIdent);
+    const before = quoteIdent(`before_${r.table.name}`);
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE span_keys AS SELECT DISTINCT * FROM (
+      SELECT ${key.join(', ')} FROM ${quoteIdent(r.spansOf!.daily)} WHERE "day" IN (${days.map(lit).join(', ')})
+      UNION ALL SELECT ${key.join(', ')} FROM ${before})`);
+    await this.conn.run(`DROP TABLE ${before}`);
+    const inKeys = (a: string) => `EXISTS (SELECT 1 FROM span_keys AS k WHERE ${key.map((c) => `k.${c} = ${a}.${c}`).join(' AND ')})`;
+    // A key that left every day is not computed again: it goes.
+    await this.conn.run(`DELETE FROM ${t} AS s WHERE ${inKeys('s')}`);
+    await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(inKeys('p'), 'TRUE')})`);
+    await this.conn.run('DROP TABLE span_keys');
   }
 
   private async upsert(table: TableSchema, row: Record<string, unknown>): Promise<void> {

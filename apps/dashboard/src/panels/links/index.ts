@@ -1,6 +1,7 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly } from '../../sql.ts';
-import { definePanel } from '../define.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, tsParam } from '../../sql.ts';
+import { definePanel, type Row } from '../define.ts';
+import { SPANS_MIN_DAYS } from '../hashtags/index.ts';
 import { num, str, strOrNull } from '../values.ts';
 
 export interface LinkRow {
@@ -41,59 +42,106 @@ SELECT url, REGEXP_EXTRACT(LOWER(url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS do
 FROM l GROUP BY url ORDER BY posts DESC, authors DESC, url LIMIT @limit`,
 };
 
+/** The last step of the links through the rollups: rows `r` of the links that can rank → the panel's rows. */
+function rankLinks(d: 'duckdb' | 'bigquery', from: string): string {
+  const s = d === 'duckdb' ? '$' : '@';
+  return `SELECT r.url, ${d === 'duckdb' ? "regexp_extract(lower(r.url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1)" : "REGEXP_EXTRACT(LOWER(r.url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)')"} AS domain,
+       ${d === 'duckdb'
+    ? 'first(r.title ORDER BY r.title_eng DESC, r.title_post) FILTER (WHERE r.title IS NOT NULL)'
+    : 'ARRAY_AGG(r.title IGNORE NULLS ORDER BY -r.title_eng, r.title_post LIMIT 1)[SAFE_OFFSET(0)]'} AS title,
+       ${d === 'duckdb' ? "sum(r.posts) AS posts, count(DISTINCT r.source || ':' || r.author_id)" : "SUM(r.posts) AS posts, COUNT(DISTINCT CONCAT(r.source, ':', r.author_id))"} AS authors
+${from} GROUP BY r.url ORDER BY posts DESC, authors DESC, r.url LIMIT ${s}limit`;
+}
+
 /**
- * LINKS in two steps, with the same rows: the posts per link first (a count, cheap), then the
- * distinct authors and the title only for the links that can rank, those shared by at least as
- * many posts as the $limit-th link (the order is posts first, so every link of the answer is
- * among them, ties included). At 10M posts a year has 1.19M distinct links in 3.0M uses:
- * counting distinct authors and reading titles (JSON of the preview card) for every one of
- * them was the panel's cost. The title is the one of the most engaging post with a title
- * (ties: the smallest post_id), in both LINKS and here.
+ * LINKS from rollup_links_daily (see sql.ts, Rollups), in two steps, with the same rows: posts
+ * per link first, then the distinct authors and the title only for the links that can rank,
+ * those shared by at least as many posts as the $limit-th link (the order is posts first, so
+ * every link of the answer is among them, ties included). The title is the best of each row's
+ * (the most engaging titled post's, ties: the smallest post_id), so the best of all the posts'.
+ * At 10M posts a year has 1.19M distinct links in 3.0M uses: reading them from the rollup spares
+ * reading every post's link list and preview card.
  */
-export const LINKS_TOPK: DialectSql = {
+function rolled(d: 'duckdb' | 'bigquery'): string {
+  const s = d === 'duckdb' ? '$' : '@';
+  return `
+WITH r AS ${d === 'duckdb' ? 'MATERIALIZED ' : ''}(SELECT url, source, author_id, posts, title, title_eng, title_post FROM (${rollupRows('rollup_links_daily', d, CUR)}) AS q),
+c AS (SELECT url, ${d === 'duckdb' ? 'sum' : 'SUM'}(posts) AS posts FROM r GROUP BY url),
+top AS (SELECT url FROM c WHERE posts >= (SELECT ${d === 'duckdb' ? 'min' : 'MIN'}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${s}limit) AS k))
+${rankLinks(d, 'FROM r JOIN top USING (url)')}`;
+}
+export const LINKS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), bigquery: rolled('bigquery') };
+
+/**
+ * LINKS from the spans of each link (rollup_link_spans), for long views without a source or
+ * language filter (spans have neither): the same rows. A link whose span lies within the view's
+ * whole days [cLo, cHi) counts its posts from its one row; a link that straddles cLo or cHi sums
+ * its daily rows within them, and the partial edge days come from posts (an edge's link always
+ * straddles). Then, for the links that can rank only (ties at the $limit-th included), their
+ * daily and edge rows give the distinct authors and the title, as LINKS_FROM_ROLLUPS does.
+ */
+function spans(d: 'duckdb' | 'bigquery'): string {
+  const t = tsParam(d);
+  const s = d === 'duckdb' ? '$' : '@';
+  const [sum, min] = d === 'duckdb' ? ['sum', 'min'] : ['SUM', 'MIN'];
+  const inside = `k.first_day >= ${t('cLo')} AND k.last_day < ${t('cHi')}`;
+  const whole = `r.day >= ${t('cLo')} AND r.day < ${t('cHi')}`;
+  const cols = 'url, source, author_id, posts, title, title_eng, title_post';
+  return `
+WITH e AS (SELECT ${cols} FROM (${rollupEdges('rollup_links_daily', d, CUR)}) AS q),
+straddling AS (
+  SELECT k.url FROM rollup_link_spans AS k
+  WHERE k.first_day < ${t('cHi')} AND k.last_day >= ${t('cLo')} AND NOT (${inside})),
+c AS (
+  SELECT k.url, k.posts FROM rollup_link_spans AS k WHERE ${inside}
+  UNION ALL
+  SELECT url, ${sum}(posts) AS posts FROM (
+    SELECT r.url, r.posts FROM rollup_links_daily AS r JOIN straddling AS b ON b.url = r.url WHERE ${whole}
+    UNION ALL SELECT url, posts FROM e) AS x
+  GROUP BY url),
+top AS (SELECT url FROM c WHERE posts >= (SELECT ${min}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${s}limit) AS k)),
+r AS (
+  SELECT ${cols.split(', ').map((x) => `r.${x}`).join(', ')} FROM rollup_links_daily AS r JOIN top AS tp ON tp.url = r.url WHERE ${whole}
+  UNION ALL SELECT ${cols.split(', ').map((x) => `e.${x}`).join(', ')} FROM e JOIN top AS tp ON tp.url = e.url)
+${rankLinks(d, 'FROM r')}`;
+}
+export const LINKS_FROM_SPANS: DialectSql = { duckdb: spans('duckdb'), bigquery: spans('bigquery') };
+
+/** How many links of the view's whole days lie inside them and how many straddle a bound (see HASHTAG_SPANS_SPLIT). */
+export const LINK_SPANS_SPLIT: DialectSql = {
   duckdb: `
-WITH l AS MATERIALIZED (
-  SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng, unnest(list_distinct(p.links)) AS url
-  ${D_FROM}
-  WHERE ${D_PERIOD} AND ${D_MATCH}),
-c AS (SELECT url, count(*) AS posts FROM l GROUP BY url),
-top AS (SELECT url FROM c WHERE posts >= (SELECT min(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT $limit))),
-x AS MATERIALIZED (SELECT l.* FROM l JOIN top USING (url)),
-t AS (
-  SELECT p.post_id, COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
-                             CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title
-  FROM posts AS p WHERE ${D_PERIOD} AND p.post_id IN (SELECT post_id FROM x))
-SELECT x.url, regexp_extract(lower(x.url), '^[a-z]+://(?:www\\.)?([^/:?#]+)', 1) AS domain,
-       first(t.title ORDER BY x.eng DESC, x.post_id) FILTER (WHERE t.title IS NOT NULL) AS title,
-       count(*) AS posts, count(DISTINCT x.source || ':' || x.author_id) AS authors
-FROM x LEFT JOIN t USING (post_id) GROUP BY x.url ORDER BY posts DESC, authors DESC, x.url LIMIT $limit`,
+SELECT count(*) FILTER (WHERE k.first_day >= CAST($cLo AS TIMESTAMPTZ) AND k.last_day < CAST($cHi AS TIMESTAMPTZ)) AS inside,
+       count(*) FILTER (WHERE k.first_day < CAST($cLo AS TIMESTAMPTZ) OR k.last_day >= CAST($cHi AS TIMESTAMPTZ)) AS straddling
+FROM rollup_link_spans AS k
+WHERE k.first_day < CAST($cHi AS TIMESTAMPTZ) AND k.last_day >= CAST($cLo AS TIMESTAMPTZ)`,
   bigquery: `
-WITH l AS (
-  SELECT p.post_id, p.source, p.author_id, ${ENG} AS eng, link AS url
-  ${B_FROM}, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
-  WHERE ${B_PERIOD} AND ${B_MATCH}),
-c AS (SELECT url, COUNT(*) AS posts FROM l GROUP BY url),
-top AS (SELECT url FROM c WHERE posts >= (SELECT MIN(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT @limit))),
-x AS (SELECT l.* FROM l JOIN top USING (url)),
-t AS (
-  SELECT p.post_id, COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title
-  FROM posts AS p WHERE ${B_PERIOD} AND p.post_id IN (SELECT post_id FROM x))
-SELECT x.url, REGEXP_EXTRACT(LOWER(x.url), r'^[a-z]+://(?:www\\.)?([^/:?#]+)') AS domain,
-       ARRAY_AGG(t.title IGNORE NULLS ORDER BY -x.eng, x.post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
-       COUNT(*) AS posts, COUNT(DISTINCT CONCAT(x.source, ':', x.author_id)) AS authors
-FROM x LEFT JOIN t USING (post_id) GROUP BY x.url ORDER BY posts DESC, authors DESC, x.url LIMIT @limit`,
+SELECT COUNTIF(k.first_day >= TIMESTAMP(@cLo) AND k.last_day < TIMESTAMP(@cHi)) AS inside,
+       COUNTIF(k.first_day < TIMESTAMP(@cLo) OR k.last_day >= TIMESTAMP(@cHi)) AS straddling
+FROM rollup_link_spans AS k
+WHERE k.first_day < TIMESTAMP(@cHi) AND k.last_day >= TIMESTAMP(@cLo)`,
 };
+
+const LIMIT = 15;
+const toRows = (rows: Row[]): LinkRow[] =>
+  rows.map((r) => ({ url: str(r.url), domain: str(r.domain), title: strOrNull(r.title), posts: num(r.posts), authors: num(r.authors) }));
 
 export const links = definePanel({
   name: 'links',
-  limit: 15,
+  limit: LIMIT,
   sql: {
     raw: LINKS,
     postsOnly: postsOnly(LINKS),
-    // The two-step query gives the same rows; it runs where the rollups do (it reads posts, not
-    // the rollups), so that the raw page stays the reference.
-    rollups: postsOnly(LINKS_TOPK),
+    rollups: LINKS_FROM_ROLLUPS,
+    spans: LINKS_FROM_SPANS,
   },
-  map: (rows): LinkRow[] =>
-    rows.map((r) => ({ url: str(r.url), domain: str(r.domain), title: strOrNull(r.title), posts: num(r.posts), authors: num(r.authors) })),
+  // Through the rollups, a long view without a source or language filter reads the spans when
+  // most of its links lie inside its whole days (LINK_SPANS_SPLIT, timed as linkSpans), else the daily rows.
+  async load(c): Promise<LinkRow[]> {
+    const days = c.rolled ? (Date.parse(String(c.rp.cHi)) - Date.parse(String(c.rp.cLo))) / 86_400_000 : 0;
+    if (days >= SPANS_MIN_DAYS && c.filters.source === '' && c.filters.lang === '') {
+      const [split] = await c.run('linkSpans', LINK_SPANS_SPLIT, c.rp);
+      if (num(split?.inside) >= num(split?.straddling)) return toRows(await c.run('links', LINKS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
+    }
+    return toRows(await c.query());
+  },
 });
