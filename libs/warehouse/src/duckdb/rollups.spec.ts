@@ -78,10 +78,42 @@ describe('DuckDB rollups', () => {
     expect(await rows(file, `SELECT count(*) AS n FROM rollup_hashtag_spans WHERE tag = 't2'`)).toEqual([{ n: 0 }]);
     expect(await rows(file, `SELECT last_day FROM rollup_hashtag_spans WHERE tag = 't0'`)).not.toEqual(lastT0);
     expect(await rows(file, `SELECT count(*) AS n FROM rollup_hashtag_spans WHERE author_id = '2'`)).toEqual([{ n: 2 }]);
-    for (const r of ROLLUPS) {
-      const cols = r.table.fields.map((f) => f.name).join(', ');
-      const have = await rows(file, `SELECT ${cols} FROM ${r.table.name} ORDER BY ALL`);
-      expect(have, r.table.name).toEqual(await rows(file, `SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY ALL`));
-    }
+    const asDefined = async () => {
+      for (const r of ROLLUPS) {
+        const cols = r.table.fields.map((f) => f.name).join(', ');
+        const have = await rows(file, `SELECT ${cols} FROM ${r.table.name} ORDER BY ALL`);
+        expect(have, r.table.name).toEqual(await rows(file, `SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY ALL`));
+      }
+    };
+    await asDefined();
+
+    // A span's last day among a load's days loses its row while the load adds an earlier day: the
+    // new last day is a day the load did not touch (Nov 3), not the load's own (Nov 2).
+    const gap = (id: string, day: string, collected = '2026-11-21T00:00:00.000Z', hashtags = ['gap']) =>
+      samplePost(id, { author_id: '7', created_at: `2026-11-0${day}T09:00:00.000Z`, collected_at: collected, hashtags });
+    w = await DuckDBWarehouse.open(file);
+    await w.ensureSchema();
+    await w.loadPosts([await parquetOf(posts, [gap('g1', '1'), gap('g3', '3'), gap('g5', '5')])]);
+    await w.loadPosts([await parquetOf(posts, [gap('g5', '5', '2026-11-23T00:00:00.000Z', []), gap('g2', '2')])]);
+    await w.close();
+    expect(await rows(file, `SELECT first_day, last_day, posts FROM rollup_hashtag_spans WHERE tag = 'gap'`)).toEqual([
+      { first_day: '2026-11-01T00:00:00.000Z', last_day: '2026-11-03T00:00:00.000Z', posts: 3 },
+    ]);
+    await asDefined();
+    // A span that grows at its end from the days alone (no daily row read); then its first day
+    // loses its only row, and the next day with one (not a day of the load) starts it.
+    w = await DuckDBWarehouse.open(file);
+    await w.loadPosts([await parquetOf(posts, [gap('g6', '6')])]);
+    await w.close();
+    expect(await rows(file, `SELECT first_day, last_day, posts FROM rollup_hashtag_spans WHERE tag = 'gap'`)).toEqual([
+      { first_day: '2026-11-01T00:00:00.000Z', last_day: '2026-11-06T00:00:00.000Z', posts: 4 },
+    ]);
+    w = await DuckDBWarehouse.open(file);
+    await w.loadPosts([await parquetOf(posts, [gap('g1', '1', '2026-11-23T00:00:00.000Z', [])])]);
+    await w.close();
+    expect(await rows(file, `SELECT first_day, last_day, posts FROM rollup_hashtag_spans WHERE tag = 'gap'`)).toEqual([
+      { first_day: '2026-11-02T00:00:00.000Z', last_day: '2026-11-06T00:00:00.000Z', posts: 3 },
+    ]);
+    await asDefined();
   });
 });

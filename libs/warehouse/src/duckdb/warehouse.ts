@@ -241,7 +241,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       // A span table's keys on those days before this daily table's refresh (a key may leave them).
       if (days) for (const s of ROLLUPS.filter((x) => x.spansOf?.daily === r.table.name)) {
         const key = s.spansOf!.key.map(quoteIdent).join(', ');
-        await this.conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(`before_${s.table.name}`)} AS SELECT DISTINCT ${key} FROM ${t} WHERE "day" IN (${days.map(lit).join(', ')})`);
+        await this.conn.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(`before_${s.table.name}`)} AS SELECT ${key}, CAST(sum(posts) AS BIGINT) AS posts FROM ${t} WHERE "day" IN (${days.map(lit).join(', ')}) GROUP BY ALL`);
       }
       // A monthly tier: the whole months of those days, summed from the daily rows just refreshed.
       const keys = r.monthlyOf ? months : days;
@@ -253,9 +253,18 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
 
   /**
    * A span table (RollupDef.spansOf): the keys the days may have changed, those with a daily row
-   * on them before or after the daily table's refresh (refreshRollups kept the former), are
-   * recomputed from all their daily rows; every key without `days`. (BigQuery, which keeps no
-   * such list between its MERGEs, recomputes the superset spanKeys gives.)
+   * on them before or after the daily table's refresh (refreshRollups kept the former, with their
+   * posts on those days), every key without `days`. (BigQuery, which keeps no such list between
+   * its MERGEs, recomputes the superset spanKeys gives from the daily rows.)
+   *
+   * Each such key's new span comes from its old span and those days alone, without reading its
+   * other daily rows: posts = old − those days' posts before + after; the first day is the old
+   * one when that is not among the days (its row is still there), else the days' earliest when
+   * that is no later than the old one; the last day likewise. A key for which neither holds (its
+   * first or last day lost its only row) is recomputed from all its daily rows; a key left with
+   * no post goes. The same rows as the definition (the rollup specs compare them after edits
+   * that shrink and remove spans); measured at 10M posts, a 20-post load spent seconds reading
+   * the daily rows of every still-active key.
    */
   private async refreshSpans(r: RollupDef, days?: string[]): Promise<void> {
     const t = quoteIdent(r.table.name);
@@ -266,17 +275,35 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       return;
     }
     const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
+    const inDays = days.map(lit).join(', ');
     const key = r.spansOf!.key.map(quoteIdent);
+    const keyList = key.join(', ');
+    const daily = quoteIdent(r.spansOf!.daily);
     const before = quoteIdent(`before_${r.table.name}`);
-    await this.conn.run(`CREATE OR REPLACE TEMP TABLE span_keys AS SELECT DISTINCT * FROM (
-      SELECT ${key.join(', ')} FROM ${quoteIdent(r.spansOf!.daily)} WHERE "day" IN (${days.map(lit).join(', ')})
-      UNION ALL SELECT ${key.join(', ')} FROM ${before})`);
+    const on = (a: string, b: string) => key.map((c) => `${a}.${c} = ${b}.${c}`).join(' AND ');
+    await this.conn.run(`CREATE OR REPLACE TEMP TABLE span_next AS
+      WITH now_ AS (SELECT ${keyList}, CAST(sum(posts) AS BIGINT) AS posts, min("day") AS lo, max("day") AS hi FROM ${daily} WHERE "day" IN (${inDays}) GROUP BY ALL),
+      d AS (SELECT ${key.map((c) => `COALESCE(a.${c}, b.${c}) AS ${c}`).join(', ')}, COALESCE(a.posts, 0) AS after_posts, a.lo, a.hi, COALESCE(b.posts, 0) AS before_posts
+            FROM now_ AS a FULL OUTER JOIN ${before} AS b ON ${on('a', 'b')})
+      SELECT ${key.map((c) => `d.${c}`).join(', ')},
+             COALESCE(s.posts, 0) - d.before_posts + d.after_posts AS posts,
+             CASE WHEN s.first_day IS NULL THEN (CASE WHEN d.before_posts = 0 THEN d.lo END)
+                  WHEN s.first_day NOT IN (${inDays}) THEN least(s.first_day, COALESCE(d.lo, s.first_day))
+                  WHEN d.lo <= s.first_day THEN d.lo END AS first_day,
+             CASE WHEN s.last_day IS NULL THEN (CASE WHEN d.before_posts = 0 THEN d.hi END)
+                  WHEN s.last_day NOT IN (${inDays}) THEN greatest(s.last_day, COALESCE(d.hi, s.last_day))
+                  WHEN d.hi >= s.last_day THEN d.hi END AS last_day
+      FROM d LEFT JOIN ${t} AS s ON ${on('s', 'd')}`);
     await this.conn.run(`DROP TABLE ${before}`);
-    const inKeys = (a: string) => `EXISTS (SELECT 1 FROM span_keys AS k WHERE ${key.map((c) => `k.${c} = ${a}.${c}`).join(' AND ')})`;
-    // A key that left every day is not computed again: it goes.
-    await this.conn.run(`DELETE FROM ${t} AS s WHERE ${inKeys('s')}`);
-    await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(inKeys('p'), 'TRUE')})`);
-    await this.conn.run('DROP TABLE span_keys');
+    await this.conn.run(`DELETE FROM ${t} AS s WHERE EXISTS (SELECT 1 FROM span_next AS k WHERE ${on('k', 's')})`);
+    await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM span_next WHERE posts > 0 AND first_day IS NOT NULL AND last_day IS NOT NULL`);
+    // The keys whose first or last day cannot be told from the days alone: from all their daily
+    // rows (one that has none left gives no row).
+    const [redo] = await queryRows<{ n: bigint }>(this.conn, `SELECT count(*) AS n FROM span_next WHERE first_day IS NULL OR last_day IS NULL`);
+    if (Number(redo!.n)) {
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(`EXISTS (SELECT 1 FROM span_next AS k WHERE (k.first_day IS NULL OR k.last_day IS NULL) AND ${on('k', 'p')})`, 'TRUE')})`);
+    }
+    await this.conn.run('DROP TABLE span_next');
   }
 
   private async upsert(table: TableSchema, row: Record<string, unknown>): Promise<void> {
