@@ -1,20 +1,9 @@
+import { seededRandom } from '@social-pulse/runtime';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, jsonLinesUtf8 } from './ndjson.ts';
 
 const encoder = new TextEncoder();
 const expected = (rows: readonly object[]) => encoder.encode(jsonLines(rows));
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Pieces of text that UTF-8 encodes in 1, 2, 3 and 4 bytes, escapes, and lone surrogates.
 const PIECES = ['a', 'data ', 'é', 'ß', '€', '中文', '😀', '👩‍💻', '"', '\\', '\n', '\t', '\u0001', '\u2028', '\ud800', '\udfff', 'x\ud83d', '<p>', ' '];
@@ -28,7 +17,7 @@ function text(rnd: () => number, max: number): string {
 
 describe('jsonLinesUtf8', () => {
   it('gives exactly the bytes of jsonLines encoded as UTF-8, on random rows', () => {
-    const rnd = random(20);
+    const rnd = seededRandom(20);
     for (let round = 0; round < 300; round++) {
       const rows = Array.from({ length: Math.floor(rnd() * 40) }, (_, i) => ({
         post_id: `x:${i}`,

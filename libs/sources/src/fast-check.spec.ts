@@ -1,3 +1,4 @@
+import { seededRandom } from '@social-pulse/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { postView } from './bluesky/api.ts';
@@ -12,18 +13,6 @@ import { question } from './stackexchange/api.ts';
 import { fixturePages } from './testing/fixture-pages.ts';
 import type { RawPage } from './types.ts';
 import { tweet } from './x/api.ts';
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // What a field may become in a near-valid item: the wrong type, empty, out of range, not a date.
 const REPLACEMENTS: unknown[] = [null, '', 'x', '2026-13-45T00:00:00Z', 'not a date', -1, 0, 1.5, 1e300, 2 ** 60, -0, true, false, [], {}, [null], ['x'], { name: 1 }];
@@ -98,7 +87,7 @@ describe('fast checks of the item schemas', () => {
   });
 
   it('give the same result as zod alone on randomized near-valid pages of every source', () => {
-    const rnd = random(17);
+    const rnd = seededRandom(17);
     let rejectedSeen = 0;
     let postsSeen = 0;
     for (const source of SOURCE_NAMES) {
@@ -119,7 +108,7 @@ describe('fast checks of the item schemas', () => {
   });
 
   it('accept a value only when zod parses it into an equal value', () => {
-    const rnd = random(5);
+    const rnd = seededRandom(5);
     const schemas = [status, hit, postView, link, tweet, question];
     const samples = SOURCE_NAMES.flatMap((s) => fixturePages(s).map((p) => p.page.body));
     let accepted = 0;
