@@ -99,12 +99,9 @@ function hours(ms: number): string {
 /** Whether posts has an enforced PRIMARY KEY (post_id): DuckDB's does, BigQuery enforces none. */
 async function enforcesPostKey(w: Warehouse): Promise<boolean> {
   if (w.kind !== 'duckdb') return false;
-  const [r] = await w.query<{ n: number }>({
-    duckdb: `SELECT count(*) AS n FROM duckdb_constraints()
+  const [r] = await w.query<{ n: number }>(`SELECT count(*) AS n FROM duckdb_constraints()
 WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = 'posts'
-  AND constraint_type = 'PRIMARY KEY' AND constraint_column_names = ['post_id']`,
-    bigquery: 'SELECT 0 AS n',
-  });
+  AND constraint_type = 'PRIMARY KEY' AND constraint_column_names = ['post_id']`);
   return (r?.n ?? 0) > 0;
 }
 

@@ -46,6 +46,18 @@ WHEN NOT MATCHED THEN
   VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})`;
 }
 
+/** A MERGE's match on the key columns, target `t` and source `s`. */
+const onKeys = (keys: readonly string[]) => keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ');
+
+/** A MERGE's upsert: a matched row takes every non-key column of `s`, an unmatched one is inserted whole. */
+function upsertClauses(cols: readonly string[], keys: readonly string[]): string {
+  return `WHEN MATCHED THEN
+  UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
+WHEN NOT MATCHED THEN
+  INSERT (${cols.map(bqIdent).join(', ')})
+  VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})`;
+}
+
 /**
  * Insert-or-replace of a few rows given as named parameters (`@r0_run_id`, …): one DML
  * statement for the batch, since BigQuery queues concurrent DML on a table and streaming
@@ -59,12 +71,8 @@ export function upsertRowsSql(table: TableSchema, target: string, rowCount: numb
 USING (
   ${rows.join('\n  UNION ALL ')}
 ) AS s
-ON ${keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ')}
-WHEN MATCHED THEN
-  UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
-WHEN NOT MATCHED THEN
-  INSERT (${cols.map(bqIdent).join(', ')})
-  VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})`;
+ON ${onKeys(keys)}
+${upsertClauses(cols, keys)}`;
 }
 
 /**
@@ -82,12 +90,8 @@ export function rollupMerge(r: RollupDef, target: string, days?: string[]): stri
     return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(days ? spanKeysWhere(r, days, bqTimestampLiteral, bqIdent(target)) : 'TRUE', 'TRUE')}
 ) AS s
-ON ${keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ')}
-WHEN MATCHED THEN
-  UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
-WHEN NOT MATCHED THEN
-  INSERT (${cols.map(bqIdent).join(', ')})
-  VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})
+ON ${onKeys(keys)}
+${upsertClauses(cols, keys)}
 WHEN NOT MATCHED BY SOURCE${days ? ` AND ${spanOverlaps(days, bqTimestampLiteral, 't')}` : ''} THEN
   DELETE`;
   }
@@ -100,12 +104,8 @@ WHEN NOT MATCHED BY SOURCE${days ? ` AND ${spanOverlaps(days, bqTimestampLiteral
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(pw, nw)}
 ) AS s
-ON ${keys.map((k) => `t.${bqIdent(k)} = s.${bqIdent(k)}`).join(' AND ')}${onDays}
-WHEN MATCHED THEN
-  UPDATE SET ${cols.filter((c) => !keys.includes(c)).map((c) => `${bqIdent(c)} = s.${bqIdent(c)}`).join(', ')}
-WHEN NOT MATCHED THEN
-  INSERT (${cols.map(bqIdent).join(', ')})
-  VALUES (${cols.map((c) => `s.${bqIdent(c)}`).join(', ')})
+ON ${onKeys(keys)}${onDays}
+${upsertClauses(cols, keys)}
 WHEN NOT MATCHED BY SOURCE${onDays ? ` AND t.\`day\` IN (${lits})` : ''} THEN
   DELETE`;
 }
