@@ -165,6 +165,33 @@ export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period:
   const s = dialect === 'duckdb' ? '$' : '@';
   return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;
 }
+/** Whole days from which a view may read a span table (shorter views hold few whole spans). */
+export const SPANS_MIN_DAYS = 60;
+
+/** Whether a view through the rollups has enough whole days ([cLo, cHi) of `rp`) to read a span table. */
+export function spansLongEnough(rolled: boolean, rp: Record<string, unknown>): boolean {
+  return rolled && (Date.parse(String(rp.cHi)) - Date.parse(String(rp.cLo))) / 86_400_000 >= SPANS_MIN_DAYS;
+}
+
+/**
+ * How many keys of a span table (alias `a`) lie inside the view's whole days [cLo, cHi) and how
+ * many straddle a bound: the spans' way pays for the latter's daily rows. `where` narrows the keys.
+ */
+export function spansSplit(table: string, a: string, where?: DialectSql): DialectSql {
+  return {
+    duckdb: `
+SELECT count(*) FILTER (WHERE ${a}.first_day >= CAST($cLo AS TIMESTAMPTZ) AND ${a}.last_day < CAST($cHi AS TIMESTAMPTZ)) AS inside,
+       count(*) FILTER (WHERE ${a}.first_day < CAST($cLo AS TIMESTAMPTZ) OR ${a}.last_day >= CAST($cHi AS TIMESTAMPTZ)) AS straddling
+FROM ${table} AS ${a}
+WHERE ${a}.first_day < CAST($cHi AS TIMESTAMPTZ) AND ${a}.last_day >= CAST($cLo AS TIMESTAMPTZ)${where ? ` AND ${where.duckdb}` : ''}`,
+    bigquery: `
+SELECT COUNTIF(${a}.first_day >= TIMESTAMP(@cLo) AND ${a}.last_day < TIMESTAMP(@cHi)) AS inside,
+       COUNTIF(${a}.first_day < TIMESTAMP(@cLo) OR ${a}.last_day >= TIMESTAMP(@cHi)) AS straddling
+FROM ${table} AS ${a}
+WHERE ${a}.first_day < TIMESTAMP(@cHi) AND ${a}.last_day >= TIMESTAMP(@cLo)${where ? ` AND ${where.bigquery}` : ''}`,
+  };
+}
+
 export type Period = [Bound, Bound, Bound, Bound, Bound, Bound];
 export const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end'];
 export const PREV: Period = ['prevStart', 'pLo', 'pmLo', 'pmHi', 'pHi', 'start'];

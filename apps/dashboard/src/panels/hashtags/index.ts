@@ -1,5 +1,5 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupEdges, rollupRows, tsParam } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupEdges, rollupRows, spansLongEnough, spansSplit, tsParam } from '../../sql.ts';
 import { definePanel, type Row } from '../define.ts';
 import { num, str } from '../values.ts';
 
@@ -74,22 +74,8 @@ GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT ${s}limit`;
 }
 export const HASHTAGS_FROM_SPANS: DialectSql = { duckdb: spansPanel('duckdb'), bigquery: spansPanel('bigquery') };
 
-/** How many pairs of the view's whole days lie inside them and how many straddle a bound (the spans' way pays for the latter's daily rows). */
-export const HASHTAG_SPANS_SPLIT: DialectSql = {
-  duckdb: `
-SELECT count(*) FILTER (WHERE s.first_day >= CAST($cLo AS TIMESTAMPTZ) AND s.last_day < CAST($cHi AS TIMESTAMPTZ)) AS inside,
-       count(*) FILTER (WHERE s.first_day < CAST($cLo AS TIMESTAMPTZ) OR s.last_day >= CAST($cHi AS TIMESTAMPTZ)) AS straddling
-FROM rollup_hashtag_spans AS s
-WHERE s.first_day < CAST($cHi AS TIMESTAMPTZ) AND s.last_day >= CAST($cLo AS TIMESTAMPTZ) AND ($source = '' OR s.source = $source)`,
-  bigquery: `
-SELECT COUNTIF(s.first_day >= TIMESTAMP(@cLo) AND s.last_day < TIMESTAMP(@cHi)) AS inside,
-       COUNTIF(s.first_day < TIMESTAMP(@cLo) OR s.last_day >= TIMESTAMP(@cHi)) AS straddling
-FROM rollup_hashtag_spans AS s
-WHERE s.first_day < TIMESTAMP(@cHi) AND s.last_day >= TIMESTAMP(@cLo) AND (@source = '' OR s.source = @source)`,
-};
-
-/** Whole days from which a view may read the spans (shorter views hold few whole spans). */
-export const SPANS_MIN_DAYS = 60;
+/** How many pairs of the view's whole days lie inside them and how many straddle a bound. */
+export const HASHTAG_SPANS_SPLIT: DialectSql = spansSplit('rollup_hashtag_spans', 's', { duckdb: "($source = '' OR s.source = $source)", bigquery: "(@source = '' OR s.source = @source)" });
 
 const LIMIT = 20;
 const toRows = (rows: Row[]): HashtagRow[] => rows.map((r) => ({ tag: str(r.tag), posts: num(r.posts), authors: num(r.authors) }));
@@ -101,8 +87,7 @@ export const hashtags = definePanel({
   // Through the rollups, a long view without a language filter reads the spans when most of
   // its pairs lie inside its whole days (HASHTAG_SPANS_SPLIT, timed as hashtagSpans), else the daily rows.
   async load(c): Promise<HashtagRow[]> {
-    const days = c.rolled ? (Date.parse(String(c.rp.cHi)) - Date.parse(String(c.rp.cLo))) / 86_400_000 : 0;
-    if (days >= SPANS_MIN_DAYS && c.filters.lang === '') {
+    if (spansLongEnough(c.rolled, c.rp) && c.filters.lang === '') {
       const [split] = await c.run('hashtagSpans', HASHTAG_SPANS_SPLIT, c.rp);
       if (num(split?.inside) >= num(split?.straddling)) return toRows(await c.run('hashtags', HASHTAGS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
     }

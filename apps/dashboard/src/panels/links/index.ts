@@ -1,7 +1,6 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, tsParam } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, spansLongEnough, spansSplit, tsParam } from '../../sql.ts';
 import { definePanel, type Row } from '../define.ts';
-import { SPANS_MIN_DAYS } from '../hashtags/index.ts';
 import { num, str, strOrNull } from '../values.ts';
 
 export interface LinkRow {
@@ -107,19 +106,8 @@ ${rankLinks(d, 'FROM r')}`;
 }
 export const LINKS_FROM_SPANS: DialectSql = { duckdb: spans('duckdb'), bigquery: spans('bigquery') };
 
-/** How many links of the view's whole days lie inside them and how many straddle a bound (see HASHTAG_SPANS_SPLIT). */
-export const LINK_SPANS_SPLIT: DialectSql = {
-  duckdb: `
-SELECT count(*) FILTER (WHERE k.first_day >= CAST($cLo AS TIMESTAMPTZ) AND k.last_day < CAST($cHi AS TIMESTAMPTZ)) AS inside,
-       count(*) FILTER (WHERE k.first_day < CAST($cLo AS TIMESTAMPTZ) OR k.last_day >= CAST($cHi AS TIMESTAMPTZ)) AS straddling
-FROM rollup_link_spans AS k
-WHERE k.first_day < CAST($cHi AS TIMESTAMPTZ) AND k.last_day >= CAST($cLo AS TIMESTAMPTZ)`,
-  bigquery: `
-SELECT COUNTIF(k.first_day >= TIMESTAMP(@cLo) AND k.last_day < TIMESTAMP(@cHi)) AS inside,
-       COUNTIF(k.first_day < TIMESTAMP(@cLo) OR k.last_day >= TIMESTAMP(@cHi)) AS straddling
-FROM rollup_link_spans AS k
-WHERE k.first_day < TIMESTAMP(@cHi) AND k.last_day >= TIMESTAMP(@cLo)`,
-};
+/** How many links of the view's whole days lie inside them and how many straddle a bound. */
+export const LINK_SPANS_SPLIT: DialectSql = spansSplit('rollup_link_spans', 'k');
 
 const LIMIT = 15;
 const toRows = (rows: Row[]): LinkRow[] =>
@@ -137,8 +125,7 @@ export const links = definePanel({
   // Through the rollups, a long view without a source or language filter reads the spans when
   // most of its links lie inside its whole days (LINK_SPANS_SPLIT, timed as linkSpans), else the daily rows.
   async load(c): Promise<LinkRow[]> {
-    const days = c.rolled ? (Date.parse(String(c.rp.cHi)) - Date.parse(String(c.rp.cLo))) / 86_400_000 : 0;
-    if (days >= SPANS_MIN_DAYS && c.filters.source === '' && c.filters.lang === '') {
+    if (spansLongEnough(c.rolled, c.rp) && c.filters.source === '' && c.filters.lang === '') {
       const [split] = await c.run('linkSpans', LINK_SPANS_SPLIT, c.rp);
       if (num(split?.inside) >= num(split?.straddling)) return toRows(await c.run('links', LINKS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
     }
