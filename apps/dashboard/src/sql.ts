@@ -143,24 +143,32 @@ export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, f
     UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
 }
 
-/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
-export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period: Period, filtered = true, byDay = false): string {
-  const [, fLo, mLo, mHi, fHi] = period;
+/** The rows of a rollup for the whole days [fLo, fHi) of a period, whole months [mLo, mHi) from its monthly tier (unless `byDay`). */
+export function rollupDays(name: string, dialect: 'duckdb' | 'bigquery', [, fLo, mLo, mHi, fHi]: Period, byDay = false): string {
   const r = ROLLUP[name]!;
   const t: (x: Bound) => string = tsParam(dialect);
   const cols = columnNames(r.table).join(', ');
   const monthly = byDay ? undefined : MONTHLY[name];
-  const days = monthly
+  return monthly
     ? `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(mLo)}
     UNION ALL SELECT ${cols} FROM ${monthly} WHERE day >= ${t(mLo)} AND day < ${t(mHi)}
     UNION ALL SELECT ${cols} FROM ${name} WHERE day >= ${t(mHi)} AND day < ${t(fHi)}`
     : `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}`;
+}
+
+/** The view's source and language filters on rollup rows `a`. */
+export const rollupMatch = (dialect: 'duckdb' | 'bigquery', a: string): string => {
+  const s = dialect === 'duckdb' ? '$' : '@';
+  return `(${s}source = '' OR ${a}.source = ${s}source) AND (${s}lang = '' OR ${a}.lang = ${s}lang)`;
+};
+
+/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
+export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period: Period, filtered = true, byDay = false): string {
   const rows = `
-    ${days}
+    ${rollupDays(name, dialect, period, byDay)}
     UNION ALL ${rollupEdges(name, dialect, period)}`;
   if (!filtered) return rows;
-  const s = dialect === 'duckdb' ? '$' : '@';
-  return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;
+  return `SELECT * FROM (${rows}) AS r WHERE ${rollupMatch(dialect, 'r')}`;
 }
 /** Whole days from which a view may read a span table (shorter views hold few whole spans). */
 export const SPANS_MIN_DAYS = 60;
