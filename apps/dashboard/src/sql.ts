@@ -93,18 +93,15 @@ export function postsOnly(sql: DialectSql): DialectSql {
  * The first two CTEs of every panel that ranks posts (top posts, rising now, stories): f, the
  * view's posts with their engagement, and m, each source's mean engagement among them (`avg`,
  * or `ratio`: sum / count as ranked() in panels/ranked/sql.ts has always computed it).
- * `rolled` (top posts through the rollups) reads posts alone, keeps only those whose
- * engagement passes the bound given, and takes the means from rollup_daily (the same means:
- * every post of the view counts there).
  */
-export function viewPosts(d: 'duckdb' | 'bigquery', mean: 'avg' | 'ratio', rolled?: string): string {
-  const [from, period, match, matchPosts] = d === 'duckdb' ? [D_FROM, D_PERIOD, D_MATCH, D_MATCH_POSTS] : [B_FROM, B_PERIOD, B_MATCH, B_MATCH_POSTS];
+export function viewPosts(d: 'duckdb' | 'bigquery', mean: 'avg' | 'ratio'): string {
+  const [from, period, match] = d === 'duckdb' ? [D_FROM, D_PERIOD, D_MATCH] : [B_FROM, B_PERIOD, B_MATCH];
   const means = { duckdb: { avg: 'avg(eng)', ratio: 'CAST(sum(eng) AS DOUBLE) / count(*)' }, bigquery: { avg: 'AVG(eng)', ratio: 'SUM(eng) / COUNT(*)' } }[d][mean];
   return `WITH f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
-  ${rolled ? 'FROM posts AS p' : from}
-  WHERE ${period} AND ${rolled ? `${matchPosts} AND ${rolled}` : match}),
-m AS (${rolled ? (d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()) : `SELECT source, ${means} AS mean_eng FROM f GROUP BY source`})`;
+  ${from}
+  WHERE ${period} AND ${match}),
+m AS (SELECT source, ${means} AS mean_eng FROM f GROUP BY source)`;
 }
 
 export const D_BUCKET = `CAST(floor(epoch(p.created_at) / $bucket) * $bucket AS BIGINT)`;
@@ -146,24 +143,32 @@ export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, f
     UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
 }
 
-/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
-export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period: Period, filtered = true, byDay = false): string {
-  const [, fLo, mLo, mHi, fHi] = period;
+/** The rows of a rollup for the whole days [fLo, fHi) of a period, whole months [mLo, mHi) from its monthly tier (unless `byDay`). */
+export function rollupDays(name: string, dialect: 'duckdb' | 'bigquery', [, fLo, mLo, mHi, fHi]: Period, byDay = false): string {
   const r = ROLLUP[name]!;
   const t: (x: Bound) => string = tsParam(dialect);
   const cols = columnNames(r.table).join(', ');
   const monthly = byDay ? undefined : MONTHLY[name];
-  const days = monthly
+  return monthly
     ? `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(mLo)}
     UNION ALL SELECT ${cols} FROM ${monthly} WHERE day >= ${t(mLo)} AND day < ${t(mHi)}
     UNION ALL SELECT ${cols} FROM ${name} WHERE day >= ${t(mHi)} AND day < ${t(fHi)}`
     : `SELECT ${cols} FROM ${name} WHERE day >= ${t(fLo)} AND day < ${t(fHi)}`;
+}
+
+/** The view's source and language filters on rollup rows `a`. */
+export const rollupMatch = (dialect: 'duckdb' | 'bigquery', a: string): string => {
+  const s = dialect === 'duckdb' ? '$' : '@';
+  return `(${s}source = '' OR ${a}.source = ${s}source) AND (${s}lang = '' OR ${a}.lang = ${s}lang)`;
+};
+
+/** The rows of a rollup over [lo, hi), whose whole days are [fLo, fHi) and whole months [mLo, mHi). */
+export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period: Period, filtered = true, byDay = false): string {
   const rows = `
-    ${days}
+    ${rollupDays(name, dialect, period, byDay)}
     UNION ALL ${rollupEdges(name, dialect, period)}`;
   if (!filtered) return rows;
-  const s = dialect === 'duckdb' ? '$' : '@';
-  return `SELECT * FROM (${rows}) AS r WHERE (${s}source = '' OR r.source = ${s}source) AND (${s}lang = '' OR r.lang = ${s}lang)`;
+  return `SELECT * FROM (${rows}) AS r WHERE ${rollupMatch(dialect, 'r')}`;
 }
 /** Whole days from which a view may read a span table (shorter views hold few whole spans). */
 export const SPANS_MIN_DAYS = 60;
@@ -208,15 +213,14 @@ export const ROLLUPS_READY: DialectSql = {
 
 
 
-// Trending and top posts rank posts, so they read posts; with the rollups they read only the
-// posts that can rank. rollup_daily keeps each day's most engaging post's engagement: the
-// day's best normalized engagement is then known, and so are bounds of its velocity (its age
-// lies within the day). The k-th largest lower bound over the whole days is a velocity that k
-// posts reach, so no post of a day whose upper bound is below it can rank: the scan starts at
-// the first day that can (scanFrom, a day earlier for safety). Top posts (age ignored) keep
-// only posts whose engagement reaches the k-th best day's normalized engagement times the
-// smallest source mean (minEng). Both bounds only drop posts that cannot rank, so the lists
-// equal the raw queries' (the test compares them).
+// Trending ranks posts, so it reads posts; with the rollups it reads only the posts that can
+// rank. rollup_daily keeps each day's most engaging post's engagement: the day's best
+// normalized engagement is then known, and so are bounds of its velocity (its age lies within
+// the day). The k-th largest lower bound over the whole days is a velocity that k posts
+// reach, so no post of a day whose upper bound is below it can rank: the scan starts at the
+// first day that can (scanFrom, a day earlier for safety). The bound only drops posts that
+// cannot rank, so the list equals the raw query's (the test compares them). Top posts (age
+// ignored) read the days' best posts from rollup_top_posts_daily (panels/ranked/sql.ts).
 
 /** The view's mean engagement per source, from the rollups (the raw panels take it from posts). */
 export function D_ROLLED_MEAN(): string {
@@ -226,7 +230,7 @@ export function B_ROLLED_MEAN(): string {
   return `SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r GROUP BY source`;
 }
 
-/** scan_from, the k-th lower bounds (trending_threshold, top_threshold) and the smallest source mean, for rankBounds in panels/ranked/index.ts (trending and topPosts through the rollups). */
+/** scan_from and the k-th lower bound of velocity (trending_threshold), for rankBounds in panels/ranked/index.ts (trending through the rollups). */
 export const RANK_BOUNDS: DialectSql = {
   duckdb: `
 WITH m AS (${D_ROLLED_MEAN()}),
@@ -240,10 +244,9 @@ v AS (
          n / pow((epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day)) / 3600.0 + 2, 1.8) AS v_lo,
          n / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
   FROM (SELECT g.day, COALESCE(g.mx / NULLIF(m.mean_eng, 0), 0) AS n FROM g JOIN m USING (source))),
-tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip),
-tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET $topSkip)
+tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip)
 SELECT (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
-       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT min(mean_eng) FROM m) AS min_mean,
+       (SELECT t FROM tv) AS trending_threshold,
        (SELECT max(v_hi) FROM v WHERE day < (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) - INTERVAL 1 DAY) AS excluded_max`,
   bigquery: `
 WITH m AS (${B_ROLLED_MEAN()}),
@@ -257,10 +260,9 @@ v AS (
          n / POW(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) / 3600.0 + 2, 1.8) AS v_lo,
          n / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
   FROM (SELECT g.day, IFNULL(SAFE_DIVIDE(g.mx, m.mean_eng), 0) AS n FROM g JOIN m USING (source))),
-tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip),
-tn AS (SELECT n AS t FROM v WHERE whole ORDER BY n DESC LIMIT 1 OFFSET @topSkip)
+tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip)
 SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
-       (SELECT t FROM tv) AS trending_threshold, (SELECT t FROM tn) AS top_threshold, (SELECT MIN(mean_eng) FROM m) AS min_mean,
+       (SELECT t FROM tv) AS trending_threshold,
        (SELECT MAX(v_hi) FROM v WHERE day < TIMESTAMP_SUB((SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)), INTERVAL 1 DAY)) AS excluded_max`,
 };
 

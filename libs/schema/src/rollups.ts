@@ -72,6 +72,15 @@ export const rollupLinksDaily = rollup('rollup_links_daily', 'Posts per day, sou
   col('title_post', 'string?', "that post's id"),
 ]);
 
+/** How many posts rollup_top_posts_daily keeps per day, source and language: the most the top posts panel may show. */
+export const TOP_POSTS_PER_DAY = 10;
+
+export const rollupTopPostsDaily = rollup('rollup_top_posts_daily', `The ${TOP_POSTS_PER_DAY} most engaging posts per day, source and language (top posts panel).`, ['post_id'], [
+  col('post_id', 'string', `one of the day's ${TOP_POSTS_PER_DAY} most engaging posts of that source and language (engagement, then the smallest post_id)`),
+  col('created_at', 'timestamp', 'when it was published'),
+  col('eng', 'int64', 'its engagement: likes + reposts + replies + quotes + score'),
+]);
+
 /**
  * The monthly tier of a daily rollup: the same columns and key, with `day` the first day of
  * the UTC month (midnight), each row the sum of that month's daily rows. A view reads the
@@ -139,5 +148,5 @@ export const rollupLinkSpans = table(
 /** The rollup tables, in the order they are built (a monthly tier or span table after its daily table, from which it is computed). */
 export const ROLLUP_TABLES = [
   rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans, rollupTopPostsDaily,
 ] as const;

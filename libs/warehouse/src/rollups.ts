@@ -11,6 +11,8 @@ import {
   rollupLinkSpans,
   rollupMonthly,
   rollupTopicsDaily,
+  rollupTopPostsDaily,
+  TOP_POSTS_PER_DAY,
   type TableSchema,
 } from '@social-pulse/schema';
 
@@ -51,7 +53,7 @@ export interface RollupDef {
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /** Bumped whenever a rollup's definition changes: warehouses then rebuild theirs on open. */
-export const ROLLUPS_VERSION = '5';
+export const ROLLUPS_VERSION = '6';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -170,6 +172,27 @@ FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id A
       FROM posts AS p, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
       WHERE ${pw})
 GROUP BY 1, 2, 3, 4, 5`,
+  },
+  {
+    table: rollupTopPostsDaily,
+    // The top posts panel ranks by engagement over its source's mean (the same for every post of
+    // a source in the view), then engagement, then post_id: a post of a day, source and language
+    // outside that group's first TOP_POSTS_PER_DAY in (engagement desc, post_id) order has that
+    // many ahead of it in the panel's order too, so it cannot be among its first TOP_POSTS_PER_DAY.
+    duckdb: (pw) => `
+SELECT day, source, lang, post_id, created_at, eng
+FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, p.created_at AS created_at, ${ENG} AS eng,
+             row_number() OVER (PARTITION BY ${D_DAY}, p.source, ${LANG} ORDER BY ${ENG} DESC, p.post_id) AS k
+      FROM posts AS p
+      WHERE ${pw}) AS t
+WHERE k <= ${TOP_POSTS_PER_DAY}`,
+    bigquery: (pw) => `
+SELECT day, source, lang, post_id, created_at, eng
+FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, p.created_at AS created_at, ${ENG} AS eng,
+             ROW_NUMBER() OVER (PARTITION BY ${B_DAY}, p.source, ${LANG} ORDER BY ${ENG} DESC, p.post_id) AS k
+      FROM posts AS p
+      WHERE ${pw}) AS t
+WHERE k <= ${TOP_POSTS_PER_DAY}`,
   },
 ];
 

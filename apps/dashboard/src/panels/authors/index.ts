@@ -1,5 +1,5 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupRows } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, B_ROLLED_MEAN, CUR, D_FROM, D_MATCH, D_PERIOD, D_ROLLED_MEAN, ENG, postsOnly, rollupDays, rollupEdges, rollupMatch } from '../../sql.ts';
 import { definePanel } from '../define.ts';
 import { num, str } from '../values.ts';
 
@@ -39,28 +39,32 @@ GROUP BY f.source, f.author_id, m.mean_eng
 ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
 };
 
-/** AUTHORS from the rollups (see sql.ts, Rollups): the same rows. */
-export const AUTHORS_FROM_ROLLUPS: DialectSql = {
-  duckdb: `
-WITH f AS (${rollupRows('rollup_authors_daily', 'duckdb', CUR)}),
-m AS (SELECT source, CAST(sum(engagement) AS DOUBLE) / sum(posts) AS mean_eng FROM f GROUP BY source),
-a AS (SELECT source, author_id, arg_max(author_handle, last_at) AS handle, arg_max(author_name, last_at) AS name,
-             sum(posts) AS posts, sum(engagement) AS engagement
-      FROM f GROUP BY source, author_id)
-SELECT a.source, a.handle, a.name, a.posts, a.engagement, COALESCE(a.engagement / NULLIF(m.mean_eng, 0), 0) AS normalized
+/**
+ * AUTHORS from the rollups (see sql.ts, Rollups): the same rows, in two steps. Posts per author
+ * first (sums, no strings), then the handle, name and engagement only for the authors that can
+ * rank: those with at least as many posts as the $limit-th (the order is posts first, so ties
+ * at the k-th are all kept). The sources' means come from rollup_daily (the same sums).
+ */
+function rolled(d: 'duckdb' | 'bigquery'): string {
+  const s = d === 'duckdb' ? '$' : '@';
+  const [sum, min] = d === 'duckdb' ? ['sum', 'min'] : ['SUM', 'MIN'];
+  const inline = d === 'duckdb' ? 'NOT MATERIALIZED ' : '';
+  return `
+WITH e AS ${d === 'duckdb' ? 'MATERIALIZED ' : ''}(SELECT * FROM (${rollupEdges('rollup_authors_daily', d, CUR)}) AS q WHERE ${rollupMatch(d, 'q')}),
+f AS ${inline}(SELECT * FROM (${rollupDays('rollup_authors_daily', d, CUR)}) AS q WHERE ${rollupMatch(d, 'q')} UNION ALL SELECT * FROM e),
+c AS (SELECT source, author_id, ${sum}(posts) AS posts FROM f GROUP BY source, author_id),
+top AS (SELECT source, author_id FROM c WHERE posts >= (SELECT ${min}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${s}limit) AS k)),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()}),
+a AS (SELECT f.source, f.author_id, ${d === 'duckdb'
+    ? 'arg_max(f.author_handle, f.last_at) AS handle, arg_max(f.author_name, f.last_at) AS name'
+    : 'ARRAY_AGG(f.author_handle ORDER BY f.last_at DESC LIMIT 1)[OFFSET(0)] AS handle, ARRAY_AGG(f.author_name ORDER BY f.last_at DESC LIMIT 1)[OFFSET(0)] AS name'},
+             ${sum}(f.posts) AS posts, ${sum}(f.engagement) AS engagement
+      FROM f JOIN top ON top.source = f.source AND top.author_id = f.author_id GROUP BY f.source, f.author_id)
+SELECT a.source, a.handle, a.name, a.posts, a.engagement, ${d === 'duckdb' ? 'COALESCE(a.engagement / NULLIF(m.mean_eng, 0), 0)' : 'IFNULL(SAFE_DIVIDE(a.engagement, m.mean_eng), 0)'} AS normalized
 FROM a JOIN m USING (source)
-ORDER BY posts DESC, normalized DESC, handle LIMIT $limit`,
-  bigquery: `
-WITH f AS (${rollupRows('rollup_authors_daily', 'bigquery', CUR)}),
-m AS (SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM f GROUP BY source),
-a AS (SELECT source, author_id, ARRAY_AGG(author_handle ORDER BY last_at DESC LIMIT 1)[OFFSET(0)] AS handle,
-             ARRAY_AGG(author_name ORDER BY last_at DESC LIMIT 1)[OFFSET(0)] AS name,
-             SUM(posts) AS posts, SUM(engagement) AS engagement
-      FROM f GROUP BY source, author_id)
-SELECT a.source, a.handle, a.name, a.posts, a.engagement, IFNULL(SAFE_DIVIDE(a.engagement, m.mean_eng), 0) AS normalized
-FROM a JOIN m USING (source)
-ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
-};
+ORDER BY posts DESC, normalized DESC, handle LIMIT ${s}limit`;
+}
+export const AUTHORS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), bigquery: rolled('bigquery') };
 
 export const authors = definePanel({
   name: 'authors',

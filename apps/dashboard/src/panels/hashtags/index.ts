@@ -1,5 +1,5 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupEdges, rollupRows, spansLongEnough, spansSplit, tsParam } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupEdges, rollupRows, tsParam } from '../../sql.ts';
 import { definePanel, type Row } from '../define.ts';
 import { num, str } from '../values.ts';
 
@@ -27,55 +27,78 @@ SELECT tag, COUNT(*) AS posts, COUNT(DISTINCT CONCAT(source, ':', author_id)) AS
 FROM t GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT @limit`,
 };
 
-/** HASHTAGS from the rollups (see sql.ts, Rollups): the same rows. */
-export const HASHTAGS_FROM_ROLLUPS: DialectSql = {
-  duckdb: `
-SELECT tag, sum(posts) AS posts, count(*) AS authors
-FROM (SELECT tag, source, author_id, sum(posts) AS posts FROM (${rollupRows('rollup_hashtags_daily', 'duckdb', CUR)}) AS r GROUP BY 1, 2, 3) AS a
-GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT $limit`,
-  bigquery: `
-SELECT tag, SUM(posts) AS posts, COUNT(*) AS authors
-FROM (SELECT tag, source, author_id, SUM(posts) AS posts FROM (${rollupRows('rollup_hashtags_daily', 'bigquery', CUR)}) AS r GROUP BY 1, 2, 3) AS a
-GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT @limit`,
-};
+/**
+ * The candidates of the $limit rows, whose order is posts first: the tags used by at least as
+ * many posts as the $limit-th tag (ties included), from `c` (tag, posts of the view).
+ */
+const candidates = (d: 'duckdb' | 'bigquery') =>
+  `top AS (SELECT tag, posts FROM c WHERE posts >= (SELECT ${d === 'duckdb' ? 'min' : 'MIN'}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${d === 'duckdb' ? '$' : '@'}limit) AS k))`;
 
 /**
- * HASHTAGS from the spans of each (tag, source, author) pair (rollup_hashtag_spans), for long
- * views without a language filter (spans have no language): the same rows. A pair whose span
- * lies within the view's whole days [cLo, cHi) counts from its one row (its posts, one author);
- * a pair that straddles cLo or cHi adds its daily rows within them; the partial edge days come
- * from posts. An edge pair always straddles (its edge day is in its span, outside [cLo, cHi)), so
- * the pairs counted from spans and the rest are disjoint: only the rest are grouped by author.
+ * HASHTAGS from the rollups (see sql.ts, Rollups), for views with a language filter: the same
+ * rows. Posts per tag first (a sum per tag, no grouping by author), then the distinct authors
+ * of the candidates only.
+ */
+function rolled(d: 'duckdb' | 'bigquery'): string {
+  const s = d === 'duckdb' ? '$' : '@';
+  return `
+WITH r AS ${d === 'duckdb' ? 'MATERIALIZED ' : ''}(SELECT tag, source, author_id, posts FROM (${rollupRows('rollup_hashtags_daily', d, CUR)}) AS q),
+c AS (SELECT tag, ${d === 'duckdb' ? 'sum' : 'SUM'}(posts) AS posts FROM r GROUP BY tag),
+${candidates(d)},
+a AS (SELECT tag, COUNT(*) AS authors FROM (SELECT DISTINCT r.tag, r.source, r.author_id FROM r JOIN top ON top.tag = r.tag) AS x GROUP BY tag)
+SELECT top.tag, top.posts, a.authors FROM top JOIN a ON a.tag = top.tag
+ORDER BY posts DESC, authors DESC, tag LIMIT ${s}limit`;
+}
+export const HASHTAGS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), bigquery: rolled('bigquery') };
+
+/**
+ * HASHTAGS through the spans of each (tag, source, author) pair (rollup_hashtag_spans), for
+ * views without a language filter (spans have no language): the same rows. Posts per tag are
+ * summed from the daily rows of the view's whole days [cLo, cHi) and the partial edge days (from
+ * posts), without grouping by author; then, for the candidates only, the distinct authors come
+ * from the spans: a pair whose first or last day lies within [cLo, cHi) has a daily row there
+ * (that day's), so it counts without reading its days. Only the other pairs that may have a row
+ * in the view (their span covers [cLo, cHi) whole, or reaches only an edge day) are looked up
+ * in the view's daily and edge rows. For the latest days (the dashboard's usual view) those
+ * are the few pairs active both today and before the view.
  */
 function spansPanel(d: 'duckdb' | 'bigquery'): string {
   const t = tsParam(d);
   const s = d === 'duckdb' ? '$' : '@';
+  const m = d === 'duckdb' ? 'MATERIALIZED ' : '';
   const source = (a: string) => `(${s}source = '' OR ${a}.source = ${s}source)`;
-  const inside = `s.first_day >= ${t('cLo')} AND s.last_day < ${t('cHi')}`;
+  const whole = (a: string) => `${a}.day >= ${t('cLo')} AND ${a}.day < ${t('cHi')}`;
+  const within = (x: string) => `(s.${x} >= ${t('cLo')} AND s.${x} < ${t('cHi')})`;
+  const certain = `${within('first_day')} OR ${within('last_day')}`;
+  const dayBefore = d === 'duckdb' ? `${t('start')} - INTERVAL 1 DAY` : `TIMESTAMP_SUB(${t('start')}, INTERVAL 1 DAY)`;
   return `
-WITH whole AS (
-  SELECT tag, ${d === 'duckdb' ? 'sum(posts)' : 'SUM(posts)'} AS posts, COUNT(*) AS authors
-  FROM rollup_hashtag_spans AS s
-  WHERE ${inside} AND ${source('s')}
+WITH e AS ${m}(SELECT q.tag, q.source, q.author_id, q.posts FROM (${rollupEdges('rollup_hashtags_daily', d, CUR)}) AS q WHERE ${source('q')}),
+c AS ${m}(
+  SELECT tag, ${d === 'duckdb' ? 'sum' : 'SUM'}(posts) AS posts FROM (
+    SELECT r.tag, r.posts FROM rollup_hashtags_daily AS r WHERE ${whole('r')} AND ${source('r')}
+    UNION ALL SELECT e.tag, e.posts FROM e) AS x
   GROUP BY tag),
-straddling AS (
+${candidates(d)},
+k AS (
+  SELECT s.tag, COUNT(*) AS authors FROM rollup_hashtag_spans AS s
+  WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND (${certain})
+  GROUP BY s.tag),
+u AS ${m}(
   SELECT s.tag, s.source, s.author_id FROM rollup_hashtag_spans AS s
-  WHERE s.first_day < ${t('cHi')} AND s.last_day >= ${t('cLo')} AND NOT (${inside}) AND ${source('s')}),
-rest AS (
-  SELECT tag, source, author_id, ${d === 'duckdb' ? 'sum(posts)' : 'SUM(posts)'} AS posts FROM (
-    SELECT r.tag, r.source, r.author_id, r.posts FROM rollup_hashtags_daily AS r
-    JOIN straddling AS b ON b.tag = r.tag AND b.source = r.source AND b.author_id = r.author_id
-    WHERE r.day >= ${t('cLo')} AND r.day < ${t('cHi')}
-    UNION ALL SELECT e.tag, e.source, e.author_id, e.posts FROM (${rollupEdges('rollup_hashtags_daily', d, CUR)}) AS e WHERE ${source('e')}) AS x
-  GROUP BY 1, 2, 3)
-SELECT tag, ${d === 'duckdb' ? 'sum(posts)' : 'SUM(posts)'} AS posts, ${d === 'duckdb' ? 'sum(authors)' : 'SUM(authors)'} AS authors
-FROM (SELECT tag, posts, authors FROM whole UNION ALL SELECT tag, posts, 1 AS authors FROM rest) AS u
-GROUP BY tag ORDER BY posts DESC, authors DESC, tag LIMIT ${s}limit`;
+  WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND s.last_day > ${dayBefore} AND s.first_day < ${t('end')} AND NOT (${certain})),
+found AS (
+  SELECT tag, COUNT(*) AS authors FROM (
+    SELECT DISTINCT x.tag, x.source, x.author_id FROM (
+      SELECT r.tag, r.source, r.author_id FROM rollup_hashtags_daily AS r
+      WHERE ${whole('r')} AND ${source('r')} AND r.tag IN (SELECT tag FROM u) AND r.author_id IN (SELECT author_id FROM u)
+      UNION ALL SELECT e.tag, e.source, e.author_id FROM e) AS x
+    JOIN u ON u.tag = x.tag AND u.source = x.source AND u.author_id = x.author_id) AS y
+  GROUP BY tag)
+SELECT top.tag, top.posts, COALESCE(k.authors, 0) + COALESCE(found.authors, 0) AS authors
+FROM top LEFT JOIN k ON k.tag = top.tag LEFT JOIN found ON found.tag = top.tag
+ORDER BY posts DESC, authors DESC, tag LIMIT ${s}limit`;
 }
 export const HASHTAGS_FROM_SPANS: DialectSql = { duckdb: spansPanel('duckdb'), bigquery: spansPanel('bigquery') };
-
-/** How many pairs of the view's whole days lie inside them and how many straddle a bound. */
-export const HASHTAG_SPANS_SPLIT: DialectSql = spansSplit('rollup_hashtag_spans', 's', { duckdb: "($source = '' OR s.source = $source)", bigquery: "(@source = '' OR s.source = @source)" });
 
 const LIMIT = 20;
 const toRows = (rows: Row[]): HashtagRow[] => rows.map((r) => ({ tag: str(r.tag), posts: num(r.posts), authors: num(r.authors) }));
@@ -84,13 +107,9 @@ export const hashtags = definePanel({
   name: 'hashtags',
   limit: LIMIT,
   sql: { raw: HASHTAGS, postsOnly: postsOnly(HASHTAGS), rollups: HASHTAGS_FROM_ROLLUPS, spans: HASHTAGS_FROM_SPANS },
-  // Through the rollups, a long view without a language filter reads the spans when most of
-  // its pairs lie inside its whole days (HASHTAG_SPANS_SPLIT, timed as hashtagSpans), else the daily rows.
+  // Through the rollups, a view without a language filter counts its candidates' authors from the spans.
   async load(c): Promise<HashtagRow[]> {
-    if (spansLongEnough(c.rolled, c.rp) && c.filters.lang === '') {
-      const [split] = await c.run('hashtagSpans', HASHTAG_SPANS_SPLIT, c.rp);
-      if (num(split?.inside) >= num(split?.straddling)) return toRows(await c.run('hashtags', HASHTAGS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
-    }
+    if (c.rolled && c.filters.lang === '') return toRows(await c.run('hashtags', HASHTAGS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
     return toRows(await c.query());
   },
 });

@@ -1,6 +1,7 @@
 /**
- * Rising now (trending) and Top posts: two panels that rank posts and, through the rollups,
- * share one query for the bounds that let each read only the posts that can rank.
+ * Rising now (trending) and Top posts: two panels that rank posts; through the rollups each
+ * reads only the posts that can rank (trending: from the day RANK_BOUNDS gives; top posts:
+ * the days' best posts, rollup_top_posts_daily).
  */
 import { postsOnly, RANK_BOUNDS } from '../../sql.ts';
 import { definePanel, statementFor, type LoadContext, type Row } from '../define.ts';
@@ -67,28 +68,22 @@ function card(r: Row): PostCard {
 const DAY_MS = 86_400_000;
 
 /**
- * Where trending's scan may start and the engagement a top post needs, from RANK_BOUNDS (see
- * sql.ts); without a k-th day to bound by, the whole period and no minimum.
+ * Where trending's scan may start, from RANK_BOUNDS (see sql.ts); without a k-th day to bound
+ * by, the whole period.
  */
-function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; minEng: number; excludedMax: number | null } {
+function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; excludedMax: number | null } {
   const r = rows[0] ?? {};
   const from = r.trending_threshold === null || r.trending_threshold === undefined || r.scan_from === null || r.scan_from === undefined
     ? w.start.getTime()
     : Math.max(w.start.getTime(), Date.parse(iso(r.scan_from)!) - DAY_MS);
-  const top = r.top_threshold === null || r.top_threshold === undefined ? null : num(r.top_threshold);
-  const minMean = num(r.min_mean);
-  // A hair below the bound, so that rounding never drops a post that ties it.
-  const minEng = top !== null && top > 0 && minMean > 0 ? Math.floor(top * minMean * (1 - 1e-9)) - 1 : -Number.MAX_SAFE_INTEGER;
   // The highest velocity a post created before scanFrom can reach by its age-decayed score (none left out: null).
   const excludedMax = from <= w.start.getTime() ? null : r.excluded_max === null || r.excluded_max === undefined ? Infinity : num(r.excluded_max);
-  return { scanFrom: new Date(from).toISOString(), minEng, excludedMax };
+  return { scanFrom: new Date(from).toISOString(), excludedMax };
 }
 
-/** The bounds both panels read through the rollups: one query per view, whichever panel asks first. */
+/** The bounds trending reads through the rollups (one query per view). */
 const bounds = (c: LoadContext) =>
-  c.once('rankBounds', () =>
-    c.run('rankBounds', RANK_BOUNDS, { trendingSkip: trending.limit - 1, topSkip: topPosts.limit - 1, ...c.rp }).then((rows) => rankBounds(rows, c.win)),
-  );
+  c.once('rankBounds', () => c.run('rankBounds', RANK_BOUNDS, { trendingSkip: trending.limit - 1, ...c.rp }).then((rows) => rankBounds(rows, c.win)));
 
 export const trending = definePanel({
   name: 'trending',
@@ -108,11 +103,8 @@ export const trending = definePanel({
 
 export const topPosts = definePanel({
   name: 'topPosts',
+  // At most TOP_POSTS_PER_DAY (rollup_top_posts_daily): checked where RANKED_FROM_ROLLUPS is defined.
   limit: 10,
   sql: { raw: TOP_POSTS, postsOnly: postsOnly(TOP_POSTS), rollups: RANKED_FROM_ROLLUPS.topPosts },
-  async load(c): Promise<PostCard[]> {
-    if (!c.rolled) return (await c.query()).map(card);
-    const b = await bounds(c);
-    return (await c.query({ minEng: b.minEng })).map(card);
-  },
+  map: (rows) => rows.map(card),
 });

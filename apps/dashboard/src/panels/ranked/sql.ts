@@ -1,6 +1,7 @@
 /** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_PERIOD, B_ROLLED_MEAN, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, tsParam, viewPosts } from '../../sql.ts';
+import { TOP_POSTS_PER_DAY } from '@social-pulse/schema';
+import { B_PERIOD, B_ROLLED_MEAN, CUR, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, rollupRows, tsParam, viewPosts } from '../../sql.ts';
 
 /**
  * Ranked posts with everything a card shows. Scoring touches only narrow columns of every
@@ -19,10 +20,10 @@ import { B_PERIOD, B_ROLLED_MEAN, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, 
  * few winners' instants into a filter of the post_nlp scan (a year's view read its 10M labels:
  * 1.2 s of the top posts panel's thread time at 10M posts).
  */
-function ranked(order: { duckdb: string; bigquery: string }, rolled?: { duckdb: string; bigquery: string }): DialectSql {
+function ranked(order: { duckdb: string; bigquery: string }, head?: DialectSql): DialectSql {
   return {
     duckdb: `
-${viewPosts('duckdb', 'ratio', rolled?.duckdb)},
+${head?.duckdb ?? viewPosts('duckdb', 'ratio')},
 s AS (SELECT f.post_id, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, created_at, eng, normalized,
@@ -37,7 +38,7 @@ FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at 
 WHERE ${D_PERIOD}
 ORDER BY ${order.duckdb.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')}, p.post_id`,
     bigquery: `
-${viewPosts('bigquery', 'ratio', rolled?.bigquery)},
+${head?.bigquery ?? viewPosts('bigquery', 'ratio')},
 s AS (SELECT f.post_id, f.created_at, f.eng, IFNULL(SAFE_DIVIDE(f.eng, m.mean_eng), 0) AS normalized FROM f JOIN m USING (source)),
 r AS (
   SELECT post_id, created_at, eng, normalized,
@@ -181,11 +182,20 @@ ORDER BY r.velocity DESC, p.post_id`,
   };
 }
 
-/** Rising now and top posts over the posts that can rank (see RANK_BOUNDS and risingCandidates). */
+/**
+ * Top posts through the rollups: the candidates are the view's whole days' rows of
+ * rollup_top_posts_daily (each day, source and language's most engaging posts: the panel's
+ * first TOP_POSTS_PER_DAY are among them, see libs/warehouse/src/rollups.ts) and the partial
+ * edge days' (the same SELECT over posts); the means come from rollup_daily. A year's view
+ * ranks about 15,000 rows instead of scanning its 10M posts' engagement.
+ */
+const topCandidates = (d: 'duckdb' | 'bigquery') => `WITH f AS (SELECT r.post_id, r.source, r.created_at, r.eng FROM (${rollupRows('rollup_top_posts_daily', d, CUR)}) AS r),
+m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
+
+if (TOP_POSTS_PER_DAY < 10) throw new Error('rollup_top_posts_daily keeps fewer posts per day than the top posts panel shows');
+
+/** Rising now over the posts that can rank (see RANK_BOUNDS and risingCandidates), top posts over the days' best posts. */
 export const RANKED_FROM_ROLLUPS = {
   trending: rising(true),
-  topPosts: ranked(
-    { duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' },
-    { duckdb: `${ENG} >= $minEng`, bigquery: `${ENG} >= @minEng` },
-  ),
+  topPosts: ranked({ duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' }, { duckdb: topCandidates('duckdb'), bigquery: topCandidates('bigquery') }),
 };
