@@ -4,9 +4,9 @@ import path from 'node:path';
 import { openDuckDB, type DuckDBConnection } from '@social-pulse/runtime';
 
 /** An in-memory DuckDB and a scratch folder (`pulse-<name>-…`) for one piece of lake work, both closed and removed after it. */
-export async function withDuck<T>(name: string, fn: (conn: DuckDBConnection, work: string) => Promise<T>): Promise<T> {
+export async function withDuck<T>(name: string, fn: (conn: DuckDBConnection, work: string) => Promise<T>, opts: { threads?: number } = {}): Promise<T> {
   const work = await mkdtemp(path.join(os.tmpdir(), `pulse-${name}-`));
-  const { db, conn } = await openDuckDB(':memory:');
+  const { db, conn } = await openDuckDB(':memory:', opts);
   try {
     return await fn(conn, work);
   } finally {

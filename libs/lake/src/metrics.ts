@@ -33,6 +33,8 @@ export async function writeMetrics(store: LakeStore, rows: readonly PostMetric[]
     if (!group) byDay.set(day, (group = []));
     group.push(r);
   }
+  // One DuckDB thread: the lake writer writes these batches while its threads normalize pages
+  // (one per core), and a day's file is small; more threads cost CPU for little time.
   return withDuck('metrics', async (conn, work) => {
     const files: string[] = [];
     let n = 0;
@@ -59,7 +61,7 @@ export async function writeMetrics(store: LakeStore, rows: readonly PostMetric[]
       n++;
     }
     return { files, rows: rows.length };
-  });
+  }, { threads: 1 });
 }
 
 /** Every observation in the metrics/ zone (deduplicated), oldest first per post: for tests and `pulse` tools. */

@@ -52,6 +52,13 @@ export interface PostsMergeOptions {
    * {@link PostsMerge.commit}).
    */
   mergeEveryPartition?: boolean;
+  /**
+   * DuckDB threads while a batch is staged and while partitions are rewritten in lanes (default
+   * 1; the scans over every staged post in between use every core). Staging runs beside the
+   * normalizing threads (one per core), and a lane's statement is small: more DuckDB threads
+   * there buy little time for much CPU (see docs/BENCHMARKS.md, sixth pass).
+   */
+  stageThreads?: number;
 }
 
 /**
@@ -98,12 +105,24 @@ export class PostsMerge {
     const duck = await openDuckDB(':memory:', { memoryLimit: opts.memoryLimit ?? '2GB' });
     await duck.conn.run(`SET temp_directory = ${sqlString(path.join(work, 'spill'))}`);
     await PostsMerge.configure(duck.conn);
-    return new PostsMerge(store, runId, work, duck, opts);
+    const merge = new PostsMerge(store, runId, work, duck, opts);
+    await merge.setThreads(merge.narrow);
+    return merge;
   }
 
   private static async configure(conn: DuckDBConnection): Promise<void> {
     // Keeping insertion order costs memory for nothing here: every write sorts explicitly.
     await conn.run(`SET preserve_insertion_order = false`);
+  }
+
+  /** DuckDB threads while staging and in lanes: see {@link PostsMergeOptions.stageThreads}. */
+  private get narrow(): number {
+    return Math.max(1, this.opts.stageThreads ?? 1);
+  }
+
+  /** Sets the threads of this merge's DuckDB database (a setting of the database, not of one connection). */
+  private async setThreads(n: number): Promise<void> {
+    await this.conn.run(`SET threads = ${Math.max(1, Math.floor(n))}`);
   }
 
   /** Posts staged so far (by the batches whose staging has finished). */
@@ -187,9 +206,13 @@ export class PostsMerge {
     if (this.failure) throw this.failure;
     const result: MergeResult = { rowsIn: this.stagedRows, rowsOut: 0, newPosts: 0, partitions: 0, filesWritten: [], filesDeleted: 0, movedPosts: 0, movedExamples: [] };
     const staged = await this.stagedPartitions();
+    // The scans over every staged post (and the lake's post_ids) use every core; the lanes one each.
+    await this.setThreads(os.availableParallelism());
     const losing = await this.findMoved(staged, result);
     const duplicated = await this.duplicatedPartitions(staged);
     const total = staged.length + losing.length;
+    // Cores left over by the lanes (more than 4 cores) go to their statements.
+    await this.setThreads(Math.max(this.narrow, Math.floor(os.availableParallelism() / this.laneCount(total))));
     const written: (string | undefined)[] = [];
     let reported = 0;
     const done: boolean[] = [];
@@ -218,7 +241,7 @@ export class PostsMerge {
    * first failure stops the lanes from taking more, and is thrown once the others finish.
    */
   private async inLanes(list: readonly string[], fn: (item: string, i: number, conn: DuckDBConnection, lane: number) => Promise<void>): Promise<void> {
-    const lanes = Math.max(1, Math.min(list.length, this.opts.lanes ?? Math.min(4, os.availableParallelism())));
+    const lanes = this.laneCount(list.length);
     while (this.extra.length < lanes - 1) {
       const conn = await this.duck.db.connect();
       await conn.run(`SET TimeZone = 'UTC'`);
@@ -241,6 +264,11 @@ export class PostsMerge {
       }),
     );
     if (failure) throw failure.e;
+  }
+
+  /** How many lanes rewrite `n` partitions (see {@link PostsMergeOptions.lanes}). */
+  private laneCount(n: number): number {
+    return Math.max(1, Math.min(n, this.opts.lanes ?? Math.min(4, os.availableParallelism())));
   }
 
   /** Connections of the lanes beyond the first (see {@link inLanes}). */
