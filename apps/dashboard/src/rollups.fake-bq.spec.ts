@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { posts as postsTable, type Post } from '@social-pulse/schema';
+import { posts as postsTable, TOP_POSTS_PER_DAY, type Post } from '@social-pulse/schema';
 import { BigQueryWarehouse, updateStories, type DialectSql, type Params } from '@social-pulse/warehouse';
 import { emulatorClientOptions, parquetOf, samplePost, startFakeBigQuery, type FakeBigQuery } from '@social-pulse/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,9 +7,11 @@ import { filterParams, parseFilters, windowOf } from './filters.ts';
 import { LIMITS, rollupParams } from './panels.ts';
 import { hashtags as hashtagsPanel } from './panels/hashtags/index.ts';
 import { links as linksPanel } from './panels/links/index.ts';
+import { topPosts } from './panels/ranked/index.ts';
 
 /**
- * The BigQuery text of links through rollup_links_daily and of hashtags through the spans or the daily rows run,
+ * The BigQuery text of links through rollup_links_daily, of hashtags through the spans or the daily rows and of
+ * top posts through rollup_top_posts_daily run,
  * not only analysed (sql.zetasql.spec.ts): on the fake BigQuery (GoogleSQL rewritten for DuckDB),
  * after the warehouse's own MERGEs filled those rollups, they give the raw queries' rows. (Stories through
  * the rollups are not run here: the fake cannot run the posts list both variants share,
@@ -36,6 +38,15 @@ beforeAll(async () => {
       links: i % 3 ? [`https://example.com/l/${i % 9}`] : [],
     });
   });
+  // A busy day of x's, its most engaging: more posts than rollup_top_posts_daily keeps a day, four
+  // tied at the top and two tied across the cut (at the 10th and 11th places, 52 each), so that
+  // top posts read a cut rollup and its ties. Without hashtags or links.
+  for (let i = 0; i < 16; i++) {
+    rows.push(samplePost(`busy${i}`, {
+      author_id: `b${i % 5}`, created_at: new Date(Date.UTC(2026, 10, 19, 8, i)).toISOString(),
+      like_count: i < 4 ? 100 : 50 + (i % 5), hashtags: [], links: [],
+    }));
+  }
   objects.set('gs://b/p.parquet', await readFile(await parquetOf(postsTable, rows)));
   await w.loadPosts(['gs://b/p.parquet']);
   await updateStories(w, { now: new Date('2026-11-24T00:00:00.000Z') });
@@ -89,6 +100,27 @@ describe('links on the fake BigQuery', () => {
         expect(raw.length, JSON.stringify(view)).toBeGreaterThan(0);
         expect(await rows(hashtagsPanel.sql.rollups, { ...params, limit }), `${JSON.stringify(view)} ${limit}`).toEqual(raw);
         if (!view.lang) expect(await rows(hashtagsPanel.sql.spans, { ...params, limit }), `${JSON.stringify(view)} ${limit}`).toEqual(raw);
+      }
+    }
+  }, 300_000);
+
+  it('top posts through rollup_top_posts_daily are the raw query\'s top posts', async () => {
+    const views = [
+      { period: '30d', end: '2026-11-24T00:00:00Z' }, { period: '7d', end: '2026-11-18T12:00:00Z' },
+      { period: '30d', end: '2026-11-21T13:00:00Z', source: 'x' }, { period: '30d', end: '2026-11-23T13:00:00Z', lang: 'en' },
+    ];
+    // The busy day's group was cut to what the panel can show.
+    const [kept] = await w.query<{ n: number }>("SELECT COUNT(*) AS n FROM rollup_top_posts_daily WHERE source = 'x' AND day = TIMESTAMP('2026-11-19')");
+    expect(Number(kept!.n)).toBe(TOP_POSTS_PER_DAY);
+    for (const view of views) {
+      const filters = parseFilters(view);
+      const win = windowOf(filters);
+      const params = { ...filterParams(filters, win), ...rollupParams(win) };
+      // A limit of 3 as well: posts tied in engagement compete for the last places.
+      for (const limit of [topPosts.limit, 3]) {
+        const raw = await rows(topPosts.sql.postsOnly, { ...params, limit });
+        expect(raw.length, JSON.stringify(view)).toBeGreaterThan(0);
+        expect(await rows(topPosts.sql.rollups, { ...params, limit }), `${JSON.stringify(view)} ${limit}`).toEqual(raw);
       }
     }
   }, 300_000);

@@ -299,6 +299,10 @@ function rewriteFunctions(sql: string): string {
   out = rewriteCalls(out, /ARRAY_LENGTH/, (a) => [`len(${a[0]})`, 0]);
   out = rewriteCalls(out, /ARRAY_CONCAT/, (a) => [`list_concat(${a.join(', ')})`, 0]);
   out = rewriteCalls(out, /FORMAT/, (a) => [`printf(${a.join(', ')})`, 0]);
+  // GoogleSQL's TIMESTAMP_DIFF counts whole units from the second to the first, as DuckDB's date_sub does (date_diff counts boundaries).
+  out = rewriteCalls(out, /TIMESTAMP_DIFF/, (a) => [`date_sub('${(a[2] ?? '').toLowerCase()}', ${a[1]}, ${a[0]})`, 0]);
+  // GoogleSQL's SAFE_DIVIDE: NULL where the divisor is 0 (DuckDB's `/` gives a DOUBLE, as GoogleSQL's does for INT64).
+  out = rewriteCalls(out, /SAFE_DIVIDE/, (a) => [`(CASE WHEN (${a[1]}) = 0 THEN NULL ELSE (${a[0]}) / (${a[1]}) END)`, 0]);
   // TO_HEX(MD5(x)): DuckDB's md5 is the lower-case hex already.
   out = rewriteCalls(out, /TO_HEX/, (a) => (/^MD5\s*\(/i.test(a[0] ?? '') ? [a[0]!, 0] : undefined));
   // GoogleSQL's regular expressions replace every match, and extract the first group (NULL without a match).
