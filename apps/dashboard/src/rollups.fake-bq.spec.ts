@@ -10,7 +10,7 @@ import { links as linksPanel } from './panels/links/index.ts';
 import { topPosts } from './panels/ranked/index.ts';
 
 /**
- * The BigQuery text of links through rollup_links_daily, of hashtags through the spans or the daily rows and of
+ * The BigQuery text of links through rollup_links_daily (every link, or only those that can rank), of hashtags through the spans or the daily rows and of
  * top posts through rollup_top_posts_daily run,
  * not only analysed (sql.zetasql.spec.ts): on the fake BigQuery (GoogleSQL rewritten for DuckDB),
  * after the warehouse's own MERGEs filled those rollups, they give the raw queries' rows. (Stories through
@@ -76,6 +76,9 @@ describe('links on the fake BigQuery', () => {
       titled += links.filter((l) => (l as { title: string | null }).title !== null).length;
       // Few links, so that ties at the k-th are in play: a limit of 3 as well.
       expect(await rows(linksPanel.sql.rollups, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
+      // Only the links that can rank (any filter: a link's posts over all time bound its posts in any view).
+      expect(await rows(linksPanel.sql.bounded, { ...params, limit: LIMITS.links }), JSON.stringify(view)).toEqual(links);
+      expect(await rows(linksPanel.sql.bounded, { ...params, limit: 3 })).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: 3 }));
       // The spans' way, for views without a source filter (spans have none).
       if (!view.source) {
         expect(await rows(linksPanel.sql.spans, { ...params, limit: LIMITS.links }), JSON.stringify(view)).toEqual(links);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParams, parseFilters, windowOf } from './filters.ts';
 import { loadDashboard, rollupParams } from './panels.ts';
 import { PANELS } from './panels/index.ts';
-import { LINK_SPANS_SPLIT, links } from './panels/links/index.ts';
+import { BOUNDED_MIN_DAYS, LINK_SPANS_SPLIT, linksBounded, links } from './panels/links/index.ts';
 import { topPosts, trending } from './panels/ranked/index.ts';
 import { stories } from './panels/stories/index.ts';
 import { headline } from './panels/headline/index.ts';
@@ -199,6 +199,7 @@ describe('the dashboard from rollups', () => {
     const withTitles: Record<string, string>[] = [];
     const viaSpans: Record<string, string>[] = [];
     const viaLinkSpans: Record<string, string>[] = [];
+    const viaBounded: Record<string, string>[] = [];
     let edgeLinkFirst = false;
     expect(FROM_ROLLUPS.map(([k]) => k)).toEqual(expect.arrayContaining(['headline', 'volume', 'sentiment', 'topics', 'authors', 'hashtags', 'entities', 'options']));
     for (const view of VIEWS) {
@@ -220,8 +221,11 @@ describe('the dashboard from rollups', () => {
         const [split] = await w.query<{ inside: bigint; straddling: bigint }>(LINK_SPANS_SPLIT, viaRollups.params[viaRollups.sent.indexOf(LINK_SPANS_SPLIT.duckdb)]);
         viaLinkSpans.push({ ...view, inside: String(split!.inside), straddling: String(split!.straddling) });
       }
+      // (Or, for other views of BOUNDED_MIN_DAYS whole days or more, only the links that can rank.)
+      const bounded = viaRollups.sent.includes(links.sql.bounded.duckdb);
+      if (bounded) viaBounded.push(view);
       const variant = (k: string, sql: DialectSql) =>
-        (k === 'hashtags' && spans ? hashtags.sql.spans : k === 'links' && linkSpans ? links.sql.spans : sql).duckdb;
+        (k === 'hashtags' && spans ? hashtags.sql.spans : k === 'links' && linkSpans ? links.sql.spans : k === 'links' && bounded ? links.sql.bounded : sql).duckdb;
       for (const [k, sql] of FROM_ROLLUPS) {
         expect(viaRollups.sent, `${JSON.stringify(view)} ${k}`).toContain(variant(k, sql));
       }
@@ -256,6 +260,9 @@ describe('the dashboard from rollups', () => {
     expect(viaLinkSpans.length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(2);
     expect(edgeLinkFirst, 'the edge-only link ranks first in the 120-day view through the spans').toBe(true);
     expect(viaLinkSpans.filter((v) => Number(v.straddling) > 0).length, JSON.stringify(viaLinkSpans)).toBeGreaterThanOrEqual(1);
+    // Views of three weeks or more that did not read the spans (filters, or shorter than the spans want) counted only the links that could rank.
+    expect(viaBounded.length, JSON.stringify(viaBounded)).toBeGreaterThanOrEqual(5);
+    expect(viaBounded.every((v) => !['3d', '7d', '14d'].includes(v.period!))).toBe(true);
     
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
     expect(monthly.length).toBeGreaterThanOrEqual(3);
@@ -270,6 +277,30 @@ describe('the dashboard from rollups', () => {
       expect(have.length, r.table.name).toBeGreaterThan(0);
       expect(have, r.table.name).toEqual(rebuilt);
     }
+  });
+
+  it('counts only the links that can rank, for any probe and limit, as the raw query ranks every link', async () => {
+    // Probes smaller than the links the views hold, so that the bound g comes from a few links
+    // and prunes: links with fewer posts over all time than g are never counted.
+    let pruned = 0;
+    for (const view of VIEWS) {
+      const filters = parseFilters(view);
+      const win = windowOf(filters);
+      const base = { ...filterParams(filters, win), ...rollupParams(win) };
+      for (const limit of [1, 2, 3, 15]) {
+        const params = { ...base, limit };
+        const raw = await w.query(links.sql.postsOnly, named(links.sql.postsOnly.duckdb, params));
+        for (const probe of [1, 3, 64]) {
+          const sql = linksBounded('duckdb', probe);
+          expect(await w.query({ duckdb: sql, bigquery: '' }, named(sql, params)), `${JSON.stringify(view)} limit ${limit} probe ${probe}`).toEqual(raw);
+          const cut = sql.slice(0, sql.indexOf('r AS ')).replace(/,\s*$/, '');
+          const [n] = await w.query<{ able: bigint; k: bigint }>({ duckdb: `${cut}\nSELECT (SELECT count(*) FROM able) AS able, (SELECT count(*) FROM k) AS k`, bigquery: '' }, named(sql, params));
+          if (Number(n!.able) < Number(n!.k)) pruned++;
+        }
+      }
+    }
+    expect(pruned).toBeGreaterThanOrEqual(20);
+    expect(BOUNDED_MIN_DAYS).toBeLessThan(30);
   });
 
   it('falls back to posts for views the rollups cannot answer: hour buckets, topic, entity or text filters', async () => {

@@ -173,9 +173,14 @@ export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period:
 /** Whole days from which a view may read a span table (shorter views hold few whole spans). */
 export const SPANS_MIN_DAYS = 60;
 
+/** The whole days [cLo, cHi) of a view through the rollups (`rp`). */
+export function wholeDays(rp: Record<string, unknown>): number {
+  return (Date.parse(String(rp.cHi)) - Date.parse(String(rp.cLo))) / 86_400_000;
+}
+
 /** Whether a view through the rollups has enough whole days ([cLo, cHi) of `rp`) to read a span table. */
 export function spansLongEnough(rolled: boolean, rp: Record<string, unknown>): boolean {
-  return rolled && (Date.parse(String(rp.cHi)) - Date.parse(String(rp.cLo))) / 86_400_000 >= SPANS_MIN_DAYS;
+  return rolled && wholeDays(rp) >= SPANS_MIN_DAYS;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface PanelSql {
   rollups?: DialectSql;
   /** Another way through the rollups that the panel's load picks for some views (hashtags: the spans of long views). */
   spans?: DialectSql;
+  /** Another still (links: views of a few weeks or more, counting only the links whose posts over all time can reach the answer). */
+  bounded?: DialectSql;
 }
 
 /** What a panel's load gets: the view, and ways to query the warehouse that are timed under a name. */

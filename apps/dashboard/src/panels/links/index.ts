@@ -1,5 +1,5 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, spansLongEnough, spansSplit, tsParam } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, spansLongEnough, spansSplit, tsParam, wholeDays } from '../../sql.ts';
 import { definePanel, type Row } from '../define.ts';
 import { num, str, strOrNull } from '../values.ts';
 
@@ -71,6 +71,50 @@ ${rankLinks(d, 'FROM r JOIN top USING (url)')}`;
 }
 export const LINKS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), bigquery: rolled('bigquery') };
 
+/** How many of the links with the most posts over all time a bounded view counts first (see linksBounded). */
+const BOUND_PROBE = 64;
+
+/**
+ * Whole days from which a view reads LINKS_BOUNDED rather than every link of its days. At 10M
+ * posts (docs/BENCHMARKS.md) it costs about a spans scan and two passes over the view's rows
+ * that keep only a few links: 14 days 44–50 ms against 34–38 ms for every link, 30 days 50–65
+ * against 97–120, 90 days 80 against 241–275.
+ */
+export const BOUNDED_MIN_DAYS = 21;
+
+/**
+ * LINKS through the rollups with the same rows (views of BOUNDED_MIN_DAYS or more), counting
+ * only the links that can rank: a link's posts in any view, whatever its filters, are at most
+ * its posts over all time (its span's).
+ * First, the view's posts of the BOUND_PROBE links with the most posts over all time among those
+ * whose span reaches the view: the $limit-th of those counts, g, is at most the $limit-th of all
+ * links (the answer's last), so a link with fewer than g posts over all time cannot rank. Then
+ * the links with at least g posts over all time are counted and ranked as LINKS_FROM_ROLLUPS
+ * ranks every link (ties at the $limit-th included). With fewer than $limit links among the
+ * probed, g is 1: every link the view may hold is counted.
+ */
+export function linksBounded(d: 'duckdb' | 'bigquery', probeSize = BOUND_PROBE): string {
+  const t = tsParam(d);
+  const s = d === 'duckdb' ? '$' : '@';
+  const [sum, min, count] = d === 'duckdb' ? ['sum', 'min', 'count'] : ['SUM', 'MIN', 'COUNT'];
+  const m = d === 'duckdb' ? 'MATERIALIZED ' : '';
+  const dayBefore = d === 'duckdb' ? `${t('start')} - INTERVAL 1 DAY` : `TIMESTAMP_SUB(${t('start')}, INTERVAL 1 DAY)`;
+  const cols = 'url, source, author_id, posts, title, title_eng, title_post';
+  // The view's rows (whole days and edges, filtered) of the links in `among`.
+  const rowsOf = (among: string) => `SELECT q.* FROM (${rollupRows('rollup_links_daily', d, CUR)}) AS q WHERE q.url IN (SELECT url FROM ${among})`;
+  return `
+WITH k AS ${m}(SELECT url, posts FROM rollup_link_spans WHERE last_day > ${dayBefore} AND first_day < ${t('end')}),
+probe AS (SELECT url FROM k ORDER BY posts DESC LIMIT ${probeSize}),
+pc AS (SELECT url, ${sum}(posts) AS posts FROM (${rowsOf('probe')}) AS x GROUP BY url),
+bound AS (SELECT CASE WHEN ${count}(*) < ${s}limit THEN 1 ELSE ${min}(posts) END AS g FROM (SELECT posts FROM pc ORDER BY posts DESC LIMIT ${s}limit) AS y),
+able AS (SELECT url FROM k WHERE posts >= (SELECT g FROM bound)),
+r AS ${m}(SELECT ${cols} FROM (${rowsOf('able')}) AS z),
+c AS (SELECT url, ${sum}(posts) AS posts FROM r GROUP BY url),
+top AS (SELECT url FROM c WHERE posts >= (SELECT ${min}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${s}limit) AS w))
+${rankLinks(d, 'FROM r JOIN top USING (url)')}`;
+}
+export const LINKS_BOUNDED: DialectSql = { duckdb: linksBounded('duckdb'), bigquery: linksBounded('bigquery') };
+
 /**
  * LINKS from the spans of each link (rollup_link_spans), for long views without a source or
  * language filter (spans have neither): the same rows. A link whose span lies within the view's
@@ -121,14 +165,17 @@ export const links = definePanel({
     postsOnly: postsOnly(LINKS),
     rollups: LINKS_FROM_ROLLUPS,
     spans: LINKS_FROM_SPANS,
+    bounded: LINKS_BOUNDED,
   },
   // Through the rollups, a long view without a source or language filter reads the spans when
-  // most of its links lie inside its whole days (LINK_SPANS_SPLIT, timed as linkSpans), else the daily rows.
+  // most of its links lie inside its whole days (LINK_SPANS_SPLIT, timed as linkSpans); other
+  // views of BOUNDED_MIN_DAYS or more count only the links that can rank; shorter ones every link of their days.
   async load(c): Promise<LinkRow[]> {
     if (spansLongEnough(c.rolled, c.rp) && c.filters.source === '' && c.filters.lang === '') {
       const [split] = await c.run('linkSpans', LINK_SPANS_SPLIT, c.rp);
       if (num(split?.inside) >= num(split?.straddling)) return toRows(await c.run('links', LINKS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
     }
+    if (c.rolled && wholeDays(c.rp) >= BOUNDED_MIN_DAYS) return toRows(await c.run('links', LINKS_BOUNDED, { limit: LIMIT, ...c.rp }));
     return toRows(await c.query());
   },
 });
