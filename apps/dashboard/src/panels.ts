@@ -5,7 +5,7 @@ import { statementFor, type LoadContext, type PanelDef, type Row } from './panel
 import { PANELS } from './panels/index.ts';
 import { pageSources } from './sources.ts';
 import { num } from './panels/values.ts';
-import { ROLLUPS_READY } from './sql.ts';
+import { LATER_THAT_DAY, ROLLUPS_READY } from './sql.ts';
 import type { DashboardData, ViewFilters } from './types.ts';
 
 export { LIMITS } from './panels/index.ts';
@@ -35,9 +35,10 @@ export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boo
  * as [cLo, cHi) and [pLo, pHi); what lies outside them (the partial days at each edge) the
  * panels compute from posts. A period without a whole day has cLo = cHi = end. Within the
  * whole days, the whole UTC months [cmLo, cmHi) and [pmLo, pmHi), read from the monthly tiers
- * (cmLo = cmHi = cHi when no month fits).
+ * (cmLo = cmHi = cHi when no month fits). With `lastDayWhole` (no post after the end on its
+ * day: LATER_THAT_DAY), the period's last, partial day counts as whole: cHi is the next midnight.
  */
-export function rollupParams(w: { start: Date; end: Date; previousStart: Date }): Params {
+export function rollupParams(w: { start: Date; end: Date; previousStart: Date }, lastDayWhole = false): Params {
   const whole = (lo: number, hi: number): [string, string] => {
     const a = Math.ceil(lo / DAY_MS) * DAY_MS;
     const b = Math.floor(hi / DAY_MS) * DAY_MS;
@@ -52,7 +53,7 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date })
     const last = Date.UTC(b.getUTCFullYear(), b.getUTCMonth(), 1);
     return first < last ? [new Date(first).toISOString(), new Date(last).toISOString()] : [hi, hi];
   };
-  const [cLo, cHi] = whole(w.start.getTime(), w.end.getTime());
+  const [cLo, cHi] = whole(w.start.getTime(), lastDayWhole ? Math.ceil(w.end.getTime() / DAY_MS) * DAY_MS : w.end.getTime());
   const [pLo, pHi] = whole(w.previousStart.getTime(), w.start.getTime());
   const [cmLo, cmHi] = months([cLo, cHi]);
   const [pmLo, pmHi] = months([pLo, pHi]);
@@ -87,8 +88,18 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   const labelled = filters.topic !== '' || filters.entity !== '';
   // The charts, the headline and the aggregate lists read the daily rollups where they answer
   // exactly (see sql.ts, Rollups); the same panels otherwise read posts. `raw` forces the latter.
-  const rolled = !ctx.raw && rollupsAnswer(filters, win) && num((await run('rollups', ROLLUPS_READY).catch((): Row[] => []))[0]?.n) > 0;
-  const rp = rolled ? rollupParams(win) : {};
+  // A view that ends within a day (as the default, now, does) reads that day whole from the
+  // rollups when no post lies after its end that day (asked beside ROLLUPS_READY).
+  const answers = !ctx.raw && rollupsAnswer(filters, win);
+  const dayEnd = Math.ceil(win.end.getTime() / DAY_MS) * DAY_MS;
+  const [ready, later] = answers
+    ? await Promise.all([
+      run('rollups', ROLLUPS_READY).catch((): Row[] => []),
+      dayEnd > win.end.getTime() ? run('laterThatDay', LATER_THAT_DAY, { dayEnd: new Date(dayEnd).toISOString() }).catch((): Row[] => []) : Promise.resolve<Row[]>([]),
+    ])
+    : [[], []];
+  const rolled = answers && num(ready[0]?.n) > 0;
+  const rp = rolled ? rollupParams(win, later[0] !== undefined && num(later[0].n) === 0) : {};
 
   // Independent panels run at once (DuckDB: a connection each; BigQuery: a job each); each is
   // awaited below in the page's order (a failure surfaces there, not as an unhandled rejection).

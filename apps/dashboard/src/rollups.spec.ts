@@ -303,6 +303,39 @@ describe('the dashboard from rollups', () => {
     expect(BOUNDED_MIN_DAYS).toBeLessThan(30);
   });
 
+  it('reads a view\'s last, partial day whole from the rollups when no post lies after its end that day, with the raw numbers', async () => {
+    // The seeded posts' last instant: views that end just after it (as a view ending now does)
+    // have posts on their last day before the end and none after it.
+    const [last] = await w.query<{ t: string }>('SELECT max(created_at) AS t FROM posts');
+    const after = new Date(Date.parse(String(last!.t)) + 60_000);
+    expect(after.getUTCHours() * 60 + after.getUTCMinutes()).toBeGreaterThan(0);
+    const now = new Date('2026-11-24T06:00:00Z');
+    let whole = 0;
+    for (const view of [{ period: '30d' }, { period: '7d' }, { period: '90d' }, { period: '30d', source: 'mastodon' }, { period: '30d', lang: 'en' }]) {
+      const filters = parseFilters({ ...view, end: after.toISOString() });
+      const viaRollups = recording(w);
+      const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
+      const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
+      const { timings: _a, ...a } = rolled;
+      const { timings: _b, ...b } = raw;
+      expect(a, JSON.stringify(view)).toEqual(b);
+      expect(rolled.timings.laterThatDay, JSON.stringify(view)).toBeDefined();
+      // The headline's whole days reach the next midnight: the last day came from the rollups.
+      const p = viaRollups.params[viaRollups.sent.indexOf(headline.sql.rollups.duckdb)]!;
+      if (Date.parse(String(p.cHi)) > after.getTime()) whole++;
+    }
+    expect(whole).toBe(5);
+    // A view that ends before a post of its day keeps reading that day's part from posts.
+    const before = new Date(Date.parse(String(last!.t)) - 1);
+    const viaRollups = recording(w);
+    const filters = parseFilters({ period: '30d', end: before.toISOString() });
+    const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
+    const { timings: _a, ...a } = rolled;
+    const { timings: _b, ...b } = await loadDashboard(w, filters, { ...ctx, now, raw: true });
+    expect(a).toEqual(b);
+    expect(Date.parse(String(viaRollups.params[viaRollups.sent.indexOf(headline.sql.rollups.duckdb)]!.cHi))).toBeLessThanOrEqual(before.getTime());
+  });
+
   it('falls back to posts for views the rollups cannot answer: hour buckets, topic, entity or text filters', async () => {
     for (const view of [{ period: '24h' }, { period: '30d', topic: 'databases' }, { period: '30d', entity: 'duckdb' }, { period: '30d', q: 'post' }]) {
       const r = recording(w);

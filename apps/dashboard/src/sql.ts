@@ -217,6 +217,16 @@ export const ROLLUPS_READY: DialectSql = {
 };
 
 
+/**
+ * Posts after the view's end on its last, partial day ($dayEnd: the next midnight). With none
+ * (the usual view, which ends now), that day's posts before the end are all its posts, so the
+ * rollups answer the day whole (rollupParams' lastDayWhole) instead of the panels reading it
+ * from posts.
+ */
+export const LATER_THAT_DAY: DialectSql = {
+  duckdb: `SELECT count(*) AS n FROM posts WHERE created_at >= CAST($end AS TIMESTAMPTZ) AND created_at < CAST($dayEnd AS TIMESTAMPTZ)`,
+  bigquery: `SELECT COUNT(*) AS n FROM posts WHERE created_at >= TIMESTAMP(@end) AND created_at < TIMESTAMP(@dayEnd)`,
+};
 
 // Trending ranks posts, so it reads posts; with the rollups it reads only the posts that can
 // rank. rollup_daily keeps each day's most engaging post's engagement: the day's best
@@ -272,4 +282,4 @@ SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
 };
 
 /** The statements several panels share (the panels' own are in PANELS): what the specs check besides. */
-export const SHARED_STATEMENTS = { ROLLUPS_READY, RANK_BOUNDS, QUALITY_TABLE, STORIES_TABLE } satisfies Record<string, DialectSql>;
+export const SHARED_STATEMENTS = { ROLLUPS_READY, LATER_THAT_DAY, RANK_BOUNDS, QUALITY_TABLE, STORIES_TABLE } satisfies Record<string, DialectSql>;
