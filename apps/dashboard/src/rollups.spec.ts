@@ -1,3 +1,4 @@
+import { seededRandom } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
 import { DuckDBWarehouse, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,21 +28,10 @@ const TAGS = ['duckdb', 'sql', 'dbt', 'kafka', 'rust'];
 const TOPICS = ['databases', 'streaming', 'careers', 'cloud'];
 const SPELLINGS = [['DuckDB', 'duckdb', 'Duckdb'], ['Snowflake', 'snowflake'], ['Google'], ['dbt Labs', 'DBT LABS']];
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rnd = random(20);
+const rnd = seededRandom(20);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 /** Links shared by several posts (stories), from a sequence of their own (the rest of the data stays as it was). */
-const linkRnd = random(21);
+const linkRnd = seededRandom(21);
 const count = () => (rnd() < 0.2 ? null : Math.floor(rnd() ** 3 * 200));
 
 /** A post `hoursAgo` before END, with a unique second so that no two posts of an author tie. */
