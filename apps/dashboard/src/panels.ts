@@ -21,6 +21,8 @@ export interface PanelContext {
 }
 
 const DAY_MS = 86_400_000;
+/** The first midnight (UTC) at or after `ms`. */
+const nextMidnight = (ms: number): number => Math.ceil(ms / DAY_MS) * DAY_MS;
 
 /**
  * Whether the rollups can answer this view exactly: day buckets (they hold days), and no
@@ -40,7 +42,7 @@ export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boo
  */
 export function rollupParams(w: { start: Date; end: Date; previousStart: Date }, lastDayWhole = false): Params {
   const whole = (lo: number, hi: number): [string, string] => {
-    const a = Math.ceil(lo / DAY_MS) * DAY_MS;
+    const a = nextMidnight(lo);
     const b = Math.floor(hi / DAY_MS) * DAY_MS;
     const [x, y] = a < b ? [a, b] : [hi, hi];
     return [new Date(x).toISOString(), new Date(y).toISOString()];
@@ -53,7 +55,7 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date },
     const last = Date.UTC(b.getUTCFullYear(), b.getUTCMonth(), 1);
     return first < last ? [new Date(first).toISOString(), new Date(last).toISOString()] : [hi, hi];
   };
-  const [cLo, cHi] = whole(w.start.getTime(), lastDayWhole ? Math.ceil(w.end.getTime() / DAY_MS) * DAY_MS : w.end.getTime());
+  const [cLo, cHi] = whole(w.start.getTime(), lastDayWhole ? nextMidnight(w.end.getTime()) : w.end.getTime());
   const [pLo, pHi] = whole(w.previousStart.getTime(), w.start.getTime());
   const [cmLo, cmHi] = months([cLo, cHi]);
   const [pmLo, pmHi] = months([pLo, pHi]);
@@ -91,7 +93,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   // A view that ends within a day (as the default, now, does) reads that day whole from the
   // rollups when no post lies after its end that day (asked beside ROLLUPS_READY).
   const answers = !ctx.raw && rollupsAnswer(filters, win);
-  const dayEnd = Math.ceil(win.end.getTime() / DAY_MS) * DAY_MS;
+  const dayEnd = nextMidnight(win.end.getTime());
   const [ready, later] = answers
     ? await Promise.all([
       run('rollups', ROLLUPS_READY).catch((): Row[] => []),

@@ -173,6 +173,16 @@ export function rollupRows(name: string, dialect: 'duckdb' | 'bigquery', period:
 /** Whole days from which a view may read a span table (shorter views hold few whole spans). */
 export const SPANS_MIN_DAYS = 60;
 
+/**
+ * Whether the span (first_day, last_day) of a span table's row `a` reaches the view [start, end):
+ * its last day is the start's day or later, and its first day lies before the end.
+ */
+export function spanReaches(d: 'duckdb' | 'bigquery', a: string): string {
+  const t = tsParam(d);
+  const dayBefore = d === 'duckdb' ? `${t('start')} - INTERVAL 1 DAY` : `TIMESTAMP_SUB(${t('start')}, INTERVAL 1 DAY)`;
+  return `${a}.last_day > ${dayBefore} AND ${a}.first_day < ${t('end')}`;
+}
+
 /** The whole days [cLo, cHi) of a view through the rollups (`rp`). */
 export function wholeDays(rp: Record<string, unknown>): number {
   return (Date.parse(String(rp.cHi)) - Date.parse(String(rp.cLo))) / 86_400_000;

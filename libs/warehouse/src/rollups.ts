@@ -179,22 +179,21 @@ GROUP BY 1, 2, 3, 4, 5`,
     // a source in the view), then engagement, then post_id: a post of a day, source and language
     // outside that group's first TOP_POSTS_PER_DAY in (engagement desc, post_id) order has that
     // many ahead of it in the panel's order too, so it cannot be among its first TOP_POSTS_PER_DAY.
-    duckdb: (pw) => `
-SELECT day, source, lang, post_id, created_at, eng
-FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, p.created_at AS created_at, ${ENG} AS eng,
-             row_number() OVER (PARTITION BY ${D_DAY}, p.source, ${LANG} ORDER BY ${ENG} DESC, p.post_id) AS k
-      FROM posts AS p
-      WHERE ${pw}) AS t
-WHERE k <= ${TOP_POSTS_PER_DAY}`,
-    bigquery: (pw) => `
-SELECT day, source, lang, post_id, created_at, eng
-FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, p.created_at AS created_at, ${ENG} AS eng,
-             ROW_NUMBER() OVER (PARTITION BY ${B_DAY}, p.source, ${LANG} ORDER BY ${ENG} DESC, p.post_id) AS k
-      FROM posts AS p
-      WHERE ${pw}) AS t
-WHERE k <= ${TOP_POSTS_PER_DAY}`,
+    duckdb: (pw) => topPostsOfDays(D_DAY, pw),
+    bigquery: (pw) => topPostsOfDays(B_DAY, pw),
   },
 ];
+
+/** rollup_top_posts_daily's rows of the posts `pw` selects, the UTC day computed by `day` (the same text in both dialects otherwise). */
+function topPostsOfDays(day: string, pw: string): string {
+  return `
+SELECT day, source, lang, post_id, created_at, eng
+FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, p.created_at AS created_at, ${ENG} AS eng,
+             ROW_NUMBER() OVER (PARTITION BY ${day}, p.source, ${LANG} ORDER BY ${ENG} DESC, p.post_id) AS k
+      FROM posts AS p
+      WHERE ${pw}) AS t
+WHERE k <= ${TOP_POSTS_PER_DAY}`;
+}
 
 // ---- Monthly tiers: each month's rows, summed from its daily rows -------------------------
 /** The first day of the UTC month of a day column `p.day` (a TIMESTAMPTZ at midnight). */

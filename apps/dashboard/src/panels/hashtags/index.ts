@@ -1,5 +1,5 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupEdges, rollupRows, tsParam } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, postsOnly, rollupEdges, rollupRows, spanReaches, tsParam } from '../../sql.ts';
 import { definePanel, type Row } from '../define.ts';
 import { num, str } from '../values.ts';
 
@@ -70,7 +70,6 @@ function spansPanel(d: 'duckdb' | 'bigquery'): string {
   const whole = (a: string) => `${a}.day >= ${t('cLo')} AND ${a}.day < ${t('cHi')}`;
   const within = (x: string) => `(s.${x} >= ${t('cLo')} AND s.${x} < ${t('cHi')})`;
   const certain = `${within('first_day')} OR ${within('last_day')}`;
-  const dayBefore = d === 'duckdb' ? `${t('start')} - INTERVAL 1 DAY` : `TIMESTAMP_SUB(${t('start')}, INTERVAL 1 DAY)`;
   return `
 WITH e AS ${m}(SELECT q.tag, q.source, q.author_id, q.posts FROM (${rollupEdges('rollup_hashtags_daily', d, CUR)}) AS q WHERE ${source('q')}),
 c AS ${m}(
@@ -85,7 +84,7 @@ k AS (
   GROUP BY s.tag),
 u AS ${m}(
   SELECT s.tag, s.source, s.author_id FROM rollup_hashtag_spans AS s
-  WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND s.last_day > ${dayBefore} AND s.first_day < ${t('end')} AND NOT (${certain})),
+  WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND ${spanReaches(d, 's')} AND NOT (${certain})),
 found AS (
   SELECT tag, COUNT(*) AS authors FROM (
     SELECT DISTINCT x.tag, x.source, x.author_id FROM (

@@ -1,5 +1,5 @@
 import type { DialectSql } from '@social-pulse/warehouse';
-import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, spansLongEnough, spansSplit, tsParam, wholeDays } from '../../sql.ts';
+import { B_FROM, B_MATCH, B_PERIOD, CUR, D_FROM, D_MATCH, D_PERIOD, ENG, postsOnly, rollupEdges, rollupRows, spanReaches, spansLongEnough, spansSplit, tsParam, wholeDays } from '../../sql.ts';
 import { definePanel, type Row } from '../define.ts';
 import { num, str, strOrNull } from '../values.ts';
 
@@ -94,16 +94,14 @@ export const BOUNDED_MIN_DAYS = 21;
  * probed, g is 1: every link the view may hold is counted.
  */
 export function linksBounded(d: 'duckdb' | 'bigquery', probeSize = BOUND_PROBE): string {
-  const t = tsParam(d);
   const s = d === 'duckdb' ? '$' : '@';
   const [sum, min, count] = d === 'duckdb' ? ['sum', 'min', 'count'] : ['SUM', 'MIN', 'COUNT'];
   const m = d === 'duckdb' ? 'MATERIALIZED ' : '';
-  const dayBefore = d === 'duckdb' ? `${t('start')} - INTERVAL 1 DAY` : `TIMESTAMP_SUB(${t('start')}, INTERVAL 1 DAY)`;
   const cols = 'url, source, author_id, posts, title, title_eng, title_post';
   // The view's rows (whole days and edges, filtered) of the links in `among`.
   const rowsOf = (among: string) => `SELECT q.* FROM (${rollupRows('rollup_links_daily', d, CUR)}) AS q WHERE q.url IN (SELECT url FROM ${among})`;
   return `
-WITH k AS ${m}(SELECT url, posts FROM rollup_link_spans WHERE last_day > ${dayBefore} AND first_day < ${t('end')}),
+WITH k AS ${m}(SELECT s.url, s.posts FROM rollup_link_spans AS s WHERE ${spanReaches(d, 's')}),
 probe AS (SELECT url FROM k ORDER BY posts DESC LIMIT ${probeSize}),
 pc AS (SELECT url, ${sum}(posts) AS posts FROM (${rowsOf('probe')}) AS x GROUP BY url),
 bound AS (SELECT CASE WHEN ${count}(*) < ${s}limit THEN 1 ELSE ${min}(posts) END AS g FROM (SELECT posts FROM pc ORDER BY posts DESC LIMIT ${s}limit) AS y),
