@@ -3,11 +3,11 @@ import { posts as postsTable, TOP_POSTS_PER_DAY, type Post } from '@social-pulse
 import { BigQueryWarehouse, updateStories, type DialectSql, type Params } from '@social-pulse/warehouse';
 import { emulatorClientOptions, parquetOf, samplePost, startFakeBigQuery, type FakeBigQuery } from '@social-pulse/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filterParams, parseFilters, windowOf } from './filters.ts';
-import { LIMITS, rollupParams } from './panels.ts';
+import { LIMITS } from './panels.ts';
 import { hashtags as hashtagsPanel } from './panels/hashtags/index.ts';
 import { links as linksPanel } from './panels/links/index.ts';
 import { topPosts } from './panels/ranked/index.ts';
+import { viewParams } from './testing/view.ts';
 
 /**
  * The BigQuery text of links through rollup_links_daily (every link, or only those that can rank), of hashtags through the spans or the daily rows and of
@@ -67,9 +67,7 @@ describe('links on the fake BigQuery', () => {
     const views = [{ period: '30d', end: '2026-11-24T00:00:00Z' }, { period: '7d', end: '2026-11-21T12:00:00Z' }, { period: '30d', end: '2026-11-23T13:00:00Z', source: 'mastodon' }];
     let titled = 0;
     for (const view of views) {
-      const filters = parseFilters(view);
-      const win = windowOf(filters);
-      const params = { ...filterParams(filters, win), ...rollupParams(win) };
+      const params = viewParams(view);
       const links = await rows(linksPanel.sql.rollups, { ...params, limit: LIMITS.links });
       expect(links.length, JSON.stringify(view)).toBeGreaterThan(0);
       expect(links, JSON.stringify(view)).toEqual(await rows(linksPanel.sql.postsOnly, { ...params, limit: LIMITS.links }));
@@ -94,9 +92,7 @@ describe('links on the fake BigQuery', () => {
       { period: '7d', end: '2026-11-18T12:00:00Z', lang: 'en' }, { period: '30d', end: '2026-11-21T13:00:00Z', source: 'x', lang: 'en' },
     ];
     for (const view of views) {
-      const filters = parseFilters(view);
-      const win = windowOf(filters);
-      const params = { ...filterParams(filters, win), ...rollupParams(win) };
+      const params = viewParams(view);
       // Three tags, two of them always tied in posts (sql and dbt): limits 1 and 2 cut through ties.
       for (const limit of [LIMITS.hashtags, 2, 1]) {
         const raw = await rows(hashtagsPanel.sql.postsOnly, { ...params, limit });
@@ -116,9 +112,7 @@ describe('links on the fake BigQuery', () => {
     const [kept] = await w.query<{ n: number }>("SELECT COUNT(*) AS n FROM rollup_top_posts_daily WHERE source = 'x' AND day = TIMESTAMP('2026-11-19')");
     expect(Number(kept!.n)).toBe(TOP_POSTS_PER_DAY);
     for (const view of views) {
-      const filters = parseFilters(view);
-      const win = windowOf(filters);
-      const params = { ...filterParams(filters, win), ...rollupParams(win) };
+      const params = viewParams(view);
       // A limit of 3 as well: posts tied in engagement compete for the last places.
       for (const limit of [topPosts.limit, 3]) {
         const raw = await rows(topPosts.sql.postsOnly, { ...params, limit });

@@ -2,8 +2,8 @@ import { seededRandom } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
 import { DuckDBWarehouse, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filterParams, parseFilters, windowOf } from './filters.ts';
-import { loadDashboard, rollupParams } from './panels.ts';
+import { parseFilters } from './filters.ts';
+import { loadDashboard } from './panels.ts';
 import { PANELS } from './panels/index.ts';
 import { BOUNDED_MIN_DAYS, LINK_SPANS_SPLIT, linksBounded, links } from './panels/links/index.ts';
 import { topPosts, trending } from './panels/ranked/index.ts';
@@ -11,6 +11,8 @@ import { stories } from './panels/stories/index.ts';
 import { headline } from './panels/headline/index.ts';
 import { hashtags } from './panels/hashtags/index.ts';
 import { makeMetric, makeNlp, makePost, seedWarehouse } from './testing/seed.ts';
+import { viewParams } from './testing/view.ts';
+import type { ViewFilters } from './types.ts';
 
 /**
  * The rollups give every panel the numbers the raw queries give. A warehouse is seeded the
@@ -100,6 +102,19 @@ function recording(w: Warehouse): { w: Warehouse; sent: string[]; params: Params
 
 let w: DuckDBWarehouse;
 const ctx = { scheduleSeconds: 3600, configuredSources: [...SOURCES] };
+
+/**
+ * A view's page through the rollups (the statements it sent recorded) and from posts alone,
+ * `same` telling whether they show the same (everything but the timings).
+ */
+async function bothPages(filters: ViewFilters, now: Date) {
+  const viaRollups = recording(w);
+  const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
+  const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
+  const { timings: _a, ...a } = rolled;
+  const { timings: _b, ...b } = raw;
+  return { viaRollups, rolled, shown: { rolled: a, raw: b } };
+}
 
 beforeAll(async () => {
   w = await DuckDBWarehouse.open(':memory:');
@@ -195,9 +210,7 @@ describe('the dashboard from rollups', () => {
     for (const view of VIEWS) {
       const filters = parseFilters(view);
       const now = new Date('2026-11-24T06:00:00Z');
-      const viaRollups = recording(w);
-      const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
-      const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
+      const { viaRollups, rolled, shown } = await bothPages(filters, now);
       // The rollups did serve every chart, the headline and the aggregate lists.
       // (Hashtags: the spans of the pairs for views without a language filter, else the daily rows.)
       const spans = viaRollups.sent.includes(hashtags.sql.spans.duckdb);
@@ -233,9 +246,7 @@ describe('the dashboard from rollups', () => {
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
       const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
       if (String(bound(headline.sql.rollups.duckdb, 'cmLo')) < String(bound(headline.sql.rollups.duckdb, 'cmHi'))) monthly.push(view);
-      const { timings: _a, ...a } = rolled;
-      const { timings: _b, ...b } = raw;
-      expect(a, JSON.stringify(view)).toEqual(b);
+      expect(shown.rolled, JSON.stringify(view)).toEqual(shown.raw);
     }
     // Rising now did rank only its candidates (no raw fallback) for several views.
     expect(risingBounded.length).toBeGreaterThanOrEqual(3);
@@ -274,9 +285,7 @@ describe('the dashboard from rollups', () => {
     // and prunes: links with fewer posts over all time than g are never counted.
     let pruned = 0;
     for (const view of VIEWS) {
-      const filters = parseFilters(view);
-      const win = windowOf(filters);
-      const base = { ...filterParams(filters, win), ...rollupParams(win) };
+      const base = viewParams(view);
       for (const limit of [1, 2, 3, 15]) {
         const params = { ...base, limit };
         const raw = await w.query(links.sql.postsOnly, named(links.sql.postsOnly.duckdb, params));
@@ -302,13 +311,8 @@ describe('the dashboard from rollups', () => {
     const now = new Date('2026-11-24T06:00:00Z');
     let whole = 0;
     for (const view of [{ period: '30d' }, { period: '7d' }, { period: '90d' }, { period: '30d', source: 'mastodon' }, { period: '30d', lang: 'en' }]) {
-      const filters = parseFilters({ ...view, end: after.toISOString() });
-      const viaRollups = recording(w);
-      const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
-      const raw = await loadDashboard(w, filters, { ...ctx, now, raw: true });
-      const { timings: _a, ...a } = rolled;
-      const { timings: _b, ...b } = raw;
-      expect(a, JSON.stringify(view)).toEqual(b);
+      const { viaRollups, rolled, shown } = await bothPages(parseFilters({ ...view, end: after.toISOString() }), now);
+      expect(shown.rolled, JSON.stringify(view)).toEqual(shown.raw);
       expect(rolled.timings.laterThatDay, JSON.stringify(view)).toBeDefined();
       // The headline's whole days reach the next midnight: the last day came from the rollups.
       const p = viaRollups.params[viaRollups.sent.indexOf(headline.sql.rollups.duckdb)]!;
@@ -317,12 +321,8 @@ describe('the dashboard from rollups', () => {
     expect(whole).toBe(5);
     // A view that ends before a post of its day keeps reading that day's part from posts.
     const before = new Date(Date.parse(String(last!.t)) - 1);
-    const viaRollups = recording(w);
-    const filters = parseFilters({ period: '30d', end: before.toISOString() });
-    const rolled = await loadDashboard(viaRollups.w, filters, { ...ctx, now });
-    const { timings: _a, ...a } = rolled;
-    const { timings: _b, ...b } = await loadDashboard(w, filters, { ...ctx, now, raw: true });
-    expect(a).toEqual(b);
+    const { viaRollups, shown } = await bothPages(parseFilters({ period: '30d', end: before.toISOString() }), now);
+    expect(shown.rolled).toEqual(shown.raw);
     expect(Date.parse(String(viaRollups.params[viaRollups.sent.indexOf(headline.sql.rollups.duckdb)]!.cHi))).toBeLessThanOrEqual(before.getTime());
   });
 
@@ -381,9 +381,7 @@ describe('hashtags through the rollups, where only some tags can rank', () => {
     ];
     const seen = new Set<string>();
     for (const view of views) {
-      const filters = parseFilters(view);
-      const win = windowOf(filters);
-      const params = { ...filterParams(filters, win), ...rollupParams(win) };
+      const params = viewParams(view);
       const rows = (sql: DialectSql, limit: number) => t.query(sql, { ...named(sql.duckdb, params), limit });
       for (const limit of [1, 2, 3, 4, 5, 20]) {
         const raw = await rows(hashtags.sql.postsOnly, limit);
@@ -408,9 +406,7 @@ describe('hashtags through the rollups, where only some tags can rank', () => {
     ];
     const firstSources = new Set<string>();
     for (const view of views) {
-      const filters = parseFilters(view);
-      const win = windowOf(filters);
-      const params = { ...filterParams(filters, win), ...rollupParams(win), limit: topPosts.limit };
+      const params = { ...viewParams(view), limit: topPosts.limit };
       const raw = await t.query<{ post_id: string; source: string }>(topPosts.sql.postsOnly, named(topPosts.sql.postsOnly.duckdb, params));
       expect(raw.length, JSON.stringify(view)).toBe(topPosts.limit);
       expect(await t.query(topPosts.sql.rollups, named(topPosts.sql.rollups.duckdb, params)), JSON.stringify(view)).toEqual(raw);
