@@ -300,7 +300,8 @@ describe('the dashboard from rollups', () => {
     }
     expect(pruned).toBeGreaterThanOrEqual(20);
     expect(BOUNDED_MIN_DAYS).toBeLessThan(30);
-  });
+    // About 250 statements: 8 s on an idle machine, a bound for a loaded one.
+  }, 120_000);
 
   it('reads a view\'s last, partial day whole from the rollups when no post lies after its end that day, with the raw numbers', async () => {
     // The seeded posts' last instant: views that end just after it (as a view ending now does)
