@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDuckDB, sqlStringList } from '@social-pulse/runtime';
 import { duckdbColumnsLiteral, posts as postsTable, type Post } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
-import { DuckDBWarehouse } from './warehouse.ts';
+import { DuckDBWarehouse, readerThreads } from './warehouse.ts';
 
 const post = (id: string, over: Partial<Post> = {}): Post => ({
   post_id: `x:${id}`, source: 'x', native_id: id, url: `https://x.com/i/status/${id}`, kind: 'post', parent_id: null,
@@ -149,5 +149,16 @@ describe('DuckDBWarehouse', () => {
     const [r] = await w.query<{ limit: string }>(`SELECT current_setting('memory_limit') AS "limit"`);
     expect(r!.limit).toMatch(/^(488\.2 MiB|512\.0 MB)$/);
     await w.close();
+  });
+
+  it('opened read-only, runs each statement on the cores its concurrent readers leave over, at least one', async () => {
+    expect([1, 2, 3, 4, 7, 8, 16].map((n) => readerThreads(n))).toEqual([1, 1, 1, 1, 1, 2, 4]);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
+    const file = path.join(dir, 'w.duckdb');
+    const threads = async (w: DuckDBWarehouse) => Number((await w.query<{ n: string }>(`SELECT current_setting('threads') AS n`))[0]!.n);
+    await (await DuckDBWarehouse.open(file)).close();
+    const reader = await DuckDBWarehouse.open(file, { readOnly: true });
+    expect(await threads(reader)).toBe(readerThreads());
+    await reader.close();
   });
 });

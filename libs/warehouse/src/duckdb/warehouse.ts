@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
@@ -19,6 +20,17 @@ const WRITE_WAIT_MS = 30_000;
 const READ_WAIT_MS = 10_000;
 /** At most this many queries run at once on one warehouse (each on its own connection). */
 const READ_CONNECTIONS = 4;
+
+/**
+ * DuckDB threads of a warehouse opened read-only (the dashboard): its parallelism comes from
+ * running up to READ_CONNECTIONS panels at once, so each statement gets the cores left over,
+ * at least one. With DuckDB's default (every core for every statement) four panels at once
+ * on two cores ran eight threads, and a 30-day page at 10M posts cost about 15% more CPU for
+ * no gain in time (docs/BENCHMARKS.md, "Threads of the dashboard's reader").
+ */
+export function readerThreads(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / READ_CONNECTIONS));
+}
 
 /** The warehouse file is being written by another process; reading it later will work. */
 export class WarehouseBusy extends Error {
@@ -72,7 +84,7 @@ async function openReader(file: string, memoryLimit: string | undefined, waitMs:
     const writers = file === ':memory:' || last ? [] : await announcedWriters(file);
     if (!writers.length) {
       try {
-        return await openDuckDB(file, { readOnly: true, ...(memoryLimit ? { memoryLimit } : {}) });
+        return await openDuckDB(file, { readOnly: true, threads: readerThreads(), ...(memoryLimit ? { memoryLimit } : {}) });
       } catch (e) {
         if (!isLockConflict(e)) throw new Error(`cannot open the DuckDB warehouse ${file}: ${(e as Error).message}`, { cause: e });
         if (last) throw new WarehouseBusy(`the warehouse ${file} is being written by ${holderOf(e)}: try again in a moment`, { cause: e });
