@@ -52,8 +52,11 @@ export interface RollupDef {
 
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
-/** Bumped whenever a rollup's definition changes: warehouses then rebuild theirs on open. */
-export const ROLLUPS_VERSION = '6';
+/**
+ * Bumped whenever a rollup's definition (or, in DuckDB, its physical order) changes: warehouses
+ * then rebuild theirs on open. 7: the span tables in last_day order.
+ */
+export const ROLLUPS_VERSION = '7';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;

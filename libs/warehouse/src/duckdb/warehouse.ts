@@ -277,13 +277,18 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
    * no post goes. The same rows as the definition (the rollup specs compare them after edits
    * that shrink and remove spans); measured at 10M posts, a 20-post load spent seconds reading
    * the daily rows of every still-active key.
+   *
+   * Rows go in in last_day order: the dashboard reads the spans that reach a view (last_day at
+   * its start or later), so each row group's range of last_day lets a scan skip the spans that
+   * ended before (a 30-day view at 10M: a fifth of the table). A load's refreshed keys end on
+   * its days, mostly the latest, so appending them keeps that order.
    */
   private async refreshSpans(r: RollupDef, days?: string[]): Promise<void> {
     const t = quoteIdent(r.table.name);
     const cols = columnNames(r.table).map(quoteIdent).join(', ');
     if (!days) {
       await this.conn.run(`DELETE FROM ${t}`);
-      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')})`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY last_day`);
       return;
     }
     const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
@@ -308,12 +313,12 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       FROM d LEFT JOIN ${t} AS s ON ${on('s', 'd')}`);
     await this.conn.run(`DROP TABLE ${before}`);
     await this.conn.run(`DELETE FROM ${t} AS s WHERE EXISTS (SELECT 1 FROM span_next AS k WHERE ${on('k', 's')})`);
-    await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM span_next WHERE posts > 0 AND first_day IS NOT NULL AND last_day IS NOT NULL`);
+    await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM span_next WHERE posts > 0 AND first_day IS NOT NULL AND last_day IS NOT NULL ORDER BY last_day`);
     // The keys whose first or last day cannot be told from the days alone: from all their daily
     // rows (one that has none left gives no row).
     const [redo] = await queryRows<{ n: bigint }>(this.conn, `SELECT count(*) AS n FROM span_next WHERE first_day IS NULL OR last_day IS NULL`);
     if (Number(redo!.n)) {
-      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(`EXISTS (SELECT 1 FROM span_next AS k WHERE (k.first_day IS NULL OR k.last_day IS NULL) AND ${on('k', 'p')})`, 'TRUE')})`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${r.duckdb(`EXISTS (SELECT 1 FROM span_next AS k WHERE (k.first_day IS NULL OR k.last_day IS NULL) AND ${on('k', 'p')})`, 'TRUE')}) ORDER BY last_day`);
     }
     await this.conn.run('DROP TABLE span_next');
   }

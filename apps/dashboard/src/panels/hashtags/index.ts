@@ -60,7 +60,9 @@ export const HASHTAGS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), big
  * (that day's), so it counts without reading its days. Only the other pairs that may have a row
  * in the view (their span covers [cLo, cHi) whole, or reaches only an edge day) are looked up
  * in the view's daily and edge rows. For the latest days (the dashboard's usual view) those
- * are the few pairs active both today and before the view.
+ * are the few pairs active both today and before the view. Both scans of the spans bound
+ * last_day on its own (in k it follows from the condition after it): the table is stored in
+ * last_day order, so the spans that ended before the view are skipped by row group.
  */
 function spansPanel(d: 'duckdb' | 'bigquery'): string {
   const t = tsParam(d);
@@ -80,7 +82,7 @@ c AS ${m}(
 ${candidates(d)},
 k AS (
   SELECT s.tag, COUNT(*) AS authors FROM rollup_hashtag_spans AS s
-  WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND (${certain})
+  WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND s.last_day >= ${t('cLo')} AND (${certain})
   GROUP BY s.tag),
 u AS ${m}(
   SELECT s.tag, s.source, s.author_id FROM rollup_hashtag_spans AS s
