@@ -161,4 +161,35 @@ describe('DuckDBWarehouse', () => {
     expect(await threads(reader)).toBe(readerThreads());
     await reader.close();
   });
+
+  it('opened read-only, reuses a statement prepared on a connection with each call\'s own parameters', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
+    const file = path.join(dir, 'w.duckdb');
+    const writer = await DuckDBWarehouse.open(file);
+    await writer.ensureSchema();
+    await writer.loadPosts([await parquetOf([0, 1, 2, 3].map((i) => post(String(i), { created_at: `2026-11-0${i + 1}T10:00:00.000Z`, lang: i % 2 ? 'en' : 'de' })))]);
+    await writer.close();
+    const w = await DuckDBWarehouse.open(file, { readOnly: true });
+    const sql = `SELECT count(*) AS n, list(post_id ORDER BY post_id) AS ids FROM posts
+      WHERE created_at >= CAST($from AS TIMESTAMPTZ) AND ($lang IS NULL OR lang = $lang) AND ($only = '' OR post_id = $only)`;
+    const ids = (await w.query<{ post_id: string }>('SELECT post_id FROM posts ORDER BY created_at')).map((r) => r.post_id);
+    const ask = (from: string, lang: string | null, only = '') => w.query<{ n: number; ids: string[] }>(sql, { from, lang, only });
+    // Several at once (a connection each), then again on connections that already hold the statement.
+    for (let round = 0; round < 3; round++) {
+      const [all, late, en, one] = await Promise.all([
+        ask('2026-10-01T00:00:00Z', null),
+        ask('2026-11-03T00:00:00Z', null),
+        ask('2026-10-01T00:00:00Z', 'en'),
+        ask('2026-10-01T00:00:00Z', null, ids[3]!),
+      ]);
+      expect(all).toEqual([{ n: 4, ids: [...ids].sort() }]);
+      expect(late).toEqual([{ n: 2, ids: [ids[2]!, ids[3]!].sort() }]);
+      expect(en).toEqual([{ n: 2, ids: [ids[1]!, ids[3]!].sort() }]);
+      expect(one).toEqual([{ n: 1, ids: [ids[3]!] }]);
+    }
+    // A statement that fails to prepare fails the call, and the next ones still work.
+    await expect(w.query('SELECT nope FROM posts WHERE created_at > $x', { x: '2026-01-01' })).rejects.toThrow(/nope/);
+    expect(await ask('2026-11-04T00:00:00Z', null)).toEqual([{ n: 1, ids: [ids[3]!] }]);
+    await w.close();
+  });
 });
