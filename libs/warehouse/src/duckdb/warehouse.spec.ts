@@ -190,6 +190,14 @@ describe('DuckDBWarehouse', () => {
     // A statement that fails to prepare fails the call, and the next ones still work.
     await expect(w.query('SELECT nope FROM posts WHERE created_at > $x', { x: '2026-01-01' })).rejects.toThrow(/nope/);
     expect(await ask('2026-11-04T00:00:00Z', null)).toEqual([{ n: 1, ids: [ids[3]!] }]);
+    // A query still running when the warehouse closes (a page whose other panel failed first)
+    // runs to its end on its prepared statement; its connection is closed after it.
+    const slow = `SELECT count(*) AS n FROM range(CAST($n AS BIGINT)) AS t(i) WHERE i % 7 = $r`;
+    expect(await w.query(slow, { n: 70, r: 3 })).toEqual([{ n: 10 }]);
+    const late = w.query(slow, { n: 100_000_000, r: 3 });
+    // Past every microtask: the query is in DuckDB (its statement bound and running) when close() comes.
+    await new Promise((resolve) => setImmediate(resolve));
     await w.close();
+    expect(await late).toEqual([{ n: Math.ceil((100_000_000 - 3) / 7) }]);
   });
 });

@@ -383,8 +383,15 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   private release(c: DuckDBConnection): void {
     const next = this.waiting.shift();
     if (next) next(c);
-    else this.idle.push(c);
+    else if (this.closed) {
+      // A query that outlived close() (a page whose other panel failed first): its connection
+      // and statements go when it ends (before, such a connection stayed open until collected).
+      this.dropPrepared(c);
+      c.closeSync();
+    } else this.idle.push(c);
   }
+
+  private closed = false;
 
   /**
    * Queries issued at the same time run at the same time, each on a connection of its own
@@ -467,11 +474,21 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     return statement;
   }
 
+  /** Destroys the statements prepared on `c` (none may be running: `c` is idle or its query ended). */
+  private dropPrepared(c: DuckDBConnection): void {
+    for (const statement of this.prepared.get(c)?.values() ?? []) statement.destroySync();
+    this.prepared.delete(c);
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     try {
-      for (const cache of this.prepared.values()) for (const statement of cache.values()) statement.destroySync();
-      this.prepared.clear();
-      for (const c of this.idle.splice(0)) c.closeSync();
+      // A connection still running a query, and its statements, go when it ends (release).
+      this.dropPrepared(this.conn);
+      for (const c of this.idle.splice(0)) {
+        this.dropPrepared(c);
+        c.closeSync();
+      }
       this.conn.closeSync();
       this.db.closeSync();
     } finally {
