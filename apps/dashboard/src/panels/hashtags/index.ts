@@ -58,9 +58,9 @@ export const HASHTAGS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), big
  * posts), without grouping by author; then, for the candidates only, the distinct authors come
  * from the spans: a pair whose first or last day lies within [cLo, cHi) has a daily row there
  * (that day's), so it counts without reading its days. Only the other pairs that may have a row
- * in the view (their span covers [cLo, cHi) whole, or reaches only an edge day) are looked up
- * in the view's daily and edge rows. For the latest days (the dashboard's usual view) those
- * are the few pairs active both today and before the view. Both scans of the spans bound
+ * in the view are looked up: in the view's daily rows those whose span covers [cLo, cHi) whole
+ * (`covers`; for a view ending now, none: no span ends after today), in the edge rows all of
+ * them (a span that reaches only an edge day has no daily row within [cLo, cHi)). Both scans of the spans bound
  * last_day on its own (in k it follows from the condition after it): the table is stored in
  * last_day order, so the spans that ended before the view are skipped by row group.
  */
@@ -85,13 +85,13 @@ k AS (
   WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND s.last_day >= ${t('cLo')} AND (${certain})
   GROUP BY s.tag),
 u AS ${m}(
-  SELECT s.tag, s.source, s.author_id FROM rollup_hashtag_spans AS s
+  SELECT s.tag, s.source, s.author_id, s.first_day < ${t('cLo')} AND s.last_day >= ${t('cHi')} AS covers FROM rollup_hashtag_spans AS s
   WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND ${spanReaches(d, 's')} AND NOT (${certain})),
 found AS (
   SELECT tag, COUNT(*) AS authors FROM (
     SELECT DISTINCT x.tag, x.source, x.author_id FROM (
       SELECT r.tag, r.source, r.author_id FROM rollup_hashtags_daily AS r
-      WHERE ${whole('r')} AND ${source('r')} AND r.tag IN (SELECT tag FROM u) AND r.author_id IN (SELECT author_id FROM u)
+      WHERE ${whole('r')} AND ${source('r')} AND r.tag IN (SELECT tag FROM u WHERE covers) AND r.author_id IN (SELECT author_id FROM u WHERE covers)
       UNION ALL SELECT e.tag, e.source, e.author_id FROM e) AS x
     JOIN u ON u.tag = x.tag AND u.source = x.source AND u.author_id = x.author_id) AS y
   GROUP BY tag)
