@@ -195,7 +195,7 @@ describe('DuckDBWarehouse', () => {
     const slow = `SELECT count(*) AS n FROM range(CAST($n AS BIGINT)) AS t(i) WHERE i % 7 = $r`;
     expect(await w.query(slow, { n: 70, r: 3 })).toEqual([{ n: 10 }]);
     const late = w.query(slow, { n: 100_000_000, r: 3 });
-    // Past every microtask: the query is in DuckDB (its statement bound and running) when close() comes.
+    // After every pending microtask: the query has been handed to DuckDB when close() comes.
     await new Promise((resolve) => setImmediate(resolve));
     await w.close();
     expect(await late).toEqual([{ n: Math.ceil((100_000_000 - 3) / 7) }]);

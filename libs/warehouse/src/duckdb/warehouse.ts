@@ -27,8 +27,9 @@ const PREPARED_PER_CONNECTION = 64;
  * DuckDB threads of a warehouse opened read-only (the dashboard): its parallelism comes from
  * running up to READ_CONNECTIONS panels at once, so each statement gets the cores left over,
  * at least one. With DuckDB's default (every core for every statement) four panels at once
- * on two cores ran eight threads, and a 30-day page at 10M posts cost about 15% more CPU for
- * no gain in time (docs/BENCHMARKS.md, "Threads of the dashboard's reader").
+ * on two cores ran eight threads, and a 30-day page at 10M posts cost about 12% more CPU for
+ * no gain in time (docs/BENCHMARKS.md, "Fewer threads, spans in last_day order, prepared
+ * statements").
  */
 export function readerThreads(cores = os.availableParallelism()): number {
   return Math.max(1, Math.floor(cores / READ_CONNECTIONS));
@@ -448,8 +449,8 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   /**
    * Statements prepared on each reader connection of a read-only warehouse, by text: the
    * dashboard runs the same score of statements on every page with other parameters, and
-   * preparing (parsing, binding, planning) was about a tenth of a 30-day page's CPU at 10M
-   * posts. DuckDB still applies the bound values to its scans (zone maps), and a read-only
+   * preparing them anew (parsing, binding, planning) cost about 8% of a 30-day page's CPU at
+   * 10M posts. DuckDB still applies the bound values to its scans (zone maps), and a read-only
    * file's schema cannot change under it. At most PREPARED_PER_CONNECTION per connection, the
    * oldest dropped first; all destroyed on close.
    */

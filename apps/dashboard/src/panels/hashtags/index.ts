@@ -60,9 +60,10 @@ export const HASHTAGS_FROM_ROLLUPS: DialectSql = { duckdb: rolled('duckdb'), big
  * (that day's), so it counts without reading its days. Only the other pairs that may have a row
  * in the view are looked up: in the view's daily rows those whose span covers [cLo, cHi) whole
  * (`covers`; for a view ending now, none: no span ends after today), in the edge rows all of
- * them (a span that reaches only an edge day has no daily row within [cLo, cHi)). Both scans of the spans bound
- * last_day on its own (in k it follows from the condition after it): the table is stored in
- * last_day order, so the spans that ended before the view are skipped by row group.
+ * them (a span that reaches only an edge day has no daily row within [cLo, cHi)). Both scans
+ * of the spans bound last_day on its own (in k it follows from the condition after it): the
+ * table is stored in last_day order, so the spans that ended before the view are skipped by
+ * row group.
  */
 function spansPanel(d: 'duckdb' | 'bigquery'): string {
   const t = tsParam(d);
