@@ -63,7 +63,7 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date },
 }
 
 /** Only the parameters a statement names: neither DuckDB nor BigQuery wants strays. */
-function pick(sql: string, params: Params, sigil: '$' | '@'): Params {
+export function statementParams(sql: string, params: Params, sigil: '$' | '@'): Params {
   const used = new Set([...sql.matchAll(sigil === '$' ? /\$([A-Za-z_]\w*)/g : /@([A-Za-z_]\w*)/g)].map((m) => m[1]!));
   return Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k)));
 }
@@ -78,7 +78,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     const params = { ...base, ...extra };
     const t0 = performance.now();
     try {
-      return await w.query<Row>(sql, w.kind === 'duckdb' ? pick(sql.duckdb, params, '$') : pick(sql.bigquery, params, '@'));
+      return await w.query<Row>(sql, w.kind === 'duckdb' ? statementParams(sql.duckdb, params, '$') : statementParams(sql.bigquery, params, '@'));
     } catch (e) {
       throw new Error(`panel ${panel}: ${(e as Error).message}`, { cause: e });
     } finally {

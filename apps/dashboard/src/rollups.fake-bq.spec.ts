@@ -3,7 +3,7 @@ import { posts as postsTable, TOP_POSTS_PER_DAY, type Post } from '@social-pulse
 import { BigQueryWarehouse, updateStories, type DialectSql, type Params } from '@social-pulse/warehouse';
 import { emulatorClientOptions, parquetOf, samplePost, startFakeBigQuery, type FakeBigQuery } from '@social-pulse/warehouse/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from './panels.ts';
+import { LIMITS, statementParams } from './panels.ts';
 import { hashtags as hashtagsPanel } from './panels/hashtags/index.ts';
 import { links as linksPanel } from './panels/links/index.ts';
 import { topPosts } from './panels/ranked/index.ts';
@@ -58,8 +58,7 @@ afterAll(async () => {
 
 /** The rows of a statement of the page's, with the parameters the panels bind (BigQuery wants no strays). */
 async function rows(sql: DialectSql, params: Params): Promise<unknown[]> {
-  const used = new Set([...sql.bigquery.matchAll(/@([A-Za-z_]\w*)/g)].map((m) => m[1]!));
-  return w.query(sql, Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k))));
+  return w.query(sql, statementParams(sql.bigquery, params, '@'));
 }
 
 describe('links on the fake BigQuery', () => {

@@ -3,7 +3,7 @@ import type { Post, PostNlp } from '@social-pulse/schema';
 import { DuckDBWarehouse, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
-import { loadDashboard } from './panels.ts';
+import { loadDashboard, statementParams } from './panels.ts';
 import { PANELS } from './panels/index.ts';
 import { BOUNDED_MIN_DAYS, LINK_SPANS_SPLIT, linksBounded, links } from './panels/links/index.ts';
 import { topPosts, trending } from './panels/ranked/index.ts';
@@ -190,8 +190,8 @@ SELECT count(*) FILTER (WHERE certain) AS certain, count(*) FILTER (WHERE NOT ce
   FROM rollup_hashtag_spans
   WHERE ($source = '' OR source = $source) AND last_day > CAST($start AS TIMESTAMPTZ) - INTERVAL 1 DAY AND first_day < CAST($end AS TIMESTAMPTZ))`;
 
-/** Only the parameters `sql` names. */
-const named = (sql: string, p: Params): Params => Object.fromEntries(Object.entries(p).filter(([k]) => sql.includes(`$${k}`)));
+/** Only the parameters a DuckDB statement names, as the page binds them. */
+const named = (sql: string, p: Params): Params => statementParams(sql, p, '$');
 
 /** Every panel's statement through the rollups (PANELS: the charts, the headline, the aggregate lists, the ranked lists, stories, links). */
 const FROM_ROLLUPS = PANELS.flatMap((p): [string, DialectSql][] => (p.sql?.rollups ? [[p.name, p.sql.rollups]] : []));

@@ -3,6 +3,7 @@
  * reads only the posts that can rank (trending: from the day RANK_BOUNDS gives; top posts:
  * the days' best posts, rollup_top_posts_daily).
  */
+import { TOP_POSTS_PER_DAY } from '@social-pulse/schema';
 import { postsOnly, RANK_BOUNDS } from '../../sql.ts';
 import { definePanel, statementFor, type LoadContext, type Row } from '../define.ts';
 import { iso, num, numOrNull, str, strings, strOrNull } from '../values.ts';
@@ -103,8 +104,10 @@ export const trending = definePanel({
 
 export const topPosts = definePanel({
   name: 'topPosts',
-  // At most TOP_POSTS_PER_DAY (rollup_top_posts_daily): checked where RANKED_FROM_ROLLUPS is defined.
   limit: 10,
   sql: { raw: TOP_POSTS, postsOnly: postsOnly(TOP_POSTS), rollups: RANKED_FROM_ROLLUPS.topPosts },
   map: (rows) => rows.map(card),
 });
+
+// Through the rollups its candidates are each day's TOP_POSTS_PER_DAY best posts: it may show no more.
+if (topPosts.limit > TOP_POSTS_PER_DAY) throw new Error('rollup_top_posts_daily keeps fewer posts per day than the top posts panel shows');

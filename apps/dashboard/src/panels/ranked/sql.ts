@@ -1,6 +1,5 @@
 /** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
 import type { DialectSql } from '@social-pulse/warehouse';
-import { TOP_POSTS_PER_DAY } from '@social-pulse/schema';
 import { B_PERIOD, B_ROLLED_MEAN, CUR, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, rollupRows, tsParam, viewPosts } from '../../sql.ts';
 
 /**
@@ -191,8 +190,6 @@ ORDER BY r.velocity DESC, p.post_id`,
  */
 const topCandidates = (d: 'duckdb' | 'bigquery') => `WITH f AS (SELECT r.post_id, r.source, r.created_at, r.eng FROM (${rollupRows('rollup_top_posts_daily', d, CUR)}) AS r),
 m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
-
-if (TOP_POSTS_PER_DAY < 10) throw new Error('rollup_top_posts_daily keeps fewer posts per day than the top posts panel shows');
 
 /** Rising now over the posts that can rank (see RANK_BOUNDS and risingCandidates), top posts over the days' best posts. */
 export const RANKED_FROM_ROLLUPS = {
