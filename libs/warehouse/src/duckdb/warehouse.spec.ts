@@ -162,7 +162,8 @@ describe('DuckDBWarehouse', () => {
     await reader.close();
   });
 
-  it('opened read-only, reuses a statement prepared on a connection with each call\'s own parameters', async () => {
+  // A 100M-row count at the end: about a second idle, a bound for a loaded machine.
+  it('opened read-only, reuses a statement prepared on a connection with each call\'s own parameters', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
     const file = path.join(dir, 'w.duckdb');
     const writer = await DuckDBWarehouse.open(file);
