@@ -21,6 +21,7 @@ export interface PanelContext {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** The first midnight (UTC) at or after `ms`. */
 const nextMidnight = (ms: number): number => Math.ceil(ms / DAY_MS) * DAY_MS;
 
@@ -39,6 +40,8 @@ export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boo
  * whole days, the whole UTC months [cmLo, cmHi) and [pmLo, pmHi), read from the monthly tiers
  * (cmLo = cmHi = cHi when no month fits). With `lastDayWhole` (no post after the end on its
  * day: LATER_THAT_DAY), the period's last, partial day counts as whole: cHi is the next midnight.
+ * Within each partial edge, its whole UTC hours (ch1Lo/ch1Hi for [start, cLo), ch2Lo/ch2Hi for
+ * [cHi, end), ph1…/ph2… likewise), which the panels read from the hourly tiers.
  */
 export function rollupParams(w: { start: Date; end: Date; previousStart: Date }, lastDayWhole = false): Params {
   const whole = (lo: number, hi: number): [string, string] => {
@@ -59,7 +62,19 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date },
   const [pLo, pHi] = whole(w.previousStart.getTime(), w.start.getTime());
   const [cmLo, cmHi] = months([cLo, cHi]);
   const [pmLo, pmHi] = months([pLo, pHi]);
-  return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi };
+  // The whole hours [ha, hb) of an edge [a, b), read from the hourly tiers (none: ha = hb). An
+  // edge that ends before it starts (the last day counted whole) is empty, and so are its hours.
+  const hours = (a: string | number, b: string | number): [string, string] => {
+    const [x, y] = [typeof a === 'number' ? a : Date.parse(a), typeof b === 'number' ? b : Date.parse(b)];
+    const ha = Math.min(Math.ceil(x / HOUR_MS) * HOUR_MS, y);
+    const hb = Math.max(Math.floor(y / HOUR_MS) * HOUR_MS, ha);
+    return [new Date(ha).toISOString(), new Date(hb).toISOString()];
+  };
+  const [ch1Lo, ch1Hi] = hours(w.start.getTime(), cLo);
+  const [ch2Lo, ch2Hi] = hours(cHi, w.end.getTime());
+  const [ph1Lo, ph1Hi] = hours(w.previousStart.getTime(), pLo);
+  const [ph2Lo, ph2Hi] = hours(pHi, w.start.getTime());
+  return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi, ch1Lo, ch1Hi, ch2Lo, ch2Hi, ph1Lo, ph1Hi, ph2Lo, ph2Hi };
 }
 
 /** Only the parameters a statement names: neither DuckDB nor BigQuery wants strays. */

@@ -163,6 +163,8 @@ const VIEWS: Record<string, string>[] = [
   { period: '30d', end: '2026-11-23T15:30:00Z' },
   { period: '14d', end: '2026-11-17T09:10:11.123Z' },
   { period: '3d', end: '2026-11-22T23:59:59Z' },
+  // An end 20 minutes past midnight: its trailing edge has no whole hour (posts only).
+  { period: '3d', end: '2026-11-22T00:20:00Z' },
   { period: '90d', end: '2026-11-24T00:00:00Z' },
   { period: '30d', end: '2026-11-23T15:30:00Z', source: 'mastodon' },
   { period: '30d', end: '2026-11-23T15:30:00Z', lang: 'de' },
@@ -199,6 +201,7 @@ const FROM_ROLLUPS = PANELS.flatMap((p): [string, DialectSql][] => (p.sql?.rollu
 describe('the dashboard from rollups', () => {
   it('shows the numbers the raw queries show, panel by panel, for every view', async () => {
     const monthly: Record<string, string>[] = [];
+    const hourly: Record<string, string>[] = [];
     const risingBounded: Record<string, string>[] = [];
     const withStories: Record<string, string>[] = [];
     const withTitles: Record<string, string>[] = [];
@@ -246,6 +249,7 @@ describe('the dashboard from rollups', () => {
       expect(rolled.trending.length, JSON.stringify(view)).toBeGreaterThan(0);
       const bound = (sql: string, k: string) => viaRollups.params[viaRollups.sent.indexOf(sql)]![k];
       if (String(bound(headline.sql.rollups.duckdb, 'cmLo')) < String(bound(headline.sql.rollups.duckdb, 'cmHi'))) monthly.push(view);
+      if (String(bound(headline.sql.rollups.duckdb, 'ch1Lo')) < String(bound(headline.sql.rollups.duckdb, 'ch1Hi'))) hourly.push(view);
       expect(shown.rolled, JSON.stringify(view)).toEqual(shown.raw);
     }
     // Rising now did rank only its candidates (no raw fallback) for several views.
@@ -265,6 +269,11 @@ describe('the dashboard from rollups', () => {
     expect(viaBounded.length, JSON.stringify(viaBounded)).toBeGreaterThanOrEqual(5);
     expect(viaBounded.every((v) => !['3d', '7d', '14d'].includes(v.period!))).toBe(true);
     
+    // Views that start within a day did read that edge's whole hours from the hourly tiers.
+    expect(headline.sql.rollups.duckdb).toContain('FROM rollup_hourly AS h');
+    expect(headline.sql.rollups.duckdb).toContain('FROM rollup_authors_hourly AS h');
+    expect(hourly.length, JSON.stringify(hourly)).toBeGreaterThanOrEqual(8);
+
     // The longer views did read whole months from the monthly tiers (which hold rows for them).
     expect(monthly.length).toBeGreaterThanOrEqual(3);
     expect((await w.query<{ n: bigint }>('SELECT count(*) AS n FROM rollup_authors_monthly'))[0]!.n).toBeGreaterThan(0n);

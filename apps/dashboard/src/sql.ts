@@ -11,7 +11,7 @@
  * source, topic, entity, lang, q ('' = no filter), limit.
  */
 import { columnNames } from '@social-pulse/schema';
-import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
+import { BIGQUERY_DAY_OF_POST, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
 
 /**
  * Engagement of a post: every count the source reports, summed (a missing count is 0).
@@ -120,9 +120,11 @@ export const STORIES_TABLE: DialectSql = {
 // The same panels read from the daily rollups (libs/warehouse/src/rollups.ts) where they can
 // answer exactly: chart buckets of a day, and no topic, entity or text filter (source and
 // language are columns of every rollup). A view is the whole days it covers, read from the
-// rollups, plus its partial days at either edge, computed from posts by the rollup's own
-// SELECT: extra parameters cLo/cHi and pLo/pHi bound the whole days of the period and of the
-// previous one (see rollupParams in panels.ts); an edge is empty when it starts at a midnight.
+// rollups, plus its partial days at either edge: their whole hours from the hourly tiers, the
+// rest (under an hour at each end) computed from posts by the rollup's own SELECT. Extra
+// parameters cLo/cHi and pLo/pHi bound the whole days of the period and of the previous one,
+// ch1Lo… the whole hours of their edges (see rollupParams in panels.ts); an edge is empty when
+// it starts at a midnight.
 
 // A daily rollup with a monthly tier, for a panel that sums over the period (not a chart:
 // `byDay`), reads the whole months within those whole days from the tier ([mLo, mHi): cmLo/cmHi and pmLo/pmHi, empty when no month fits) and the days around
@@ -130,17 +132,38 @@ export const STORIES_TABLE: DialectSql = {
 
 const ROLLUP = Object.fromEntries(ROLLUPS.map((r) => [r.table.name, r])) as Record<string, RollupDef>;
 const MONTHLY = Object.fromEntries(ROLLUPS.filter((r) => r.monthlyOf).map((r) => [r.monthlyOf!, r.table.name])) as Record<string, string>;
-export type Bound = 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cmLo' | 'cmHi' | 'pmLo' | 'pmHi';
+const HOURLY = Object.fromEntries(ROLLUPS.filter((r) => r.hourlyOf).map((r) => [r.hourlyOf!, r.table.name])) as Record<string, string>;
+export type Bound =
+  | 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cmLo' | 'cmHi' | 'pmLo' | 'pmHi'
+  | 'ch1Lo' | 'ch1Hi' | 'ch2Lo' | 'ch2Hi' | 'ph1Lo' | 'ph1Hi' | 'ph2Lo' | 'ph2Hi';
 
-/** The rows of a daily rollup for the partial days at the edges of [lo, hi) (whole days [fLo, fHi)), computed from posts by its own SELECT. */
-export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, , , fHi, hi]: Period): string {
+/**
+ * The rows of a daily rollup for the partial days at the edges of [lo, hi) (whole days [fLo, fHi)).
+ * With an hourly tier (every daily rollup has one), an edge [a, b) is its whole hours [ha, hb) read
+ * from the tier, each row's `day` put back to its day, and the rest of it (under an hour at each
+ * end) computed from posts by the rollup's own SELECT, bounded by [a, b) so that a scan prunes as
+ * before; without one, the whole edge from posts. rollupParams gives the hour bounds: an edge
+ * without a whole hour has ha = hb.
+ */
+export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, , , fHi, hi, h1Lo, h1Hi, h2Lo, h2Hi]: Period): string {
   const r = ROLLUP[name]!;
   const t: (x: Bound) => string = tsParam(dialect);
-  const cols = columnNames(r.table).join(', ');
-  const edge = (a: Bound, b: Bound) =>
-    r[dialect](`p.created_at >= ${t(a)} AND p.created_at < ${t(b)}`, `n.created_at >= ${t(a)} AND n.created_at < ${t(b)}`);
-  return `SELECT ${cols} FROM (${edge(lo, fLo)}) AS e1
-    UNION ALL SELECT ${cols} FROM (${edge(fHi, hi)}) AS e2`;
+  const names = columnNames(r.table);
+  const cols = names.join(', ');
+  const hourly = HOURLY[name];
+  const within = (c: string, a: Bound, b: Bound) => `${c} >= ${t(a)} AND ${c} < ${t(b)}`;
+  const outside = (c: string, a: Bound, b: Bound, [ha, hb]: [Bound, Bound]) => `${within(c, a, b)}${hourly ? ` AND NOT (${within(c, ha, hb)})` : ''}`;
+  const posts = (a: Bound, b: Bound, hours: [Bound, Bound], as: string) =>
+    `SELECT ${cols} FROM (${r[dialect](outside('p.created_at', a, b, hours), outside('n.created_at', a, b, hours))}) AS ${as}`;
+  if (!hourly) return `${posts(lo, fLo, [h1Lo, h1Hi], 'e1')}
+    UNION ALL ${posts(fHi, hi, [h2Lo, h2Hi], 'e2')}`;
+  const dayOf = (dialect === 'duckdb' ? DUCKDB_DAY_OF_POST : BIGQUERY_DAY_OF_POST).replace('p.created_at', 'h.day');
+  const hours = (a: Bound, b: Bound) =>
+    `SELECT ${names.map((c) => (c === 'day' ? `${dayOf} AS day` : `h.${c}`)).join(', ')} FROM ${hourly} AS h WHERE ${within('h.day', a, b)}`;
+  return `${posts(lo, fLo, [h1Lo, h1Hi], 'e1')}
+    UNION ALL ${hours(h1Lo, h1Hi)}
+    UNION ALL ${posts(fHi, hi, [h2Lo, h2Hi], 'e2')}
+    UNION ALL ${hours(h2Lo, h2Hi)}`;
 }
 
 /** The rows of a rollup for the whole days [fLo, fHi) of a period, whole months [mLo, mHi) from its monthly tier (unless `byDay`). */
@@ -212,9 +235,10 @@ WHERE ${a}.first_day < TIMESTAMP(@cHi) AND ${a}.last_day >= TIMESTAMP(@cLo)${whe
   };
 }
 
-export type Period = [Bound, Bound, Bound, Bound, Bound, Bound];
-export const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end'];
-export const PREV: Period = ['prevStart', 'pLo', 'pmLo', 'pmHi', 'pHi', 'start'];
+/** A period's bounds: [lo, whole days from, whole months from, to, whole days to, hi, then the whole hours of its two edges]. */
+export type Period = [Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound];
+export const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end', 'ch1Lo', 'ch1Hi', 'ch2Lo', 'ch2Hi'];
+export const PREV: Period = ['prevStart', 'pLo', 'pmLo', 'pmHi', 'pHi', 'start', 'ph1Lo', 'ph1Hi', 'ph2Lo', 'ph2Hi'];
 /** Both periods, with is_current. */
 export const both = (name: string, d: 'duckdb' | 'bigquery') =>
   `SELECT TRUE AS is_current, c.* FROM (${rollupRows(name, d, CUR)}) AS c

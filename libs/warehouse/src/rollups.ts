@@ -9,6 +9,13 @@ import {
   rollupHashtagsDaily,
   rollupLinksDaily,
   rollupLinkSpans,
+  rollupAuthorsHourly,
+  rollupEntitiesHourly,
+  rollupHashtagsHourly,
+  rollupHourly,
+  rollupLinksHourly,
+  rollupTopicsHourly,
+  rollupTopPostsHourly,
   rollupMonthly,
   rollupTopicsDaily,
   rollupTopPostsDaily,
@@ -33,8 +40,9 @@ import {
  */
 export interface RollupDef {
   table: TableSchema;
-  duckdb: (postsWhere: string, nlpWhere: string) => string;
-  bigquery: (postsWhere: string, nlpWhere: string) => string;
+  /** `bucket`: the time bucket a daily rollup's SELECT groups posts by (its `day`): the UTC day unless given (its hourly tier passes the hour). */
+  duckdb: (postsWhere: string, nlpWhere: string, bucket?: string) => string;
+  bigquery: (postsWhere: string, nlpWhere: string, bucket?: string) => string;
   /**
    * A monthly tier (libs/schema/src/rollups.ts): its SELECT reads this daily rollup (alias p)
    * instead of posts, under a predicate on p.day that covers whole UTC months (monthsWhere);
@@ -48,34 +56,44 @@ export interface RollupDef {
    * a load's days may have changed are recomputed from all their daily rows, after the daily table.
    */
   spansOf?: { daily: string; key: readonly string[] };
+  /**
+   * An hourly tier (libs/schema/src/rollups.ts): its daily rollup's own SELECT over posts, grouped
+   * by the UTC hour instead of the day (`day` holds the hour). The load refreshes it for the days
+   * it touched like its daily table; the dashboard reads it only for a view's partial days (see
+   * rollupEdges in apps/dashboard/src/sql.ts).
+   */
+  hourlyOf?: string;
 }
 
 /** pulse_state key whose value is ROLLUPS_VERSION once the rollups are complete. */
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /**
  * Bumped whenever a rollup's definition (or, in DuckDB, its physical order) changes: warehouses
- * then rebuild theirs on open. 7: the span tables in last_day order.
+ * then rebuild theirs on open. 7: the span tables in last_day order; 8: the hourly tiers.
  */
-export const ROLLUPS_VERSION = '7';
+export const ROLLUPS_VERSION = '8';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
 /** The UTC day of a post. */
 const D_DAY = `to_timestamp(CAST(floor(epoch(p.created_at) / 86400) AS BIGINT) * 86400)`;
 const B_DAY = `TIMESTAMP_TRUNC(p.created_at, DAY)`;
+/** The UTC hour of a post (the hourly tiers' bucket). */
+const D_HOUR = `to_timestamp(CAST(floor(epoch(p.created_at) / 3600) AS BIGINT) * 3600)`;
+const B_HOUR = `TIMESTAMP_TRUNC(p.created_at, HOUR)`;
 const LANG = `COALESCE(p.lang, '')`;
 
 const DAILY: RollupDef[] = [
   {
     table: rollupDaily,
-    duckdb: (pw, nw) => `
-SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, COALESCE(n.sentiment, '') AS sentiment,
+    duckdb: (pw, nw, day = D_DAY) => `
+SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, COALESCE(n.sentiment, '') AS sentiment,
        count(*) AS posts, CAST(COALESCE(sum(${ENG}), 0) AS BIGINT) AS engagement, max(${ENG}) AS max_engagement
 FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}
 WHERE ${pw}
 GROUP BY 1, 2, 3, 4`,
-    bigquery: (pw, nw) => `
-SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, COALESCE(n.sentiment, '') AS sentiment,
+    bigquery: (pw, nw, day = B_DAY) => `
+SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, COALESCE(n.sentiment, '') AS sentiment,
        COUNT(*) AS posts, COALESCE(SUM(${ENG}), 0) AS engagement, MAX(${ENG}) AS max_engagement
 FROM posts AS p LEFT JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}
 WHERE ${pw}
@@ -83,29 +101,29 @@ GROUP BY 1, 2, 3, 4`,
   },
   {
     table: rollupTopicsDaily,
-    duckdb: (pw, nw) => `
+    duckdb: (pw, nw, day = D_DAY) => `
 SELECT day, source, lang, x.label AS topic, count(*) AS posts
-FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, unnest(n.topics) AS x
+FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, unnest(n.topics) AS x
       FROM posts AS p JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}
       WHERE ${pw})
 GROUP BY 1, 2, 3, 4`,
-    bigquery: (pw, nw) => `
-SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, x.label AS topic, COUNT(*) AS posts
+    bigquery: (pw, nw, day = B_DAY) => `
+SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, x.label AS topic, COUNT(*) AS posts
 FROM posts AS p JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}, UNNEST(n.topics) AS x
 WHERE ${pw}
 GROUP BY 1, 2, 3, 4`,
   },
   {
     table: rollupAuthorsDaily,
-    duckdb: (pw) => `
-SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id,
+    duckdb: (pw, _nw, day = D_DAY) => `
+SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id,
        count(*) AS posts, CAST(COALESCE(sum(${ENG}), 0) AS BIGINT) AS engagement, max(p.created_at) AS last_at,
        arg_max(p.author_handle, p.created_at) AS author_handle, arg_max(p.author_name, p.created_at) AS author_name
 FROM posts AS p
 WHERE ${pw}
 GROUP BY 1, 2, 3, 4`,
-    bigquery: (pw) => `
-SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id,
+    bigquery: (pw, _nw, day = B_DAY) => `
+SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id,
        COUNT(*) AS posts, COALESCE(SUM(${ENG}), 0) AS engagement, MAX(p.created_at) AS last_at,
        ARRAY_AGG(p.author_handle ORDER BY p.created_at DESC LIMIT 1)[OFFSET(0)] AS author_handle,
        ARRAY_AGG(p.author_name ORDER BY p.created_at DESC LIMIT 1)[OFFSET(0)] AS author_name
@@ -115,14 +133,14 @@ GROUP BY 1, 2, 3, 4`,
   },
   {
     table: rollupHashtagsDaily,
-    duckdb: (pw) => `
+    duckdb: (pw, _nw, day = D_DAY) => `
 SELECT day, source, lang, tag, author_id, count(DISTINCT post_id) AS posts
-FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, unnest(p.hashtags) AS tag
+FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, unnest(p.hashtags) AS tag
       FROM posts AS p
       WHERE ${pw})
 GROUP BY 1, 2, 3, 4, 5`,
-    bigquery: (pw) => `
-SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, tag, p.author_id AS author_id, COUNT(DISTINCT p.post_id) AS posts
+    bigquery: (pw, _nw, day = B_DAY) => `
+SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, tag, p.author_id AS author_id, COUNT(DISTINCT p.post_id) AS posts
 FROM posts AS p, UNNEST(p.hashtags) AS tag
 WHERE ${pw}
 GROUP BY 1, 2, 3, 4, 5`,
@@ -133,19 +151,19 @@ GROUP BY 1, 2, 3, 4, 5`,
     // post's mentions are first counted per spelling (one row per post and spelling), so the
     // posts of a spelling are a plain count, not a DISTINCT: the same rows, about 40% less time
     // for the dashboard's edge days and the load's refresh.
-    duckdb: (pw, nw) => `
+    duckdb: (pw, nw, day = D_DAY) => `
 SELECT day, source, lang, type, entity, text, CAST(sum(mentions) AS BIGINT) AS mentions, count(*) FILTER (WHERE text = first_text) AS posts
 FROM (SELECT *, min(text) OVER (PARTITION BY post_id, type, entity) AS first_text
       FROM (SELECT day, source, lang, post_id, x.type AS type, lower(x.text) AS entity, x.text AS text, count(*) AS mentions
-            FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, unnest(n.entities) AS x
+            FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, unnest(n.entities) AS x
                   FROM posts AS p JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}
                   WHERE ${pw})
             GROUP BY ALL))
 GROUP BY 1, 2, 3, 4, 5, 6`,
-    bigquery: (pw, nw) => `
+    bigquery: (pw, nw, day = B_DAY) => `
 SELECT day, source, lang, type, entity, text, SUM(mentions) AS mentions, COUNTIF(text = first_text) AS posts
 FROM (SELECT *, MIN(text) OVER (PARTITION BY post_id, type, entity) AS first_text
-      FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, x.type AS type, LOWER(x.text) AS entity, x.text AS text, COUNT(*) AS mentions
+      FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.post_id AS post_id, x.type AS type, LOWER(x.text) AS entity, x.text AS text, COUNT(*) AS mentions
             FROM posts AS p JOIN post_nlp AS n ON n.post_id = p.post_id AND ${nw}, UNNEST(n.entities) AS x
             WHERE ${pw}
             GROUP BY 1, 2, 3, 4, 5, 6, 7))
@@ -156,24 +174,24 @@ GROUP BY 1, 2, 3, 4, 5, 6`,
     // As the links panel: a link repeated in one post counts once; the title is the most
     // engaging titled post's (ties: the smallest post_id), kept with its engagement and id so
     // that the best of several days' bests is the best of all their posts.
-    duckdb: (pw) => `
+    duckdb: (pw, _nw, day = D_DAY) => `
 SELECT day, source, lang, url, author_id, count(*) AS posts,
        first(title ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title,
        first(eng ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title_eng,
        first(post_id ORDER BY eng DESC, post_id) FILTER (WHERE title IS NOT NULL) AS title_post
-FROM (SELECT ${D_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
+FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
              COALESCE(CASE WHEN p.kind = 'story' THEN p.title END,
                       CASE WHEN json_valid(p.extra) THEN json_extract_string(p.extra, '$.card_title') END) AS title,
              unnest(list_distinct(p.links)) AS url
       FROM posts AS p
       WHERE ${pw})
 GROUP BY 1, 2, 3, 4, 5`,
-    bigquery: (pw) => `
+    bigquery: (pw, _nw, day = B_DAY) => `
 SELECT day, source, lang, url, author_id, COUNT(*) AS posts,
        ARRAY_AGG(title IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title,
        ARRAY_AGG(IF(title IS NULL, NULL, eng) IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title_eng,
        ARRAY_AGG(IF(title IS NULL, NULL, post_id) IGNORE NULLS ORDER BY -eng, post_id LIMIT 1)[SAFE_OFFSET(0)] AS title_post
-FROM (SELECT ${B_DAY} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
+FROM (SELECT ${day} AS day, p.source AS source, ${LANG} AS lang, p.author_id AS author_id, p.post_id AS post_id, ${ENG} AS eng,
              COALESCE(IF(p.kind = 'story', p.title, NULL), SAFE.JSON_VALUE(p.extra, '$.card_title')) AS title, link AS url
       FROM posts AS p, UNNEST(ARRAY(SELECT DISTINCT u FROM UNNEST(p.links) AS u)) AS link
       WHERE ${pw})
@@ -185,8 +203,8 @@ GROUP BY 1, 2, 3, 4, 5`,
     // a source in the view), then engagement, then post_id: a post of a day, source and language
     // outside that group's first TOP_POSTS_PER_DAY in (engagement desc, post_id) order has that
     // many ahead of it in the panel's order too, so it cannot be among its first TOP_POSTS_PER_DAY.
-    duckdb: (pw) => topPostsOfDays(D_DAY, pw),
-    bigquery: (pw) => topPostsOfDays(B_DAY, pw),
+    duckdb: (pw, _nw, day = D_DAY) => topPostsOfDays(day, pw),
+    bigquery: (pw, _nw, day = B_DAY) => topPostsOfDays(day, pw),
   },
 ];
 
@@ -217,6 +235,23 @@ FROM ${daily.table.name} AS p
 WHERE ${pw}
 GROUP BY ${groups.map((_, i) => i + 1).concat(groups.length + 1).join(', ')}`;
   return { table, monthlyOf: daily.table.name, duckdb: (pw) => select('duckdb', pw), bigquery: (pw) => select('bigquery', pw) };
+}
+
+// ---- Hourly tiers: each daily rollup's SELECT over posts, by the UTC hour ------------------
+const HOURLY_TABLES: Record<string, TableSchema> = {
+  rollup_daily: rollupHourly,
+  rollup_topics_daily: rollupTopicsHourly,
+  rollup_authors_daily: rollupAuthorsHourly,
+  rollup_hashtags_daily: rollupHashtagsHourly,
+  rollup_entities_daily: rollupEntitiesHourly,
+  rollup_links_daily: rollupLinksHourly,
+  rollup_top_posts_daily: rollupTopPostsHourly,
+};
+/** The hourly tier of a daily rollup: the same SELECT with the hour as its bucket. */
+function hourlyTier(daily: RollupDef): RollupDef {
+  const table = HOURLY_TABLES[daily.table.name];
+  if (!table) throw new Error(`no hourly table for ${daily.table.name}`);
+  return { table, hourlyOf: daily.table.name, duckdb: (pw, nw) => daily.duckdb(pw, nw, D_HOUR), bigquery: (pw, nw) => daily.bigquery(pw, nw, B_HOUR) };
 }
 
 // ---- Span table: each hashtag, source and author's first and last day, from the daily rows ----
@@ -277,7 +312,7 @@ export function spanOverlaps(days: string[], lit: (iso: string) => string, a: st
 }
 
 const [daily, , authors, , entities] = DAILY;
-/** Every rollup, in the order a load refreshes them (each monthly tier and span table after its daily table). */
+/** Every rollup, in the order a load refreshes them (each monthly tier and span table after its daily table; the hourly tiers, from posts, last). */
 export const ROLLUPS: readonly RollupDef[] = [
   ...DAILY,
   monthlyTier(daily!, rollupMonthly, { posts: sumOf('posts'), engagement: sumOf('engagement'), max_engagement: { duckdb: 'max(p.max_engagement)', bigquery: 'MAX(p.max_engagement)' } }),
@@ -292,6 +327,7 @@ export const ROLLUPS: readonly RollupDef[] = [
   monthlyTier(entities!, rollupEntitiesMonthly, { mentions: sumOf('mentions'), posts: sumOf('posts') }),
   HASHTAG_SPANS,
   LINK_SPANS,
+  ...DAILY.map(hourlyTier),
 ];
 
 /** The first days of the UTC months of the days given (ISO instants), sorted, each once. */
@@ -324,6 +360,20 @@ export function daysWhere(days: string[], alias: 'p' | 'n', lit: (iso: string) =
   // The day list matters only when the days are not contiguous.
   const contiguous = (Date.parse(hi) - Date.parse(sorted[0]!)) / 86_400_000 === sorted.length;
   return contiguous || alias === 'n' ? range : `${range} AND ${dayExpr} IN (${sorted.map(lit).join(', ')})`;
+}
+
+/**
+ * A time column `col` (an hourly tier's `day`) within the whole UTC days listed, as constants a
+ * scan can prune with: the hours of those days. `dayOf` maps the column to its day (for days that
+ * are not contiguous).
+ */
+export function hoursOfDaysWhere(days: string[], col: string, lit: (iso: string) => string, dayOf: string): string {
+  if (!days.length) throw new Error('hoursOfDaysWhere: no days');
+  const sorted = [...days].sort();
+  const hi = new Date(Date.parse(sorted.at(-1)!) + 86_400_000).toISOString();
+  const range = `${col} >= ${lit(sorted[0]!)} AND ${col} < ${lit(hi)}`;
+  const contiguous = (Date.parse(hi) - Date.parse(sorted[0]!)) / 86_400_000 === sorted.length;
+  return contiguous ? range : `${range} AND ${dayOf} IN (${sorted.map(lit).join(', ')})`;
 }
 
 /** A whole-day ISO instant, checked, for SQL constants. */

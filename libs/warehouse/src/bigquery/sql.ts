@@ -1,6 +1,6 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
 import { bqIdent, bqTimestampLiteral } from '../dialect.ts';
-import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, type RollupDef } from '../rollups.ts';
+import { BIGQUERY_DAY_OF_POST, daysWhere, hoursOfDaysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, type RollupDef } from '../rollups.ts';
 
 export { bqIdent };
 
@@ -100,12 +100,13 @@ WHEN NOT MATCHED BY SOURCE${days ? ` AND ${spanOverlaps(days, bqTimestampLiteral
   const lits = (months ?? days)?.map(bqTimestampLiteral).join(', ');
   const pw = months ? monthsWhere(months, bqTimestampLiteral, 'bigquery') : days ? daysWhere(days, 'p', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
   const nw = days && !months ? daysWhere(days, 'n', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
-  const onDays = days ? ` AND t.\`day\` IN (${lits})` : '';
+  // An hourly tier's rows of those days: their hours (`day` holds the hour).
+  const onDays = !days ? '' : r.hourlyOf ? ` AND ${hoursOfDaysWhere(days, 't.`day`', bqTimestampLiteral, 'TIMESTAMP_TRUNC(t.`day`, DAY)')}` : ` AND t.\`day\` IN (${lits})`;
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(pw, nw)}
 ) AS s
 ON ${onKeys(keys)}${onDays}
 ${upsertClauses(cols, keys)}
-WHEN NOT MATCHED BY SOURCE${onDays ? ` AND t.\`day\` IN (${lits})` : ''} THEN
+WHEN NOT MATCHED BY SOURCE${onDays} THEN
   DELETE`;
 }

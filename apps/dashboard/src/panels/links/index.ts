@@ -128,12 +128,14 @@ function spans(d: 'duckdb' | 'bigquery'): string {
   const inside = `k.first_day >= ${t('cLo')} AND k.last_day < ${t('cHi')}`;
   const whole = `r.day >= ${t('cLo')} AND r.day < ${t('cHi')}`;
   const cols = 'url, source, author_id, posts, title, title_eng, title_post';
+  // Both read twice: materialized once each (DuckDB otherwise may compute c once per reference).
+  const m = d === 'duckdb' ? 'MATERIALIZED ' : '';
   return `
-WITH e AS (SELECT ${cols} FROM (${rollupEdges('rollup_links_daily', d, CUR)}) AS q),
+WITH e AS ${m}(SELECT ${cols} FROM (${rollupEdges('rollup_links_daily', d, CUR)}) AS q),
 straddling AS (
   SELECT k.url FROM rollup_link_spans AS k
   WHERE k.first_day < ${t('cHi')} AND k.last_day >= ${t('cLo')} AND NOT (${inside})),
-c AS (
+c AS ${m}(
   SELECT k.url, k.posts FROM rollup_link_spans AS k WHERE ${inside}
   UNION ALL
   SELECT url, ${sum}(posts) AS posts FROM (
