@@ -9,7 +9,7 @@
  *
  * --end sets the views' end (default 2026-11-24T00:00:00Z, midnight: the views have whole days
  * only). A view that ends at another instant, as the dashboard's default (now) does, also reads
- * its two partial edge days from posts.
+ * its two partial edge days: their whole hours from the hourly tiers, the rest from posts.
  */
 import os from 'node:os';
 import { DuckDBWarehouse } from '@social-pulse/warehouse';

@@ -40,8 +40,8 @@ export function rollupsAnswer(f: ViewFilters, w: { bucketSeconds: number }): boo
  * whole days, the whole UTC months [cmLo, cmHi) and [pmLo, pmHi), read from the monthly tiers
  * (cmLo = cmHi = cHi when no month fits). With `lastDayWhole` (no post after the end on its
  * day: LATER_THAT_DAY), the period's last, partial day counts as whole: cHi is the next midnight.
- * Within each partial edge, its whole UTC hours (ch1Lo/ch1Hi for [start, cLo), ch2Lo/ch2Hi for
- * [cHi, end), ph1…/ph2… likewise), which the panels read from the hourly tiers.
+ * Within the partial edges, their whole UTC hours (ch1Lo/ch1Hi for [start, cLo), ph1Lo/ph1Hi for
+ * [prevStart, pLo), ph2Lo/ph2Hi for [pHi, start)), which the panels read from the hourly tiers.
  */
 export function rollupParams(w: { start: Date; end: Date; previousStart: Date }, lastDayWhole = false): Params {
   const whole = (lo: number, hi: number): [string, string] => {
@@ -70,11 +70,11 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date },
     const hb = Math.max(Math.floor(y / HOUR_MS) * HOUR_MS, ha);
     return [new Date(ha).toISOString(), new Date(hb).toISOString()];
   };
+  // (The current period's trailing edge has none: see Period in sql.ts.)
   const [ch1Lo, ch1Hi] = hours(w.start.getTime(), cLo);
-  const [ch2Lo, ch2Hi] = hours(cHi, w.end.getTime());
   const [ph1Lo, ph1Hi] = hours(w.previousStart.getTime(), pLo);
   const [ph2Lo, ph2Hi] = hours(pHi, w.start.getTime());
-  return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi, ch1Lo, ch1Hi, ch2Lo, ch2Hi, ph1Lo, ph1Hi, ph2Lo, ph2Hi };
+  return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi, ch1Lo, ch1Hi, ph1Lo, ph1Hi, ph2Lo, ph2Hi };
 }
 
 /** Only the parameters a statement names: neither DuckDB nor BigQuery wants strays. */

@@ -163,7 +163,7 @@ const VIEWS: Record<string, string>[] = [
   { period: '30d', end: '2026-11-23T15:30:00Z' },
   { period: '14d', end: '2026-11-17T09:10:11.123Z' },
   { period: '3d', end: '2026-11-22T23:59:59Z' },
-  // An end 20 minutes past midnight: its trailing edge has no whole hour (posts only).
+  // A start 20 minutes past midnight: its leading edge is a sliver of posts and 23 whole hours.
   { period: '3d', end: '2026-11-22T00:20:00Z' },
   { period: '90d', end: '2026-11-24T00:00:00Z' },
   { period: '30d', end: '2026-11-23T15:30:00Z', source: 'mastodon' },

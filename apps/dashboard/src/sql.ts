@@ -135,7 +135,7 @@ const MONTHLY = Object.fromEntries(ROLLUPS.filter((r) => r.monthlyOf).map((r) =>
 const HOURLY = Object.fromEntries(ROLLUPS.filter((r) => r.hourlyOf).map((r) => [r.hourlyOf!, r.table.name])) as Record<string, string>;
 export type Bound =
   | 'start' | 'end' | 'prevStart' | 'cLo' | 'cHi' | 'pLo' | 'pHi' | 'cmLo' | 'cmHi' | 'pmLo' | 'pmHi'
-  | 'ch1Lo' | 'ch1Hi' | 'ch2Lo' | 'ch2Hi' | 'ph1Lo' | 'ph1Hi' | 'ph2Lo' | 'ph2Hi';
+  | 'ch1Lo' | 'ch1Hi' | 'ph1Lo' | 'ph1Hi' | 'ph2Lo' | 'ph2Hi';
 
 /**
  * The rows of a daily rollup for the partial days at the edges of [lo, hi) (whole days [fLo, fHi)).
@@ -152,18 +152,17 @@ export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, f
   const cols = names.join(', ');
   const hourly = HOURLY[name];
   const within = (c: string, a: Bound, b: Bound) => `${c} >= ${t(a)} AND ${c} < ${t(b)}`;
-  const outside = (c: string, a: Bound, b: Bound, [ha, hb]: [Bound, Bound]) => `${within(c, a, b)}${hourly ? ` AND NOT (${within(c, ha, hb)})` : ''}`;
-  const posts = (a: Bound, b: Bound, hours: [Bound, Bound], as: string) =>
-    `SELECT ${cols} FROM (${r[dialect](outside('p.created_at', a, b, hours), outside('n.created_at', a, b, hours))}) AS ${as}`;
-  if (!hourly) return `${posts(lo, fLo, [h1Lo, h1Hi], 'e1')}
-    UNION ALL ${posts(fHi, hi, [h2Lo, h2Hi], 'e2')}`;
+  const outside = (c: string, a: Bound, b: Bound, h?: [Bound, Bound]) => `${within(c, a, b)}${hourly && h ? ` AND NOT (${within(c, h[0], h[1])})` : ''}`;
+  const posts = (a: Bound, b: Bound, h: [Bound, Bound] | undefined, as: string) =>
+    `SELECT ${cols} FROM (${r[dialect](outside('p.created_at', a, b, h), outside('n.created_at', a, b, h))}) AS ${as}`;
   const dayOf = (dialect === 'duckdb' ? DUCKDB_DAY_OF_POST : BIGQUERY_DAY_OF_POST).replace('p.created_at', 'h.day');
   const hours = (a: Bound, b: Bound) =>
     `SELECT ${names.map((c) => (c === 'day' ? `${dayOf} AS day` : `h.${c}`)).join(', ')} FROM ${hourly} AS h WHERE ${within('h.day', a, b)}`;
-  return `${posts(lo, fLo, [h1Lo, h1Hi], 'e1')}
-    UNION ALL ${hours(h1Lo, h1Hi)}
-    UNION ALL ${posts(fHi, hi, [h2Lo, h2Hi], 'e2')}
-    UNION ALL ${hours(h2Lo, h2Hi)}`;
+  const edge = (a: Bound, b: Bound, h: [Bound, Bound] | undefined, as: string) =>
+    hourly && h ? `${posts(a, b, h, as)}
+    UNION ALL ${hours(h[0], h[1])}` : posts(a, b, undefined, as);
+  return `${edge(lo, fLo, h1Lo && h1Hi ? [h1Lo, h1Hi] : undefined, 'e1')}
+    UNION ALL ${edge(fHi, hi, h2Lo && h2Hi ? [h2Lo, h2Hi] : undefined, 'e2')}`;
 }
 
 /** The rows of a rollup for the whole days [fLo, fHi) of a period, whole months [mLo, mHi) from its monthly tier (unless `byDay`). */
@@ -235,9 +234,18 @@ WHERE ${a}.first_day < TIMESTAMP(@cHi) AND ${a}.last_day >= TIMESTAMP(@cLo)${whe
   };
 }
 
-/** A period's bounds: [lo, whole days from, whole months from, to, whole days to, hi, then the whole hours of its two edges]. */
-export type Period = [Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound];
-export const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end', 'ch1Lo', 'ch1Hi', 'ch2Lo', 'ch2Hi'];
+/**
+ * A period's bounds: [lo, whole days from, whole months from, to, whole days to, hi], then the
+ * whole hours of its leading and of its trailing edge, read from the hourly tiers (an edge
+ * without them is read from posts whole). The current period's trailing edge has none: a view
+ * that ends now reads its last day whole from the daily rollups (LATER_THAT_DAY), so that edge is
+ * empty, and a branch more in every statement costs DuckDB planning time on every page (each
+ * execution is planned with its values); a view that ends earlier in a day with posts after its
+ * end reads that edge from posts, as before the tiers. The previous period's trailing edge is the
+ * start's day up to the start, as partial as its leading edge.
+ */
+export type Period = [Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound, Bound?, Bound?];
+export const CUR: Period = ['start', 'cLo', 'cmLo', 'cmHi', 'cHi', 'end', 'ch1Lo', 'ch1Hi'];
 export const PREV: Period = ['prevStart', 'pLo', 'pmLo', 'pmHi', 'pHi', 'start', 'ph1Lo', 'ph1Hi', 'ph2Lo', 'ph2Hi'];
 /** Both periods, with is_current. */
 export const both = (name: string, d: 'duckdb' | 'bigquery') =>
