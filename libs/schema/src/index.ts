@@ -40,7 +40,7 @@ export {
   ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
   rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans,
   rollupTopPostsDaily, TOP_POSTS_PER_DAY,
-  rollupHourly, rollupTopicsHourly, rollupAuthorsHourly, rollupHashtagsHourly, rollupEntitiesHourly, rollupLinksHourly, rollupTopPostsHourly,
+  rollupHourly, rollupTopicsHourly, rollupAuthorsHourly, rollupEntitiesHourly, rollupTopPostsHourly,
 } from './rollups.ts';
 export { defineSourceSpec, namesOf, coloursOf, nameList } from './sources/index.ts';
 export type { AnySourceSpec, CredentialSpec, EntryRefinement, SourceConfigKit, SourceSpec } from './sources/index.ts';

@@ -11,9 +11,7 @@ import {
   rollupLinkSpans,
   rollupAuthorsHourly,
   rollupEntitiesHourly,
-  rollupHashtagsHourly,
   rollupHourly,
-  rollupLinksHourly,
   rollupTopicsHourly,
   rollupTopPostsHourly,
   rollupMonthly,
@@ -237,20 +235,18 @@ GROUP BY ${groups.map((_, i) => i + 1).concat(groups.length + 1).join(', ')}`;
   return { table, monthlyOf: daily.table.name, duckdb: (pw) => select('duckdb', pw), bigquery: (pw) => select('bigquery', pw) };
 }
 
-// ---- Hourly tiers: each daily rollup's SELECT over posts, by the UTC hour ------------------
+// ---- Hourly tiers: a daily rollup's SELECT over posts, by the UTC hour --------------------
+/** The daily rollups with an hourly tier, and its table (libs/schema/src/rollups.ts says which have none, and why). */
 const HOURLY_TABLES: Record<string, TableSchema> = {
   rollup_daily: rollupHourly,
   rollup_topics_daily: rollupTopicsHourly,
   rollup_authors_daily: rollupAuthorsHourly,
-  rollup_hashtags_daily: rollupHashtagsHourly,
   rollup_entities_daily: rollupEntitiesHourly,
-  rollup_links_daily: rollupLinksHourly,
   rollup_top_posts_daily: rollupTopPostsHourly,
 };
 /** The hourly tier of a daily rollup: the same SELECT with the hour as its bucket. */
 function hourlyTier(daily: RollupDef): RollupDef {
-  const table = HOURLY_TABLES[daily.table.name];
-  if (!table) throw new Error(`no hourly table for ${daily.table.name}`);
+  const table = HOURLY_TABLES[daily.table.name]!;
   return { table, hourlyOf: daily.table.name, duckdb: (pw, nw) => daily.duckdb(pw, nw, D_HOUR), bigquery: (pw, nw) => daily.bigquery(pw, nw, B_HOUR) };
 }
 
@@ -327,7 +323,7 @@ export const ROLLUPS: readonly RollupDef[] = [
   monthlyTier(entities!, rollupEntitiesMonthly, { mentions: sumOf('mentions'), posts: sumOf('posts') }),
   HASHTAG_SPANS,
   LINK_SPANS,
-  ...DAILY.map(hourlyTier),
+  ...DAILY.filter((r) => r.table.name in HOURLY_TABLES).map(hourlyTier),
 ];
 
 /** The first days of the UTC months of the days given (ISO instants), sorted, each once. */
