@@ -139,11 +139,12 @@ export type Bound =
 
 /**
  * The rows of a daily rollup for the partial days at the edges of [lo, hi) (whole days [fLo, fHi)).
- * With an hourly tier (every daily rollup has one), an edge [a, b) is its whole hours [ha, hb) read
- * from the tier, each row's `day` put back to its day, and the rest of it (under an hour at each
- * end) computed from posts by the rollup's own SELECT, bounded by [a, b) so that a scan prunes as
- * before; without one, the whole edge from posts. rollupParams gives the hour bounds: an edge
- * without a whole hour has ha = hb.
+ * With an hourly tier (five of the seven have one: libs/schema/src/rollups.ts says which), an
+ * edge [a, b) with hour bounds in the period is its whole hours [ha, hb) read from the tier, each
+ * row's `day` put back to its day, and the rest of it (under an hour at each end) computed from
+ * posts by the rollup's own SELECT, bounded by [a, b) so that a scan prunes as before; otherwise
+ * the whole edge from posts. rollupParams gives the hour bounds: an edge without a whole hour has
+ * ha = hb.
  */
 export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, fLo, , , fHi, hi, h1Lo, h1Hi, h2Lo, h2Hi]: Period): string {
   const r = ROLLUP[name]!;

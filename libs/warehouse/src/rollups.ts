@@ -349,27 +349,23 @@ export const ROLLUP_NAMES = ROLLUPS.map((r) => r.table.name);
 
 /** `p.created_at`/`n.created_at` within the whole UTC days listed (ISO instants at midnight), as constants a scan can prune with. */
 export function daysWhere(days: string[], alias: 'p' | 'n', lit: (iso: string) => string, dayExpr: string): string {
-  if (!days.length) throw new Error('daysWhere: no days');
-  const sorted = [...days].sort();
-  const hi = new Date(Date.parse(sorted.at(-1)!) + 86_400_000).toISOString();
-  const range = `${alias}.created_at >= ${lit(sorted[0]!)} AND ${alias}.created_at < ${lit(hi)}`;
-  // The day list matters only when the days are not contiguous.
-  const contiguous = (Date.parse(hi) - Date.parse(sorted[0]!)) / 86_400_000 === sorted.length;
-  return contiguous || alias === 'n' ? range : `${range} AND ${dayExpr} IN (${sorted.map(lit).join(', ')})`;
+  // Labels (n) only ever join posts of those days: their range is enough.
+  return withinDays(days, `${alias}.created_at`, lit, alias === 'n' ? undefined : dayExpr);
 }
 
 /**
- * A time column `col` (an hourly tier's `day`) within the whole UTC days listed, as constants a
- * scan can prune with: the hours of those days. `dayOf` maps the column to its day (for days that
- * are not contiguous).
+ * A time column `col` within the whole UTC days listed (ISO instants at midnight), as constants a
+ * scan can prune with: the range from the first day to the end of the last, and, when the days
+ * are not contiguous and `dayOf` (the column's UTC day) is given, its day among them. An hourly
+ * tier's `day` (an hour) is selected by its days this way.
  */
-export function hoursOfDaysWhere(days: string[], col: string, lit: (iso: string) => string, dayOf: string): string {
-  if (!days.length) throw new Error('hoursOfDaysWhere: no days');
+export function withinDays(days: string[], col: string, lit: (iso: string) => string, dayOf?: string): string {
+  if (!days.length) throw new Error('withinDays: no days');
   const sorted = [...days].sort();
   const hi = new Date(Date.parse(sorted.at(-1)!) + 86_400_000).toISOString();
   const range = `${col} >= ${lit(sorted[0]!)} AND ${col} < ${lit(hi)}`;
   const contiguous = (Date.parse(hi) - Date.parse(sorted[0]!)) / 86_400_000 === sorted.length;
-  return contiguous ? range : `${range} AND ${dayOf} IN (${sorted.map(lit).join(', ')})`;
+  return contiguous || !dayOf ? range : `${range} AND ${dayOf} IN (${sorted.map(lit).join(', ')})`;
 }
 
 /** A whole-day ISO instant, checked, for SQL constants. */
