@@ -64,16 +64,15 @@ export function rollupParams(w: { start: Date; end: Date; previousStart: Date },
   const [pmLo, pmHi] = months([pLo, pHi]);
   // The whole hours [ha, hb) of an edge [a, b), read from the hourly tiers (none: ha = hb). An
   // edge that ends before it starts (the last day counted whole) is empty, and so are its hours.
-  const hours = (a: string | number, b: string | number): [string, string] => {
-    const [x, y] = [typeof a === 'number' ? a : Date.parse(a), typeof b === 'number' ? b : Date.parse(b)];
-    const ha = Math.min(Math.ceil(x / HOUR_MS) * HOUR_MS, y);
-    const hb = Math.max(Math.floor(y / HOUR_MS) * HOUR_MS, ha);
+  const hours = (a: number, b: number): [string, string] => {
+    const ha = Math.min(Math.ceil(a / HOUR_MS) * HOUR_MS, b);
+    const hb = Math.max(Math.floor(b / HOUR_MS) * HOUR_MS, ha);
     return [new Date(ha).toISOString(), new Date(hb).toISOString()];
   };
   // (The current period's trailing edge has none: see Period in sql.ts.)
-  const [ch1Lo, ch1Hi] = hours(w.start.getTime(), cLo);
-  const [ph1Lo, ph1Hi] = hours(w.previousStart.getTime(), pLo);
-  const [ph2Lo, ph2Hi] = hours(pHi, w.start.getTime());
+  const [ch1Lo, ch1Hi] = hours(w.start.getTime(), Date.parse(cLo));
+  const [ph1Lo, ph1Hi] = hours(w.previousStart.getTime(), Date.parse(pLo));
+  const [ph2Lo, ph2Hi] = hours(Date.parse(pHi), w.start.getTime());
   return { cLo, cHi, pLo, pHi, cmLo, cmHi, pmLo, pmHi, ch1Lo, ch1Hi, ph1Lo, ph1Hi, ph2Lo, ph2Hi };
 }
 

@@ -11,7 +11,7 @@
  * source, topic, entity, lang, q ('' = no filter), limit.
  */
 import { columnNames } from '@social-pulse/schema';
-import { BIGQUERY_DAY_OF_POST, DUCKDB_DAY_OF_POST, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
+import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, UTC_DAY, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
 
 /**
  * Engagement of a post: every count the source reports, summed (a missing count is 0).
@@ -153,12 +153,11 @@ export function rollupEdges(name: string, dialect: 'duckdb' | 'bigquery', [lo, f
   const cols = names.join(', ');
   const hourly = HOURLY[name];
   const within = (c: string, a: Bound, b: Bound) => `${c} >= ${t(a)} AND ${c} < ${t(b)}`;
-  const outside = (c: string, a: Bound, b: Bound, h?: [Bound, Bound]) => `${within(c, a, b)}${hourly && h ? ` AND NOT (${within(c, h[0], h[1])})` : ''}`;
+  const outside = (c: string, a: Bound, b: Bound, h?: [Bound, Bound]) => `${within(c, a, b)}${h ? ` AND NOT (${within(c, h[0], h[1])})` : ''}`;
   const posts = (a: Bound, b: Bound, h: [Bound, Bound] | undefined, as: string) =>
     `SELECT ${cols} FROM (${r[dialect](outside('p.created_at', a, b, h), outside('n.created_at', a, b, h))}) AS ${as}`;
-  const dayOf = (dialect === 'duckdb' ? DUCKDB_DAY_OF_POST : BIGQUERY_DAY_OF_POST).replace('p.created_at', 'h.day');
   const hours = (a: Bound, b: Bound) =>
-    `SELECT ${names.map((c) => (c === 'day' ? `${dayOf} AS day` : `h.${c}`)).join(', ')} FROM ${hourly} AS h WHERE ${within('h.day', a, b)}`;
+    `SELECT ${names.map((c) => (c === 'day' ? `${UTC_DAY[dialect]('h.day')} AS day` : `h.${c}`)).join(', ')} FROM ${hourly} AS h WHERE ${within('h.day', a, b)}`;
   const edge = (a: Bound, b: Bound, h: [Bound, Bound] | undefined, as: string) =>
     hourly && h ? `${posts(a, b, h, as)}
     UNION ALL ${hours(h[0], h[1])}` : posts(a, b, undefined, as);

@@ -1,6 +1,6 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
 import { bqIdent, bqTimestampLiteral } from '../dialect.ts';
-import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, withinDays, type RollupDef } from '../rollups.ts';
+import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
 
 export { bqIdent };
 
@@ -101,7 +101,7 @@ WHEN NOT MATCHED BY SOURCE${days ? ` AND ${spanOverlaps(days, bqTimestampLiteral
   const pw = months ? monthsWhere(months, bqTimestampLiteral, 'bigquery') : days ? daysWhere(days, 'p', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
   const nw = days && !months ? daysWhere(days, 'n', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
   // An hourly tier's rows of those days: their hours (`day` holds the hour).
-  const onDays = !days ? '' : r.hourlyOf ? ` AND ${withinDays(days, 't.`day`', bqTimestampLiteral, 'TIMESTAMP_TRUNC(t.`day`, DAY)')}` : ` AND t.\`day\` IN (${lits})`;
+  const onDays = !days ? '' : r.hourlyOf ? ` AND ${withinDays(days, 't.`day`', bqTimestampLiteral, UTC_DAY.bigquery('t.`day`'))}` : ` AND t.\`day\` IN (${lits})`;
   return `MERGE INTO ${bqIdent(target)} AS t
 USING (${r.bigquery(pw, nw)}
 ) AS s

@@ -21,7 +21,7 @@ import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.t
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { SCHEMA_RELATIONS, VIEWS } from '../views.ts';
 import { bigquery } from './client.ts';
-import { BIGQUERY_DAY_OF_POST, dayIso, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, type RollupDef } from '../rollups.ts';
+import { dayIso, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, type RollupDef } from '../rollups.ts';
 import { bqIdent, mergeFromStage, rollupMerge, upsertRowsSql, type PartitionBounds } from './sql.ts';
 
 /** The label of a rollup table that says which definition built it. */
@@ -287,7 +287,7 @@ export class BigQueryWarehouse extends MergingWarehouse implements Warehouse {
       // The rollups of the days these posts (or labels) fall in, read from the stage alone.
       const rolled: JobMetadata[] = [];
       if (table === posts || table === postNlp) {
-        const days = await this.run(`SELECT DISTINCT ${BIGQUERY_DAY_OF_POST.replaceAll('p.', '')} AS day FROM ${bqIdent(stage)}`, {}, `days of ${stageName}`);
+        const days = await this.run(`SELECT DISTINCT ${UTC_DAY.bigquery('created_at')} AS day FROM ${bqIdent(stage)}`, {}, `days of ${stageName}`);
         rolled.push(days.meta, ...(await this.refreshRollups(days.rows.map((d) => dayIso(d.day)))));
       }
       return {

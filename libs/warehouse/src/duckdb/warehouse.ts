@@ -4,7 +4,7 @@ import type { DuckDBInstance, DuckDBPreparedStatement, DuckDBType, DuckDBValue }
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, withinDays, type RollupDef } from '../rollups.ts';
+import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
@@ -232,7 +232,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
 
   /** The UTC days of the stage's rows (posts and post_nlp both carry created_at). */
   private async stageDays(): Promise<string[]> {
-    const rows = await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${DUCKDB_DAY_OF_POST.replaceAll('p.', '')} AS day FROM stage ORDER BY 1`);
+    const rows = await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${UTC_DAY.duckdb('created_at')} AS day FROM stage ORDER BY 1`);
     return rows.map((r) => dayIso(r.day));
   }
 
@@ -263,7 +263,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       // An hourly tier: the hours of those days, from posts as its daily table.
       const keys = r.monthlyOf ? months : days;
       const sql = r.monthlyOf ? r.duckdb(months ? monthsWhere(months, lit, 'duckdb') : 'TRUE', 'TRUE') : r.duckdb(pw, nw);
-      const stale = !keys ? '' : r.hourlyOf ? withinDays(keys, '"day"', lit, DUCKDB_DAY_OF_POST.replace('p.created_at', '"day"')) : `"day" IN (${keys.map(lit).join(', ')})`;
+      const stale = !keys ? '' : r.hourlyOf ? withinDays(keys, '"day"', lit, UTC_DAY.duckdb('"day"')) : `"day" IN (${keys.map(lit).join(', ')})`;
       await this.conn.run(`DELETE FROM ${t}${stale ? ` WHERE ${stale}` : ''}`);
       await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${sql}) ORDER BY "day"`);
     }
