@@ -1,7 +1,7 @@
 import { scrubSecretsDeep } from '@social-pulse/runtime';
 import type { DialectSql, Params, Warehouse } from '@social-pulse/warehouse';
 import { filterParams, windowOf } from './filters.ts';
-import { statementFor, type LoadContext, type PanelDef, type Row } from './panels/define.ts';
+import { statementFor, type LoadContext, type PanelDef, type Row, type RunOptions } from './panels/define.ts';
 import { PANELS } from './panels/index.ts';
 import { pageSources } from './sources.ts';
 import { num } from './panels/values.ts';
@@ -19,6 +19,9 @@ export interface PanelContext {
   /** Read posts for every panel, never the rollups (the equality test and the benchmark's baseline). */
   raw?: boolean;
 }
+
+/** The order in which a page's statements wait for a reader connection (see loadDashboard). */
+const PRIORITY = { first: 0, gate: 1, followUp: 2 } as const;
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -88,11 +91,18 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
   const win = windowOf(filters);
   const base = filterParams(filters, win);
   const timings: Record<string, number> = {};
-  const run = async (panel: string, sql: DialectSql, extra: Params = {}): Promise<Row[]> => {
+  // Where a statement waits for one of DuckDB's few reader connections (see QueryOptions): the
+  // page ends with the chains of statements (a bound, a table check, then the panel's statement),
+  // so a statement issued once the panels have started (the end of a chain) goes first, and a
+  // gate (one its panel awaits before the next) before the other statements of the first wave.
+  // In call order, the trending statement waited behind the whole first wave and ended the page.
+  let firstWave = true;
+  const run = async (panel: string, sql: DialectSql, extra: Params = {}, opts: RunOptions = {}): Promise<Row[]> => {
     const params = { ...base, ...extra };
+    const priority = !firstWave ? PRIORITY.followUp : opts.gate ? PRIORITY.gate : PRIORITY.first;
     const t0 = performance.now();
     try {
-      return await w.query<Row>(sql, w.kind === 'duckdb' ? statementParams(sql.duckdb, params, '$') : statementParams(sql.bigquery, params, '@'));
+      return await w.query<Row>(sql, w.kind === 'duckdb' ? statementParams(sql.duckdb, params, '$') : statementParams(sql.bigquery, params, '@'), { priority });
     } catch (e) {
       throw new Error(`panel ${panel}: ${(e as Error).message}`, { cause: e });
     } finally {
@@ -154,6 +164,7 @@ export async function loadDashboard(w: Warehouse, filters: ViewFilters, ctx: Pan
     return loading;
   };
   for (const p of PANELS) start(p);
+  firstWave = false;
   const values: Record<string, unknown> = {};
   for (const p of PANELS) values[p.name] = await start(p);
 

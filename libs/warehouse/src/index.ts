@@ -1,4 +1,4 @@
-export type { Warehouse, LoadResult, LoadPartitions, DialectSql, Params } from './types.ts';
+export type { Warehouse, LoadResult, LoadPartitions, DialectSql, Params, QueryOptions } from './types.ts';
 export { DuckDBWarehouse, WarehouseBusy } from './duckdb/warehouse.ts';
 export { announcedWriters, announceWriter } from './duckdb/writers.ts';
 export { DUCKDB_DDL } from './duckdb/ddl.ts';

@@ -26,6 +26,17 @@ export interface DialectSql {
   bigquery: string;
 }
 
+/** How a read query is run. */
+export interface QueryOptions {
+  /**
+   * Where the query waits when the warehouse runs a bounded number of queries at once (DuckDB:
+   * a few connections) and all are busy: higher first, equal ones in the order they were issued.
+   * The dashboard puts the statements that others wait for ahead (see loadDashboard). BigQuery
+   * runs every query as its own job at once and has nothing to order.
+   */
+  priority?: number;
+}
+
 export type Params = Record<string, string | number | boolean | null | string[]>;
 
 /**
@@ -58,6 +69,6 @@ export interface Warehouse {
   getState(key: string): Promise<string | undefined>;
   setState(key: string, value: string): Promise<void>;
   /** A read query with named parameters (`$name` in DuckDB, `@name` in BigQuery). */
-  query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params, opts?: QueryOptions): Promise<T[]>;
   close(): Promise<void>;
 }

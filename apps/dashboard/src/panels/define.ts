@@ -30,6 +30,14 @@ export interface PanelSql {
   bounded?: DialectSql;
 }
 
+export interface RunOptions {
+  /**
+   * The panel awaits this statement before it issues its next one (a table check, bounds): it
+   * waits for a connection ahead of the page's other first statements (see loadDashboard).
+   */
+  gate?: boolean;
+}
+
 /** What a panel's load gets: the view, and ways to query the warehouse that are timed under a name. */
 export interface LoadContext {
   readonly filters: ViewFilters;
@@ -43,7 +51,7 @@ export interface LoadContext {
   /** The rollups' period parameters (rollupParams) where `rolled`, else none. */
   readonly rp: Params;
   /** Runs a statement with the view's parameters and `extra`; its time is reported under `timing`. */
-  run(timing: string, sql: DialectSql, extra?: Params): Promise<Row[]>;
+  run(timing: string, sql: DialectSql, extra?: Params, opts?: RunOptions): Promise<Row[]>;
   /** Another panel's value for this view (started once; options reads topics' and entities'). */
   value<V>(panel: PanelDef<string, V>): Promise<V>;
   /** A value computed once per view and shared by the panels that ask for it by `key`. */

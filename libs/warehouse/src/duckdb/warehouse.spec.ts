@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDuckDB, sqlStringList } from '@social-pulse/runtime';
 import { duckdbColumnsLiteral, posts as postsTable, type Post } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
-import { DuckDBWarehouse, readerThreads } from './warehouse.ts';
+import { DuckDBWarehouse, readerThreads, Waiters } from './warehouse.ts';
 
 const post = (id: string, over: Partial<Post> = {}): Post => ({
   post_id: `x:${id}`, source: 'x', native_id: id, url: `https://x.com/i/status/${id}`, kind: 'post', parent_id: null,
@@ -163,6 +163,16 @@ describe('DuckDBWarehouse', () => {
   });
 
   // A 100M-row count at the end: about a second idle, a bound for a loaded machine.
+  it('hands a free reader connection to the waiting query of highest priority, equal ones in the order they came', async () => {
+    const w = new Waiters<string>();
+    const got: string[] = [];
+    const waits = ([[0, 'a'], [0, 'b'], [2, 'c'], [1, 'd'], [2, 'e'], [0, 'f']] as const).map(([p, name]) => w.wait(p).then((c) => got.push(`${name}:${c}`)));
+    for (const c of ['1', '2', '3', '4', '5', '6']) expect(w.give(c)).toBe(true);
+    await Promise.all(waits);
+    expect(got).toEqual(['c:1', 'e:2', 'd:3', 'a:4', 'b:5', 'f:6']);
+    expect(w.give('7')).toBe(false);
+  });
+
   it('opened read-only, reuses a statement prepared on a connection with each call\'s own parameters', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'wh-'));
     const file = path.join(dir, 'w.duckdb');

@@ -5,7 +5,7 @@ import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection 
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
 import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
-import type { DialectSql, LoadResult, Params, Warehouse } from '../types.ts';
+import type { DialectSql, LoadResult, Params, QueryOptions, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
@@ -33,6 +33,26 @@ const PREPARED_PER_CONNECTION = 64;
  */
 export function readerThreads(cores = os.availableParallelism()): number {
   return Math.max(1, Math.floor(cores / READ_CONNECTIONS));
+}
+
+/** Callers waiting for a connection: the highest priority first, equal priorities in the order they came. */
+export class Waiters<T> {
+  private readonly queue: { priority: number; take: (x: T) => void }[] = [];
+
+  wait(priority: number): Promise<T> {
+    return new Promise((take) => {
+      // After the last waiter of its priority or higher.
+      const at = this.queue.findIndex((x) => x.priority < priority);
+      this.queue.splice(at < 0 ? this.queue.length : at, 0, { priority, take });
+    });
+  }
+
+  /** Hands `x` to the first waiter; false when none waits. */
+  give(x: T): boolean {
+    const next = this.queue.shift();
+    next?.take(x);
+    return next !== undefined;
+  }
 }
 
 /** The warehouse file is being written by another process; reading it later will work. */
@@ -370,23 +390,22 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
 
   /** Connections for concurrent reads (the dashboard's panels), beside `conn`, which writes. */
   private readonly idle: DuckDBConnection[] = [];
-  private readonly waiting: ((c: DuckDBConnection) => void)[] = [];
+  private readonly waiting = new Waiters<DuckDBConnection>();
   private readers = 0;
 
-  private async reader(): Promise<DuckDBConnection> {
+  private async reader(priority = 0): Promise<DuckDBConnection> {
     const c = this.idle.pop();
     if (c) return c;
     if (this.readers < READ_CONNECTIONS) {
       this.readers++;
       return this.db.connect();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return this.waiting.wait(priority);
   }
 
   private release(c: DuckDBConnection): void {
-    const next = this.waiting.shift();
-    if (next) next(c);
-    else if (this.closed) {
+    if (this.waiting.give(c)) return;
+    if (this.closed) {
       // A query that outlived close() (a page whose other panel failed first): its connection
       // and statements go when it ends (before, such a connection stayed open until collected).
       this.dropPrepared(c);
@@ -399,9 +418,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   /**
    * Queries issued at the same time run at the same time, each on a connection of its own
    * (DuckDB runs one statement at a time per connection); a query is never run inside a
-   * transaction a load holds open on the writing connection.
+   * transaction a load holds open on the writing connection. At most READ_CONNECTIONS run at
+   * once; the others wait for a connection, those of higher `opts.priority` first.
    */
-  async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params): Promise<T[]> {
+  async query<T = Record<string, unknown>>(sql: DialectSql | string, params?: Params, opts: QueryOptions = {}): Promise<T[]> {
     // An explicit transaction (BEGIN … COMMIT or ROLLBACK sent through query, as the stories and
     // events steps do) runs on the writing connection, so that it holds every statement up to its
     // end, getState/setState included (their watermark moves with the rows, or not at all).
@@ -418,7 +438,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
         throw e;
       }
     }
-    const c = await this.reader();
+    const c = await this.reader(opts.priority);
     try {
       return await this.queryOn<T>(c, sql, params);
     } finally {

@@ -172,7 +172,7 @@ export const links = definePanel({
   // views of BOUNDED_MIN_DAYS or more count only the links that can rank; shorter ones every link of their days.
   async load(c): Promise<LinkRow[]> {
     if (spansLongEnough(c.rolled, c.rp) && c.filters.source === '' && c.filters.lang === '') {
-      const [split] = await c.run('linkSpans', LINK_SPANS_SPLIT, c.rp);
+      const [split] = await c.run('linkSpans', LINK_SPANS_SPLIT, c.rp, { gate: true });
       if (num(split?.inside) >= num(split?.straddling)) return toRows(await c.run('links', LINKS_FROM_SPANS, { limit: LIMIT, ...c.rp }));
     }
     if (c.rolled && wholeDays(c.rp) >= BOUNDED_MIN_DAYS) return toRows(await c.run('links', LINKS_BOUNDED, { limit: LIMIT, ...c.rp }));

@@ -30,7 +30,7 @@ export const quality = definePanel({
   sql: { raw: QUALITY },
   async load(c): Promise<QualityReport | null> {
     // A catalogue the account may not read, or a dialect quirk, must not take the page down.
-    const found = await c.run('qualityTable', QUALITY_TABLE).catch((): Row[] => []);
+    const found = await c.run('qualityTable', QUALITY_TABLE, {}, { gate: true }).catch((): Row[] => []);
     if (!found[0] || num(found[0].n) === 0) return null;
     const rows = await c.query();
     if (!rows.length) return null;

@@ -84,7 +84,7 @@ function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; exclud
 
 /** The bounds trending reads through the rollups (one query per view). */
 const bounds = (c: LoadContext) =>
-  c.once('rankBounds', () => c.run('rankBounds', RANK_BOUNDS, { trendingSkip: trending.limit - 1, ...c.rp }).then((rows) => rankBounds(rows, c.win)));
+  c.once('rankBounds', () => c.run('rankBounds', RANK_BOUNDS, { trendingSkip: trending.limit - 1, ...c.rp }, { gate: true }).then((rows) => rankBounds(rows, c.win)));
 
 export const trending = definePanel({
   name: 'trending',

@@ -110,7 +110,7 @@ export const stories = definePanel({
   limit: 15,
   sql: { raw: STORIES, postsOnly: POSTS_ONLY_STORIES, rollups: STORIES_FROM_ROLLUPS },
   async load(c): Promise<StoryRow[]> {
-    const found = await c.run('storiesTable', STORIES_TABLE).catch((): Row[] => []);
+    const found = await c.run('storiesTable', STORIES_TABLE, {}, { gate: true }).catch((): Row[] => []);
     if (!found[0] || num(found[0].n) === 0) return [];
     return (await c.query()).map((r) => ({
       storyId: str(r.story_id),
