@@ -42,6 +42,7 @@ export const rollupTopicsDaily = rollup('rollup_topics_daily', 'Topic labels per
 
 export const rollupAuthorsDaily = rollup('rollup_authors_daily', 'Posts and engagement per day, source, language and author (headline authors, authors panel).', ['author_id'], [
   col('author_id', 'string', "the author's id at the source"),
+  col('author_key', 'int64', 'a fingerprint of source and author_id (63 bits in DuckDB, 64 in BigQuery): panels count and group authors by this one integer instead of two strings'),
   col('posts', 'int64', 'posts'),
   col('engagement', 'int64', 'sum of likes + reposts + replies + quotes + score'),
   col('last_at', 'timestamp', "the author's latest post of the day"),
@@ -52,6 +53,7 @@ export const rollupAuthorsDaily = rollup('rollup_authors_daily', 'Posts and enga
 export const rollupHashtagsDaily = rollup('rollup_hashtags_daily', 'Posts per day, source, language, hashtag and author (hashtags panel: posts and distinct authors).', ['tag', 'author_id'], [
   col('tag', 'string', 'hashtag'),
   col('author_id', 'string', "the author's id at the source"),
+  col('author_key', 'int64', 'as rollup_authors_daily.author_key'),
   col('posts', 'int64', 'posts using the tag (a tag repeated in one post counts once)'),
 ]);
 
@@ -147,6 +149,7 @@ export const rollupHashtagSpans = table(
     col('tag', 'string', 'hashtag'),
     col('source', 'string', 'the source'),
     col('author_id', 'string', "the author's id at the source"),
+    col('author_key', 'int64', 'as rollup_authors_daily.author_key'),
     col('first_day', 'timestamp', 'the first UTC day (midnight) the author used the tag on that source'),
     col('last_day', 'timestamp', 'the last UTC day (midnight) the author used the tag on that source'),
     col('posts', 'int64', 'posts using the tag, all days and languages (a tag repeated in one post counts once)'),

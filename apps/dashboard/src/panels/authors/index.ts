@@ -41,7 +41,7 @@ ORDER BY posts DESC, normalized DESC, handle LIMIT @limit`,
 
 /**
  * AUTHORS from the rollups (see sql.ts, Rollups): the same rows, in two steps. Posts per author
- * first (sums, no strings), then the handle, name and engagement only for the authors that can
+ * first (by author_key: sums, no strings), then the handle, name and engagement only for the authors that can
  * rank: those with at least as many posts as the $limit-th (the order is posts first, so ties
  * at the k-th are all kept). The sources' means come from rollup_daily (the same sums).
  */
@@ -52,14 +52,14 @@ function rolled(d: 'duckdb' | 'bigquery'): string {
   return `
 WITH e AS ${d === 'duckdb' ? 'MATERIALIZED ' : ''}(SELECT * FROM (${rollupEdges('rollup_authors_daily', d, CUR)}) AS q WHERE ${rollupMatch(d, 'q')}),
 f AS ${inline}(SELECT * FROM (${rollupDays('rollup_authors_daily', d, CUR)}) AS q WHERE ${rollupMatch(d, 'q')} UNION ALL SELECT * FROM e),
-c AS (SELECT source, author_id, ${sum}(posts) AS posts FROM f GROUP BY source, author_id),
-top AS (SELECT source, author_id FROM c WHERE posts >= (SELECT ${min}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${s}limit) AS k)),
+c AS (SELECT author_key, ${sum}(posts) AS posts FROM f GROUP BY author_key),
+top AS (SELECT author_key FROM c WHERE posts >= (SELECT ${min}(posts) FROM (SELECT posts FROM c ORDER BY posts DESC LIMIT ${s}limit) AS k)),
 m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()}),
 a AS (SELECT f.source, f.author_id, ${d === 'duckdb'
     ? 'arg_max(f.author_handle, f.last_at) AS handle, arg_max(f.author_name, f.last_at) AS name'
     : 'ARRAY_AGG(f.author_handle ORDER BY f.last_at DESC LIMIT 1)[OFFSET(0)] AS handle, ARRAY_AGG(f.author_name ORDER BY f.last_at DESC LIMIT 1)[OFFSET(0)] AS name'},
              ${sum}(f.posts) AS posts, ${sum}(f.engagement) AS engagement
-      FROM f JOIN top ON top.source = f.source AND top.author_id = f.author_id GROUP BY f.source, f.author_id)
+      FROM f JOIN top ON top.author_key = f.author_key GROUP BY f.author_key, f.source, f.author_id)
 SELECT a.source, a.handle, a.name, a.posts, a.engagement, ${d === 'duckdb' ? 'COALESCE(a.engagement / NULLIF(m.mean_eng, 0), 0)' : 'IFNULL(SAFE_DIVIDE(a.engagement, m.mean_eng), 0)'} AS normalized
 FROM a JOIN m USING (source)
 ORDER BY posts DESC, normalized DESC, handle LIMIT ${s}limit`;

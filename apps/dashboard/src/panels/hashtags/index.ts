@@ -37,15 +37,15 @@ const candidates = (d: 'duckdb' | 'bigquery') =>
 /**
  * HASHTAGS from the rollups (see sql.ts, Rollups), for views with a language filter: the same
  * rows. Posts per tag first (a sum per tag, no grouping by author), then the distinct authors
- * of the candidates only.
+ * (author_key) of the candidates only.
  */
 function rolled(d: 'duckdb' | 'bigquery'): string {
   const s = d === 'duckdb' ? '$' : '@';
   return `
-WITH r AS ${d === 'duckdb' ? 'MATERIALIZED ' : ''}(SELECT tag, source, author_id, posts FROM (${rollupRows('rollup_hashtags_daily', d, CUR)}) AS q),
+WITH r AS ${d === 'duckdb' ? 'MATERIALIZED ' : ''}(SELECT tag, author_key, posts FROM (${rollupRows('rollup_hashtags_daily', d, CUR)}) AS q),
 c AS (SELECT tag, ${d === 'duckdb' ? 'sum' : 'SUM'}(posts) AS posts FROM r GROUP BY tag),
 ${candidates(d)},
-a AS (SELECT tag, COUNT(*) AS authors FROM (SELECT DISTINCT r.tag, r.source, r.author_id FROM r JOIN top ON top.tag = r.tag) AS x GROUP BY tag)
+a AS (SELECT tag, COUNT(*) AS authors FROM (SELECT DISTINCT r.tag, r.author_key FROM r JOIN top ON top.tag = r.tag) AS x GROUP BY tag)
 SELECT top.tag, top.posts, a.authors FROM top JOIN a ON a.tag = top.tag
 ORDER BY posts DESC, authors DESC, tag LIMIT ${s}limit`;
 }
@@ -74,7 +74,7 @@ function spansPanel(d: 'duckdb' | 'bigquery'): string {
   const within = (x: string) => `(s.${x} >= ${t('cLo')} AND s.${x} < ${t('cHi')})`;
   const certain = `${within('first_day')} OR ${within('last_day')}`;
   return `
-WITH e AS ${m}(SELECT q.tag, q.source, q.author_id, q.posts FROM (${rollupEdges('rollup_hashtags_daily', d, CUR)}) AS q WHERE ${source('q')}),
+WITH e AS ${m}(SELECT q.tag, q.author_key, q.posts FROM (${rollupEdges('rollup_hashtags_daily', d, CUR)}) AS q WHERE ${source('q')}),
 c AS ${m}(
   SELECT tag, ${d === 'duckdb' ? 'sum' : 'SUM'}(posts) AS posts FROM (
     SELECT r.tag, r.posts FROM rollup_hashtags_daily AS r WHERE ${whole('r')} AND ${source('r')}
@@ -86,15 +86,15 @@ k AS (
   WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND s.last_day >= ${t('cLo')} AND (${certain})
   GROUP BY s.tag),
 u AS ${m}(
-  SELECT s.tag, s.source, s.author_id, s.first_day < ${t('cLo')} AND s.last_day >= ${t('cHi')} AS covers FROM rollup_hashtag_spans AS s
+  SELECT s.tag, s.author_key, s.first_day < ${t('cLo')} AND s.last_day >= ${t('cHi')} AS covers FROM rollup_hashtag_spans AS s
   WHERE s.tag IN (SELECT tag FROM top) AND ${source('s')} AND ${spanReaches(d, 's')} AND NOT (${certain})),
 found AS (
   SELECT tag, COUNT(*) AS authors FROM (
-    SELECT DISTINCT x.tag, x.source, x.author_id FROM (
-      SELECT r.tag, r.source, r.author_id FROM rollup_hashtags_daily AS r
-      WHERE ${whole('r')} AND ${source('r')} AND r.tag IN (SELECT tag FROM u WHERE covers) AND r.author_id IN (SELECT author_id FROM u WHERE covers)
-      UNION ALL SELECT e.tag, e.source, e.author_id FROM e) AS x
-    JOIN u ON u.tag = x.tag AND u.source = x.source AND u.author_id = x.author_id) AS y
+    SELECT DISTINCT x.tag, x.author_key FROM (
+      SELECT r.tag, r.author_key FROM rollup_hashtags_daily AS r
+      WHERE ${whole('r')} AND ${source('r')} AND r.tag IN (SELECT tag FROM u WHERE covers) AND r.author_key IN (SELECT author_key FROM u WHERE covers)
+      UNION ALL SELECT e.tag, e.author_key FROM e) AS x
+    JOIN u ON u.tag = x.tag AND u.author_key = x.author_key) AS y
   GROUP BY tag)
 SELECT top.tag, top.posts, COALESCE(k.authors, 0) + COALESCE(found.authors, 0) AS authors
 FROM top LEFT JOIN k ON k.tag = top.tag LEFT JOIN found ON found.tag = top.tag

@@ -32,20 +32,20 @@ WHERE ${B_TWO_PERIODS} AND ${B_MATCH}
 GROUP BY 1`,
 };
 
-/** HEADLINE from the rollups (see sql.ts, Rollups): the same rows. */
+/** HEADLINE from the rollups (see sql.ts, Rollups): the same rows; authors counted by author_key (AUTHOR_KEY). */
 export const HEADLINE_FROM_ROLLUPS: DialectSql = {
   duckdb: `
 WITH d AS (${both('rollup_daily', 'duckdb')}),
 a AS (${both('rollup_authors_daily', 'duckdb')}),
 h AS (SELECT is_current, sum(posts) AS posts, count(DISTINCT source) AS sources, sum(engagement) AS engagement FROM d GROUP BY 1),
-u AS (SELECT is_current, count(*) AS authors FROM (SELECT DISTINCT is_current, source, author_id FROM a) GROUP BY 1)
+u AS (SELECT is_current, count(*) AS authors FROM (SELECT DISTINCT is_current, author_key FROM a) GROUP BY 1)
 SELECT h.is_current, h.posts, COALESCE(u.authors, 0) AS authors, h.sources, h.engagement
 FROM h LEFT JOIN u ON u.is_current = h.is_current`,
   bigquery: `
 WITH d AS (${both('rollup_daily', 'bigquery')}),
 a AS (${both('rollup_authors_daily', 'bigquery')}),
 h AS (SELECT is_current, SUM(posts) AS posts, COUNT(DISTINCT source) AS sources, SUM(engagement) AS engagement FROM d GROUP BY 1),
-u AS (SELECT is_current, COUNT(*) AS authors FROM (SELECT DISTINCT is_current, source, author_id FROM a) GROUP BY 1)
+u AS (SELECT is_current, COUNT(*) AS authors FROM (SELECT DISTINCT is_current, author_key FROM a) GROUP BY 1)
 SELECT h.is_current, h.posts, IFNULL(u.authors, 0) AS authors, h.sources, h.engagement
 FROM h LEFT JOIN u ON u.is_current = h.is_current`,
 };
