@@ -271,13 +271,16 @@ export const LATER_THAT_DAY: DialectSql = {
 };
 
 // Trending ranks posts, so it reads posts; with the rollups it reads only the posts that can
-// rank. rollup_daily keeps each day's most engaging post's engagement: the day's best
+// rank. rollup_hourly keeps each hour's most engaging post's engagement: the hour's best
 // normalized engagement is then known, and so are bounds of its velocity (its age lies within
-// the day). The k-th largest lower bound over the whole days is a velocity that k posts
-// reach, so no post of a day whose upper bound is below it can rank: the scan starts at the
-// first day that can (scanFrom, a day earlier for safety). The bound only drops posts that
-// cannot rank, so the list equals the raw query's (the test compares them). Top posts (age
-// ignored) read the days' best posts from rollup_top_posts_daily (panels/ranked/sql.ts).
+// the hour). The k-th largest lower bound over the view's whole hours is a velocity that k posts
+// reach, so no post of an hour whose upper bound is below it can rank: the scan starts at the
+// first hour that can (scanFrom, RANK_MARGIN_HOURS earlier). The bound only drops posts that
+// cannot rank, so the list equals the raw query's (the test compares them). By the day (as
+// until ROLLUPS_VERSION 9), a post's age within its day spans 24 hours, and (age + 2)^1.8 of the
+// newest day's posts ranges over a factor of a hundred: a 30-day view ending at noon scanned
+// four and a half days of posts (10M seeded posts); by the hour, ten hours. Top posts (age ignored) read the days'
+// best posts from rollup_top_posts_daily (panels/ranked/sql.ts).
 
 /** The view's mean engagement per source, from the rollups (the raw panels take it from posts). */
 export function D_ROLLED_MEAN(): string {
@@ -287,40 +290,48 @@ export function B_ROLLED_MEAN(): string {
   return `SELECT source, SUM(engagement) / SUM(posts) AS mean_eng FROM (${rollupRows('rollup_daily', 'bigquery', CUR)}) AS r GROUP BY source`;
 }
 
+/**
+ * How many hours before the first hour that can rank trending's scan starts (rankBounds in
+ * panels/ranked/index.ts); excluded_max bounds the posts before that. Headroom for the posts
+ * ranked by their gain instead (observed twice): when those push the k-th velocity below the
+ * bound of a post left out, the panel runs the whole query, so the margin keeps that bound low.
+ */
+export const RANK_MARGIN_HOURS = 6;
+
 /** scan_from and the k-th lower bound of velocity (trending_threshold), for rankBounds in panels/ranked/index.ts (trending through the rollups). */
 export const RANK_BOUNDS: DialectSql = {
   duckdb: `
 WITH m AS (${D_ROLLED_MEAN()}),
 g AS (
-  SELECT day, source, max(max_engagement) AS mx FROM rollup_daily AS r
-  WHERE day > CAST($start AS TIMESTAMPTZ) - INTERVAL 1 DAY AND day < CAST($end AS TIMESTAMPTZ)
+  SELECT day, source, max(max_engagement) AS mx FROM rollup_hourly AS r
+  WHERE day > CAST($start AS TIMESTAMPTZ) - INTERVAL 1 HOUR AND day < CAST($end AS TIMESTAMPTZ)
     AND ($source = '' OR r.source = $source) AND ($lang = '' OR r.lang = $lang)
   GROUP BY 1, 2),
 v AS (
-  SELECT day, day >= CAST($cLo AS TIMESTAMPTZ) AND day < CAST($cHi AS TIMESTAMPTZ) AS whole, n,
+  SELECT day, day >= CAST($start AS TIMESTAMPTZ) AND day <= CAST($end AS TIMESTAMPTZ) - INTERVAL 1 HOUR AS whole, n,
          n / pow((epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day)) / 3600.0 + 2, 1.8) AS v_lo,
-         n / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
+         n / pow(greatest(epoch(CAST($end AS TIMESTAMPTZ)) - epoch(day) - 3600, 0) / 3600.0 + 2, 1.8) AS v_hi
   FROM (SELECT g.day, COALESCE(g.mx / NULLIF(m.mean_eng, 0), 0) AS n FROM g JOIN m USING (source))),
 tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET $trendingSkip)
 SELECT (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
        (SELECT t FROM tv) AS trending_threshold,
-       (SELECT max(v_hi) FROM v WHERE day < (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) - INTERVAL 1 DAY) AS excluded_max`,
+       (SELECT max(v_hi) FROM v WHERE day < (SELECT min(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) - INTERVAL ${RANK_MARGIN_HOURS} HOUR) AS excluded_max`,
   bigquery: `
 WITH m AS (${B_ROLLED_MEAN()}),
 g AS (
-  SELECT day, source, MAX(max_engagement) AS mx FROM rollup_daily AS r
-  WHERE day > TIMESTAMP_SUB(TIMESTAMP(@start), INTERVAL 1 DAY) AND day < TIMESTAMP(@end)
+  SELECT day, source, MAX(max_engagement) AS mx FROM rollup_hourly AS r
+  WHERE day > TIMESTAMP_SUB(TIMESTAMP(@start), INTERVAL 1 HOUR) AND day < TIMESTAMP(@end)
     AND (@source = '' OR r.source = @source) AND (@lang = '' OR r.lang = @lang)
   GROUP BY 1, 2),
 v AS (
-  SELECT day, day >= TIMESTAMP(@cLo) AND day < TIMESTAMP(@cHi) AS whole, n,
+  SELECT day, day >= TIMESTAMP(@start) AND day <= TIMESTAMP_SUB(TIMESTAMP(@end), INTERVAL 1 HOUR) AS whole, n,
          n / POW(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) / 3600.0 + 2, 1.8) AS v_lo,
-         n / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) - 86400, 0) / 3600.0 + 2, 1.8) AS v_hi
+         n / POW(GREATEST(TIMESTAMP_DIFF(TIMESTAMP(@end), day, SECOND) - 3600, 0) / 3600.0 + 2, 1.8) AS v_hi
   FROM (SELECT g.day, IFNULL(SAFE_DIVIDE(g.mx, m.mean_eng), 0) AS n FROM g JOIN m USING (source))),
 tv AS (SELECT v_lo AS t FROM v WHERE whole ORDER BY v_lo DESC LIMIT 1 OFFSET @trendingSkip)
 SELECT (SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)) AS scan_from,
        (SELECT t FROM tv) AS trending_threshold,
-       (SELECT MAX(v_hi) FROM v WHERE day < TIMESTAMP_SUB((SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)), INTERVAL 1 DAY)) AS excluded_max`,
+       (SELECT MAX(v_hi) FROM v WHERE day < TIMESTAMP_SUB((SELECT MIN(day) FROM v WHERE v_hi >= (SELECT t FROM tv)), INTERVAL ${RANK_MARGIN_HOURS} HOUR)) AS excluded_max`,
 };
 
 /** The statements several panels share (the panels' own are in PANELS): what the specs check besides. */

@@ -4,7 +4,7 @@
  * the days' best posts, rollup_top_posts_daily).
  */
 import { TOP_POSTS_PER_DAY } from '@social-pulse/schema';
-import { postsOnly, RANK_BOUNDS } from '../../sql.ts';
+import { postsOnly, RANK_BOUNDS, RANK_MARGIN_HOURS } from '../../sql.ts';
 import { definePanel, statementFor, type LoadContext, type Row } from '../define.ts';
 import { iso, num, numOrNull, str, strings, strOrNull } from '../values.ts';
 import { RANKED_FROM_ROLLUPS, TOP_POSTS, TRENDING } from './sql.ts';
@@ -66,7 +66,7 @@ function card(r: Row): PostCard {
   };
 }
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Where trending's scan may start, from RANK_BOUNDS (see sql.ts); without a k-th day to bound
@@ -76,7 +76,7 @@ function rankBounds(rows: Row[], w: { start: Date }): { scanFrom: string; exclud
   const r = rows[0] ?? {};
   const from = r.trending_threshold === null || r.trending_threshold === undefined || r.scan_from === null || r.scan_from === undefined
     ? w.start.getTime()
-    : Math.max(w.start.getTime(), Date.parse(iso(r.scan_from)!) - DAY_MS);
+    : Math.max(w.start.getTime(), Date.parse(iso(r.scan_from)!) - RANK_MARGIN_HOURS * HOUR_MS);
   // The highest velocity a post created before scanFrom can reach by its age-decayed score (none left out: null).
   const excludedMax = from <= w.start.getTime() ? null : r.excluded_max === null || r.excluded_max === undefined ? Infinity : num(r.excluded_max);
   return { scanFrom: new Date(from).toISOString(), excludedMax };
