@@ -87,12 +87,13 @@ const D_HOUR = `to_timestamp(CAST(floor(epoch(p.created_at) / 3600) AS BIGINT) *
 const B_HOUR = `TIMESTAMP_TRUNC(p.created_at, HOUR)`;
 const LANG = `COALESCE(p.lang, '')`;
 /**
- * An author as one integer: a fingerprint of a row `a`'s source and author_id (63 bits in DuckDB, 64 in BigQuery; a source's
- * name holds no ':'), stored in the authors' and hashtags' rollups. Counting and grouping the
- * authors of a month of daily rows by it instead of by the two strings cost about a quarter to
- * a half of the time (docs/BENCHMARKS.md). Two authors could share a key only by a collision of
- * the hash: about 5 in a million for ten million authors. md5 (DuckDB) and FarmHash (BigQuery)
- * are the same across versions, so keys stored by an older version still match; each warehouse
+ * An author as one integer: a fingerprint of a row `a`'s source and author_id (a source's name
+ * holds no ':'; 63 bits of md5 in DuckDB, FARM_FINGERPRINT's 64 in BigQuery), stored in the
+ * authors' and hashtags' rollups. Counting and grouping the authors of a month of daily rows by
+ * it instead of by the two strings took about a quarter to a half of the time (docs/BENCHMARKS.md).
+ * Two authors could share a key only through a collision: the chance of any among ten million
+ * authors is about 5 in a million. Both functions are the same in every version (DuckDB's
+ * `hash` is not promised to be), so keys stored earlier match keys computed now; each warehouse
  * only ever compares its own keys.
  */
 export const AUTHOR_KEY = {
