@@ -392,6 +392,8 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   private readonly idle: DuckDBConnection[] = [];
   private readonly waiting = new Waiters<DuckDBConnection>();
   private readers = 0;
+  /** close() was called: connections that come back after it are closed, not kept. */
+  private closed = false;
 
   private async reader(priority = 0): Promise<DuckDBConnection> {
     const c = this.idle.pop();
@@ -412,8 +414,6 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       c.closeSync();
     } else this.idle.push(c);
   }
-
-  private closed = false;
 
   /**
    * Queries issued at the same time run at the same time, each on a connection of its own
