@@ -188,8 +188,17 @@ async function main(): Promise<void> {
     const file = k >= 0 ? path.resolve(process.argv[k + 1]!) : path.join(dir, 'warehouse.duckdb');
     const config = path.join(dir, 'pulse.config.yaml');
     await writeFile(config, `warehouse: duckdb:${file}\nsources: []\n`);
+    // The posts the warehouse holds: --posts when seeded here, counted when a kept file is reused.
+    let total = n;
     if (existsSync(file)) {
-      process.stdout.write(`reusing ${file}\n\n`);
+      const { db, conn } = await openDuckDB(file, { readOnly: true });
+      try {
+        total = Number((await queryRows<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM posts'))[0]!.n);
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+      }
+      process.stdout.write(`reusing ${file} (${total.toLocaleString('en-US')} posts)\n\n`);
     } else {
       const t0 = performance.now();
       await seed(file, n);
@@ -271,7 +280,7 @@ async function main(): Promise<void> {
       const rawPage = raw.timings.get(v)!.get('whole request')!;
       return `${v} ${ms(pct(page, 95))} ms (raw ${ms(pct(rawPage, 95))} ms, ×${(pct(rawPage, 95) / pct(page, 95)).toFixed(1)}; slowest panel ${panel} ${ms(pct(xs, 50))} ms)`;
     });
-    process.stdout.write(`summary: dashboard over ${n.toLocaleString('en-US')} posts, whole page at p95 per view: ${slowest.join(', ')}` +
+    process.stdout.write(`summary: dashboard over ${total.toLocaleString('en-US')} posts, whole page at p95 per view: ${slowest.join(', ')}` +
       `${ratios.length ? `; naive baseline slower by ${ratios.join(', ')}` : ''}; dashboard peak ${serverPeak.toFixed(0)} MB; load average ${load()}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
