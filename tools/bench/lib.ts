@@ -3,7 +3,7 @@
  * the real `pulse` command run in a child process with its wall time and peak memory measured
  * by the kernel (wait4's rusage, through GNU time), and plain-text tables.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -110,4 +110,26 @@ export function fmt(n: number): string {
 /** The machine, for the report. */
 export function machine(): string {
   return `${os.cpus()[0]?.model ?? 'cpu'} × ${os.availableParallelism()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/**
+ * The dashboard app of a checkout (`tree`) in a process of its own, as `pulse dashboard` starts
+ * it, on a free port with the configuration given: resolves once it says where it listens.
+ */
+export async function startDashboardApp(tree: string, config: string): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
+  const child = fork(path.join(tree, 'apps/dashboard/src/main.ts'), ['--config', config, '--port', '0'], {
+    cwd: tree,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /dashboard on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`the dashboard of ${tree} exited with code ${code}`)));
+  });
+  return { child, url, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
 }

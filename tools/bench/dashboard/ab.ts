@@ -22,11 +22,11 @@
  * Prints, per view, each version's p50 and p95 of the whole request (after one warm-up request
  * each) and B's ratio to A.
  */
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { startDashboardApp } from '../lib.ts';
 
 function option(name: string, fallback?: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,21 +54,7 @@ function side(name: 'A' | 'B', spec: string): Side {
 async function start(s: Side, dir: string): Promise<{ url: string; stop(): Promise<void> }> {
   const config = path.join(dir, `${s.name}.config.yaml`);
   await writeFile(config, `warehouse: duckdb:${s.file}\nsources: []\n`);
-  const child = fork(path.join(s.tree, 'apps/dashboard/src/main.ts'), ['--config', config, '--port', '0'], {
-    cwd: s.tree,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /dashboard on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`version ${s.name}'s dashboard exited with code ${code}`)));
-  });
-  return { url, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
+  return startDashboardApp(s.tree, config);
 }
 
 /** One page: the whole request's time, and its headline's posts (both versions must show the same view). */

@@ -25,7 +25,6 @@
  * --keep FILE seeds FILE once and reuses it on later runs (seeding is skipped when it exists);
  * --seed-only stops after seeding.
  */
-import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,9 +33,9 @@ import { fileURLToPath } from 'node:url';
 import { openDuckDB, queryRows } from '@social-pulse/runtime';
 import { DUCKDB_DDL, DuckDBWarehouse, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '@social-pulse/warehouse';
 import { parseCount } from '../../generate/count.ts';
+import { startDashboardApp } from '../lib.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const DASHBOARD = path.join(ROOT, 'apps/dashboard/src/main.ts');
 const END = '2026-11-24T00:00:00Z';
 
 function arg(name: string, fallback: number): number {
@@ -113,17 +112,8 @@ function peakMb(pid: number | undefined): number {
 }
 
 async function startDashboard(config: string): Promise<{ url: string; peakMb(): number; stop(): Promise<void> }> {
-  const child = fork(DASHBOARD, ['--config', config, '--port', '0'], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /dashboard on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`the dashboard exited with code ${code}`)));
-  });
-  return { url, peakMb: () => peakMb(child.pid), stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) };
+  const { child, url, stop } = await startDashboardApp(ROOT, config);
+  return { url, peakMb: () => peakMb(child.pid), stop };
 }
 
 const pct = (xs: number[], p: number) => {
