@@ -395,6 +395,3 @@ export function dayIso(v: unknown): string {
   if (Number.isNaN(d.getTime()) || d.getTime() % 86_400_000 !== 0) throw new Error(`not a UTC day: ${String(v)}`);
   return d.toISOString();
 }
-
-export const DUCKDB_DAY_OF_POST = D_DAY;
-export const BIGQUERY_DAY_OF_POST = B_DAY;

@@ -1,6 +1,6 @@
 import { columnNames, type TableSchema } from '@social-pulse/schema';
 import { bqIdent, bqTimestampLiteral } from '../dialect.ts';
-import { BIGQUERY_DAY_OF_POST, daysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
+import { daysWhere, monthsOf, monthsWhere, spanKeysWhere, spanOverlaps, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
 
 export { bqIdent };
 
@@ -98,8 +98,8 @@ WHEN NOT MATCHED BY SOURCE${days ? ` AND ${spanOverlaps(days, bqTimestampLiteral
   // A monthly tier: the whole months of those days, from the daily rollup (merged just before).
   const months = days && r.monthlyOf ? monthsOf(days) : undefined;
   const lits = (months ?? days)?.map(bqTimestampLiteral).join(', ');
-  const pw = months ? monthsWhere(months, bqTimestampLiteral, 'bigquery') : days ? daysWhere(days, 'p', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
-  const nw = days && !months ? daysWhere(days, 'n', bqTimestampLiteral, BIGQUERY_DAY_OF_POST) : 'TRUE';
+  const pw = months ? monthsWhere(months, bqTimestampLiteral, 'bigquery') : days ? daysWhere(days, 'p', bqTimestampLiteral, UTC_DAY.bigquery('p.created_at')) : 'TRUE';
+  const nw = days && !months ? daysWhere(days, 'n', bqTimestampLiteral, UTC_DAY.bigquery('p.created_at')) : 'TRUE';
   // An hourly tier's rows of those days: their hours (`day` holds the hour).
   const onDays = !days ? '' : r.hourlyOf ? ` AND ${withinDays(days, 't.`day`', bqTimestampLiteral, UTC_DAY.bigquery('t.`day`'))}` : ` AND t.\`day\` IN (${lits})`;
   return `MERGE INTO ${bqIdent(target)} AS t

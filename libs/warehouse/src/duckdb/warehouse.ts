@@ -4,7 +4,7 @@ import type { DuckDBInstance, DuckDBPreparedStatement, DuckDBType, DuckDBValue }
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
 import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, DUCKDB_DAY_OF_POST, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
+import { dayIso, daysWhere, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, QueryOptions, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
@@ -264,8 +264,8 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   private async refreshRollups(days?: string[]): Promise<void> {
     if (days && !days.length) return;
     const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
-    const pw = days ? daysWhere(days, 'p', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
-    const nw = days ? daysWhere(days, 'n', lit, DUCKDB_DAY_OF_POST) : 'TRUE';
+    const pw = days ? daysWhere(days, 'p', lit, UTC_DAY.duckdb('p.created_at')) : 'TRUE';
+    const nw = days ? daysWhere(days, 'n', lit, UTC_DAY.duckdb('p.created_at')) : 'TRUE';
     const months = days && monthsOf(days);
     for (const r of ROLLUPS) {
       if (r.spansOf) {
