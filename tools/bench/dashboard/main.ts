@@ -4,6 +4,9 @@
  * 1. Seeds a warehouse with N synthetic posts over a year (DuckDB `range()`, a few seconds):
  *    six sources, Zipf-like authors, hashtags and links, heavy-tailed engagement, NLP labels
  *    on 90% of posts. Rows are inserted in time order, as incremental loads leave them.
+ *    Then their engagement history in post_metrics, as the pipeline records it (see
+ *    seedObservations): Rising now reads it, and without it every post would be ranked by its
+ *    age-decayed score alone, the cheap case.
  * 2. Starts the real dashboard app (its own process, as `pulse dashboard` does) and asks
  *    /api/dashboard for several views; the server reports each panel's query time, from
  *    which p50 and p95 per panel are printed, with the whole request's time.
@@ -30,7 +33,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDuckDB, queryRows } from '@social-pulse/runtime';
+import { openDuckDB, queryRows, type DuckDBConnection } from '@social-pulse/runtime';
 import { DUCKDB_DDL, DuckDBWarehouse, ROLLUPS_STATE_KEY, ROLLUPS_VERSION } from '@social-pulse/warehouse';
 import { parseCount } from '../../generate/count.ts';
 import { startDashboardApp } from '../lib.ts';
@@ -91,6 +94,7 @@ SELECT post_id, created_at, 'h' || i, [{'task': 'all', 'model': 'bench'}],
                                              'text': list_element(${lit(ENTITIES)}, 1 + ${zipf('en', ENTITIES.length)}), 'score': 0.9}] ELSE [] END,
        list_element(['negative', 'neutral', 'positive'], 1 + ${rnd('s', 3)}), 0.8, TIMESTAMPTZ '${END}'
 FROM (SELECT post_id, created_at, CAST(native_id AS BIGINT) AS i FROM posts) WHERE ${rnd('nlp', 10)} < 9`);
+    await seedObservations(conn);
     for (const src of ['mastodon', 'hackernews', 'bluesky', 'reddit', 'x', 'stackexchange']) {
       await conn.run(`INSERT INTO pipeline_runs VALUES ('r1', 'scrape', '${src}', TIMESTAMPTZ '${END}' - INTERVAL 1 HOUR, TIMESTAMPTZ '${END}' - INTERVAL 59 MINUTE, 'ok', 100, 100, 0, 0, NULL, NULL)`);
     }
@@ -99,6 +103,33 @@ FROM (SELECT post_id, created_at, CAST(native_id AS BIGINT) AS i FROM posts) WHE
     conn.closeSync();
     db.closeSync();
   }
+}
+
+/**
+ * The posts' engagement history, as tools/bench/refresh seeds it: each post's first observation
+ * (`pulse write` records one per post of every page) 1–51 minutes after its creation, then 0–2
+ * refreshes 12 hours apart (one per run, within refresh.window), 1% of second refreshes finding
+ * the post deleted; none after the newest post. About 2 observations per post, inserted in time
+ * order as loads leave them. Returns how many.
+ */
+async function seedObservations(conn: DuckDBConnection): Promise<number> {
+  const h = (salt: string) => `(hash(post_id, '${salt}') % 1000)`;
+  const at = `created_at + to_seconds(CAST(60 + ${h('t')} * 3 + k * 43200 AS BIGINT))`;
+  await conn.run(`
+INSERT INTO post_metrics
+WITH k AS (SELECT post_id, source, created_at, ${ENG_OF_POST} AS eng, unnest(range(0, 1 + CAST(${h('n')} % 3 AS BIGINT))) AS k FROM posts)
+SELECT post_id, source, ${at} AS observed_at,
+       CAST(eng * (k + 1) / 3 AS BIGINT), CAST(eng * (k + 1) / 12 AS BIGINT), CAST(eng * (k + 1) / 9 AS BIGINT), NULL, NULL, NULL,
+       k = 2 AND ${h('d')} < 10
+FROM k WHERE ${at} <= (SELECT max(created_at) FROM posts)
+ORDER BY observed_at, post_id`);
+  return count(conn, 'post_metrics');
+}
+
+const ENG_OF_POST = 'COALESCE(like_count, 0) + COALESCE(repost_count, 0) + COALESCE(reply_count, 0) + COALESCE(quote_count, 0) + COALESCE(score, 0)';
+
+async function count(conn: DuckDBConnection, table: string): Promise<number> {
+  return Number((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
 }
 
 /** The peak resident memory of a process so far, in MB (Linux; NaN elsewhere). */
@@ -180,19 +211,30 @@ async function main(): Promise<void> {
     await writeFile(config, `warehouse: duckdb:${file}\nsources: []\n`);
     // The posts the warehouse holds: --posts when seeded here, counted when a kept file is reused.
     let total = n;
+    let observations: number;
     if (existsSync(file)) {
-      const { db, conn } = await openDuckDB(file, { readOnly: true });
+      const { db, conn } = await openDuckDB(file);
       try {
-        total = Number((await queryRows<{ n: bigint }>(conn, 'SELECT count(*) AS n FROM posts'))[0]!.n);
+        total = await count(conn, 'posts');
+        observations = await count(conn, 'post_metrics');
+        // A file kept before the benchmark seeded observations gets them now.
+        const added = observations ? '' : `; seeded ${(observations = await seedObservations(conn)).toLocaleString('en-US')} observations`;
+        process.stdout.write(`reusing ${file} (${total.toLocaleString('en-US')} posts, ${observations.toLocaleString('en-US')} observations${added})\n\n`);
       } finally {
         conn.closeSync();
         db.closeSync();
       }
-      process.stdout.write(`reusing ${file} (${total.toLocaleString('en-US')} posts)\n\n`);
     } else {
       const t0 = performance.now();
       await seed(file, n);
-      process.stdout.write(`seeded ${n.toLocaleString('en-US')} posts (${os.availableParallelism()} cores) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`);
+      const { db, conn } = await openDuckDB(file, { readOnly: true });
+      try {
+        observations = await count(conn, 'post_metrics');
+      } finally {
+        conn.closeSync();
+        db.closeSync();
+      }
+      process.stdout.write(`seeded ${n.toLocaleString('en-US')} posts and ${observations.toLocaleString('en-US')} observations (${os.availableParallelism()} cores) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n\n`);
     }
     if (process.argv.includes('--seed-only')) return;
 
@@ -270,7 +312,7 @@ async function main(): Promise<void> {
       const rawPage = raw.timings.get(v)!.get('whole request')!;
       return `${v} ${ms(pct(page, 95))} ms (raw ${ms(pct(rawPage, 95))} ms, ×${(pct(rawPage, 95) / pct(page, 95)).toFixed(1)}; slowest panel ${panel} ${ms(pct(xs, 50))} ms)`;
     });
-    process.stdout.write(`summary: dashboard over ${total.toLocaleString('en-US')} posts, whole page at p95 per view: ${slowest.join(', ')}` +
+    process.stdout.write(`summary: dashboard over ${total.toLocaleString('en-US')} posts and ${observations.toLocaleString('en-US')} observations, whole page at p95 per view: ${slowest.join(', ')}` +
       `${ratios.length ? `; naive baseline slower by ${ratios.join(', ')}` : ''}; dashboard peak ${serverPeak.toFixed(0)} MB; load average ${load()}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
