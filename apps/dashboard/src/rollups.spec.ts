@@ -1,6 +1,7 @@
 import { seededRandom } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
-import { DuckDBWarehouse, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
+import { rollupPostGains } from '@social-pulse/schema';
+import { DuckDBWarehouse, postGainsDuckdb, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard, statementParams } from './panels.ts';
@@ -101,6 +102,8 @@ function recording(w: Warehouse): { w: Warehouse; sent: string[]; params: Params
 }
 
 let w: DuckDBWarehouse;
+/** Posts of the seed's step 7, as last loaded. */
+let step7: Post[] = [];
 const ctx = { scheduleSeconds: 3600, configuredSources: [...SOURCES] };
 
 /**
@@ -154,6 +157,26 @@ beforeAll(async () => {
   // 6. A link shared only within a partial edge day (2026-11-23 before 18:00), by more posts than
   //    any other: the 120-day view ending then must rank it first from the edge rows alone.
   await seedWarehouse(w, { posts: Array.from({ length: 12 }, (_, k) => ({ ...post(i++, 0), created_at: `2026-11-23T1${k % 6}:00:0${k % 10}.000Z`, links: ['https://example.com/edge-only'] })) });
+  // 7. Rising now's gains (rollup_post_gains) where they differ from a view's: a post observed
+  //    40 seconds before its created_at (clocks disagree), 30 seconds after the 7-day view's start,
+  //    then again 10 minutes later with much more engagement (over all time it gains fast; in
+  //    that view it was observed once); observations that arrive before their post; and a post
+  //    observed twice whose newer state moves it two days earlier.
+  const skewed = { ...post(i++, 0), created_at: '2026-11-17T00:00:30.000Z' };
+  const early = post(i++, 30);
+  const moved = first[5]!;
+  await seedWarehouse(w, {
+    metrics: [
+      makeMetric(skewed.post_id, '2026-11-16T23:59:50.000Z', { like_count: 0 }),
+      makeMetric(skewed.post_id, '2026-11-17T00:10:00.000Z', { like_count: 5000 }),
+      makeMetric(early.post_id, '2026-11-22T20:00:00.000Z', { like_count: 1 }),
+      makeMetric(early.post_id, '2026-11-22T21:00:00.000Z', { like_count: 900 }),
+      makeMetric(moved.post_id, '2026-11-23T20:00:00.000Z', { like_count: 1 }),
+      makeMetric(moved.post_id, '2026-11-23T21:00:00.000Z', { like_count: 700 }),
+    ],
+  });
+  step7 = [skewed, early, { ...moved, created_at: new Date(Date.parse(moved.created_at) - 48 * H).toISOString(), collected_at: '2026-11-24T05:00:00.000Z' }];
+  await seedWarehouse(w, { posts: step7 });
 }, 120_000);
 afterAll(() => w?.close());
 
@@ -284,13 +307,18 @@ describe('the dashboard from rollups', () => {
   }, 120_000);
 
   it('has after many incremental loads exactly the rows a build from scratch gives', async () => {
-    for (const r of ROLLUPS) {
+    for (const r of [...ROLLUPS.map((x) => ({ table: x.table, sql: x.duckdb('TRUE', 'TRUE') })), { table: rollupPostGains, sql: postGainsDuckdb('TRUE') }]) {
       const cols = r.table.fields.map((f) => f.name).join(', ');
       const have = await w.query(`SELECT ${cols} FROM ${r.table.name} ORDER BY ALL`);
-      const rebuilt = await w.query(`SELECT ${cols} FROM (${r.duckdb('TRUE', 'TRUE')}) ORDER BY ALL`);
+      const rebuilt = await w.query(`SELECT ${cols} FROM (${r.sql}) ORDER BY ALL`);
       expect(have.length, r.table.name).toBeGreaterThan(0);
       expect(have, r.table.name).toEqual(rebuilt);
     }
+    // The gains followed the posts loaded after their observations, and the post that moved.
+    const gains = await w.query<{ post_id: string; created_at: string }>(`SELECT post_id, created_at FROM rollup_post_gains`);
+    expect(gains.length).toBeGreaterThan(50);
+    const at = new Map(gains.map((g) => [g.post_id, g.created_at]));
+    for (const p of step7) expect(at.get(p.post_id), p.post_id).toBe(p.created_at);
   });
 
   it('counts only the links that can rank, for any probe and limit, as the raw query ranks every link', async () => {

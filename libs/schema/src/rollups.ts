@@ -174,6 +174,28 @@ export const rollupLinkSpans = table(
   ],
 );
 
+/**
+ * The last two observations (post_metrics) of each post that has two or more, or whose last one
+ * found it deleted, over all time: Rising now's gain per hour, computed once per post by the load
+ * instead of by every page from the period's observations (DuckDB only; see
+ * libs/warehouse/src/rollups.ts, POST_GAINS). A post observed once has no row: it has no gain.
+ */
+export const rollupPostGains = table(
+  'rollup_post_gains',
+  "Each post's gain per hour between its last two observations, and whether the last found it deleted (Rising now).",
+  { primaryKey: ['post_id'], partitionBy: 'created_at' },
+  [
+    col('post_id', 'string', 'the post'),
+    col('source', 'string', "the post's source"),
+    col('lang', 'string', "the post's language, '' when the source gave none"),
+    col('created_at', 'timestamp', 'when the post was published (its posts row)'),
+    col('first_at', 'timestamp', 'its first observation'),
+    col('last_at', 'timestamp', 'its last observation'),
+    col('gain', 'float64?', 'engagement gained per hour between its last two observations (null with one)'),
+    col('gone', 'bool', 'whether its last observation found it deleted'),
+  ],
+);
+
 /** The rollup tables, in the order they are built (a monthly tier or span table after its daily table, from which it is computed). */
 export const ROLLUP_TABLES = [
   rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,

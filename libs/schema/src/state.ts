@@ -1,4 +1,4 @@
-import { ROLLUP_TABLES } from './rollups.ts';
+import { ROLLUP_TABLES, rollupPostGains } from './rollups.ts';
 import { pulseState, TABLES } from './tables.ts';
 import type { TableSchema } from './types.ts';
 
@@ -11,7 +11,7 @@ export const WAREHOUSE_TABLES: readonly TableSchema[] = [...TABLES, pulseState];
 
 /**
  * Whether the DuckDB warehouse gives the table a PRIMARY KEY. The rollups have none: the load
- * replaces a day's rows whole, and an index over millions of rollup rows would cost memory
- * and slow every load.
+ * replaces a day's rows whole (rollup_post_gains: a post's row), and an index over millions of
+ * rollup rows would cost memory and slow every load.
  */
-export const duckdbHasPrimaryKey = (table: TableSchema): boolean => !(ROLLUP_TABLES as readonly TableSchema[]).includes(table);
+export const duckdbHasPrimaryKey = (table: TableSchema): boolean => !(ROLLUP_TABLES as readonly TableSchema[]).includes(table) && table !== rollupPostGains;

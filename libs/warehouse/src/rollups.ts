@@ -68,9 +68,10 @@ export interface RollupDef {
 export const ROLLUPS_STATE_KEY = 'rollups.version';
 /**
  * Bumped whenever a rollup's definition (or, in DuckDB, its physical order) changes: warehouses
- * then rebuild theirs on open. 7: the span tables in last_day order; 8: the hourly tiers; 9: author_key in the authors' and hashtags' rollups.
+ * then rebuild theirs on open. 7: the span tables in last_day order; 8: the hourly tiers; 9: author_key in the authors' and hashtags' rollups;
+ * 10: rollup_post_gains (DuckDB).
  */
-export const ROLLUPS_VERSION = '9';
+export const ROLLUPS_VERSION = '10';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -394,4 +395,37 @@ export function dayIso(v: unknown): string {
   const d = v instanceof Date ? v : new Date(String((v as { value?: unknown })?.value ?? v));
   if (Number.isNaN(d.getTime()) || d.getTime() % 86_400_000 !== 0) throw new Error(`not a UTC day: ${String(v)}`);
   return d.toISOString();
+}
+
+/** Engagement of one observation (a post_metrics row `x`), summed as ENG sums a post's counts. */
+export const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
+
+/**
+ * Rising now's gain per hour (DuckDB), aggregated over one post's observations numbered k = 1
+ * (the latest), 2, … with columns k, eng and observed_at: the engagement gained between the
+ * last two, per hour between them (at least a minute); null with one observation. The
+ * dashboard's query and POST_GAINS share it, so that both compute the same float.
+ */
+export const DUCKDB_GAIN = `(max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WHERE k = 2))
+           / greatest((epoch(max(observed_at) FILTER (WHERE k = 1)) - epoch(max(observed_at) FILTER (WHERE k = 2))) / 3600.0, 1 / 60.0)`;
+
+/**
+ * The rows of rollup_post_gains (DuckDB) for the posts whose observations `x` match `where`
+ * (every post with `TRUE`): for each post with two observations or more, or whose last one found
+ * it deleted, the gain over its last two (DUCKDB_GAIN), whether it is gone, its first and last
+ * observation, and its source, language and created_at from posts (a post not loaded yet has no
+ * row: its load refreshes it). The load recomputes the rows of the posts it loaded or observed.
+ */
+export function postGainsDuckdb(where: string): string {
+  return `
+SELECT o.post_id, p.source, COALESCE(p.lang, '') AS lang, p.created_at, o.first_at, o.last_at, o.gain, o.gone
+FROM (
+  SELECT post_id, min(observed_at) AS first_at, max(observed_at) AS last_at, count(*) AS n,
+         COALESCE(bool_or(k = 1 AND deleted), false) AS gone, ${DUCKDB_GAIN} AS gain
+  FROM (SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+               row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+        FROM post_metrics AS x WHERE ${where}) AS y
+  GROUP BY post_id) AS o
+JOIN posts AS p ON p.post_id = o.post_id
+WHERE o.n >= 2 OR o.gone`;
 }

@@ -2,9 +2,9 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBInstance, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postNlp, posts, quoteIdent, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, rollupPostGains, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, monthsOf, monthsWhere, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
+import { dayIso, daysWhere, monthsOf, monthsWhere, postGainsDuckdb, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, QueryOptions, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
@@ -184,9 +184,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       // A warehouse with posts but no rollups (or older ones) gets them built whole, once.
       if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION) {
         // Tables of an older definition are replaced, not altered.
-        for (const r of ROLLUPS) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(r.table.name)}`);
+        for (const t of [...ROLLUPS.map((r) => r.table), rollupPostGains]) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(t.name)}`);
         for (const ddl of ROLLUP_DDL) await this.conn.run(ddl);
         await this.refreshRollups();
+        await this.refreshGains(false);
         await this.setState(ROLLUPS_STATE_KEY, ROLLUPS_VERSION);
       }
       await this.setState(SCHEMA_STATE_KEY, SCHEMA);
@@ -205,7 +206,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
        UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = current_schema()`,
     );
     const have = new Set(tables.map((t) => t.table_name));
-    if (!SCHEMA_RELATIONS.every((t) => have.has(t))) return false;
+    if (![...SCHEMA_RELATIONS, rollupPostGains.name].every((t) => have.has(t))) return false;
     // The rollups' own version too: a warehouse whose rollups were dropped or are older rebuilds them.
     return (await this.getState(SCHEMA_STATE_KEY)) === SCHEMA && (await this.getState(ROLLUPS_STATE_KEY)) === ROLLUPS_VERSION;
   }
@@ -235,13 +236,22 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
                 count(*) FILTER (WHERE t.${key[0]} IS NOT NULL AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}) AS changed
          FROM stage s LEFT JOIN ${quoteIdent(table.name)} t ON ${on}`,
       );
+      // A newer state may move a post to another day (its created_at changed): that day's
+      // rollup rows lose it, so they are refreshed too. Read before the UPDATE moves it.
+      const rolled = table === posts || table === postNlp;
+      const left = rolled
+        ? await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${UTC_DAY.duckdb('t.created_at')} AS day FROM stage AS s JOIN ${quoteIdent(table.name)} AS t ON ${on}
+            WHERE s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)} AND t.created_at <> s.created_at`)
+        : [];
       // The MERGE, as an UPDATE of newer states and an ordered INSERT of new keys.
       await this.conn.run(`UPDATE ${quoteIdent(table.name)} AS t SET ${set} FROM stage AS s
         WHERE ${on} AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}`);
       await this.conn.run(`INSERT INTO ${quoteIdent(table.name)} (${list})
         SELECT ${cols.map((c) => `s.${quoteIdent(c)}`).join(', ')} FROM stage AS s ANTI JOIN ${quoteIdent(table.name)} AS t ON ${on}${order}`);
       // The rollups of the days these posts (or labels) fall in, in the same transaction.
-      if (table === posts || table === postNlp) await this.refreshRollups(await this.stageDays());
+      if (rolled) await this.refreshRollups([...new Set([...(await this.stageDays()), ...left.map((r) => dayIso(r.day))])].sort());
+      // The gains of the posts loaded (their created_at, source or language may have changed) or observed.
+      if (table === posts || table === postMetrics) await this.refreshGains(true);
       await this.conn.run('DROP TABLE stage');
       // The days the stage's rows fall in (as BigQuery's load reports them): what the checks and
       // stories after the load read, instead of the whole table. None when the files held no row.
@@ -254,6 +264,20 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
   private async stageDays(): Promise<string[]> {
     const rows = await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${UTC_DAY.duckdb('created_at')} AS day FROM stage ORDER BY 1`);
     return rows.map((r) => dayIso(r.day));
+  }
+
+  /**
+   * Recomputes the rows of rollup_post_gains (see postGainsDuckdb) of the posts in the load's
+   * `stage` table, or every row; the caller holds the transaction. Rows go in in created_at
+   * order (appended by each load, mostly its latest posts'), so that a view's scan of the table
+   * skips the row groups of other periods.
+   */
+  private async refreshGains(fromStage: boolean): Promise<void> {
+    const t = quoteIdent(rollupPostGains.name);
+    const cols = columnNames(rollupPostGains).map(quoteIdent).join(', ');
+    const where = fromStage ? 'x.post_id IN (SELECT post_id FROM stage)' : 'TRUE';
+    await this.conn.run(`DELETE FROM ${t}${fromStage ? ' WHERE post_id IN (SELECT post_id FROM stage)' : ''}`);
+    await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${postGainsDuckdb(where)}) ORDER BY created_at`);
   }
 
   /**

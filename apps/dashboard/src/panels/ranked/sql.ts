@@ -1,5 +1,5 @@
 /** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
-import type { DialectSql } from '@social-pulse/warehouse';
+import { DUCKDB_GAIN, OBS_ENG, type DialectSql } from '@social-pulse/warehouse';
 import { B_PERIOD, B_ROLLED_MEAN, CUR, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, rollupRows, tsParam, viewPosts } from '../../sql.ts';
 
 /**
@@ -54,6 +54,14 @@ ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')},
   };
 }
 
+/**
+ * The mean gain per source of the posts that have one (not gone), rows of `from`, in DuckDB. Summed as
+ * decimals (each gain rounded to 1e-9): an exact sum, the same in whatever order the rows come,
+ * so that TRENDING and its rollups variant, which reach the same gains by other paths, give the
+ * same float (a sum of doubles in post_id order did the same at the cost of a sort).
+ */
+const dMeanGain = (from = 's') => `SELECT source, CAST(sum(CAST(greatest(gain, 0) AS DECIMAL(38, 9))) AS DOUBLE) / count(*) AS mean_gain FROM ${from} WHERE gain IS NOT NULL AND NOT gone GROUP BY source`;
+
 /** Rising now: engagement gained per hour between the last two observations (see rising). */
 export const TRENDING = rising();
 
@@ -89,8 +97,9 @@ export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery:
  *
  *   gain        G = (E at the last observation - E at the one before) / hours between them
  *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
- *               (DuckDB sums the gains in post_id order, so that the mean does not depend on
- *               the order rows arrive in: the rollups' variant reads fewer posts, same gains)
+ *               (DuckDB sums the gains as exact decimals, so that the mean does not depend
+ *               on the order rows arrive in: the rollups' variant reaches the same gains by
+ *               another path; see dMeanGain)
  *               (0 when that mean is 0)
  *
  * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
@@ -101,8 +110,6 @@ export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery:
  * partition, and only for the posts in the view.
  */
 function rising(rolled = false): DialectSql {
-  // Engagement of one observation (a post_metrics row `x`), summed as ENG sums a post's counts.
-  const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0) + COALESCE(x.reply_count, 0) + COALESCE(x.quote_count, 0) + COALESCE(x.score, 0))`;
   return {
     duckdb: `
 ${rolled ? risingCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
@@ -113,14 +120,12 @@ o AS (
   WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)
     AND x.post_id IN (SELECT post_id FROM f)),
 g AS (
-  SELECT post_id, bool_or(k = 1 AND deleted) AS gone,
-         (max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WHERE k = 2))
-           / greatest((epoch(max(observed_at) FILTER (WHERE k = 1)) - epoch(max(observed_at) FILTER (WHERE k = 2))) / 3600.0, 1 / 60.0) AS gain
+  SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
   FROM o WHERE k <= 2 GROUP BY post_id),
 s AS (
   SELECT f.post_id, f.source, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, g.gain, COALESCE(g.gone, false) AS gone
   FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
-gm AS (SELECT source, list_sum(list(greatest(gain, 0) ORDER BY post_id)) / count(*) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source),
+gm AS (${dMeanGain()}),
 r AS (
   SELECT s.post_id, s.created_at, s.eng, s.normalized, s.gain,
          CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
@@ -191,8 +196,73 @@ ORDER BY r.velocity DESC, p.post_id`,
 const topCandidates = (d: 'duckdb' | 'bigquery') => `WITH f AS (SELECT r.post_id, r.source, r.created_at, r.eng FROM (${rollupRows('rollup_top_posts_daily', d, CUR)}) AS r),
 m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
 
-/** Rising now over the posts that can rank (see RANK_BOUNDS and risingCandidates), top posts over the days' best posts. */
+/**
+ * Rising now through the rollups in DuckDB: the same rows as TRENDING, without reading the
+ * period's observations. A post's gain and whether it is gone come from rollup_post_gains (its
+ * last two observations, kept by the load), which equal the raw query's when all of its
+ * observations lie within the period; for the few whose observations reach outside it (a view
+ * ending in the past, while the post was still being refreshed) they are computed from the
+ * period's observations of those posts alone, as the raw query does. Ranked: every post with a
+ * gain (they make the mean gain) and the posts from $scanFrom on (see risingCandidates: a post
+ * before it without a gain ranks by its age-decayed score, which RANK_BOUNDS bounds); the cards'
+ * engagement and normalized engagement are read for the winners only. A 30-day view at 10M posts
+ * and 20M observations read 1.6M observations into a window per page before (docs/BENCHMARKS.md).
+ */
+function risingFromGains(): string {
+  const [period, match] = periodAndMatch('duckdb');
+  const t = tsParam('duckdb');
+  const obsPeriod = `x.observed_at >= ${t('start')} AND x.observed_at < ${t('end')}`;
+  const lastTwo = (among: string) => `SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+           row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+    FROM post_metrics AS x WHERE ${obsPeriod} AND x.post_id IN (SELECT post_id FROM ${among})`;
+  return `
+WITH gv AS MATERIALIZED (
+  SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, g.first_at < ${t('start')} OR g.last_at >= ${t('end')} AS cut
+  FROM rollup_post_gains AS g
+  WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ($source = '' OR g.source = $source) AND ($lang = '' OR g.lang = $lang)),
+cg AS (
+  SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
+  FROM (${lastTwo('(SELECT post_id FROM gv WHERE cut)')}) AS y WHERE k <= 2 GROUP BY post_id),
+gx AS (
+  SELECT post_id, source, created_at, gain, gone FROM gv WHERE NOT cut
+  UNION ALL SELECT gv.post_id, gv.source, gv.created_at, cg.gain, COALESCE(cg.gone, false) FROM gv LEFT JOIN cg USING (post_id) WHERE gv.cut),
+f AS (
+  SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
+  FROM posts AS p
+  WHERE ${period} AND ${match} AND p.created_at >= ${t('scanFrom')}),
+m AS (${D_ROLLED_MEAN()}),
+s AS (
+  SELECT f.post_id, f.source, f.created_at, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, gx.gain, COALESCE(gx.gone, false) AS gone
+  FROM f JOIN m USING (source) LEFT JOIN gx USING (post_id)
+  UNION ALL
+  SELECT gx.post_id, gx.source, gx.created_at, NULL, gx.gain, gx.gone
+  FROM gx JOIN m USING (source) WHERE gx.created_at < ${t('scanFrom')} AND gx.gain IS NOT NULL),
+gm AS (${dMeanGain('gx')}),
+r AS (
+  SELECT s.post_id, s.created_at, s.gain,
+         CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
+              ELSE s.normalized / pow(greatest(epoch(${t('end')}) - epoch(s.created_at), 0) / 3600.0 + 2, 1.8) END AS velocity
+  FROM s LEFT JOIN gm USING (source)
+  WHERE NOT s.gone
+  ORDER BY velocity DESC, s.post_id LIMIT $limit),
+sp AS (
+  SELECT post_id, list({'t': epoch(observed_at), 'e': eng} ORDER BY observed_at) AS spark
+  FROM (${lastTwo('r')}) AS y WHERE k <= 48 AND NOT deleted GROUP BY post_id)
+SELECT ${ENG} AS eng, COALESCE(${ENG} / NULLIF(m.mean_eng, 0), 0) AS normalized, r.velocity, r.gain, COALESCE(sp.spark, []) AS spark,
+       p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
+       left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
+       [x.label FOR x IN COALESCE(n.topics, [])] AS topics,
+       [{'type': x.type, 'text': x.text} FOR x IN COALESCE(n.entities, [])] AS entities, n.sentiment
+FROM r JOIN posts AS p ON p.post_id = r.post_id AND p.created_at = r.created_at JOIN m ON m.source = p.source
+  LEFT JOIN post_nlp AS n ON n.post_id = r.post_id AND n.created_at = r.created_at
+  AND n.created_at >= ${t('start')} AND n.created_at < ${t('end')}
+  LEFT JOIN sp ON sp.post_id = r.post_id
+WHERE ${D_PERIOD}
+ORDER BY r.velocity DESC, p.post_id`;
+}
+
+/** Rising now over the posts that can rank (see RANK_BOUNDS and risingCandidates; in DuckDB risingFromGains), top posts over the days' best posts. */
 export const RANKED_FROM_ROLLUPS = {
-  trending: rising(true),
+  trending: { duckdb: risingFromGains(), bigquery: rising(true).bigquery },
   topPosts: ranked({ duckdb: 'normalized DESC, eng DESC', bigquery: 'normalized DESC, eng DESC' }, { duckdb: topCandidates('duckdb'), bigquery: topCandidates('bigquery') }),
 };
