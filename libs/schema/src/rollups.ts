@@ -187,8 +187,8 @@ export const rollupPostGains = table(
   [
     col('post_id', 'string', 'the post'),
     col('source', 'string', "the post's source"),
-    col('lang', 'string', "the post's language, '' when the source gave none"),
-    col('created_at', 'timestamp', 'when the post was published (its posts row)'),
+    col('lang', 'string', "the post's language, '' when the source gave none (or the post is not loaded yet)"),
+    col('created_at', 'timestamp?', 'when the post was published (its posts row; null until the post is loaded)'),
     col('first_at', 'timestamp', 'its first observation'),
     col('last_at', 'timestamp', 'its last observation'),
     col('gain', 'float64?', 'engagement gained per hour between its last two observations (null with one)'),

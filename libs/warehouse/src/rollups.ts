@@ -413,19 +413,21 @@ export const DUCKDB_GAIN = `(max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WH
  * The rows of rollup_post_gains (DuckDB) for the posts whose observations `x` match `where`
  * (every post with `TRUE`): for each post with two observations or more, or whose last one found
  * it deleted, the gain over its last two (DUCKDB_GAIN), whether it is gone, its first and last
- * observation, and its source, language and created_at from posts (a post not loaded yet has no
- * row: its load refreshes it). The load recomputes the rows of the posts it loaded or observed.
+ * observation, and its source, language and created_at from posts (a post not loaded yet: the
+ * observations' source, no language and no created_at, which its load fills in). A load of
+ * observations recomputes the rows of the posts observed; a load of posts copies their day,
+ * source and language to their rows, without reading the observations.
  */
 export function postGainsDuckdb(where: string): string {
   return `
-SELECT o.post_id, p.source, COALESCE(p.lang, '') AS lang, p.created_at, o.first_at, o.last_at, o.gain, o.gone
+SELECT o.post_id, COALESCE(p.source, o.source) AS source, COALESCE(p.lang, '') AS lang, p.created_at, o.first_at, o.last_at, o.gain, o.gone
 FROM (
-  SELECT post_id, min(observed_at) AS first_at, max(observed_at) AS last_at, count(*) AS n,
+  SELECT post_id, max(source) AS source, min(observed_at) AS first_at, max(observed_at) AS last_at, count(*) AS n,
          COALESCE(bool_or(k = 1 AND deleted), false) AS gone, ${DUCKDB_GAIN} AS gain
-  FROM (SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+  FROM (SELECT x.post_id, x.source, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
                row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
         FROM post_metrics AS x WHERE ${where}) AS y
   GROUP BY post_id) AS o
-JOIN posts AS p ON p.post_id = o.post_id
+LEFT JOIN posts AS p ON p.post_id = o.post_id
 WHERE o.n >= 2 OR o.gone`;
 }

@@ -229,29 +229,37 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       await this.conn.run(`CREATE OR REPLACE TEMP TABLE stage AS
         SELECT ${list} FROM read_parquet(${sqlStringList(files)}, hive_partitioning = false, union_by_name = true)
         QUALIFY row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${quoteIdent(versionCol)} DESC) = 1`);
+      const t = quoteIdent(table.name);
+      const v = quoteIdent(versionCol);
+      const rolled = table === posts || table === postNlp;
+      // The stage's rows that win: new keys, and newer states of loaded ones (with the day a
+      // post had: a newer state may move it to another day, whose rollup rows then lose it).
+      // One join with the table; the UPDATE and INSERT below read this instead.
+      await this.conn.run(`CREATE OR REPLACE TEMP TABLE won AS
+        SELECT s.*, t.${key[0]} IS NULL AS _fresh${rolled ? ', t.created_at AS _was' : ''}
+        FROM stage AS s LEFT JOIN ${t} AS t ON ${on}
+        WHERE t.${key[0]} IS NULL OR s.${v} > t.${v}`);
       const [c] = await queryRows<{ n: bigint; fresh: bigint; changed: bigint; lo: Date | null; hi: Date | null }>(
         this.conn,
-        `SELECT count(*) AS n,${part ? ` min(s.${part}) AS lo, max(s.${part}) AS hi,` : ''}
-                count(*) FILTER (WHERE t.${key[0]} IS NULL) AS fresh,
-                count(*) FILTER (WHERE t.${key[0]} IS NOT NULL AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}) AS changed
-         FROM stage s LEFT JOIN ${quoteIdent(table.name)} t ON ${on}`,
+        `SELECT (SELECT count(*) FROM stage) AS n,${part ? ` (SELECT min(${part}) FROM stage) AS lo, (SELECT max(${part}) FROM stage) AS hi,` : ''}
+                count(*) FILTER (WHERE _fresh) AS fresh, count(*) FILTER (WHERE NOT _fresh) AS changed
+         FROM won`,
       );
-      // A newer state may move a post to another day (its created_at changed): that day's
-      // rollup rows lose it, so they are refreshed too. Read before the UPDATE moves it.
-      const rolled = table === posts || table === postNlp;
-      const left = rolled
-        ? await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${UTC_DAY.duckdb('t.created_at')} AS day FROM stage AS s JOIN ${quoteIdent(table.name)} AS t ON ${on}
-            WHERE s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)} AND t.created_at <> s.created_at`)
-        : [];
+      const left = rolled ? await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${UTC_DAY.duckdb('_was')} AS day FROM won WHERE NOT _fresh AND _was <> created_at`) : [];
       // The MERGE, as an UPDATE of newer states and an ordered INSERT of new keys.
-      await this.conn.run(`UPDATE ${quoteIdent(table.name)} AS t SET ${set} FROM stage AS s
-        WHERE ${on} AND s.${quoteIdent(versionCol)} > t.${quoteIdent(versionCol)}`);
-      await this.conn.run(`INSERT INTO ${quoteIdent(table.name)} (${list})
-        SELECT ${cols.map((c) => `s.${quoteIdent(c)}`).join(', ')} FROM stage AS s ANTI JOIN ${quoteIdent(table.name)} AS t ON ${on}${order}`);
+      await this.conn.run(`UPDATE ${t} AS t SET ${set} FROM won AS s WHERE ${on} AND NOT s._fresh`);
+      await this.conn.run(`INSERT INTO ${t} (${list})
+        SELECT ${cols.map((c) => `s.${quoteIdent(c)}`).join(', ')} FROM won AS s WHERE s._fresh${order}`);
       // The rollups of the days these posts (or labels) fall in, in the same transaction.
       if (rolled) await this.refreshRollups([...new Set([...(await this.stageDays()), ...left.map((r) => dayIso(r.day))])].sort());
-      // The gains of the posts loaded (their created_at, source or language may have changed) or observed.
-      if (table === posts || table === postMetrics) await this.refreshGains(true);
+      // Rising now's gains: those of the posts observed, recomputed; a loaded post's day, source
+      // and language copied to its gains row (a row may come before its post: see postGainsDuckdb).
+      if (table === postMetrics) await this.refreshGains(true);
+      if (table === posts) {
+        await this.conn.run(`UPDATE ${quoteIdent(rollupPostGains.name)} AS g SET created_at = w.created_at, source = w.source, lang = COALESCE(w.lang, '')
+          FROM won AS w WHERE g.post_id = w.post_id`);
+      }
+      await this.conn.run('DROP TABLE won');
       await this.conn.run('DROP TABLE stage');
       // The days the stage's rows fall in (as BigQuery's load reports them): what the checks and
       // stories after the load read, instead of the whole table. None when the files held no row.
