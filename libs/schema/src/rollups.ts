@@ -178,7 +178,7 @@ export const rollupLinkSpans = table(
  * The last two observations (post_metrics) of each post that has two or more, or whose last one
  * found it deleted, over all time: Rising now's gain per hour, computed once per post by the load
  * instead of by every page from the period's observations (DuckDB only; see
- * libs/warehouse/src/rollups.ts, POST_GAINS). A post observed once has no row: it has no gain.
+ * postGainsDuckdb in libs/warehouse/src/rollups.ts). A post observed once has no row: it has no gain.
  */
 export const rollupPostGains = table(
   'rollup_post_gains',
