@@ -1,7 +1,7 @@
 import { seededRandom } from '@social-pulse/runtime';
 import type { Post, PostNlp } from '@social-pulse/schema';
-import { rollupPostGains } from '@social-pulse/schema';
-import { DuckDBWarehouse, postGainsDuckdb, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
+import { rollupGainsDaily, rollupPostGains, rollupTopGainsDaily } from '@social-pulse/schema';
+import { DuckDBWarehouse, gainDaysDuckdb, postGainsDuckdb, ROLLUPS, type DialectSql, type Params, type Warehouse } from '@social-pulse/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFilters } from './filters.ts';
 import { loadDashboard, statementParams } from './panels.ts';
@@ -307,7 +307,13 @@ describe('the dashboard from rollups', () => {
   }, 120_000);
 
   it('has after many incremental loads exactly the rows a build from scratch gives', async () => {
-    for (const r of [...ROLLUPS.map((x) => ({ table: x.table, sql: x.duckdb('TRUE', 'TRUE') })), { table: rollupPostGains, sql: postGainsDuckdb('TRUE') }]) {
+    const gainDays = gainDaysDuckdb('TRUE');
+    for (const r of [
+      ...ROLLUPS.map((x) => ({ table: x.table, sql: x.duckdb('TRUE', 'TRUE') })),
+      { table: rollupPostGains, sql: postGainsDuckdb('TRUE') },
+      { table: rollupGainsDaily, sql: gainDays.sums },
+      { table: rollupTopGainsDaily, sql: gainDays.tops },
+    ]) {
       const cols = r.table.fields.map((f) => f.name).join(', ');
       const have = await w.query(`SELECT ${cols} FROM ${r.table.name} ORDER BY ALL`);
       const rebuilt = await w.query(`SELECT ${cols} FROM (${r.sql}) ORDER BY ALL`);

@@ -38,7 +38,7 @@ export { LAKE, PARQUET, dayOf, rawKey, rawSidecarKey, RAW_PAGE_SUFFIX, RAW_SIDEC
 export { metricsPartition } from './lake-layout.ts';
 export {
   ROLLUP_TABLES, rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
-  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans, rollupPostGains,
+  rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans, rollupPostGains, rollupGainsDaily, rollupTopGainsDaily, TOP_GAINS_PER_DAY, DUCKDB_GAIN_TABLES,
   rollupTopPostsDaily, TOP_POSTS_PER_DAY,
   rollupHourly, rollupTopicsHourly, rollupAuthorsHourly, rollupEntitiesHourly, rollupTopPostsHourly,
 } from './rollups.ts';

@@ -196,9 +196,33 @@ export const rollupPostGains = table(
   ],
 );
 
+/** How many posts rollup_top_gains_daily keeps per day, source and language: the most Rising now may show. */
+export const TOP_GAINS_PER_DAY = 15;
+
+/**
+ * Per day (of created_at), source and language, the gains of rollup_post_gains summed: Rising
+ * now's mean gain over a view's whole days without reading each post's (DuckDB only). The sum is
+ * of integers (each gain above zero rounded to millionths), so sums over days equal the sum over
+ * posts exactly.
+ */
+export const rollupGainsDaily = rollup('rollup_gains_daily', "Rising now's gains summed per day, source and language (its mean gain).", [], [
+  col('gain_micros', 'int64', 'the sum of the gains above zero of the posts that have one and are not gone, each in millionths (rounded)'),
+  col('gains', 'int64', 'how many posts have a gain and are not gone'),
+]);
+
+/** The TOP_GAINS_PER_DAY highest gains per day, source and language (DuckDB only): Rising now's candidates over a view's whole days. */
+export const rollupTopGainsDaily = rollup('rollup_top_gains_daily', `The ${TOP_GAINS_PER_DAY} posts with the highest gains per day, source and language (Rising now).`, ['post_id'], [
+  col('post_id', 'string', `one of the day's ${TOP_GAINS_PER_DAY} posts with the highest gain above zero (ties, and gains of zero or less: the smallest post_id), not gone`),
+  col('created_at', 'timestamp', 'when it was published'),
+  col('gain', 'float64', 'its gain per hour'),
+]);
+
 /** The rollup tables, in the order they are built (a monthly tier or span table after its daily table, from which it is computed). */
 export const ROLLUP_TABLES = [
   rollupDaily, rollupTopicsDaily, rollupAuthorsDaily, rollupHashtagsDaily, rollupEntitiesDaily,
   rollupMonthly, rollupAuthorsMonthly, rollupEntitiesMonthly, rollupHashtagSpans, rollupLinksDaily, rollupLinkSpans, rollupTopPostsDaily,
   rollupHourly, rollupTopicsHourly, rollupAuthorsHourly, rollupEntitiesHourly, rollupTopPostsHourly,
 ] as const;
+
+/** Rising now's tables, which only the DuckDB warehouse keeps, in the order they are built. */
+export const DUCKDB_GAIN_TABLES: readonly TableSchema[] = [rollupPostGains, rollupGainsDaily, rollupTopGainsDaily];

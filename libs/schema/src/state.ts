@@ -1,4 +1,4 @@
-import { ROLLUP_TABLES, rollupPostGains } from './rollups.ts';
+import { DUCKDB_GAIN_TABLES, ROLLUP_TABLES } from './rollups.ts';
 import { pulseState, TABLES } from './tables.ts';
 import type { TableSchema } from './types.ts';
 
@@ -14,4 +14,4 @@ export const WAREHOUSE_TABLES: readonly TableSchema[] = [...TABLES, pulseState];
  * replaces a day's rows whole (rollup_post_gains: a post's row), and an index over millions of
  * rollup rows would cost memory and slow every load.
  */
-export const duckdbHasPrimaryKey = (table: TableSchema): boolean => !(ROLLUP_TABLES as readonly TableSchema[]).includes(table) && table !== rollupPostGains;
+export const duckdbHasPrimaryKey = (table: TableSchema): boolean => ![...ROLLUP_TABLES, ...DUCKDB_GAIN_TABLES].includes(table);

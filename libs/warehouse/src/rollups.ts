@@ -9,6 +9,7 @@ import {
   rollupHashtagsDaily,
   rollupLinksDaily,
   rollupLinkSpans,
+  TOP_GAINS_PER_DAY,
   rollupAuthorsHourly,
   rollupEntitiesHourly,
   rollupHourly,
@@ -69,7 +70,7 @@ export const ROLLUPS_STATE_KEY = 'rollups.version';
 /**
  * Bumped whenever a rollup's definition (or, in DuckDB, its physical order) changes: warehouses
  * then rebuild theirs on open. 7: the span tables in last_day order; 8: the hourly tiers; 9: author_key in the authors' and hashtags' rollups;
- * 10: rollup_post_gains (DuckDB).
+ * 10: rollup_post_gains, rollup_gains_daily and rollup_top_gains_daily (DuckDB).
  */
 export const ROLLUPS_VERSION = '10';
 
@@ -430,4 +431,25 @@ FROM (
   GROUP BY post_id) AS o
 LEFT JOIN posts AS p ON p.post_id = o.post_id
 WHERE o.n >= 2 OR o.gone`;
+}
+
+/** A gain above zero in millionths, rounded: what Rising now's mean sums (exact in integers across rows, days or any order). */
+export const GAIN_MICROS = 'CAST(round(greatest(gain, 0) * 1000000) AS BIGINT)';
+
+/**
+ * The rows of rollup_gains_daily and rollup_top_gains_daily (DuckDB) of the days whose posts'
+ * gains `g` match `where`: per day of created_at, source and language, the sum and count of the
+ * gains (GAIN_MICROS) of the posts that have one and are not gone, and the TOP_GAINS_PER_DAY
+ * highest (by gain above zero, then the smallest post_id: Rising now's order within a source).
+ */
+export function gainDaysDuckdb(where: string): { sums: string; tops: string } {
+  const day = UTC_DAY.duckdb('g.created_at');
+  const of = `FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND g.gain IS NOT NULL AND NOT g.gone AND ${where}`;
+  return {
+    sums: `SELECT ${day} AS day, g.source, g.lang, CAST(sum(${GAIN_MICROS.replace('gain', 'g.gain')}) AS BIGINT) AS gain_micros, count(*) AS gains ${of} GROUP BY ALL`,
+    tops: `SELECT day, source, lang, post_id, created_at, gain FROM (
+  SELECT ${day} AS day, g.source, g.lang, g.post_id, g.created_at, g.gain,
+         row_number() OVER (PARTITION BY ${day}, g.source, g.lang ORDER BY greatest(g.gain, 0) DESC, g.post_id) AS k
+  ${of}) AS t WHERE k <= ${TOP_GAINS_PER_DAY}`,
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { duckdbCreateTable, duckdbHasPrimaryKey, quoteIdent, ROLLUP_TABLES, rollupPostGains, WAREHOUSE_TABLES, type TableSchema } from '@social-pulse/schema';
+import { duckdbCreateTable, duckdbHasPrimaryKey, quoteIdent, DUCKDB_GAIN_TABLES, ROLLUP_TABLES, WAREHOUSE_TABLES, type TableSchema } from '@social-pulse/schema';
 import { VIEWS } from '../views.ts';
 
 /** The CREATE TABLE of a table of the warehouse, from its declaration in libs/schema. */
@@ -11,8 +11,8 @@ export const VIEW_DDL = VIEWS.map((v) => `CREATE OR REPLACE VIEW ${quoteIdent(v.
 /** Every table libs/schema declares for the warehouse (WAREHOUSE_TABLES: TABLES and pulse_state), then the views over them. */
 export const DUCKDB_DDL = [...WAREHOUSE_TABLES.map(duckdbTableDdl), ...VIEW_DDL];
 
-/** The rollup tables (../rollups.ts) and DuckDB's rollup_post_gains, rebuilt whole when their definition changes. */
-export const ROLLUP_DDL = [...ROLLUP_TABLES, rollupPostGains].map(duckdbTableDdl);
+/** The rollup tables (../rollups.ts) and DuckDB's gain tables, rebuilt whole when their definition changes. */
+export const ROLLUP_DDL = [...ROLLUP_TABLES, ...DUCKDB_GAIN_TABLES].map(duckdbTableDdl);
 
 /**
  * What the schema of this build is, as one value: a hash of every statement above and the

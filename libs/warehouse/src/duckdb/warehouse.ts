@@ -2,9 +2,9 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DuckDBInstance, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { duckdbApi, openDuckDB, queryRows, sqlStringList, type DuckDBConnection } from '@social-pulse/runtime';
-import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, postMetrics, postNlp, posts, quoteIdent, rollupPostGains, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
+import { columnNames, duckdbAddColumn, dqChecks, events, pipelineRuns, DUCKDB_GAIN_TABLES, postMetrics, postNlp, posts, quoteIdent, rollupGainsDaily, rollupPostGains, rollupTopGainsDaily, WAREHOUSE_TABLES, type DqCheck, type EventRow, type PipelineRun, type TableSchema } from '@social-pulse/schema';
 import { loadDays, missingFields, MergingWarehouse, plainValue } from '../base.ts';
-import { dayIso, daysWhere, monthsOf, monthsWhere, postGainsDuckdb, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
+import { dayIso, daysWhere, gainDaysDuckdb, monthsOf, monthsWhere, postGainsDuckdb, ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, withinDays, type RollupDef } from '../rollups.ts';
 import type { DialectSql, LoadResult, Params, QueryOptions, Warehouse } from '../types.ts';
 import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.ts';
 import { SCHEMA_RELATIONS } from '../views.ts';
@@ -184,7 +184,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       // A warehouse with posts but no rollups (or older ones) gets them built whole, once.
       if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION) {
         // Tables of an older definition are replaced, not altered.
-        for (const t of [...ROLLUPS.map((r) => r.table), rollupPostGains]) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(t.name)}`);
+        for (const t of [...ROLLUPS.map((r) => r.table), ...DUCKDB_GAIN_TABLES]) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(t.name)}`);
         for (const ddl of ROLLUP_DDL) await this.conn.run(ddl);
         await this.refreshRollups();
         await this.refreshGains(false);
@@ -206,7 +206,7 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
        UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = current_schema()`,
     );
     const have = new Set(tables.map((t) => t.table_name));
-    if (![...SCHEMA_RELATIONS, rollupPostGains.name].every((t) => have.has(t))) return false;
+    if (![...SCHEMA_RELATIONS, ...DUCKDB_GAIN_TABLES.map((t) => t.name)].every((t) => have.has(t))) return false;
     // The rollups' own version too: a warehouse whose rollups were dropped or are older rebuilds them.
     return (await this.getState(SCHEMA_STATE_KEY)) === SCHEMA && (await this.getState(ROLLUPS_STATE_KEY)) === ROLLUPS_VERSION;
   }
@@ -256,8 +256,11 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       // and language copied to its gains row (a row may come before its post: see postGainsDuckdb).
       if (table === postMetrics) await this.refreshGains(true);
       if (table === posts) {
-        await this.conn.run(`UPDATE ${quoteIdent(rollupPostGains.name)} AS g SET created_at = w.created_at, source = w.source, lang = COALESCE(w.lang, '')
+        const g = quoteIdent(rollupPostGains.name);
+        const days = await this.gainDays(`SELECT g.created_at FROM ${g} AS g JOIN won AS w USING (post_id) UNION ALL SELECT w.created_at FROM ${g} AS g JOIN won AS w USING (post_id)`);
+        await this.conn.run(`UPDATE ${g} AS g SET created_at = w.created_at, source = w.source, lang = COALESCE(w.lang, '')
           FROM won AS w WHERE g.post_id = w.post_id`);
+        await this.refreshGainDays(days);
       }
       await this.conn.run('DROP TABLE won');
       await this.conn.run('DROP TABLE stage');
@@ -284,8 +287,33 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     const t = quoteIdent(rollupPostGains.name);
     const cols = columnNames(rollupPostGains).map(quoteIdent).join(', ');
     const where = fromStage ? 'x.post_id IN (SELECT post_id FROM stage)' : 'TRUE';
+    const mine = `SELECT created_at FROM ${t} WHERE post_id IN (SELECT post_id FROM stage)`;
+    const before = fromStage ? await this.gainDays(mine) : undefined;
     await this.conn.run(`DELETE FROM ${t}${fromStage ? ' WHERE post_id IN (SELECT post_id FROM stage)' : ''}`);
     await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${postGainsDuckdb(where)}) ORDER BY created_at`);
+    await this.refreshGainDays(before && [...new Set([...before, ...(await this.gainDays(mine))])].sort());
+  }
+
+  /** The UTC days of the instants `sql` selects (one column, created_at), nulls left out. */
+  private async gainDays(sql: string): Promise<string[]> {
+    const rows = await queryRows<{ day: Date }>(this.conn, `SELECT DISTINCT ${UTC_DAY.duckdb('created_at')} AS day FROM (${sql}) AS d WHERE created_at IS NOT NULL`);
+    return rows.map((r) => dayIso(r.day)).sort();
+  }
+
+  /**
+   * Recomputes rollup_gains_daily and rollup_top_gains_daily (see gainDaysDuckdb) for the UTC
+   * days given, from rollup_post_gains (every day without `days`); the caller holds the transaction.
+   */
+  private async refreshGainDays(days?: string[]): Promise<void> {
+    if (days && !days.length) return;
+    const lit = (iso: string) => `TIMESTAMPTZ '${dayIso(iso)}'`;
+    const sql = gainDaysDuckdb(days ? withinDays(days, 'g.created_at', lit, UTC_DAY.duckdb('g.created_at')) : 'TRUE');
+    for (const [table, select] of [[rollupGainsDaily, sql.sums], [rollupTopGainsDaily, sql.tops]] as const) {
+      const t = quoteIdent(table.name);
+      const cols = columnNames(table).map(quoteIdent).join(', ');
+      await this.conn.run(`DELETE FROM ${t}${days ? ` WHERE "day" IN (${days.map(lit).join(', ')})` : ''}`);
+      await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM (${select}) ORDER BY "day"`);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@
  * reads only the posts that can rank (trending: from the day RANK_BOUNDS gives; top posts:
  * the days' best posts, rollup_top_posts_daily).
  */
-import { TOP_POSTS_PER_DAY } from '@social-pulse/schema';
+import { TOP_GAINS_PER_DAY, TOP_POSTS_PER_DAY } from '@social-pulse/schema';
 import { postsOnly, RANK_BOUNDS, RANK_MARGIN_HOURS } from '../../sql.ts';
 import { definePanel, statementFor, type LoadContext, type Row } from '../define.ts';
 import { iso, num, numOrNull, str, strings, strOrNull } from '../values.ts';
@@ -111,3 +111,5 @@ export const topPosts = definePanel({
 
 // Through the rollups its candidates are each day's TOP_POSTS_PER_DAY best posts: it may show no more.
 if (topPosts.limit > TOP_POSTS_PER_DAY) throw new Error('rollup_top_posts_daily keeps fewer posts per day than the top posts panel shows');
+// Through the rollups (DuckDB) its candidates with a gain, over whole days, are each day's TOP_GAINS_PER_DAY highest.
+if (trending.limit > TOP_GAINS_PER_DAY) throw new Error('rollup_top_gains_daily keeps fewer posts per day than Rising now shows');

@@ -1,5 +1,5 @@
 /** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
-import { DUCKDB_GAIN, OBS_ENG, type DialectSql } from '@social-pulse/warehouse';
+import { DUCKDB_GAIN, GAIN_MICROS, OBS_ENG, UTC_DAY, type DialectSql } from '@social-pulse/warehouse';
 import { B_PERIOD, B_ROLLED_MEAN, CUR, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, rollupRows, tsParam, viewPosts } from '../../sql.ts';
 
 /**
@@ -55,12 +55,12 @@ ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')},
 }
 
 /**
- * The mean gain per source of the posts that have one (not gone), rows of `from`, in DuckDB. Summed as
- * decimals (each gain rounded to 1e-9): an exact sum, the same in whatever order the rows come,
- * so that TRENDING and its rollups variant, which reach the same gains by other paths, give the
- * same float (a sum of doubles in post_id order did the same at the cost of a sort).
+ * The mean gain per source of the posts that have one (not gone), rows of `from`, in DuckDB: the
+ * gains above zero summed in millionths (GAIN_MICROS), an exact integer sum, the same in whatever
+ * order the rows come and whether summed per post or per day (rollup_gains_daily), so that
+ * TRENDING and its rollups variant give the same float.
  */
-const dMeanGain = (from = 's') => `SELECT source, CAST(sum(CAST(greatest(gain, 0) AS DECIMAL(38, 9))) AS DOUBLE) / count(*) AS mean_gain FROM ${from} WHERE gain IS NOT NULL AND NOT gone GROUP BY source`;
+const dMeanGain = (from = 's') => `SELECT source, CAST(sum(${GAIN_MICROS}) AS DOUBLE) / 1000000 / count(*) AS mean_gain FROM ${from} WHERE gain IS NOT NULL AND NOT gone GROUP BY source`;
 
 /** Rising now: engagement gained per hour between the last two observations (see rising). */
 export const TRENDING = rising();
@@ -97,9 +97,9 @@ export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery:
  *
  *   gain        G = (E at the last observation - E at the one before) / hours between them
  *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
- *               (DuckDB sums the gains as exact decimals, so that the mean does not depend
- *               on the order rows arrive in: the rollups' variant reaches the same gains by
- *               another path; see dMeanGain)
+ *               (DuckDB sums the gains in millionths, as integers, so that the mean does
+ *               not depend on the order rows arrive in: the rollups' variant sums them per day;
+ *               see dMeanGain)
  *               (0 when that mean is 0)
  *
  * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
@@ -215,17 +215,30 @@ function risingFromGains(): string {
   const lastTwo = (among: string) => `SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
            row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
     FROM post_metrics AS x WHERE ${obsPeriod} AND x.post_id IN (SELECT post_id FROM ${among})`;
+  const filters = (a: string) => `($source = '' OR ${a}.source = $source) AND ($lang = '' OR ${a}.lang = $lang)`;
+  const whole = (c: string) => `${c} >= ${t('cLo')} AND ${c} < ${t('cHi')}`;
+  const cut = `g.first_at < ${t('start')} OR g.last_at >= ${t('end')}`;
+  const day = UTC_DAY.duckdb('g.created_at');
   return `
-WITH gv AS MATERIALIZED (
-  SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, g.first_at < ${t('start')} OR g.last_at >= ${t('end')} AS cut
+WITH dirty AS MATERIALIZED (
+  SELECT DISTINCT ${day} AS day FROM rollup_post_gains AS g WHERE ${whole('g.created_at')} AND (${cut}) AND ${filters('g')}),
+gv AS MATERIALIZED (
+  SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, ${cut} AS cut
   FROM rollup_post_gains AS g
-  WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ($source = '' OR g.source = $source) AND ($lang = '' OR g.lang = $lang)),
+  WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ${filters('g')}
+    AND (NOT (${whole('g.created_at')}) OR ${day} IN (SELECT day FROM dirty))),
 cg AS (
   SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
   FROM (${lastTwo('(SELECT post_id FROM gv WHERE cut)')}) AS y WHERE k <= 2 GROUP BY post_id),
-gx AS (
+dx AS MATERIALIZED (
   SELECT post_id, source, created_at, gain, gone FROM gv WHERE NOT cut
   UNION ALL SELECT gv.post_id, gv.source, gv.created_at, cg.gain, COALESCE(cg.gone, false) FROM gv LEFT JOIN cg USING (post_id) WHERE gv.cut),
+gx AS MATERIALIZED (
+  SELECT * FROM dx
+  UNION SELECT d.post_id, d.source, d.created_at, d.gain, false FROM rollup_top_gains_daily AS d
+    WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND ${filters('d')}
+  UNION SELECT g.post_id, g.source, g.created_at, g.gain, g.gone FROM rollup_post_gains AS g
+    WHERE g.created_at >= ${t('scanFrom')} AND ${whole('g.created_at')} AND ${day} NOT IN (SELECT day FROM dirty) AND ${filters('g')}),
 f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
   FROM posts AS p
@@ -237,7 +250,12 @@ s AS (
   UNION ALL
   SELECT gx.post_id, gx.source, gx.created_at, NULL, gx.gain, gx.gone
   FROM gx JOIN m USING (source) WHERE gx.created_at < ${t('scanFrom')} AND gx.gain IS NOT NULL),
-gm AS (${dMeanGain('gx')}),
+gm AS (
+  SELECT source, CAST(sum(micros) AS DOUBLE) / 1000000 / sum(n) AS mean_gain FROM (
+    SELECT d.source, d.gain_micros AS micros, d.gains AS n FROM rollup_gains_daily AS d
+    WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND ${filters('d')}
+    UNION ALL SELECT source, ${GAIN_MICROS}, 1 FROM dx WHERE gain IS NOT NULL AND NOT gone) AS z
+  GROUP BY source),
 r AS (
   SELECT s.post_id, s.created_at, s.gain,
          CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
