@@ -405,7 +405,7 @@ export const OBS_ENG = `(COALESCE(x.like_count, 0) + COALESCE(x.repost_count, 0)
  * Rising now's gain per hour (DuckDB), aggregated over one post's observations numbered k = 1
  * (the latest), 2, … with columns k, eng and observed_at: the engagement gained between the
  * last two, per hour between them (at least a minute); null with one observation. The
- * dashboard's query and POST_GAINS share it, so that both compute the same float.
+ * dashboard's query and postGainsDuckdb share it, so that both compute the same float.
  */
 export const DUCKDB_GAIN = `(max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WHERE k = 2))
            / greatest((epoch(max(observed_at) FILTER (WHERE k = 1)) - epoch(max(observed_at) FILTER (WHERE k = 2))) / 3600.0, 1 / 60.0)`;
@@ -433,20 +433,20 @@ LEFT JOIN posts AS p ON p.post_id = o.post_id
 WHERE o.n >= 2 OR o.gone`;
 }
 
-/** A gain above zero in millionths, rounded: what Rising now's mean sums (exact in integers across rows, days or any order). */
-export const GAIN_MICROS = 'CAST(round(greatest(gain, 0) * 1000000) AS BIGINT)';
+/** A gain (column `c`) above zero in millionths, rounded: what Rising now's mean sums (exact in integers across rows, days or any order). */
+export const gainMicros = (c: string): string => `CAST(round(greatest(${c}, 0) * 1000000) AS BIGINT)`;
 
 /**
  * The rows of rollup_gains_daily and rollup_top_gains_daily (DuckDB) of the days whose posts'
  * gains `g` match `where`: per day of created_at, source and language, the sum and count of the
- * gains (GAIN_MICROS) of the posts that have one and are not gone, and the TOP_GAINS_PER_DAY
+ * gains (gainMicros) of the posts that have one and are not gone, and the TOP_GAINS_PER_DAY
  * highest (by gain above zero, then the smallest post_id: Rising now's order within a source).
  */
 export function gainDaysDuckdb(where: string): { sums: string; tops: string } {
   const day = UTC_DAY.duckdb('g.created_at');
   const of = `FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND g.gain IS NOT NULL AND NOT g.gone AND ${where}`;
   return {
-    sums: `SELECT ${day} AS day, g.source, g.lang, CAST(sum(${GAIN_MICROS.replace('gain', 'g.gain')}) AS BIGINT) AS gain_micros, count(*) AS gains ${of} GROUP BY ALL`,
+    sums: `SELECT ${day} AS day, g.source, g.lang, CAST(sum(${gainMicros('g.gain')}) AS BIGINT) AS gain_micros, count(*) AS gains ${of} GROUP BY ALL`,
     tops: `SELECT day, source, lang, post_id, created_at, gain FROM (
   SELECT ${day} AS day, g.source, g.lang, g.post_id, g.created_at, g.gain,
          row_number() OVER (PARTITION BY ${day}, g.source, g.lang ORDER BY greatest(g.gain, 0) DESC, g.post_id) AS k

@@ -257,7 +257,8 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
       if (table === postMetrics) await this.refreshGains(true);
       if (table === posts) {
         const g = quoteIdent(rollupPostGains.name);
-        const days = await this.gainDays(`SELECT g.created_at FROM ${g} AS g JOIN won AS w USING (post_id) UNION ALL SELECT w.created_at FROM ${g} AS g JOIN won AS w USING (post_id)`);
+        // The days the rows leave and the days they come to.
+        const days = await this.gainDays(`SELECT unnest([g.created_at, w.created_at]) AS created_at FROM ${g} AS g JOIN won AS w USING (post_id)`);
         await this.conn.run(`UPDATE ${g} AS g SET created_at = w.created_at, source = w.source, lang = COALESCE(w.lang, '')
           FROM won AS w WHERE g.post_id = w.post_id`);
         await this.refreshGainDays(days);

@@ -1,5 +1,5 @@
 /** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
-import { DUCKDB_GAIN, GAIN_MICROS, OBS_ENG, UTC_DAY, type DialectSql } from '@social-pulse/warehouse';
+import { DUCKDB_GAIN, gainMicros, OBS_ENG, UTC_DAY, type DialectSql } from '@social-pulse/warehouse';
 import { B_PERIOD, B_ROLLED_MEAN, CUR, D_PERIOD, D_ROLLED_MEAN, ENG, periodAndMatch, rollupRows, tsParam, viewPosts } from '../../sql.ts';
 
 /**
@@ -55,12 +55,26 @@ ORDER BY ${order.bigquery.replaceAll(/\b(velocity|normalized|eng)\b/g, 'r.$1')},
 }
 
 /**
- * The mean gain per source of the posts that have one (not gone), rows of `from`, in DuckDB: the
- * gains above zero summed in millionths (GAIN_MICROS), an exact integer sum, the same in whatever
- * order the rows come and whether summed per post or per day (rollup_gains_daily), so that
- * TRENDING and its rollups variant give the same float.
+ * The mean gain per source of the posts `s` that have one (not gone), in DuckDB: the gains above
+ * zero summed in millionths (gainMicros), an exact integer sum, the same in whatever order the
+ * rows come and whether summed per post or per day (rollup_gains_daily), so that TRENDING and its
+ * rollups variant give the same float.
  */
-const dMeanGain = (from = 's') => `SELECT source, CAST(sum(${GAIN_MICROS}) AS DOUBLE) / 1000000 / count(*) AS mean_gain FROM ${from} WHERE gain IS NOT NULL AND NOT gone GROUP BY source`;
+const D_MEAN_GAIN = `SELECT source, CAST(sum(${gainMicros('gain')}) AS DOUBLE) / 1000000 / count(*) AS mean_gain FROM s WHERE gain IS NOT NULL AND NOT gone GROUP BY source`;
+
+/**
+ * The period's observations of the posts `among` selects (DuckDB), numbered k = 1 (the latest),
+ * 2, … per post, with each one's engagement: what Rising now's gains and sparklines read.
+ */
+const numberedObservations = (among: string) => `SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+         row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
+  FROM post_metrics AS x
+  WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)
+    AND x.post_id IN (SELECT post_id FROM ${among})`;
+
+/** Each post's gain over its last two observations and whether the last found it gone, from numbered observations `from`. */
+const gainsOf = (from: string) => `SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
+  FROM ${from} WHERE k <= 2 GROUP BY post_id`;
 
 /** Rising now: engagement gained per hour between the last two observations (see rising). */
 export const TRENDING = rising();
@@ -99,7 +113,7 @@ export const TOP_POSTS = ranked({ duckdb: 'normalized DESC, eng DESC', bigquery:
  *   velocity    V = max(G, 0) / mean(max(G, 0) of the same source's posts in the view that have a G)
  *               (DuckDB sums the gains in millionths, as integers, so that the mean does
  *               not depend on the order rows arrive in: the rollups' variant sums them per day;
- *               see dMeanGain)
+ *               see D_MEAN_GAIN)
  *               (0 when that mean is 0)
  *
  * A post observed once has no G yet: it falls back to the age-decayed score of ranked,
@@ -113,19 +127,12 @@ function rising(rolled = false): DialectSql {
   return {
     duckdb: `
 ${rolled ? risingCandidates('duckdb') : viewPosts('duckdb', 'ratio')},
-o AS (
-  SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
-         row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
-  FROM post_metrics AS x
-  WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)
-    AND x.post_id IN (SELECT post_id FROM f)),
-g AS (
-  SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
-  FROM o WHERE k <= 2 GROUP BY post_id),
+o AS (${numberedObservations('f')}),
+g AS (${gainsOf('o')}),
 s AS (
   SELECT f.post_id, f.source, f.created_at, f.eng, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, g.gain, COALESCE(g.gone, false) AS gone
   FROM f JOIN m USING (source) LEFT JOIN g USING (post_id)),
-gm AS (${dMeanGain()}),
+gm AS (${D_MEAN_GAIN}),
 r AS (
   SELECT s.post_id, s.created_at, s.eng, s.normalized, s.gain,
          CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
@@ -211,10 +218,6 @@ m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
 function risingFromGains(): string {
   const [period, match] = periodAndMatch('duckdb');
   const t = tsParam('duckdb');
-  const obsPeriod = `x.observed_at >= ${t('start')} AND x.observed_at < ${t('end')}`;
-  const lastTwo = (among: string) => `SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
-           row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
-    FROM post_metrics AS x WHERE ${obsPeriod} AND x.post_id IN (SELECT post_id FROM ${among})`;
   const filters = (a: string) => `($source = '' OR ${a}.source = $source) AND ($lang = '' OR ${a}.lang = $lang)`;
   const whole = (c: string) => `${c} >= ${t('cLo')} AND ${c} < ${t('cHi')}`;
   const cut = `g.first_at < ${t('start')} OR g.last_at >= ${t('end')}`;
@@ -227,9 +230,7 @@ gv AS MATERIALIZED (
   FROM rollup_post_gains AS g
   WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ${filters('g')}
     AND (NOT (${whole('g.created_at')}) OR ${day} IN (SELECT day FROM dirty))),
-cg AS (
-  SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
-  FROM (${lastTwo('(SELECT post_id FROM gv WHERE cut)')}) AS y WHERE k <= 2 GROUP BY post_id),
+cg AS (${gainsOf(`(${numberedObservations('(SELECT post_id FROM gv WHERE cut)')}) AS y`)}),
 dx AS MATERIALIZED (
   SELECT post_id, source, created_at, gain, gone FROM gv WHERE NOT cut
   UNION ALL SELECT gv.post_id, gv.source, gv.created_at, cg.gain, COALESCE(cg.gone, false) FROM gv LEFT JOIN cg USING (post_id) WHERE gv.cut),
@@ -254,7 +255,7 @@ gm AS (
   SELECT source, CAST(sum(micros) AS DOUBLE) / 1000000 / sum(n) AS mean_gain FROM (
     SELECT d.source, d.gain_micros AS micros, d.gains AS n FROM rollup_gains_daily AS d
     WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND ${filters('d')}
-    UNION ALL SELECT source, ${GAIN_MICROS}, 1 FROM dx WHERE gain IS NOT NULL AND NOT gone) AS z
+    UNION ALL SELECT source, ${gainMicros('gain')}, 1 FROM dx WHERE gain IS NOT NULL AND NOT gone) AS z
   GROUP BY source),
 r AS (
   SELECT s.post_id, s.created_at, s.gain,
@@ -265,7 +266,7 @@ r AS (
   ORDER BY velocity DESC, s.post_id LIMIT $limit),
 sp AS (
   SELECT post_id, list({'t': epoch(observed_at), 'e': eng} ORDER BY observed_at) AS spark
-  FROM (${lastTwo('r')}) AS y WHERE k <= 48 AND NOT deleted GROUP BY post_id)
+  FROM (${numberedObservations('r')}) AS y WHERE k <= 48 AND NOT deleted GROUP BY post_id)
 SELECT ${ENG} AS eng, COALESCE(${ENG} / NULLIF(m.mean_eng, 0), 0) AS normalized, r.velocity, r.gain, COALESCE(sp.spark, []) AS spark,
        p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
        left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
