@@ -161,12 +161,16 @@ beforeAll(async () => {
   //    40 seconds before its created_at (clocks disagree), 30 seconds after the 7-day view's start,
   //    then again 10 minutes later with much more engagement (over all time it gains fast; in
   //    that view it was observed once); observations that arrive before their post; and a post
-  //    observed twice whose newer state moves it two days earlier.
+  //    observed twice whose newer state moves it two days earlier; and a post observed once, after
+  //    the 14-day view's end, found deleted (gone over all time; in that view never observed, so it
+  //    ranks there, first, by its age-decayed score).
   const skewed = { ...post(i++, 0), created_at: '2026-11-17T00:00:30.000Z' };
   const early = post(i++, 30);
   const moved = first[5]!;
+  const vanished = { ...post(i++, 0), created_at: '2026-11-16T23:00:00.000Z', like_count: 1_000_000 };
   await seedWarehouse(w, {
     metrics: [
+      makeMetric(vanished.post_id, '2026-11-17T10:00:00.000Z', { like_count: 1_000_000, deleted: true }),
       makeMetric(skewed.post_id, '2026-11-16T23:59:50.000Z', { like_count: 0 }),
       makeMetric(skewed.post_id, '2026-11-17T00:10:00.000Z', { like_count: 5000 }),
       makeMetric(early.post_id, '2026-11-22T20:00:00.000Z', { like_count: 1 }),
@@ -175,7 +179,7 @@ beforeAll(async () => {
       makeMetric(moved.post_id, '2026-11-23T21:00:00.000Z', { like_count: 700 }),
     ],
   });
-  step7 = [skewed, early, { ...moved, created_at: new Date(Date.parse(moved.created_at) - 48 * H).toISOString(), collected_at: '2026-11-24T05:00:00.000Z' }];
+  step7 = [skewed, early, vanished, { ...moved, created_at: new Date(Date.parse(moved.created_at) - 48 * H).toISOString(), collected_at: '2026-11-24T05:00:00.000Z' }];
   await seedWarehouse(w, { posts: step7 });
 }, 120_000);
 afterAll(() => w?.close());

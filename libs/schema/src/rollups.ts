@@ -175,10 +175,11 @@ export const rollupLinkSpans = table(
 );
 
 /**
- * The last two observations (post_metrics) of each post that has two or more, or whose last one
- * found it deleted, over all time: Rising now's gain per hour, computed once per post by the load
- * instead of by every page from the period's observations (DuckDB only; see
- * postGainsDuckdb in libs/warehouse/src/rollups.ts). A post observed once has no row: it has no gain.
+ * Each observed post's last two observations (post_metrics), over all time: Rising now's gain per
+ * hour, computed once per post by the load instead of by every page from the period's
+ * observations (DuckDB only; see postGainsDuckdb in libs/warehouse/src/rollups.ts). A post
+ * observed once has a row without a gain: its first and last observation bound the scan of
+ * post_metrics for its sparkline.
  */
 export const rollupPostGains = table(
   'rollup_post_gains',
@@ -203,11 +204,15 @@ export const TOP_GAINS_PER_DAY = 15;
  * Per day (of created_at), source and language, the gains of rollup_post_gains summed: Rising
  * now's mean gain over a view's whole days without reading each post's (DuckDB only). The sum is
  * of integers (each gain above zero rounded to millionths), so sums over days equal the sum over
- * posts exactly.
+ * posts exactly. The earliest and latest observation of the posts with a gain or found deleted
+ * tell a view whether any of the day's posts was observed outside it (then the day's gains are
+ * recomputed from the view's observations), without reading the posts' rows.
  */
 export const rollupGainsDaily = rollup('rollup_gains_daily', "Rising now's gains summed per day, source and language (its mean gain).", [], [
   col('gain_micros', 'int64', 'the sum of the gains above zero of the posts that have one and are not gone, each in millionths (rounded)'),
-  col('gains', 'int64', 'how many posts have a gain and are not gone'),
+  col('gains', 'int64', 'how many posts have a gain and are not gone (0 on a day whose posts were all observed once or found deleted)'),
+  col('first_at', 'timestamp?', 'the earliest first observation of the posts with a gain or found deleted (null when none)'),
+  col('last_at', 'timestamp?', 'the latest last observation of the posts with a gain or found deleted (null when none)'),
 ]);
 
 /** The TOP_GAINS_PER_DAY highest gains per day, source and language (DuckDB only): Rising now's candidates over a view's whole days. */
@@ -215,6 +220,8 @@ export const rollupTopGainsDaily = rollup('rollup_top_gains_daily', `The ${TOP_G
   col('post_id', 'string', `one of the day's ${TOP_GAINS_PER_DAY} posts with the highest gain above zero (ties, and gains of zero or less: the smallest post_id), not gone`),
   col('created_at', 'timestamp', 'when it was published'),
   col('gain', 'float64', 'its gain per hour'),
+  col('first_at', 'timestamp', 'its first observation (bounds the scan for its sparkline)'),
+  col('last_at', 'timestamp', 'its last observation'),
 ]);
 
 /** The rollup tables, in the order they are built (a monthly tier or span table after its daily table, from which it is computed). */

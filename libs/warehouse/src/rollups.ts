@@ -70,9 +70,10 @@ export const ROLLUPS_STATE_KEY = 'rollups.version';
 /**
  * Bumped whenever a rollup's definition (or, in DuckDB, its physical order) changes: warehouses
  * then rebuild theirs on open. 7: the span tables in last_day order; 8: the hourly tiers; 9: author_key in the authors' and hashtags' rollups;
- * 10: rollup_post_gains, rollup_gains_daily and rollup_top_gains_daily (DuckDB).
+ * 10: rollup_post_gains, rollup_gains_daily and rollup_top_gains_daily (DuckDB); 11: a gains row
+ * for every observed post, and the observations' span in the daily gain tables.
  */
-export const ROLLUPS_VERSION = '10';
+export const ROLLUPS_VERSION = '11';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
@@ -412,9 +413,9 @@ export const DUCKDB_GAIN = `(max(eng) FILTER (WHERE k = 1) - max(eng) FILTER (WH
 
 /**
  * The rows of rollup_post_gains (DuckDB) for the posts whose observations `x` match `where`
- * (every post with `TRUE`): for each post with two observations or more, or whose last one found
- * it deleted, the gain over its last two (DUCKDB_GAIN), whether it is gone, its first and last
- * observation, and its source, language and created_at from posts (a post not loaded yet: the
+ * (every post with `TRUE`): for each post, the gain over its last two observations (DUCKDB_GAIN;
+ * null with one), whether it is gone, its first and last observation, and its source, language
+ * and created_at from posts (a post not loaded yet: the
  * observations' source, no language and no created_at, which its load fills in). A load of
  * observations recomputes the rows of the posts observed; a load of posts copies their day,
  * source and language to their rows, without reading the observations.
@@ -423,14 +424,13 @@ export function postGainsDuckdb(where: string): string {
   return `
 SELECT o.post_id, COALESCE(p.source, o.source) AS source, COALESCE(p.lang, '') AS lang, p.created_at, o.first_at, o.last_at, o.gain, o.gone
 FROM (
-  SELECT post_id, max(source) AS source, min(observed_at) AS first_at, max(observed_at) AS last_at, count(*) AS n,
+  SELECT post_id, max(source) AS source, min(observed_at) AS first_at, max(observed_at) AS last_at,
          COALESCE(bool_or(k = 1 AND deleted), false) AS gone, ${DUCKDB_GAIN} AS gain
   FROM (SELECT x.post_id, x.source, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
                row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
         FROM post_metrics AS x WHERE ${where}) AS y
   GROUP BY post_id) AS o
-LEFT JOIN posts AS p ON p.post_id = o.post_id
-WHERE o.n >= 2 OR o.gone`;
+LEFT JOIN posts AS p ON p.post_id = o.post_id`;
 }
 
 /** A gain (column `c`) above zero in millionths, rounded: what Rising now's mean sums (exact in integers across rows, days or any order). */
@@ -439,16 +439,22 @@ export const gainMicros = (c: string): string => `CAST(round(greatest(${c}, 0) *
 /**
  * The rows of rollup_gains_daily and rollup_top_gains_daily (DuckDB) of the days whose posts'
  * gains `g` match `where`: per day of created_at, source and language, the sum and count of the
- * gains (gainMicros) of the posts that have one and are not gone, and the TOP_GAINS_PER_DAY
- * highest (by gain above zero, then the smallest post_id: Rising now's order within a source).
+ * gains (gainMicros) of the posts that have one and are not gone, with the span of the
+ * observations of the posts whose rows a view may have to recompute (a gain, or gone: see
+ * risingFromGains in apps/dashboard), and the TOP_GAINS_PER_DAY highest (by gain above zero, then the smallest
+ * post_id: Rising now's order within a source).
  */
 export function gainDaysDuckdb(where: string): { sums: string; tops: string } {
   const day = UTC_DAY.duckdb('g.created_at');
-  const of = `FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND g.gain IS NOT NULL AND NOT g.gone AND ${where}`;
+  const counted = 'g.gain IS NOT NULL AND NOT g.gone';
+  const span = 'g.gain IS NOT NULL OR g.gone';
+  const of = `FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND ${counted} AND ${where}`;
   return {
-    sums: `SELECT ${day} AS day, g.source, g.lang, CAST(sum(${gainMicros('g.gain')}) AS BIGINT) AS gain_micros, count(*) AS gains ${of} GROUP BY ALL`,
-    tops: `SELECT day, source, lang, post_id, created_at, gain FROM (
-  SELECT ${day} AS day, g.source, g.lang, g.post_id, g.created_at, g.gain,
+    sums: `SELECT ${day} AS day, g.source, g.lang, CAST(COALESCE(sum(${gainMicros('g.gain')}) FILTER (WHERE ${counted}), 0) AS BIGINT) AS gain_micros,
+  count(*) FILTER (WHERE ${counted}) AS gains, min(g.first_at) FILTER (WHERE ${span}) AS first_at, max(g.last_at) FILTER (WHERE ${span}) AS last_at
+FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND (${span}) AND ${where} GROUP BY ALL`,
+    tops: `SELECT day, source, lang, post_id, created_at, gain, first_at, last_at FROM (
+  SELECT ${day} AS day, g.source, g.lang, g.post_id, g.created_at, g.gain, g.first_at, g.last_at,
          row_number() OVER (PARTITION BY ${day}, g.source, g.lang ORDER BY greatest(g.gain, 0) DESC, g.post_id) AS k
   ${of}) AS t WHERE k <= ${TOP_GAINS_PER_DAY}`,
   };

@@ -64,13 +64,17 @@ const D_MEAN_GAIN = `SELECT source, CAST(sum(${gainMicros('gain')}) AS DOUBLE) /
 
 /**
  * The period's observations of the posts `among` selects (DuckDB), numbered k = 1 (the latest),
- * 2, … per post, with each one's engagement: what Rising now's gains and sparklines read.
+ * 2, … per post, with each one's engagement: what Rising now's gains and sparklines read. With
+ * `spanned`, `among` holds each post once with its first and last observation of all time
+ * (first_at, last_at; null for a post never observed), and only those are read: a join whose
+ * bounds DuckDB pushes into the scan, which then skips the row groups outside the posts' spans
+ * (post_metrics is loaded in observed_at order) instead of reading the whole period's.
  */
-const numberedObservations = (among: string) => `SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
+const numberedObservations = (among: string, spanned = false) => `SELECT x.post_id, x.observed_at, x.deleted, ${OBS_ENG} AS eng,
          row_number() OVER (PARTITION BY x.post_id ORDER BY x.observed_at DESC) AS k
-  FROM post_metrics AS x
-  WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)
-    AND x.post_id IN (SELECT post_id FROM ${among})`;
+  FROM post_metrics AS x${spanned ? ` JOIN ${among} AS a ON a.post_id = x.post_id AND x.observed_at >= a.first_at AND x.observed_at <= a.last_at` : ''}
+  WHERE x.observed_at >= CAST($start AS TIMESTAMPTZ) AND x.observed_at < CAST($end AS TIMESTAMPTZ)${spanned ? '' : `
+    AND x.post_id IN (SELECT post_id FROM ${among})`}`;
 
 /** Each post's gain over its last two observations and whether the last found it gone, from numbered observations `from`. */
 const gainsOf = (from: string) => `SELECT post_id, bool_or(k = 1 AND deleted) AS gone, ${DUCKDB_GAIN} AS gain
@@ -214,31 +218,44 @@ m AS (${d === 'duckdb' ? D_ROLLED_MEAN() : B_ROLLED_MEAN()})`;
  * before it without a gain ranks by its age-decayed score, which RANK_BOUNDS bounds); the cards'
  * engagement and normalized engagement are read for the winners only. A 30-day view at 10M posts
  * and 20M observations read 1.6M observations into a window per page before (docs/BENCHMARKS.md).
+ *
+ * The view's whole days come from rollup_gains_daily (the mean) and rollup_top_gains_daily (the
+ * candidates with a gain), except the "dirty" ones, where a post with a gain or found deleted
+ * was observed outside the view (the daily span of its observations says so): those, and the
+ * partial edge days, read each post's row, each range a scan of its own (DuckDB prunes a range
+ * by the row groups' zone maps, not a disjunction of ranges). The candidates (gx) come from
+ * disjoint sets, so no row is read twice: those rows; the other whole days' top lists before
+ * $scanFrom; and those days' rows from $scanFrom on. The sparklines read post_metrics only
+ * within the winners' first and last observations.
  */
 function risingFromGains(): string {
   const [period, match] = periodAndMatch('duckdb');
   const t = tsParam('duckdb');
   const filters = (a: string) => `($source = '' OR ${a}.source = $source) AND ($lang = '' OR ${a}.lang = $lang)`;
   const whole = (c: string) => `${c} >= ${t('cLo')} AND ${c} < ${t('cHi')}`;
-  const cut = `g.first_at < ${t('start')} OR g.last_at >= ${t('end')}`;
+  // A row that may differ from the view's: observed outside it, with a gain or found deleted (a
+  // post observed once and not deleted has no gain and is not gone, wherever its observation lies).
+  const cut = `(g.gain IS NOT NULL OR g.gone) AND (g.first_at < ${t('start')} OR g.last_at >= ${t('end')})`;
   const day = UTC_DAY.duckdb('g.created_at');
+  const rows = (where: string) => `SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, g.first_at, g.last_at, ${cut} AS cut
+  FROM rollup_post_gains AS g WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ${filters('g')} AND ${where}`;
   return `
 WITH dirty AS MATERIALIZED (
-  SELECT DISTINCT ${day} AS day FROM rollup_post_gains AS g WHERE ${whole('g.created_at')} AND (${cut}) AND ${filters('g')}),
+  SELECT DISTINCT d.day FROM rollup_gains_daily AS d
+  WHERE ${whole('d.day')} AND (d.first_at < ${t('start')} OR d.last_at >= ${t('end')}) AND ${filters('d')}),
 gv AS MATERIALIZED (
-  SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, ${cut} AS cut
-  FROM rollup_post_gains AS g
-  WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ${filters('g')}
-    AND (NOT (${whole('g.created_at')}) OR ${day} IN (SELECT day FROM dirty))),
-cg AS (${gainsOf(`(${numberedObservations('(SELECT post_id FROM gv WHERE cut)')}) AS y`)}),
+  ${rows(`g.created_at < ${t('cLo')}`)}
+  UNION ALL ${rows(`g.created_at >= ${t('cHi')}`)}
+  UNION ALL ${rows(`g.created_at >= COALESCE((SELECT min(day) FROM dirty), 'infinity') AND g.created_at < (SELECT max(day) FROM dirty) + INTERVAL 1 DAY AND ${day} IN (SELECT day FROM dirty)`)}),
+cg AS (${gainsOf(`(${numberedObservations('(SELECT post_id, first_at, last_at FROM gv WHERE cut)', true)}) AS y`)}),
 dx AS MATERIALIZED (
-  SELECT post_id, source, created_at, gain, gone FROM gv WHERE NOT cut
-  UNION ALL SELECT gv.post_id, gv.source, gv.created_at, cg.gain, COALESCE(cg.gone, false) FROM gv LEFT JOIN cg USING (post_id) WHERE gv.cut),
+  SELECT post_id, source, created_at, gain, gone, first_at, last_at FROM gv WHERE NOT cut
+  UNION ALL SELECT gv.post_id, gv.source, gv.created_at, cg.gain, COALESCE(cg.gone, false), gv.first_at, gv.last_at FROM gv LEFT JOIN cg USING (post_id) WHERE gv.cut),
 gx AS MATERIALIZED (
   SELECT * FROM dx
-  UNION SELECT d.post_id, d.source, d.created_at, d.gain, false FROM rollup_top_gains_daily AS d
-    WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND ${filters('d')}
-  UNION SELECT g.post_id, g.source, g.created_at, g.gain, g.gone FROM rollup_post_gains AS g
+  UNION ALL SELECT d.post_id, d.source, d.created_at, d.gain, false, d.first_at, d.last_at FROM rollup_top_gains_daily AS d
+    WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND d.created_at < ${t('scanFrom')} AND ${filters('d')}
+  UNION ALL SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, g.first_at, g.last_at FROM rollup_post_gains AS g
     WHERE g.created_at >= ${t('scanFrom')} AND ${whole('g.created_at')} AND ${day} NOT IN (SELECT day FROM dirty) AND ${filters('g')}),
 f AS (
   SELECT p.post_id, p.source, p.created_at, ${ENG} AS eng
@@ -246,19 +263,19 @@ f AS (
   WHERE ${period} AND ${match} AND p.created_at >= ${t('scanFrom')}),
 m AS (${D_ROLLED_MEAN()}),
 s AS (
-  SELECT f.post_id, f.source, f.created_at, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, gx.gain, COALESCE(gx.gone, false) AS gone
+  SELECT f.post_id, f.source, f.created_at, COALESCE(f.eng / NULLIF(m.mean_eng, 0), 0) AS normalized, gx.gain, COALESCE(gx.gone, false) AS gone, gx.first_at, gx.last_at
   FROM f JOIN m USING (source) LEFT JOIN gx USING (post_id)
   UNION ALL
-  SELECT gx.post_id, gx.source, gx.created_at, NULL, gx.gain, gx.gone
+  SELECT gx.post_id, gx.source, gx.created_at, NULL, gx.gain, gx.gone, gx.first_at, gx.last_at
   FROM gx JOIN m USING (source) WHERE gx.created_at < ${t('scanFrom')} AND gx.gain IS NOT NULL),
 gm AS (
   SELECT source, CAST(sum(micros) AS DOUBLE) / 1000000 / sum(n) AS mean_gain FROM (
     SELECT d.source, d.gain_micros AS micros, d.gains AS n FROM rollup_gains_daily AS d
-    WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND ${filters('d')}
+    WHERE ${whole('d.day')} AND d.day NOT IN (SELECT day FROM dirty) AND d.gains > 0 AND ${filters('d')}
     UNION ALL SELECT source, ${gainMicros('gain')}, 1 FROM dx WHERE gain IS NOT NULL AND NOT gone) AS z
   GROUP BY source),
 r AS (
-  SELECT s.post_id, s.created_at, s.gain,
+  SELECT s.post_id, s.created_at, s.gain, s.first_at, s.last_at,
          CASE WHEN s.gain IS NOT NULL THEN COALESCE(greatest(s.gain, 0) / NULLIF(gm.mean_gain, 0), 0)
               ELSE s.normalized / pow(greatest(epoch(${t('end')}) - epoch(s.created_at), 0) / 3600.0 + 2, 1.8) END AS velocity
   FROM s LEFT JOIN gm USING (source)
@@ -266,7 +283,7 @@ r AS (
   ORDER BY velocity DESC, s.post_id LIMIT $limit),
 sp AS (
   SELECT post_id, list({'t': epoch(observed_at), 'e': eng} ORDER BY observed_at) AS spark
-  FROM (${numberedObservations('r')}) AS y WHERE k <= 48 AND NOT deleted GROUP BY post_id)
+  FROM (${numberedObservations('r', true)}) AS y WHERE k <= 48 AND NOT deleted GROUP BY post_id)
 SELECT ${ENG} AS eng, COALESCE(${ENG} / NULLIF(m.mean_eng, 0), 0) AS normalized, r.velocity, r.gain, COALESCE(sp.spark, []) AS spark,
        p.post_id, p.source, p.url, p.author_handle, p.author_name, p.created_at, p.title,
        left(p.text, 1000) AS text, p.like_count, p.repost_count, p.reply_count, p.quote_count, p.score, p.hashtags,
