@@ -122,4 +122,22 @@ describe('DuckDB rollups', () => {
     ]);
     await asDefined();
   });
+
+  it('are rebuilt on open when one of them is missing, though the recorded version is current', async () => {
+    const file = path.join(dir, 'dropped.duckdb');
+    let w = await DuckDBWarehouse.open(file);
+    await w.ensureSchema();
+    await w.loadPosts([await parquetOf(posts, Array.from({ length: 6 }, (_, i) => samplePost(String(i), { created_at: `2026-11-0${1 + i}T09:00:00.000Z`, links: ['https://e.com/x'] })))]);
+    await w.close();
+    const { db, conn } = await openDuckDB(file);
+    await conn.run('DROP TABLE rollup_links_daily');
+    await conn.run('DROP TABLE rollup_top_gains_daily');
+    conn.closeSync();
+    db.closeSync();
+    w = await DuckDBWarehouse.open(file);
+    await w.ensureSchema();
+    await w.close();
+    expect(await rows(file, 'SELECT sum(posts) AS n FROM rollup_links_daily')).toEqual([{ n: 6 }]);
+    expect(await rows(file, 'SELECT count(*) AS n FROM rollup_top_gains_daily')).toEqual([{ n: 0 }]);
+  });
 });

@@ -10,6 +10,9 @@ import { duckdbTableDdl, ROLLUP_DDL, schemaFingerprint, VIEW_DDL } from './ddl.t
 import { SCHEMA_RELATIONS } from '../views.ts';
 import { announceWriter, announcedWriters } from './writers.ts';
 
+/** The tables the rollups' build fills: all of them present, or all rebuilt. */
+const ROLLUP_RELATIONS: readonly string[] = [...ROLLUPS.map((r) => r.table.name), ...DUCKDB_GAIN_TABLES.map((t) => t.name)];
+
 /**
  * How long a writer waits for the file. Readers of this project step aside for an announced
  * writer (see writers.ts), so this bounds only the wait for another writer or for a process
@@ -181,8 +184,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
         for (const f of missing) await this.conn.run(duckdbAddColumn(t, f));
       }
       for (const ddl of VIEW_DDL) await this.conn.run(ddl);
-      // A warehouse with posts but no rollups (or older ones) gets them built whole, once.
-      if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION) {
+      // A warehouse with posts but no rollups, older ones, or one of them missing (dropped by
+      // hand) gets them built whole, once.
+      const have = await this.relations();
+      if ((await this.getState(ROLLUPS_STATE_KEY)) !== ROLLUPS_VERSION || !ROLLUP_RELATIONS.every((t) => have.has(t))) {
         // Tables of an older definition are replaced, not altered.
         for (const t of [...ROLLUPS.map((r) => r.table), ...DUCKDB_GAIN_TABLES]) await this.conn.run(`DROP TABLE IF EXISTS ${quoteIdent(t.name)}`);
         for (const ddl of ROLLUP_DDL) await this.conn.run(ddl);
@@ -200,15 +205,20 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
    * a few catalog reads instead of rewriting every view and checkpointing.
    */
   private async schemaIsCurrent(): Promise<boolean> {
-    const tables = await queryRows<{ table_name: string }>(
-      this.conn,
-      `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema()
-       UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = current_schema()`,
-    );
-    const have = new Set(tables.map((t) => t.table_name));
-    if (![...SCHEMA_RELATIONS, ...DUCKDB_GAIN_TABLES.map((t) => t.name)].every((t) => have.has(t))) return false;
+    const have = await this.relations();
+    if (![...SCHEMA_RELATIONS, ...ROLLUP_RELATIONS].every((t) => have.has(t))) return false;
     // The rollups' own version too: a warehouse whose rollups were dropped or are older rebuilds them.
     return (await this.getState(SCHEMA_STATE_KEY)) === SCHEMA && (await this.getState(ROLLUPS_STATE_KEY)) === ROLLUPS_VERSION;
+  }
+
+  /** The names of the tables and views this warehouse has. */
+  private async relations(): Promise<Set<string>> {
+    const rows = await queryRows<{ name: string }>(
+      this.conn,
+      `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema()
+       UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = current_schema()`,
+    );
+    return new Set(rows.map((r) => r.name));
   }
 
   protected async merge(table: TableSchema, files: string[], versionCol: string): Promise<LoadResult> {
