@@ -163,13 +163,16 @@ beforeAll(async () => {
   //    that view it was observed once); observations that arrive before their post; and a post
   //    observed twice whose newer state moves it two days earlier; and a post observed once, after
   //    the 14-day view's end, found deleted (gone over all time; in that view never observed, so it
-  //    ranks there, first, by its age-decayed score).
+  //    ranks there, first, by its age-decayed score); and a post observed in step 4, before any
+  //    of these, observed again (its row must still count the earlier observations).
   const skewed = { ...post(i++, 0), created_at: '2026-11-17T00:00:30.000Z' };
   const early = post(i++, 30);
   const moved = first[5]!;
   const vanished = { ...post(i++, 0), created_at: '2026-11-16T23:00:00.000Z', like_count: 1_000_000 };
+  const prior = metrics.find((m) => m.observed_at < '2026-11-10T00:00:00.000Z')!;
   await seedWarehouse(w, {
     metrics: [
+      makeMetric(prior.post_id, '2026-11-23T22:00:00.000Z', { like_count: 10_000 }),
       makeMetric(vanished.post_id, '2026-11-17T10:00:00.000Z', { like_count: 1_000_000, deleted: true }),
       makeMetric(skewed.post_id, '2026-11-16T23:59:50.000Z', { like_count: 0 }),
       makeMetric(skewed.post_id, '2026-11-17T00:10:00.000Z', { like_count: 5000 }),
