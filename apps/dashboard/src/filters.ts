@@ -3,6 +3,9 @@ import { SOURCE_NAMES } from '@social-pulse/sources/specs';
 import { z } from 'zod';
 import type { ViewFilters } from './types.ts';
 
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
 const HOUR = 3600;
 const DAY = 86_400;
 const MAX_PERIOD_S = 366 * DAY;

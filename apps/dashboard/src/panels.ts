@@ -1,6 +1,6 @@
 import { scrubSecretsDeep } from '@social-pulse/runtime';
 import type { DialectSql, Params, Warehouse } from '@social-pulse/warehouse';
-import { filterParams, windowOf } from './filters.ts';
+import { DAY_MS, filterParams, HOUR_MS, windowOf } from './filters.ts';
 import { statementFor, type LoadContext, type PanelDef, type Row, type RunOptions } from './panels/define.ts';
 import { PANELS } from './panels/index.ts';
 import { pageSources } from './sources.ts';
@@ -23,8 +23,6 @@ export interface PanelContext {
 /** The order in which a page's statements wait for a reader connection (see loadDashboard). */
 const PRIORITY = { first: 0, gate: 1, followUp: 2 } as const;
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** The first midnight (UTC) at or after `ms`. */
 const nextMidnight = (ms: number): number => Math.ceil(ms / DAY_MS) * DAY_MS;
 

@@ -12,6 +12,7 @@
  */
 import { columnNames } from '@social-pulse/schema';
 import { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, STATUS_SQL, UTC_DAY, type DialectSql, type RollupDef } from '@social-pulse/warehouse';
+import { DAY_MS } from './filters.ts';
 
 /**
  * Engagement of a post: every count the source reports, summed (a missing count is 0).
@@ -207,7 +208,7 @@ export function spanReaches(d: 'duckdb' | 'bigquery', a: string): string {
 
 /** The whole days [cLo, cHi) of a view through the rollups (`rp`). */
 export function wholeDays(rp: Record<string, unknown>): number {
-  return (Date.parse(String(rp.cHi)) - Date.parse(String(rp.cLo))) / 86_400_000;
+  return (Date.parse(String(rp.cHi)) - Date.parse(String(rp.cLo))) / DAY_MS;
 }
 
 /** Whether a view through the rollups has enough whole days ([cLo, cHi) of `rp`) to read a span table. */

@@ -77,17 +77,24 @@ export const ROLLUPS_VERSION = '11';
 
 /** Engagement of a post: every count the source reports, summed (as the dashboard's ENG). */
 const ENG = `(COALESCE(p.like_count, 0) + COALESCE(p.repost_count, 0) + COALESCE(p.reply_count, 0) + COALESCE(p.quote_count, 0) + COALESCE(p.score, 0))`;
+/** The start of the UTC bucket of `seconds` (a day, an hour) holding a timestamp column or expression `c`, in DuckDB. */
+const floorTo = (seconds: number) => (c: string): string => `to_timestamp(CAST(floor(epoch(${c}) / ${seconds}) AS BIGINT) * ${seconds})`;
 /** The UTC day (midnight) of a timestamp column or expression `c`, in each dialect. */
 export const UTC_DAY = {
-  duckdb: (c: string): string => `to_timestamp(CAST(floor(epoch(${c}) / 86400) AS BIGINT) * 86400)`,
+  duckdb: floorTo(86400),
   bigquery: (c: string): string => `TIMESTAMP_TRUNC(${c}, DAY)`,
+} as const;
+/** The UTC hour of a timestamp column or expression `c`, in each dialect. */
+const UTC_HOUR = {
+  duckdb: floorTo(3600),
+  bigquery: (c: string): string => `TIMESTAMP_TRUNC(${c}, HOUR)`,
 } as const;
 /** The UTC day of a post. */
 const D_DAY = UTC_DAY.duckdb('p.created_at');
 const B_DAY = UTC_DAY.bigquery('p.created_at');
 /** The UTC hour of a post (the hourly tiers' bucket). */
-const D_HOUR = `to_timestamp(CAST(floor(epoch(p.created_at) / 3600) AS BIGINT) * 3600)`;
-const B_HOUR = `TIMESTAMP_TRUNC(p.created_at, HOUR)`;
+const D_HOUR = UTC_HOUR.duckdb('p.created_at');
+const B_HOUR = UTC_HOUR.bigquery('p.created_at');
 const LANG = `COALESCE(p.lang, '')`;
 /**
  * An author as one integer: a fingerprint of a row `a`'s source and author_id (a source's name

@@ -4,6 +4,7 @@
  * the days' best posts, rollup_top_posts_daily).
  */
 import { TOP_GAINS_PER_DAY, TOP_POSTS_PER_DAY } from '@social-pulse/schema';
+import { HOUR_MS } from '../../filters.ts';
 import { postsOnly, RANK_BOUNDS, RANK_MARGIN_HOURS } from '../../sql.ts';
 import { definePanel, statementFor, type LoadContext, type Row } from '../define.ts';
 import { iso, num, numOrNull, str, strings, strOrNull } from '../values.ts';
@@ -65,8 +66,6 @@ function card(r: Row): PostCard {
     hashtags: strings(r.hashtags),
   };
 }
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Where trending's scan may start, from RANK_BOUNDS (see sql.ts); without a k-th day to bound
