@@ -210,9 +210,9 @@ export const TOP_GAINS_PER_DAY = 15;
  */
 export const rollupGainsDaily = rollup('rollup_gains_daily', "Rising now's gains summed per day, source and language (its mean gain).", [], [
   col('gain_micros', 'int64', 'the sum of the gains above zero of the posts that have one and are not gone, each in millionths (rounded)'),
-  col('gains', 'int64', 'how many posts have a gain and are not gone (0 on a day whose posts were all observed once or found deleted)'),
-  col('first_at', 'timestamp?', 'the earliest first observation of the posts with a gain or found deleted (null when none)'),
-  col('last_at', 'timestamp?', 'the latest last observation of the posts with a gain or found deleted (null when none)'),
+  col('gains', 'int64', 'how many posts have a gain and are not gone (0 when all of those with one were found deleted)'),
+  col('first_at', 'timestamp', 'the earliest first observation of the posts with a gain or found deleted (a day without such a post has no row)'),
+  col('last_at', 'timestamp', 'the latest last observation of the posts with a gain or found deleted'),
 ]);
 
 /** The TOP_GAINS_PER_DAY highest gains per day, source and language (DuckDB only): Rising now's candidates over a view's whole days. */

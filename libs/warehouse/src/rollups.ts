@@ -448,8 +448,9 @@ export const gainMicros = (c: string): string => `CAST(round(greatest(${c}, 0) *
  * gains `g` match `where`: per day of created_at, source and language, the sum and count of the
  * gains (gainMicros) of the posts that have one and are not gone, with the span of the
  * observations of the posts whose rows a view may have to recompute (a gain, or gone: see
- * risingFromGains in apps/dashboard), and the TOP_GAINS_PER_DAY highest (by gain above zero, then the smallest
- * post_id: Rising now's order within a source).
+ * risingFromGains in apps/dashboard; a day without such a post has no row), and the
+ * TOP_GAINS_PER_DAY highest (by gain above zero, then the smallest post_id: Rising now's order
+ * within a source).
  */
 export function gainDaysDuckdb(where: string): { sums: string; tops: string } {
   const day = UTC_DAY.duckdb('g.created_at');
@@ -458,7 +459,7 @@ export function gainDaysDuckdb(where: string): { sums: string; tops: string } {
   const of = `FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND ${counted} AND ${where}`;
   return {
     sums: `SELECT ${day} AS day, g.source, g.lang, CAST(COALESCE(sum(${gainMicros('g.gain')}) FILTER (WHERE ${counted}), 0) AS BIGINT) AS gain_micros,
-  count(*) FILTER (WHERE ${counted}) AS gains, min(g.first_at) FILTER (WHERE ${span}) AS first_at, max(g.last_at) FILTER (WHERE ${span}) AS last_at
+  count(*) FILTER (WHERE ${counted}) AS gains, min(g.first_at) AS first_at, max(g.last_at) AS last_at
 FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND (${span}) AND ${where} GROUP BY ALL`,
     tops: `SELECT day, source, lang, post_id, created_at, gain, first_at, last_at FROM (
   SELECT ${day} AS day, g.source, g.lang, g.post_id, g.created_at, g.gain, g.first_at, g.last_at,
