@@ -10,7 +10,7 @@ export { runQualityChecks, describeFailedChecks, usualRange, QUALITY_SQL } from 
 export type { QualityOptions } from './quality.ts';
 export { updateStories, canonicalUrlSql, STORIES_SQL, STORIES_WATERMARK, NEAR_DUPLICATE_THRESHOLD, MINHASH_MIN_WORDS, LSH_BANDS, LSH_ROWS, PROPAGATION_ROUNDS } from './stories.ts';
 export type { StoriesResult } from './stories.ts';
-export { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, OBS_ENG, DUCKDB_GAIN, gainMicros, postGainsDuckdb, gainDaysDuckdb, type RollupDef } from './rollups.ts';
+export { ROLLUPS, ROLLUPS_STATE_KEY, ROLLUPS_VERSION, UTC_DAY, OBS_ENG, DUCKDB_GAIN, gainMayDiffer, gainMicros, postGainsDuckdb, gainDaysDuckdb, type RollupDef } from './rollups.ts';
 export { detectEvents, foldSpikes, eventId, EVENTS_WATERMARK, type DetectOptions, type DetectResult, type Spike } from './events/detect.ts';
 export { DEFAULT_DETECTOR, judgeHour, spikeRuns, type DetectorSettings } from './events/baseline.ts';
 export { COUNT_SQL, spikesSql, type CountKind } from './events/sql.ts';

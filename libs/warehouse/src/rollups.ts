@@ -444,23 +444,31 @@ LEFT JOIN posts AS p ON p.post_id = o.post_id`;
 export const gainMicros = (c: string): string => `CAST(round(greatest(${c}, 0) * 1000000) AS BIGINT)`;
 
 /**
+ * Whether a rollup_post_gains row (alias `g`) may read otherwise in a view that holds only some of
+ * its post's observations: it has a gain, or its last observation found the post deleted. A post
+ * observed once and not deleted has no gain and is not gone wherever its observation lies.
+ * rollup_gains_daily's span covers these rows, and Rising now recomputes them when cut.
+ */
+export const gainMayDiffer = (g: string): string => `(${g}.gain IS NOT NULL OR ${g}.gone)`;
+
+/**
  * The rows of rollup_gains_daily and rollup_top_gains_daily (DuckDB) of the days whose posts'
  * gains `g` match `where`: per day of created_at, source and language, the sum and count of the
  * gains (gainMicros) of the posts that have one and are not gone, with the span of the
- * observations of the posts whose rows a view may have to recompute (a gain, or gone: see
- * risingFromGains in apps/dashboard; a day without such a post has no row), and the
+ * observations of the posts whose rows a view may have to recompute (gainMayDiffer; a day
+ * without such a post has no row), and the
  * TOP_GAINS_PER_DAY highest (by gain above zero, then the smallest post_id: Rising now's order
  * within a source).
  */
 export function gainDaysDuckdb(where: string): { sums: string; tops: string } {
   const day = UTC_DAY.duckdb('g.created_at');
   const counted = 'g.gain IS NOT NULL AND NOT g.gone';
-  const span = 'g.gain IS NOT NULL OR g.gone';
+  const span = gainMayDiffer('g');
   const of = `FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND ${counted} AND ${where}`;
   return {
     sums: `SELECT ${day} AS day, g.source, g.lang, CAST(COALESCE(sum(${gainMicros('g.gain')}) FILTER (WHERE ${counted}), 0) AS BIGINT) AS gain_micros,
   count(*) FILTER (WHERE ${counted}) AS gains, min(g.first_at) AS first_at, max(g.last_at) AS last_at
-FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND (${span}) AND ${where} GROUP BY ALL`,
+FROM rollup_post_gains AS g WHERE g.created_at IS NOT NULL AND ${span} AND ${where} GROUP BY ALL`,
     tops: `SELECT day, source, lang, post_id, created_at, gain, first_at, last_at FROM (
   SELECT ${day} AS day, g.source, g.lang, g.post_id, g.created_at, g.gain, g.first_at, g.last_at,
          row_number() OVER (PARTITION BY ${day}, g.source, g.lang ORDER BY greatest(g.gain, 0) DESC, g.post_id) AS k

@@ -318,10 +318,10 @@ export class DuckDBWarehouse extends MergingWarehouse implements Warehouse {
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE gains_old AS SELECT rowid AS rid, created_at, first_at FROM ${t} WHERE post_id IN (SELECT post_id FROM stage)`);
     // As text (with its offset, to the microsecond), to be written into the statement.
     const [b] = await queryRows<{ lo: string | null }>(this.conn, `SELECT CAST(least((SELECT min(first_at) FROM gains_old), (SELECT min(observed_at) FROM stage)) AS VARCHAR) AS lo`);
-    const before = await this.gainDays('SELECT created_at FROM gains_old');
-    await this.conn.run(`DELETE FROM ${t} WHERE rowid IN (SELECT rid FROM gains_old)`);
     if (b?.lo && !/^[0-9 :.+-]+$/.test(b.lo)) throw new Error(`unexpected timestamp text: ${b.lo}`);
     const lo = b?.lo ? ` AND x.observed_at >= TIMESTAMPTZ '${b.lo}'` : '';
+    const before = await this.gainDays('SELECT created_at FROM gains_old');
+    await this.conn.run(`DELETE FROM ${t} WHERE rowid IN (SELECT rid FROM gains_old)`);
     await this.conn.run(`CREATE OR REPLACE TEMP TABLE gains_new AS ${postGainsDuckdb(`x.post_id IN (SELECT post_id FROM stage)${lo}`)}`);
     await this.conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM gains_new ORDER BY created_at`);
     const after = await this.gainDays('SELECT created_at FROM gains_new');

@@ -1,5 +1,5 @@
 /** The statements of Rising now (trending) and Top posts: both rank posts, and share the bounds that let them read fewer through the rollups. */
-import { DUCKDB_GAIN, gainMicros, OBS_ENG, UTC_DAY, type DialectSql } from '@social-pulse/warehouse';
+import { DUCKDB_GAIN, gainMayDiffer, gainMicros, OBS_ENG, UTC_DAY, type DialectSql } from '@social-pulse/warehouse';
 import { B_PERIOD, B_ROLLED_MEAN, CUR, D_ROLLED_MEAN, ENG, periodAndMatch, rollupRows, tsParam, viewPosts } from '../../sql.ts';
 
 /**
@@ -230,9 +230,8 @@ function risingFromGains(): string {
   const t = tsParam('duckdb');
   const filters = (a: string) => `($source = '' OR ${a}.source = $source) AND ($lang = '' OR ${a}.lang = $lang)`;
   const whole = (c: string) => `${c} >= ${t('cLo')} AND ${c} < ${t('cHi')}`;
-  // A row that may differ from the view's: observed outside it, with a gain or found deleted (a
-  // post observed once and not deleted has no gain and is not gone, wherever its observation lies).
-  const cut = `(g.gain IS NOT NULL OR g.gone) AND (g.first_at < ${t('start')} OR g.last_at >= ${t('end')})`;
+  // A row that may differ from the view's: one that can (gainMayDiffer), observed outside it.
+  const cut = `${gainMayDiffer('g')} AND (g.first_at < ${t('start')} OR g.last_at >= ${t('end')})`;
   const day = UTC_DAY.duckdb('g.created_at');
   const rows = (where: string) => `SELECT g.post_id, g.source, g.created_at, g.gain, g.gone, g.first_at, g.last_at, ${cut} AS cut
   FROM rollup_post_gains AS g WHERE g.created_at >= ${t('start')} AND g.created_at < ${t('end')} AND ${filters('g')} AND ${where}`;
