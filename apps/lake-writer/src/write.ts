@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { LakeLocation } from '@social-pulse/config';
-import { type NdjsonWriter, PostsMerge, lakeWriterInput, openLake, writeMetrics } from '@social-pulse/lake';
+import { MetricsWriter, type NdjsonWriter, PostsMerge, lakeWriterInput, openLake } from '@social-pulse/lake';
 import { crashPoint, idleReport, reportLine, type StepContext, type StepReport } from '@social-pulse/pipeline';
 import { createProgress } from '@social-pulse/runtime';
 import type { PostMetric } from '@social-pulse/schema';
@@ -80,11 +80,15 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
   // Written in batches too (names carry a hash of their rows: a redone step rewrites nothing),
   // one at a time, while pages go on being read (a batch waits for the one before it).
   let flushing: Promise<void> | undefined;
+  let metrics: Promise<MetricsWriter> | undefined;
   const flushMetrics = async () => {
     if (flushing) await flushing;
     const rows = observations;
     observations = [];
-    flushing = writeMetrics(lake, rows, ctx.runId).then((r) => {
+    if (!rows.length) return;
+    metrics ??= MetricsWriter.open(lake, ctx.runId);
+    const writer = metrics;
+    flushing = writer.then((w) => w.write(rows)).then((r) => {
       metricsFiles += r.files.length;
       observed += rows.length;
     });
@@ -165,6 +169,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     progress.stop();
     await batch?.close().catch(() => undefined);
     await flushing?.catch(() => undefined);
+    await metrics?.then((w) => w.close()).catch(() => undefined);
     await pool.close();
     await merge.close();
   }

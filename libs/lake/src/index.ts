@@ -15,7 +15,7 @@ export { checkGcsLake, type LakeCheck } from './check.ts';
 export { checkLakeFiles, LakeFileError, type ParquetZone } from './columns.ts';
 export { MAX_NLP_SHARDS, nlpShardOf, nlpShardProgress, nlpShardStateName, nlpShardTag, parseNlpShard } from './shard.ts';
 export type { NlpShard, NlpShardProgress } from './shard.ts';
-export { readMetrics, recentPosts, writeMetrics } from './metrics.ts';
+export { MetricsWriter, readMetrics, recentPosts, writeMetrics } from './metrics.ts';
 export type { RecentPost } from './metrics.ts';
 export {
   LAKE_ZONES,

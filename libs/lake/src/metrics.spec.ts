@@ -1,9 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Post, PostMetric } from '@social-pulse/schema';
 import { describe, expect, it } from 'vitest';
-import { readMetrics, recentPosts, writeMetrics } from './metrics.ts';
+import { MetricsWriter, readMetrics, recentPosts, writeMetrics } from './metrics.ts';
 import { metricsFiles, metricsFilesAfter } from './zone.ts';
 import { mergePosts } from './posts.ts';
 import { LocalStore } from './store/local.ts';
@@ -41,6 +41,30 @@ describe('the metrics/ zone', () => {
     ]);
     const last = first.files.at(-1)!;
     expect((await metricsFilesAfter(s, last.slice(last.lastIndexOf('/') + 1))).map((f) => f.key)).toEqual((await metricsFiles(s)).filter((f) => f.key.includes('part-r2-')).map((f) => f.key));
+  });
+
+  it('writes batch after batch through one MetricsWriter exactly what writeMetrics writes for each, and removes its scratch folder at close', async () => {
+    const batches = [
+      [obs('1', '2026-11-20T10:00:00.000Z'), obs('2', '2026-11-21T10:00:00.000Z')],
+      [obs('1', '2026-11-21T10:00:00.000Z', { like_count: 7 }), obs('3', '2026-11-21T10:00:00.000Z')],
+      [obs('2', '2026-11-22T00:00:00.000Z', { deleted: true, like_count: null })],
+    ];
+    const one = await store();
+    const each = await store();
+    const writer = await MetricsWriter.open(one, 'r1');
+    const work = (writer as unknown as { work: string }).work;
+    const keys: string[][] = [];
+    try {
+      for (const b of batches) keys.push((await writer.write(b)).files);
+    } finally {
+      await writer.close();
+    }
+    await expect(stat(work)).rejects.toThrow();
+    const expected: string[][] = [];
+    for (const b of batches) expected.push((await writeMetrics(each, b, 'r1')).files);
+    expect(keys).toEqual(expected);
+    for (const k of keys.flat()) expect(await readFile(path.join(one.root, k))).toEqual(await readFile(path.join(each.root, k)));
+    expect(await readMetrics(one)).toEqual(await readMetrics(each));
   });
 
   it('lists the refresh candidates: posts of the source inside the window, newest first, at most limit, deleted ones left out', async () => {
