@@ -10,6 +10,16 @@
  * - the naive baseline: the same normalization, then one INSERT per row into DuckDB (see
  *   naive.ts).
  *
+ * - the ceiling: the least work any lake write must do, each part timed alone in one process
+ *   (ceiling.ts): the floor's work and normalizing, page by page (so that their ratio holds on
+ *   a machine whose speed drifts during the run), and DuckDB writing the posts once, from the
+ *   NDJSON lines `pulse write` hands it, as the lake's partitioned zstd Parquet on every core,
+ *   without deduplicating, sorting or writing post_metrics. Their CPU seconds spread over every
+ *   core with nothing idle is the least wall time any `pulse write` built on this normalizer
+ *   and DuckDB's writer can take, and the floor's work timed beside them over it is the best
+ *   ratio such a write could print. (Over scraped pages, the sidecars' gunzip stands for the
+ *   normalization.)
+ *
  * A generated raw zone has no sidecars (the scraper's normalized posts beside each page, issue
  * 17), so `pulse write` normalizes every page. The second row, "pulse write over scraped
  * pages", writes the same lake again from scratch once sidecars.ts has landed each page's
@@ -109,6 +119,29 @@ for (const n of sizes) {
     rows.push([`pulse write over scraped pages (sidecars present)`, n, ws.seconds, n / ws.seconds, ws.peakMb, `×${(floor.seconds / ws.seconds).toFixed(3)} floor; ×${fmt(w.seconds / ws.seconds)} faster than without`]);
     summary.push(`over scraped pages (sidecars) ${fmt(n / ws.seconds)} posts/s (${fmt(ws.seconds)} s vs ${fmt(w.seconds)} s), peak ${fmt(ws.peakMb)} MB; ${scrapeCost}`);
   }
+  // The ceiling: the least work any write must do, each part timed alone (ceiling.ts), spread over every core.
+  const c = JSON.parse((await script('tools/bench/lake-write/ceiling.ts', [s.lake, path.join(s.dir, 'ceiling')])).stdout) as {
+    parseSeconds: number;
+    normalizeSeconds: number;
+    writeSeconds: number;
+    writeCpuSeconds: number;
+    cores: number;
+    sidecars: number;
+    sidecarGunzipSeconds: number;
+  };
+  const least = c.parseSeconds + c.normalizeSeconds;
+  const rawBound = (least + c.writeCpuSeconds) / c.cores;
+  const rawCeiling = c.parseSeconds / rawBound;
+  rows.push([`least work: read + parse + normalize, one thread`, n, least, n / least, Number.NaN, `the floor's work ${fmt(c.parseSeconds)} s, then normalizing ${fmt(c.normalizeSeconds)} s (×${(c.normalizeSeconds / c.parseSeconds).toFixed(2)} of it), page by page`]);
+  rows.push([`least work: DuckDB writes the posts once`, n, c.writeSeconds, n / c.writeSeconds, Number.NaN, `their lines → partitioned zstd Parquet, ${c.cores} threads, ${fmt(c.writeCpuSeconds)} s CPU; no dedupe, sort or metrics`]);
+  rows.push([`ceiling from raw pages: both on every core`, n, rawBound, n / rawBound, Number.NaN, `(${fmt(least)} + ${fmt(c.writeCpuSeconds)} s CPU) ÷ ${c.cores} cores: ×${rawCeiling.toFixed(3)} the floor's work at most`]);
+  let scrapedCeiling = '';
+  if (c.sidecars) {
+    const scrapedBound = (c.sidecarGunzipSeconds + c.writeCpuSeconds) / c.cores;
+    rows.push([`ceiling over scraped pages`, n, scrapedBound, n / scrapedBound, Number.NaN, `(sidecars' gunzip ${fmt(c.sidecarGunzipSeconds)} s + DuckDB) ÷ ${c.cores}: ×${(c.parseSeconds / scrapedBound).toFixed(3)} at most`]);
+    scrapedCeiling = `, ×${(c.parseSeconds / scrapedBound).toFixed(3)} over scraped pages`;
+  }
+  summary.push(`ceiling (the least work, every core busy): ×${rawCeiling.toFixed(3)} the floor from raw pages (pulse write's ×${ofFloor.toFixed(3)} is ${(ofFloor / rawCeiling).toFixed(2)} of it)${scrapedCeiling}`);
   if (!values.keep) await s.cleanup();
   else process.stdout.write(`kept ${s.dir}\n`);
 }
