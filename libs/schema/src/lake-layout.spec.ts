@@ -10,5 +10,6 @@ describe('dayOf', () => {
     expect(() => dayOf('not a time')).toThrow(RangeError);
     expect(dayOf('2026-02-30T00:00:00.000Z')).toBe('2026-03-02');
     expect(() => dayOf('not a time')).toThrow(RangeError);
+    expect(() => dayOf('')).toThrow(RangeError);
   });
 });

@@ -26,7 +26,7 @@ export function dayOf(ts: string | Date): string {
 }
 
 /** The string {@link dayOf} was last asked about, and its day (set only once that day is known: an invalid time throws). */
-const lastDay = { ts: '', day: '' };
+const lastDay: { ts: string | undefined; day: string } = { ts: undefined, day: '' };
 
 export function rawKey(source: string, day: string, runId: string, seq: number): string {
   return `${LAKE.raw}/source=${source}/dt=${day}/${runId}-${String(seq).padStart(6, '0')}${RAW_PAGE_SUFFIX}`;
