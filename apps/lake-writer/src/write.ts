@@ -86,8 +86,7 @@ export async function writeLake(ctx: StepContext): Promise<Omit<StepReport, 'ste
     const rows = observations;
     observations = [];
     if (!rows.length) return;
-    metrics ??= MetricsWriter.open(lake, ctx.runId);
-    const writer = metrics;
+    const writer = (metrics ??= MetricsWriter.open(lake, ctx.runId));
     flushing = writer.then((w) => w.write(rows)).then((r) => {
       metricsFiles += r.files.length;
       observed += rows.length;

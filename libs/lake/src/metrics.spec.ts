@@ -52,7 +52,7 @@ describe('the metrics/ zone', () => {
     const one = await store();
     const each = await store();
     const writer = await MetricsWriter.open(one, 'r1');
-    const work = (writer as unknown as { work: string }).work;
+    const work = (writer as unknown as { duck: { work: string } }).duck.work;
     const keys: string[][] = [];
     try {
       for (const b of batches) keys.push((await writer.write(b)).files);

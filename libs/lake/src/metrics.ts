@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { openDuckDB, queryRows, sqlString, sqlStringList } from '@social-pulse/runtime';
+import { queryRows, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { columnNames, dayOf, duckdbColumnsLiteral, LAKE, metricsPartition, PARQUET, postMetrics, quoteIdent, type PostMetric } from '@social-pulse/schema';
 import { checkColumns } from './columns.ts';
 import { writeNdjson } from './ndjson.ts';
 import { AlreadyExistsError, type LakeStore } from './store/store.ts';
-import { withDuck } from './duck.ts';
+import { openScratchDuck, withDuck, type ScratchDuck } from './duck.ts';
 import { metricsFiles } from './zone.ts';
 
 /**
@@ -49,18 +48,11 @@ export class MetricsWriter {
   private constructor(
     private readonly store: LakeStore,
     private readonly runId: string,
-    private readonly duck: Awaited<ReturnType<typeof openDuckDB>>,
-    private readonly work: string,
+    private readonly duck: ScratchDuck,
   ) {}
 
   static async open(store: LakeStore, runId: string): Promise<MetricsWriter> {
-    const work = await mkdtemp(path.join(os.tmpdir(), 'pulse-metrics-'));
-    try {
-      return new MetricsWriter(store, runId, await openDuckDB(':memory:', { threads: 1 }), work);
-    } catch (e) {
-      await rm(work, { recursive: true, force: true });
-      throw e;
-    }
+    return new MetricsWriter(store, runId, await openScratchDuck('metrics', { threads: 1 }));
   }
 
   /** Writes `rows` (one batch; write one batch at a time) as {@link writeMetrics} does. */
@@ -76,8 +68,8 @@ export class MetricsWriter {
     const files: string[] = [];
     for (const [day, group] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const n = this.files++;
-      const staged = path.join(this.work, `${n}.ndjson`);
-      const out = path.join(this.work, `${n}.parquet`);
+      const staged = path.join(this.duck.work, `${n}.ndjson`);
+      const out = path.join(this.duck.work, `${n}.parquet`);
       try {
         group.sort((a, b) => (a.post_id < b.post_id ? -1 : a.post_id > b.post_id ? 1 : a.observed_at < b.observed_at ? -1 : 1));
         await writeNdjson(staged, group);
@@ -104,10 +96,8 @@ export class MetricsWriter {
     return { files, rows: rows.length };
   }
 
-  async close(): Promise<void> {
-    this.duck.conn.closeSync();
-    this.duck.db.closeSync();
-    await rm(this.work, { recursive: true, force: true });
+  close(): Promise<void> {
+    return this.duck.close();
   }
 }
 
