@@ -21,7 +21,7 @@
  *
  *   npx tsx tools/bench/lake-write/ceiling.ts LAKE_DIR WORK_DIR
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -31,32 +31,18 @@ import { decodeSidecar, jsonLinesUtf8 } from '@social-pulse/lake';
 import { openDuckDB, sqlString, sqlStringList } from '@social-pulse/runtime';
 import { columnNames, duckdbColumnsLiteral, PARQUET, posts, quoteIdent, RAW_PAGE_SUFFIX, RAW_SIDECAR_SUFFIX } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage } from '@social-pulse/sources';
+import { floorWork, rawFiles } from './pages.ts';
 
 const [lake, work] = process.argv.slice(2);
 if (!lake || !work) throw new Error('usage: ceiling.ts LAKE_DIR WORK_DIR');
 await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
-const entries = await readdir(path.join(lake, 'raw'), { recursive: true, withFileTypes: true });
-const named = (suffix: string) =>
-  entries
-    .filter((e) => e.isFile() && e.name.endsWith(suffix))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-const pages = named(RAW_PAGE_SUFFIX);
-const sidecars = named(RAW_SIDECAR_SUFFIX);
+const pages = await rawFiles(lake, RAW_PAGE_SUFFIX);
+const sidecars = await rawFiles(lake, RAW_SIDECAR_SUFFIX);
 
 // Pass 1, the floor's work exactly as floor.ts does it, timed whole: the numerator of the ratio.
-let floorNs = 0n;
-{
-  const t0 = process.hrtime.bigint();
-  let parsed = 0;
-  for (const f of pages) {
-    const doc = JSON.parse(gunzipSync(await readFile(f)).toString('utf8')) as { body?: unknown };
-    if (doc.body && typeof doc.body === 'object') parsed += 1;
-  }
-  floorNs = process.hrtime.bigint() - t0;
-  if (parsed !== pages.length) throw new Error(`${pages.length - parsed} pages without a body`);
-}
+const floor = await floorWork(pages);
+if (floor.parsed !== pages.length) throw new Error(`${pages.length - floor.parsed} pages without a body`);
 
 // Pass 2, normalizing alone: pages are read and parsed a chunk at a time (not timed), the
 // garbage of earlier chunks is collected, then the chunk is normalized (timed), then its posts
@@ -121,7 +107,7 @@ try {
     `${JSON.stringify({
       pages: pages.length,
       posts: postCount,
-      parseSeconds: Number(floorNs) / 1e9,
+      parseSeconds: floor.seconds,
       normalizeSeconds: Number(normalizeNs) / 1e9,
       writeSeconds,
       writeCpuSeconds: (cpu.user + cpu.system) / 1e6,

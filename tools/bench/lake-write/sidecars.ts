@@ -9,20 +9,18 @@
  *
  *   npx tsx tools/bench/lake-write/sidecars.ts LAKE_DIR
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { landSidecar, LocalStore } from '@social-pulse/lake';
 import { RAW_PAGE_SUFFIX, RAW_SIDECAR_SUFFIX } from '@social-pulse/schema';
 import { decodeRawPage, normalizeRawPage, sidecarOf } from '@social-pulse/sources';
+import { rawFiles } from './pages.ts';
 
 const [lake] = process.argv.slice(2);
 if (!lake) throw new Error('usage: sidecars.ts LAKE_DIR');
 const store = new LocalStore(lake);
-const files = (await readdir(path.join(lake, 'raw'), { recursive: true, withFileTypes: true }))
-  .filter((e) => e.isFile() && e.name.endsWith(RAW_PAGE_SUFFIX))
-  .map((e) => path.relative(lake, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-  .sort();
+const files = (await rawFiles(lake, RAW_PAGE_SUFFIX)).map((f) => path.relative(lake, f).split(path.sep).join('/'));
 let normalizeNs = 0n;
 let sidecarNs = 0n;
 let pageBytes = 0;
@@ -42,7 +40,7 @@ for (const key of files) {
   posts += n.posts.length;
 }
 let sidecarBytes = 0;
-for (const e of await readdir(path.join(lake, 'raw'), { recursive: true, withFileTypes: true })) {
-  if (e.isFile() && e.name.endsWith(RAW_SIDECAR_SUFFIX)) sidecarBytes += (await readFile(path.join(e.parentPath, e.name))).byteLength;
+for (const f of await rawFiles(lake, RAW_SIDECAR_SUFFIX)) {
+  sidecarBytes += (await readFile(f)).byteLength;
 }
 process.stdout.write(`${JSON.stringify({ pages: files.length, posts, sidecarSeconds: Number(sidecarNs) / 1e9, normalizeSeconds: Number(normalizeNs) / 1e9, pageBytes, sidecarBytes })}\n`);
